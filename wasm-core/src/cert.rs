@@ -1,0 +1,500 @@
+//! One certificate, described: subject, issuer, names, validity, key, signature,
+//! fingerprints, AIA/CRL/SCT/policy extensions. Zero-copy over the DER via
+//! x509-parser; any DER that does not parse is reported by the caller as a
+//! finding, never a panic.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use x509_parser::certificate::X509Certificate;
+use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+use x509_parser::prelude::FromDer;
+use x509_parser::public_key::PublicKey;
+use x509_parser::x509::SubjectPublicKeyInfo;
+
+use crate::time::{days_until, rfc3339};
+
+/// Parses one DER certificate. Trailing bytes after the certificate are an error:
+/// a server that sends them has a broken encoder.
+pub fn parse(der: &[u8]) -> Result<X509Certificate<'_>, String> {
+    match X509Certificate::from_der(der) {
+        Ok(([], cert)) => Ok(cert),
+        Ok((rest, _)) => Err(format!(
+            "{} trailing bytes after the certificate",
+            rest.len()
+        )),
+        Err(e) => Err(format!("not a valid X.509 certificate: {e}")),
+    }
+}
+
+/// Where a certificate in a report came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Sent by the server.
+    Sent,
+    /// Fetched from the issuer URL (AIA) to complete the chain.
+    Aia,
+    /// Taken from the trust store.
+    RootStore,
+}
+
+/// The public key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyInfo {
+    /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA` or `unknown`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Modulus or curve size in bits.
+    pub bits: u32,
+    /// Curve name for EC keys (`P-256`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curve: Option<String>,
+    /// Strength in RSA-equivalent bits (NIST SP 800-57).
+    pub rsa_equivalent_bits: u32,
+}
+
+/// Signed Certificate Timestamps embedded in the certificate.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scts {
+    pub count: usize,
+    /// Log IDs, base64.
+    pub log_ids: Vec<String>,
+}
+
+/// One certificate in a chain breakdown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertReport {
+    pub subject: String,
+    pub issuer: String,
+    pub serial: String,
+    pub not_before: String,
+    pub not_after: String,
+    pub days_left: i64,
+    pub key: KeyInfo,
+    pub signature_algorithm: String,
+    pub sha256: String,
+    pub spki_sha256: String,
+    pub san: Vec<String>,
+    pub source: Source,
+    /// Position in the list the server sent (`null` when not sent).
+    pub sent_index: Option<usize>,
+    /// `leaf`, `intermediate`, `root` (on the trust path) or `extra` (sent, unused).
+    pub role: String,
+    pub self_signed: bool,
+    pub ca: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_len: Option<u32>,
+    pub key_usage: Vec<String>,
+    pub extended_key_usage: Vec<String>,
+    pub ocsp_urls: Vec<String>,
+    pub ca_issuers_urls: Vec<String>,
+    pub crl_urls: Vec<String>,
+    pub scts: Scts,
+    /// `DV`, `OV`, `IV` or `EV`, from the CA/Browser Forum policy OIDs.
+    pub validation: Option<String>,
+    pub must_staple: bool,
+    /// Chain issues that are about this certificate.
+    pub issues: Vec<String>,
+}
+
+/// Lower-case hex, no separators.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Describes a parsed certificate. `source`, `sent_index`, `role` and `issues` are
+/// filled in by the chain analysis.
+pub fn describe(cert: &X509Certificate<'_>, der: &[u8], now: i64) -> CertReport {
+    let tbs = &cert.tbs_certificate;
+    let not_before = tbs.validity.not_before.timestamp();
+    let not_after = tbs.validity.not_after.timestamp();
+    let mut report = CertReport {
+        subject: tbs.subject.to_string(),
+        issuer: tbs.issuer.to_string(),
+        serial: serial_hex(tbs.raw_serial()),
+        not_before: rfc3339(not_before),
+        not_after: rfc3339(not_after),
+        days_left: days_until(not_after, now),
+        key: key_info(&tbs.subject_pki),
+        signature_algorithm: signature_algorithm_name(cert),
+        sha256: hex(&Sha256::digest(der)),
+        spki_sha256: hex(&Sha256::digest(tbs.subject_pki.raw)),
+        san: Vec::new(),
+        source: Source::Sent,
+        sent_index: None,
+        role: String::new(),
+        self_signed: tbs.subject.as_raw() == tbs.issuer.as_raw(),
+        ca: false,
+        path_len: None,
+        key_usage: Vec::new(),
+        extended_key_usage: Vec::new(),
+        ocsp_urls: Vec::new(),
+        ca_issuers_urls: Vec::new(),
+        crl_urls: Vec::new(),
+        scts: Scts::default(),
+        validation: None,
+        must_staple: false,
+        issues: Vec::new(),
+    };
+    for ext in tbs.extensions() {
+        match ext.parsed_extension() {
+            ParsedExtension::SubjectAlternativeName(san) => {
+                report.san = san
+                    .general_names
+                    .iter()
+                    .filter_map(general_name_text)
+                    .collect();
+            }
+            ParsedExtension::BasicConstraints(bc) => {
+                report.ca = bc.ca;
+                report.path_len = bc.path_len_constraint;
+            }
+            ParsedExtension::KeyUsage(ku) => {
+                let flags = [
+                    (ku.digital_signature(), "digitalSignature"),
+                    (ku.non_repudiation(), "nonRepudiation"),
+                    (ku.key_encipherment(), "keyEncipherment"),
+                    (ku.data_encipherment(), "dataEncipherment"),
+                    (ku.key_agreement(), "keyAgreement"),
+                    (ku.key_cert_sign(), "keyCertSign"),
+                    (ku.crl_sign(), "cRLSign"),
+                    (ku.encipher_only(), "encipherOnly"),
+                    (ku.decipher_only(), "decipherOnly"),
+                ];
+                report.key_usage = flags
+                    .iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, n)| (*n).to_owned())
+                    .collect();
+            }
+            ParsedExtension::ExtendedKeyUsage(eku) => {
+                let flags = [
+                    (eku.any, "anyExtendedKeyUsage"),
+                    (eku.server_auth, "serverAuth"),
+                    (eku.client_auth, "clientAuth"),
+                    (eku.code_signing, "codeSigning"),
+                    (eku.email_protection, "emailProtection"),
+                    (eku.time_stamping, "timeStamping"),
+                    (eku.ocsp_signing, "OCSPSigning"),
+                ];
+                report.extended_key_usage = flags
+                    .iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, n)| (*n).to_owned())
+                    .chain(eku.other.iter().map(|o| o.to_id_string()))
+                    .collect();
+            }
+            ParsedExtension::AuthorityInfoAccess(aia) => {
+                for desc in aia.iter() {
+                    let GeneralName::URI(uri) = desc.access_location else {
+                        continue;
+                    };
+                    match desc.access_method.to_id_string().as_str() {
+                        "1.3.6.1.5.5.7.48.1" => report.ocsp_urls.push(uri.to_owned()),
+                        "1.3.6.1.5.5.7.48.2" => report.ca_issuers_urls.push(uri.to_owned()),
+                        _ => {}
+                    }
+                }
+            }
+            ParsedExtension::CRLDistributionPoints(points) => {
+                for point in points.iter() {
+                    if let Some(DistributionPointName::FullName(names)) = &point.distribution_point
+                    {
+                        report.crl_urls.extend(names.iter().filter_map(|n| match n {
+                            GeneralName::URI(u) => Some((*u).to_owned()),
+                            _ => None,
+                        }));
+                    }
+                }
+            }
+            ParsedExtension::SCT(scts) => {
+                use base64::Engine;
+                report.scts = Scts {
+                    count: scts.len(),
+                    log_ids: scts
+                        .iter()
+                        .map(|s| base64::engine::general_purpose::STANDARD.encode(s.id.key_id))
+                        .collect(),
+                };
+            }
+            ParsedExtension::CertificatePolicies(policies) => {
+                for p in policies {
+                    let level = match p.policy_id.to_id_string().as_str() {
+                        "2.23.140.1.1" => Some("EV"),
+                        "2.23.140.1.2.2" => Some("OV"),
+                        "2.23.140.1.2.3" => Some("IV"),
+                        "2.23.140.1.2.1" => Some("DV"),
+                        _ => None,
+                    };
+                    if level.is_some() {
+                        report.validation = level.map(str::to_owned);
+                    }
+                }
+            }
+            _ => {
+                // TLS Feature (RFC 7633): SEQUENCE OF INTEGER; 5 = status_request.
+                if ext.oid.to_id_string() == "1.3.6.1.5.5.7.1.24" {
+                    report.must_staple = tls_feature_has_status_request(ext.value);
+                }
+            }
+        }
+    }
+    report
+}
+
+fn general_name_text(name: &GeneralName<'_>) -> Option<String> {
+    match name {
+        GeneralName::DNSName(d) => Some((*d).to_owned()),
+        GeneralName::IPAddress(ip) => ip_text(ip),
+        _ => None,
+    }
+}
+
+/// Formats a 4- or 16-byte IP address SAN.
+pub fn ip_text(bytes: &[u8]) -> Option<String> {
+    match bytes.len() {
+        4 => {
+            let b: [u8; 4] = bytes.try_into().ok()?;
+            Some(std::net::Ipv4Addr::from(b).to_string())
+        }
+        16 => {
+            let b: [u8; 16] = bytes.try_into().ok()?;
+            Some(std::net::Ipv6Addr::from(b).to_string())
+        }
+        _ => None,
+    }
+}
+
+fn tls_feature_has_status_request(value: &[u8]) -> bool {
+    // 30 len (02 01 xx)*
+    let Some(body) = value.get(2..) else {
+        return false;
+    };
+    if value.first() != Some(&0x30) {
+        return false;
+    }
+    body.chunks(3).any(|c| c == [0x02, 0x01, 0x05])
+}
+
+fn serial_hex(raw: &[u8]) -> String {
+    let trimmed = match raw {
+        [0, rest @ ..] if !rest.is_empty() => rest,
+        _ => raw,
+    };
+    trimmed
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// NIST SP 800-57 Part 1 table 2: RSA-equivalent bits of an elliptic-curve key.
+pub fn ec_rsa_equivalent(bits: u32) -> u32 {
+    match bits {
+        0..=159 => bits * 4,
+        160..=223 => 1024,
+        224..=255 => 2048,
+        256..=383 => 3072,
+        384..=511 => 7680,
+        _ => 15360,
+    }
+}
+
+/// Describes a public key.
+pub fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> KeyInfo {
+    let alg = spki.algorithm.algorithm.to_id_string();
+    match alg.as_str() {
+        "1.3.101.112" => KeyInfo {
+            kind: "Ed25519".into(),
+            bits: 256,
+            curve: None,
+            rsa_equivalent_bits: 3072,
+        },
+        "1.3.101.113" => KeyInfo {
+            kind: "Ed448".into(),
+            bits: 456,
+            curve: None,
+            rsa_equivalent_bits: 7680,
+        },
+        _ => match spki.parsed() {
+            Ok(PublicKey::RSA(rsa)) => {
+                let bits = rsa_modulus_bits(rsa.modulus);
+                KeyInfo {
+                    kind: "RSA".into(),
+                    bits,
+                    curve: None,
+                    rsa_equivalent_bits: bits,
+                }
+            }
+            Ok(PublicKey::EC(_)) => {
+                let curve_oid = spki
+                    .algorithm
+                    .parameters
+                    .as_ref()
+                    .and_then(|p| p.as_oid().ok())
+                    .map(|o| o.to_id_string());
+                let (name, bits) = match curve_oid.as_deref() {
+                    Some("1.2.840.10045.3.1.7") => ("P-256", 256),
+                    Some("1.3.132.0.34") => ("P-384", 384),
+                    Some("1.3.132.0.35") => ("P-521", 521),
+                    Some("1.2.840.10045.3.1.1") => ("P-192", 192),
+                    Some("1.3.132.0.33") => ("P-224", 224),
+                    Some("1.3.132.0.10") => ("secp256k1", 256),
+                    Some("1.3.36.3.3.2.8.1.1.7") => ("brainpoolP256r1", 256),
+                    Some("1.3.36.3.3.2.8.1.1.11") => ("brainpoolP384r1", 384),
+                    Some("1.3.36.3.3.2.8.1.1.13") => ("brainpoolP512r1", 512),
+                    _ => ("unknown", 0),
+                };
+                KeyInfo {
+                    kind: "EC".into(),
+                    bits,
+                    curve: Some(match curve_oid {
+                        Some(oid) if name == "unknown" => oid,
+                        _ => name.to_owned(),
+                    }),
+                    rsa_equivalent_bits: ec_rsa_equivalent(bits),
+                }
+            }
+            Ok(PublicKey::DSA(y)) => {
+                let bits = rsa_modulus_bits(y);
+                KeyInfo {
+                    kind: "DSA".into(),
+                    bits,
+                    curve: None,
+                    rsa_equivalent_bits: bits,
+                }
+            }
+            _ => KeyInfo {
+                kind: "unknown".into(),
+                bits: 0,
+                curve: None,
+                rsa_equivalent_bits: 0,
+            },
+        },
+    }
+}
+
+/// Bit length of a big-endian unsigned integer (leading zero bytes ignored).
+pub fn rsa_modulus_bits(be: &[u8]) -> u32 {
+    let first = be.iter().position(|&b| b != 0);
+    match first {
+        None => 0,
+        Some(i) => {
+            let len = u32::try_from(be.len() - i).unwrap_or(u32::MAX / 8);
+            len * 8 - be[i].leading_zeros()
+        }
+    }
+}
+
+/// The hash a certificate's signature uses, for the weak-signature rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureHash {
+    Md2,
+    Md4,
+    Md5,
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+    /// EdDSA and others that hash internally.
+    Intrinsic,
+    Unknown,
+}
+
+/// OpenSSL's name for the signature algorithm (`sha256WithRSAEncryption`), and the
+/// hash it uses.
+pub fn signature_algorithm(oid: &str) -> (&'static str, SignatureHash) {
+    use SignatureHash::*;
+    match oid {
+        "1.2.840.113549.1.1.2" => ("md2WithRSAEncryption", Md2),
+        "1.2.840.113549.1.1.3" => ("md4WithRSAEncryption", Md4),
+        "1.2.840.113549.1.1.4" => ("md5WithRSAEncryption", Md5),
+        "1.2.840.113549.1.1.5" => ("sha1WithRSAEncryption", Sha1),
+        "1.3.14.3.2.29" => ("sha1WithRSA", Sha1),
+        "1.2.840.113549.1.1.14" => ("sha224WithRSAEncryption", Sha224),
+        "1.2.840.113549.1.1.11" => ("sha256WithRSAEncryption", Sha256),
+        "1.2.840.113549.1.1.12" => ("sha384WithRSAEncryption", Sha384),
+        "1.2.840.113549.1.1.13" => ("sha512WithRSAEncryption", Sha512),
+        "1.2.840.113549.1.1.10" => ("rsassaPss", Unknown),
+        "1.2.840.10045.4.1" => ("ecdsa-with-SHA1", Sha1),
+        "1.2.840.10045.4.3.1" => ("ecdsa-with-SHA224", Sha224),
+        "1.2.840.10045.4.3.2" => ("ecdsa-with-SHA256", Sha256),
+        "1.2.840.10045.4.3.3" => ("ecdsa-with-SHA384", Sha384),
+        "1.2.840.10045.4.3.4" => ("ecdsa-with-SHA512", Sha512),
+        "1.2.840.10040.4.3" => ("dsa_with_SHA1", Sha1),
+        "2.16.840.1.101.3.4.3.1" => ("dsa_with_SHA224", Sha224),
+        "2.16.840.1.101.3.4.3.2" => ("dsa_with_SHA256", Sha256),
+        "1.3.101.112" => ("ED25519", Intrinsic),
+        "1.3.101.113" => ("ED448", Intrinsic),
+        _ => ("unknown", Unknown),
+    }
+}
+
+fn signature_algorithm_name(cert: &X509Certificate<'_>) -> String {
+    let oid = cert.signature_algorithm.algorithm.to_id_string();
+    match signature_algorithm(&oid) {
+        ("unknown", _) => oid,
+        (name, _) => name.to_owned(),
+    }
+}
+
+/// The hash of a certificate's signature; for RSASSA-PSS it is read from the
+/// parameters.
+pub fn signature_hash(cert: &X509Certificate<'_>) -> SignatureHash {
+    let oid = cert.signature_algorithm.algorithm.to_id_string();
+    match signature_algorithm(&oid) {
+        ("rsassaPss", _) => crate::sigverify::pss_params(cert)
+            .map(|(hash, _)| hash)
+            .unwrap_or(SignatureHash::Unknown),
+        (_, hash) => hash,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modulus_bits_ignore_leading_zeros() {
+        assert_eq!(rsa_modulus_bits(&[0, 0x80, 0]), 16);
+        assert_eq!(rsa_modulus_bits(&[0, 0x01, 0]), 9);
+        assert_eq!(rsa_modulus_bits(&[0, 0]), 0);
+        assert_eq!(rsa_modulus_bits(&[]), 0);
+    }
+
+    #[test]
+    fn ec_equivalence_follows_sp800_57() {
+        assert_eq!(ec_rsa_equivalent(256), 3072);
+        assert_eq!(ec_rsa_equivalent(384), 7680);
+        assert_eq!(ec_rsa_equivalent(521), 15360);
+        assert_eq!(ec_rsa_equivalent(192), 1024);
+        assert_eq!(ec_rsa_equivalent(224), 2048);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(parse(&[]).is_err());
+        assert!(parse(&[0x30, 0x82, 0xff, 0xff]).is_err());
+        assert!(parse(b"hello world").is_err());
+    }
+
+    #[test]
+    fn serial_and_ip_formatting() {
+        assert_eq!(serial_hex(&[0x00, 0xab, 0x01]), "AB:01");
+        assert_eq!(ip_text(&[127, 0, 0, 1]).as_deref(), Some("127.0.0.1"));
+        assert_eq!(ip_text(&[1, 2, 3]), None);
+        assert!(tls_feature_has_status_request(&[
+            0x30, 0x03, 0x02, 0x01, 0x05
+        ]));
+        assert!(!tls_feature_has_status_request(&[
+            0x30, 0x03, 0x02, 0x01, 0x11
+        ]));
+    }
+}

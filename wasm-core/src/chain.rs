@@ -1,0 +1,635 @@
+//! Chain analysis: build the path from the leaf through the certificates the server
+//! sent (and any fetched by AIA) to a trust anchor, verify every signature on it,
+//! check names and validity, and name what is wrong in the contract vocabulary,
+//! with the `openssl s_client` verify code a sysadmin would see.
+//!
+//! Path building prefers, at each step: the certificate itself being an anchor,
+//! then an anchor that signed it, then a sent certificate, then an AIA one, and
+//! backtracks when a branch ends without an anchor.
+
+use serde::{Deserialize, Serialize};
+use x509_parser::certificate::X509Certificate;
+
+use crate::anchors::{Anchor, TrustStore};
+use crate::cert::{self, CertReport, SignatureHash, Source};
+use crate::der::Der;
+use crate::finding::{Finding, Severity};
+use crate::ocsp::{self, OcspReport, OcspStatus};
+use crate::sigverify::{self, SigCheck};
+
+/// Chain problems, in the contract's fixed vocabulary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainIssue {
+    Expired,
+    NotYetValid,
+    HostnameMismatch,
+    SelfSigned,
+    UntrustedRoot,
+    IncompleteChain,
+    WrongOrder,
+    ExtraCerts,
+    ContainsAnchor,
+    WeakKey,
+    WeakSignature,
+    Revoked,
+}
+
+impl ChainIssue {
+    /// The contract spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChainIssue::Expired => "expired",
+            ChainIssue::NotYetValid => "not_yet_valid",
+            ChainIssue::HostnameMismatch => "hostname_mismatch",
+            ChainIssue::SelfSigned => "self_signed",
+            ChainIssue::UntrustedRoot => "untrusted_root",
+            ChainIssue::IncompleteChain => "incomplete_chain",
+            ChainIssue::WrongOrder => "wrong_order",
+            ChainIssue::ExtraCerts => "extra_certs",
+            ChainIssue::ContainsAnchor => "contains_anchor",
+            ChainIssue::WeakKey => "weak_key",
+            ChainIssue::WeakSignature => "weak_signature",
+            ChainIssue::Revoked => "revoked",
+        }
+    }
+}
+
+/// The chain breakdown of the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainReport {
+    /// OpenSSL `X509_V_ERR_*` number, as `openssl s_client -verify_hostname` would
+    /// print it with the default security level 2 (no AIA fetching).
+    pub verify_code: i32,
+    /// OpenSSL's text for `verify_code`.
+    pub verify_message: String,
+    /// A browser with the Mozilla roots (and AIA fetching) accepts this chain for
+    /// this host.
+    pub trusted: bool,
+    /// Sorted, no duplicates.
+    pub issues: Vec<ChainIssue>,
+    /// The path (leaf first, up to the anchor), then the unused sent certificates.
+    pub certificates: Vec<CertReport>,
+    /// Subject of the issuer that could not be found, when the path stops short.
+    pub missing_issuer: Option<String>,
+    /// The stapled OCSP response, read.
+    pub ocsp: Option<OcspReport>,
+    /// Other observations (unparsable certificates, unsupported algorithms).
+    pub findings: Vec<Finding>,
+}
+
+/// What grading needs beyond the report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChainVerdict {
+    /// A path to an anchor exists (perhaps only with AIA).
+    pub anchored: bool,
+    /// The path needed AIA-fetched certificates.
+    pub completed_by_aia: bool,
+    /// Weakest key on the path (anchors excluded), RSA-equivalent bits.
+    pub weakest_key_bits: Option<u32>,
+    /// The leaf's key, RSA-equivalent bits.
+    pub leaf_key_bits: Option<u32>,
+    /// An MD2/MD4/MD5 signature on the path.
+    pub md5_signature: bool,
+    /// A SHA-1 signature on the path.
+    pub sha1_signature: bool,
+    /// The leaf's sha256.
+    pub leaf_sha256: Option<String>,
+}
+
+/// openssl's verify texts (OpenSSL 3).
+pub fn verify_message(code: i32) -> &'static str {
+    match code {
+        0 => "ok",
+        2 => "unable to get issuer certificate",
+        7 => "certificate signature failure",
+        9 => "certificate is not yet valid",
+        10 => "certificate has expired",
+        18 => "self-signed certificate",
+        19 => "self-signed certificate in certificate chain",
+        20 => "unable to get local issuer certificate",
+        21 => "unable to verify the first certificate",
+        23 => "certificate revoked",
+        62 => "hostname mismatch",
+        66 => "EE certificate key too weak",
+        67 => "CA certificate key too weak",
+        68 => "CA signature digest algorithm too weak",
+        _ => "unknown",
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Node {
+    Pool(usize),
+    Anchor(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    Trusted,
+    SelfSigned,
+    Missing { bad_signature: bool },
+}
+
+struct PoolCert<'a> {
+    der: &'a [u8],
+    cert: X509Certificate<'a>,
+    source: Source,
+    sent_index: Option<usize>,
+}
+
+struct Builder<'s, 'a> {
+    pool: Vec<PoolCert<'a>>,
+    store: &'s TrustStore<'a>,
+    /// Anchors used by the path, so `Node::Anchor` can index them.
+    anchors: Vec<&'s Anchor<'a>>,
+    findings: Vec<Finding>,
+}
+
+const MAX_DEPTH: usize = 10;
+
+impl<'s, 'a> Builder<'s, 'a> {
+    fn cert(&self, n: Node) -> &X509Certificate<'a> {
+        match n {
+            Node::Pool(i) => &self.pool[i].cert,
+            Node::Anchor(i) => &self.anchors[i].cert,
+        }
+    }
+
+    fn anchor_index(&mut self, a: &'s Anchor<'a>) -> usize {
+        match self.anchors.iter().position(|x| std::ptr::eq(*x, a)) {
+            Some(i) => i,
+            None => {
+                self.anchors.push(a);
+                self.anchors.len() - 1
+            }
+        }
+    }
+
+    fn signed_by(&mut self, child: Node, parent: &X509Certificate<'_>) -> bool {
+        match sigverify::verify(self.cert(child), &parent.tbs_certificate.subject_pki) {
+            SigCheck::Valid => true,
+            SigCheck::Invalid => false,
+            SigCheck::Unsupported(what) => {
+                let f = Finding::new(
+                    Severity::Warning,
+                    "signature_unsupported",
+                    format!(
+                        "cannot check the signature on {}: {what}",
+                        self.cert(child).tbs_certificate.subject
+                    ),
+                );
+                if !self.findings.contains(&f) {
+                    self.findings.push(f);
+                }
+                false
+            }
+        }
+    }
+
+    /// Searches upward from the last node of `path`; returns the best path found
+    /// (any path to an anchor, else the longest) and how it ends.
+    fn search(&mut self, path: &mut Vec<Node>, use_aia: bool) -> (Vec<Node>, End) {
+        let Some(&cur) = path.last() else {
+            return (
+                Vec::new(),
+                End::Missing {
+                    bad_signature: false,
+                },
+            );
+        };
+        if matches!(cur, Node::Anchor(_)) {
+            return (path.clone(), End::Trusted);
+        }
+        let cur_cert = self.cert(cur).clone();
+        if self.store.same_as(&cur_cert).is_some() {
+            return (path.clone(), End::Trusted);
+        }
+        let issuer = cur_cert.tbs_certificate.issuer.as_raw();
+        let candidates: Vec<&'s Anchor<'a>> = self.store.by_subject(issuer).collect();
+        for a in candidates {
+            if self.signed_by(cur, &a.cert) {
+                let idx = self.anchor_index(a);
+                let mut found = path.clone();
+                found.push(Node::Anchor(idx));
+                return (found, End::Trusted);
+            }
+        }
+        if cur_cert.tbs_certificate.subject.as_raw() == issuer && self.signed_by(cur, &cur_cert) {
+            return (path.clone(), End::SelfSigned);
+        }
+        let mut bad_signature = false;
+        let mut best: Option<(Vec<Node>, End)> = None;
+        if path.len() < MAX_DEPTH {
+            for i in 0..self.pool.len() {
+                let p = &self.pool[i];
+                if (p.source == Source::Aia && !use_aia)
+                    || path.contains(&Node::Pool(i))
+                    || !names_equal(&p.cert, issuer, &cur_cert)
+                {
+                    continue;
+                }
+                let parent = p.cert.clone();
+                if !self.signed_by(cur, &parent) {
+                    bad_signature = true;
+                    continue;
+                }
+                path.push(Node::Pool(i));
+                let found = self.search(path, use_aia);
+                path.pop();
+                if found.1 == End::Trusted {
+                    return found;
+                }
+                if best.as_ref().is_none_or(|b| found.0.len() > b.0.len()) {
+                    best = Some(found);
+                }
+            }
+        }
+        best.unwrap_or_else(|| (path.clone(), End::Missing { bad_signature }))
+    }
+}
+
+fn names_equal(
+    parent: &X509Certificate<'_>,
+    issuer_raw: &[u8],
+    child: &X509Certificate<'_>,
+) -> bool {
+    let subject = &parent.tbs_certificate.subject;
+    subject.as_raw() == issuer_raw
+        || subject
+            .to_string()
+            .eq_ignore_ascii_case(&child.tbs_certificate.issuer.to_string())
+}
+
+/// Inputs for one chain.
+#[derive(Debug, Clone, Copy)]
+pub struct ChainInput<'a> {
+    /// As sent, leaf first.
+    pub sent: &'a [Der],
+    /// Fetched by AIA.
+    pub aia: &'a [Der],
+    /// The stapled OCSP response.
+    pub ocsp_staple: Option<&'a [u8]>,
+    /// The name the client asked for (`None`: do not check names).
+    pub host: Option<&'a str>,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+/// Analyses one chain.
+pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, ChainVerdict) {
+    let mut findings = Vec::new();
+    let mut pool = Vec::new();
+    for (i, der) in input.sent.iter().enumerate() {
+        match cert::parse(der.as_bytes()) {
+            Ok(c) => pool.push(PoolCert {
+                der: der.as_bytes(),
+                cert: c,
+                source: Source::Sent,
+                sent_index: Some(i),
+            }),
+            Err(e) => findings.push(Finding::new(
+                Severity::Error,
+                "certificate_unparsable",
+                format!("certificate #{i} sent by the server cannot be read: {e}"),
+            )),
+        }
+    }
+    let leaf_ok = pool.first().is_some_and(|p| p.sent_index == Some(0));
+    for (i, der) in input.aia.iter().enumerate() {
+        match cert::parse(der.as_bytes()) {
+            Ok(c) => pool.push(PoolCert {
+                der: der.as_bytes(),
+                cert: c,
+                source: Source::Aia,
+                sent_index: None,
+            }),
+            Err(e) => findings.push(Finding::new(
+                Severity::Warning,
+                "aia_unparsable",
+                format!("certificate #{i} fetched from the issuer URL cannot be read: {e}"),
+            )),
+        }
+    }
+    if !leaf_ok {
+        let reason = if input.sent.is_empty() {
+            "the server sent no certificate"
+        } else {
+            "the server's certificate cannot be read"
+        };
+        findings.push(Finding::new(Severity::Error, "no_leaf", reason));
+        let report = ChainReport {
+            verify_code: 21,
+            verify_message: verify_message(21).to_owned(),
+            trusted: false,
+            issues: Vec::new(),
+            certificates: Vec::new(),
+            missing_issuer: None,
+            ocsp: None,
+            findings,
+        };
+        return (report, ChainVerdict::default());
+    }
+
+    let mut b = Builder {
+        pool,
+        store,
+        anchors: Vec::new(),
+        findings,
+    };
+    // What OpenSSL sees: the sent certificates only.
+    let sent_best = b.search(&mut vec![Node::Pool(0)], false);
+    let has_aia = b.pool.iter().any(|p| p.source == Source::Aia);
+    let (best, completed_by_aia) = if sent_best.1 != End::Trusted && has_aia {
+        let aia_best = b.search(&mut vec![Node::Pool(0)], true);
+        let trusted = aia_best.1 == End::Trusted;
+        if trusted || aia_best.0.len() > sent_best.0.len() {
+            (aia_best, trusted)
+        } else {
+            (sent_best.clone(), false)
+        }
+    } else {
+        (sent_best.clone(), false)
+    };
+    let (path, end) = best;
+
+    let leaf = b.cert(Node::Pool(0)).clone();
+    let is_anchor = |b: &Builder<'_, '_>, n: Node| match n {
+        Node::Anchor(_) => true,
+        Node::Pool(i) => b.store.same_as(&b.pool[i].cert).is_some(),
+    };
+
+    let mut issues = Vec::new();
+    let mut verdict = ChainVerdict {
+        anchored: end == End::Trusted,
+        completed_by_aia,
+        leaf_sha256: Some(cert::hex(&sha2_digest(b.pool[0].der))),
+        ..ChainVerdict::default()
+    };
+
+    // Per-certificate facts along the path.
+    let mut reports: Vec<CertReport> = Vec::new();
+    let top = path.len().saturating_sub(1);
+    for (pos, &n) in path.iter().enumerate() {
+        let (der, source, sent_index) = match n {
+            Node::Pool(i) => (b.pool[i].der, b.pool[i].source, b.pool[i].sent_index),
+            Node::Anchor(i) => (b.anchors[i].der, Source::RootStore, None),
+        };
+        let c = b.cert(n);
+        let mut r = cert::describe(c, der, input.now);
+        r.source = source;
+        r.sent_index = sent_index;
+        r.role = if pos == 0 {
+            "leaf"
+        } else if pos == top && !matches!(end, End::Missing { .. }) {
+            "root"
+        } else {
+            "intermediate"
+        }
+        .to_owned();
+        let anchor = is_anchor(&b, n);
+        if !anchor {
+            let nb = c.tbs_certificate.validity.not_before.timestamp();
+            let na = c.tbs_certificate.validity.not_after.timestamp();
+            if input.now > na {
+                r.issues.push("expired".into());
+                issues.push(ChainIssue::Expired);
+            }
+            if input.now < nb {
+                r.issues.push("not_yet_valid".into());
+                issues.push(ChainIssue::NotYetValid);
+            }
+            let bits = r.key.rsa_equivalent_bits;
+            if bits > 0 {
+                verdict.weakest_key_bits =
+                    Some(verdict.weakest_key_bits.map_or(bits, |w| w.min(bits)));
+                if pos == 0 {
+                    verdict.leaf_key_bits = Some(bits);
+                }
+                if bits < 2048 {
+                    r.issues.push("weak_key".into());
+                    issues.push(ChainIssue::WeakKey);
+                }
+            }
+        }
+        // Signatures made by another certificate (a self-signature proves nothing).
+        let signed_by_other = pos < top || (matches!(end, End::Missing { .. }) && pos == top);
+        if signed_by_other && !(pos == top && is_self_signed(c)) {
+            match cert::signature_hash(c) {
+                SignatureHash::Md2 | SignatureHash::Md4 | SignatureHash::Md5 => {
+                    verdict.md5_signature = true;
+                    r.issues.push("weak_signature".into());
+                    issues.push(ChainIssue::WeakSignature);
+                }
+                SignatureHash::Sha1 => {
+                    verdict.sha1_signature = true;
+                    r.issues.push("weak_signature".into());
+                    issues.push(ChainIssue::WeakSignature);
+                }
+                _ => {}
+            }
+        }
+        reports.push(r);
+    }
+
+    // Name.
+    if let Some(host) = input.host {
+        if !crate::hostname::matches(&leaf, host) {
+            issues.push(ChainIssue::HostnameMismatch);
+            if let Some(r) = reports.first_mut() {
+                r.issues.push("hostname_mismatch".into());
+            }
+        }
+    }
+
+    // How the path ends.
+    let mut missing_issuer = None;
+    match end {
+        End::Trusted if completed_by_aia => issues.push(ChainIssue::IncompleteChain),
+        End::Trusted => {}
+        End::SelfSigned if path.len() == 1 => {
+            issues.push(ChainIssue::SelfSigned);
+            push_issue(&mut reports, top, "self_signed");
+        }
+        End::SelfSigned => {
+            issues.push(ChainIssue::UntrustedRoot);
+            push_issue(&mut reports, top, "untrusted_root");
+        }
+        End::Missing { .. } => {
+            issues.push(ChainIssue::IncompleteChain);
+            push_issue(&mut reports, top, "incomplete_chain");
+            missing_issuer = Some(b.cert(path[top]).tbs_certificate.issuer.to_string());
+        }
+    }
+
+    // Order, extras and anchors among what was sent.
+    let sent_order: Vec<usize> = path
+        .iter()
+        .filter_map(|n| match n {
+            Node::Pool(i) => b.pool[*i].sent_index,
+            Node::Anchor(_) => None,
+        })
+        .collect();
+    if sent_order.windows(2).any(|w| w[0] >= w[1]) {
+        issues.push(ChainIssue::WrongOrder);
+        for (pos, r) in reports.iter_mut().enumerate().skip(1) {
+            let prev = sent_order.get(pos - 1).copied();
+            if matches!((prev, r.sent_index), (Some(p), Some(s)) if s < p) {
+                r.issues.push("wrong_order".into());
+            }
+        }
+    }
+    for i in 0..b.pool.len() {
+        let p = &b.pool[i];
+        let anchor = b.store.same_as(&p.cert).is_some();
+        if p.source == Source::Sent && anchor && p.sent_index != Some(0) {
+            issues.push(ChainIssue::ContainsAnchor);
+            if let Some(r) = reports.iter_mut().find(|r| r.sent_index == p.sent_index) {
+                r.issues.push("contains_anchor".into());
+            }
+        }
+        if path.contains(&Node::Pool(i)) || p.source == Source::Aia {
+            continue;
+        }
+        let mut r = cert::describe(&p.cert, p.der, input.now);
+        r.source = p.source;
+        r.sent_index = p.sent_index;
+        r.role = "extra".into();
+        if anchor {
+            r.issues.push("contains_anchor".into());
+        } else {
+            r.issues.push("extra_certs".into());
+            issues.push(ChainIssue::ExtraCerts);
+        }
+        reports.push(r);
+    }
+    if input.sent.len() > b.pool.iter().filter(|p| p.source == Source::Sent).count() {
+        issues.push(ChainIssue::ExtraCerts);
+    }
+
+    // Revocation, from the staple.
+    let ocsp = input.ocsp_staple.map(|der| {
+        let issuer = path.get(1).map(|&n| b.cert(n).clone());
+        ocsp::read(der, &leaf, issuer.as_ref(), input.now)
+    });
+    if matches!(ocsp.as_ref().map(|o| o.status), Some(OcspStatus::Revoked)) {
+        issues.push(ChainIssue::Revoked);
+        push_issue(&mut reports, 0, "revoked");
+    }
+
+    issues.sort();
+    issues.dedup();
+    for r in &mut reports {
+        r.issues.sort();
+        r.issues.dedup();
+    }
+
+    let verify_code = openssl_code(&b, &sent_best, &issues, input.now);
+    let trusted = verdict.anchored
+        && !verdict.md5_signature
+        && !verdict.sha1_signature
+        && !issues.iter().any(|i| {
+            matches!(
+                i,
+                ChainIssue::Expired
+                    | ChainIssue::NotYetValid
+                    | ChainIssue::HostnameMismatch
+                    | ChainIssue::Revoked
+            )
+        });
+    let report = ChainReport {
+        verify_code,
+        verify_message: verify_message(verify_code).to_owned(),
+        trusted,
+        issues,
+        certificates: reports,
+        missing_issuer,
+        ocsp,
+        findings: b.findings,
+    };
+    (report, verdict)
+}
+
+fn push_issue(reports: &mut [CertReport], pos: usize, issue: &str) {
+    if let Some(r) = reports.get_mut(pos) {
+        r.issues.push(issue.to_owned());
+    }
+}
+
+fn is_self_signed(c: &X509Certificate<'_>) -> bool {
+    c.tbs_certificate.subject.as_raw() == c.tbs_certificate.issuer.as_raw()
+}
+
+fn sha2_digest(der: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(der).to_vec()
+}
+
+/// The code OpenSSL 3 ends with: each check may overwrite the error of an earlier
+/// one, in this order: chain building (18/19/20), key and digest strength at
+/// security level 2 (66/67/68), host name (62), revocation (23), then the
+/// signature walk from the top down (21, 7, 9/10).
+fn openssl_code(
+    b: &Builder<'_, '_>,
+    sent: &(Vec<Node>, End),
+    issues: &[ChainIssue],
+    now: i64,
+) -> i32 {
+    let (path, end) = sent;
+    let mut code = match end {
+        End::Trusted => 0,
+        End::SelfSigned if path.len() == 1 => 18,
+        End::SelfSigned => 19,
+        End::Missing { .. } => 20,
+    };
+    let top = path.len().saturating_sub(1);
+    for (pos, &n) in path.iter().enumerate() {
+        let c = b.cert(n);
+        let anchor_top = pos == top && !matches!(end, End::Missing { .. });
+        if anchor_top {
+            continue;
+        }
+        let bits = cert::key_info(&c.tbs_certificate.subject_pki).rsa_equivalent_bits;
+        if bits > 0 && bits < 2048 {
+            code = if pos == 0 { 66 } else { 67 };
+        }
+    }
+    for (pos, &n) in path.iter().enumerate() {
+        let signed_by_other = pos < top || matches!(end, End::Missing { .. });
+        if signed_by_other
+            && matches!(
+                cert::signature_hash(b.cert(n)),
+                SignatureHash::Md2 | SignatureHash::Md4 | SignatureHash::Md5 | SignatureHash::Sha1
+            )
+        {
+            code = 68;
+        }
+    }
+    if issues.contains(&ChainIssue::HostnameMismatch) {
+        code = 62;
+    }
+    if issues.contains(&ChainIssue::Revoked) {
+        code = 23;
+    }
+    if let End::Missing { bad_signature } = end {
+        if path.len() == 1 {
+            code = 21;
+        }
+        if *bad_signature {
+            code = 7;
+        }
+    }
+    for &n in path.iter().rev() {
+        if matches!(n, Node::Anchor(_)) {
+            continue;
+        }
+        let v = &b.cert(n).tbs_certificate.validity;
+        if now < v.not_before.timestamp() {
+            code = 9;
+        }
+        if now > v.not_after.timestamp() {
+            code = 10;
+        }
+    }
+    code
+}

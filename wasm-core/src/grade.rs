@@ -1,0 +1,714 @@
+//! Grading: facts in, report out. Scores per category, caps and warnings from
+//! [`crate::policy::RULES`], the trust/mismatch override, A+ and A-, per endpoint;
+//! then the worst endpoint and whether the endpoints agree.
+
+use std::collections::BTreeMap;
+
+use crate::anchors::TrustStore;
+use crate::chain::{self, ChainInput, ChainIssue, ChainReport, ChainVerdict};
+use crate::expiry::{self, DEFAULT_ALERT_DAYS};
+use crate::facts::{ChainFacts, EndpointFacts, ScanFacts};
+use crate::groups::GroupKind;
+use crate::hsts::{self, MIN_MAX_AGE};
+use crate::policy::{self, Effect, POLICY_ID};
+use crate::report::{
+    Cap, EndpointReport, Grade, KeyExchangeReport, Report, Score, Warning, WeakSuite, REPORT_SCHEMA,
+};
+use crate::suites::{CipherMode, KeyExchange, SuiteInfo};
+use crate::time::rfc3339;
+use crate::wire::{CipherSuite, ProtocolVersion};
+
+/// Grades every endpoint of `facts` at `now` (Unix seconds).
+pub fn grade(facts: &ScanFacts, now: i64) -> Report {
+    let (store, anchor_problems) = TrustStore::new(&facts.extra_anchors);
+    let mut endpoints: Vec<EndpointReport> = facts
+        .endpoints
+        .iter()
+        .map(|ep| grade_endpoint(ep, &facts.target.host, &store, now))
+        .collect();
+    for problem in anchor_problems {
+        for ep in &mut endpoints {
+            if let Some(chain) = ep.chain.as_mut() {
+                chain.findings.push(crate::finding::Finding::new(
+                    crate::finding::Severity::Warning,
+                    "extra_anchor_unparsable",
+                    problem.clone(),
+                ));
+            }
+        }
+    }
+    let grade = endpoints
+        .iter()
+        .filter_map(|e| e.grade)
+        .reduce(Grade::worst);
+    let differences = differences(&endpoints);
+    Report {
+        schema: REPORT_SCHEMA.to_owned(),
+        policy: POLICY_ID.to_owned(),
+        target: facts.target.clone(),
+        graded_at: rfc3339(now),
+        scanner: facts.scanner.clone(),
+        grade,
+        endpoints_agree: differences.is_empty(),
+        differences,
+        endpoints,
+    }
+}
+
+fn differences(endpoints: &[EndpointReport]) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(first) = endpoints.first() else {
+        return out;
+    };
+    let leaf = |e: &EndpointReport| {
+        e.chain.as_ref().map(|c| {
+            c.certificates
+                .iter()
+                .map(|x| x.sha256.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    let checks: [(&str, &dyn Fn(&EndpointReport, &EndpointReport) -> bool); 5] = [
+        ("reachability", &|a, b| {
+            a.error.is_some() == b.error.is_some()
+        }),
+        ("chain", &|a, b| {
+            a.error.is_some() || b.error.is_some() || leaf(a) == leaf(b)
+        }),
+        ("protocols", &|a, b| {
+            a.error.is_some() || b.error.is_some() || a.protocols == b.protocols
+        }),
+        ("cipher_suites", &|a, b| {
+            a.error.is_some() || b.error.is_some() || a.cipher_suites == b.cipher_suites
+        }),
+        ("grade", &|a, b| {
+            a.error.is_some() || b.error.is_some() || a.grade == b.grade
+        }),
+    ];
+    for (name, same) in checks {
+        if endpoints.iter().skip(1).any(|e| !same(first, e)) {
+            out.push(name.to_owned());
+        }
+    }
+    out
+}
+
+/// Accumulates caps and warnings with their reasons.
+struct Verdicts {
+    caps: Vec<Cap>,
+    warnings: Vec<Warning>,
+}
+
+impl Verdicts {
+    fn hit(&mut self, code: &str, detail: Option<String>) {
+        let Some(rule) = policy::rule(code) else {
+            debug_assert!(false, "rule {code} missing from the policy");
+            return;
+        };
+        let reason = match detail {
+            Some(d) => format!("{} {d}", rule.reason),
+            None => rule.reason.to_owned(),
+        };
+        match rule.effect {
+            Effect::Cap(grade) => {
+                if !self.caps.iter().any(|c| c.code == code) {
+                    self.caps.push(Cap {
+                        grade,
+                        code: code.to_owned(),
+                        reason,
+                        fix: rule.fix.to_owned(),
+                    });
+                }
+            }
+            Effect::Warning => {
+                if !self.warnings.iter().any(|w| w.code == code) {
+                    self.warnings.push(Warning {
+                        code: code.to_owned(),
+                        reason,
+                        fix: rule.fix.to_owned(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn protocol_points(v: ProtocolVersion) -> Option<u32> {
+    Some(match v {
+        ProtocolVersion::SSLV2 => 0,
+        ProtocolVersion::SSLV3 => 80,
+        ProtocolVersion::TLS10 => 90,
+        ProtocolVersion::TLS11 => 95,
+        ProtocolVersion::TLS12 | ProtocolVersion::TLS13 => 100,
+        _ => return None,
+    })
+}
+
+fn cipher_points(bits: u16) -> u32 {
+    match bits {
+        0 => 0,
+        1..=127 => 20,
+        128..=255 => 80,
+        _ => 100,
+    }
+}
+
+fn key_exchange_points(bits: u32) -> u32 {
+    match bits {
+        0..=511 => 20,
+        512..=1023 => 40,
+        1024..=2047 => 80,
+        2048..=4095 => 90,
+        _ => 100,
+    }
+}
+
+/// Rounded mean of the best and worst, half up.
+fn mid(a: u32, b: u32) -> u32 {
+    (a + b).div_ceil(2)
+}
+
+fn letter(total: u32) -> Grade {
+    match total {
+        80.. => Grade::A,
+        65..=79 => Grade::B,
+        50..=64 => Grade::C,
+        35..=49 => Grade::D,
+        20..=34 => Grade::E,
+        _ => Grade::F,
+    }
+}
+
+fn is_rc4(info: &SuiteInfo) -> bool {
+    info.cipher.starts_with("RC4")
+}
+
+fn suite_list(items: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut s = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOWN {
+        s.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    format!("({s})")
+}
+
+fn weak_reason(info: &SuiteInfo) -> Option<&'static str> {
+    Some(if info.export {
+        "export grade"
+    } else if info.mode == CipherMode::Null || info.bits == 0 {
+        "no encryption"
+    } else if info.anonymous() {
+        "anonymous (no authentication)"
+    } else if info.bits < 112 {
+        "under 112 bits"
+    } else if is_rc4(info) {
+        "RC4"
+    } else if info.block_bits == 64 {
+        "64-bit block (Sweet32)"
+    } else if !info.forward_secret() {
+        "no forward secrecy"
+    } else if !info.aead() {
+        "CBC (not AEAD)"
+    } else {
+        return None;
+    })
+}
+
+struct GradedChain {
+    report: ChainReport,
+    verdict: ChainVerdict,
+}
+
+fn analyse(chain: &ChainFacts, host: &str, store: &TrustStore<'_>, now: i64) -> GradedChain {
+    let (report, verdict) = chain::analyse(
+        ChainInput {
+            sent: &chain.certificates,
+            aia: &chain.aia,
+            ocsp_staple: chain.ocsp_staple.as_ref().map(|d| d.as_bytes()),
+            host: Some(host),
+            now,
+        },
+        store,
+    );
+    GradedChain { report, verdict }
+}
+
+fn grade_endpoint(
+    ep: &EndpointFacts,
+    host: &str,
+    store: &TrustStore<'_>,
+    now: i64,
+) -> EndpointReport {
+    let chain = ep.chain.as_ref().map(|c| analyse(c, host, store, now));
+    let others: Vec<GradedChain> = ep
+        .other_chains
+        .iter()
+        .map(|c| analyse(c, host, store, now))
+        .collect();
+    let no_sni = ep.chain_no_sni.as_ref().and_then(|c| {
+        let differs = match &ep.chain {
+            Some(primary) => primary.certificates.first() != c.certificates.first(),
+            None => true,
+        };
+        differs.then(|| analyse(c, host, store, now).report)
+    });
+    let mut protocols = ep.protocols.clone();
+    protocols.sort();
+    protocols.dedup();
+
+    let mut cipher_suites: BTreeMap<ProtocolVersion, Vec<CipherSuite>> = BTreeMap::new();
+    let mut server_cipher_order = BTreeMap::new();
+    for p in &ep.cipher_suites {
+        cipher_suites
+            .entry(p.protocol)
+            .or_default()
+            .extend(p.suites.iter().copied());
+        if let Some(order) = p.server_order {
+            server_cipher_order.insert(p.protocol, order);
+        }
+    }
+    let hsts = ep
+        .http
+        .as_ref()
+        .and_then(|h| h.hsts.as_deref())
+        .map(hsts::parse);
+    let expiry = chain
+        .as_ref()
+        .and_then(|c| expiry::of_chain(&c.report, now, &DEFAULT_ALERT_DAYS));
+    let offered: Vec<(ProtocolVersion, CipherSuite, Option<SuiteInfo>)> =
+        ep.all_suites().map(|(p, s)| (p, s, s.info())).collect();
+    let weak_cipher_suites = offered
+        .iter()
+        .filter_map(|(p, s, info)| {
+            let reason = weak_reason(info.as_ref()?)?;
+            Some(WeakSuite {
+                protocol: *p,
+                suite: *s,
+                reason: reason.to_owned(),
+            })
+        })
+        .collect();
+
+    let mut report = EndpointReport {
+        ip: ep.ip.clone(),
+        error: ep.error.clone(),
+        grade: None,
+        grade_trust_ignored: None,
+        score: None,
+        caps: Vec::new(),
+        warnings: Vec::new(),
+        protocols,
+        cipher_suites,
+        server_cipher_order,
+        weak_cipher_suites,
+        groups: ep.groups.clone(),
+        key_exchange: KeyExchangeReport {
+            dh_bits: ep.key_exchange.dh_bits,
+            ecdh_group: ep.key_exchange.ecdh_group,
+            weakest_rsa_equivalent_bits: None,
+        },
+        chain: None,
+        other_chains: Vec::new(),
+        no_sni_chain_differs: no_sni.is_some(),
+        no_sni_chain: no_sni,
+        hsts,
+        ocsp_stapling: ep.chain.as_ref().is_some_and(|c| c.ocsp_staple.is_some()),
+        alpn: ep.alpn.clone(),
+        secure_renegotiation: ep.secure_renegotiation,
+        fallback_scsv: ep.fallback_scsv,
+        compression: ep.compression,
+        session_resumption: ep.session_resumption.clone(),
+        browser: ep.browser.clone(),
+        vulnerabilities: ep.vulnerabilities.clone(),
+        expiry,
+        probe_errors: ep.probe_errors.clone(),
+    };
+    if ep.error.is_none() {
+        score_and_cap(ep, &mut report, chain.as_ref(), &others, &offered);
+    }
+    report.chain = chain.map(|c| c.report);
+    report.other_chains = others.into_iter().map(|c| c.report).collect();
+    report
+}
+
+#[allow(clippy::too_many_lines)]
+fn score_and_cap(
+    ep: &EndpointFacts,
+    report: &mut EndpointReport,
+    chain: Option<&GradedChain>,
+    others: &[GradedChain],
+    offered: &[(ProtocolVersion, CipherSuite, Option<SuiteInfo>)],
+) {
+    let mut v = Verdicts {
+        caps: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let protocols = &report.protocols;
+    let known: Vec<(ProtocolVersion, SuiteInfo)> = offered
+        .iter()
+        .filter_map(|(p, _, i)| i.map(|i| (*p, i)))
+        .collect();
+    let names = |pred: &dyn Fn(&ProtocolVersion, &SuiteInfo) -> bool| -> Vec<String> {
+        let mut n: Vec<String> = known
+            .iter()
+            .filter(|(p, i)| pred(p, i))
+            .map(|(_, i)| i.name.to_owned())
+            .collect();
+        n.dedup();
+        n
+    };
+
+    // --- protocol ---
+    let points: Vec<u32> = protocols
+        .iter()
+        .filter_map(|p| protocol_points(*p))
+        .collect();
+    let protocol_score = match (points.iter().max(), points.iter().min()) {
+        (Some(&best), Some(&worst)) => mid(best, worst),
+        _ => 0,
+    };
+    let best = protocols
+        .iter()
+        .copied()
+        .filter(|p| protocol_points(*p).is_some())
+        .max();
+    if protocols.is_empty() {
+        v.hit("no_protocols", None);
+    }
+    if protocols.contains(&ProtocolVersion::SSLV2) {
+        v.hit("sslv2", None);
+    }
+    if best == Some(ProtocolVersion::SSLV3) {
+        v.hit("sslv3_best", None);
+    }
+    if best.is_some_and(|b| b < ProtocolVersion::TLS12) {
+        v.hit("no_tls12", None);
+    }
+    if protocols.contains(&ProtocolVersion::SSLV3) {
+        v.hit("sslv3_offered", None);
+    }
+    if protocols.contains(&ProtocolVersion::TLS10) {
+        v.hit("tls10_offered", None);
+    }
+    if protocols.contains(&ProtocolVersion::TLS11) {
+        v.hit("tls11_offered", None);
+    }
+
+    // --- cipher ---
+    let bits: Vec<u16> = known.iter().map(|(_, i)| i.bits).collect();
+    let cipher_score = match (bits.iter().max(), bits.iter().min()) {
+        (Some(&s), Some(&w)) => mid(cipher_points(s), cipher_points(w)),
+        _ => 0,
+    };
+    if !protocols.is_empty() && offered.is_empty() {
+        v.hit("no_cipher_suites", None);
+    }
+    let export = names(&|_, i| i.export);
+    if !export.is_empty() {
+        v.hit("export_suites", Some(suite_list(&export)));
+    }
+    let weak = names(&|_, i| i.bits < 112);
+    if !weak.is_empty() {
+        v.hit("weak_cipher", Some(suite_list(&weak)));
+    }
+    let rc4 = names(&|_, i| is_rc4(i));
+    if !rc4.is_empty() {
+        v.hit("rc4_offered", Some(suite_list(&rc4)));
+    }
+    let sslv3_cbc = known
+        .iter()
+        .any(|(p, i)| *p == ProtocolVersion::SSLV3 && i.mode == CipherMode::Cbc)
+        || (protocols.contains(&ProtocolVersion::SSLV3)
+            && ep.suites_for(ProtocolVersion::SSLV3).is_empty());
+    if sslv3_cbc || ep.vulnerabilities.poodle_tls == Some(true) {
+        v.hit("poodle", None);
+    }
+
+    // What browsers get: the reference browser's handshake when there was one.
+    let browser = ep.browser.as_ref();
+    let negotiated = browser.and_then(|b| Some((b.protocol?, b.cipher_suite?.info()?)));
+    if browser.is_some_and(|b| b.protocol.is_none()) {
+        let why = browser.and_then(|b| b.error.clone()).map(|e| {
+            format!(
+                "({} handshake failed: {e})",
+                browser.map(|b| b.client.as_str()).unwrap_or("browser")
+            )
+        });
+        v.hit("no_browser_compatible", why);
+    }
+    let browser_detail = |b: &SuiteInfo| Some(format!("(a current browser negotiates {})", b.name));
+    match negotiated {
+        Some((p, info)) => {
+            if !info.forward_secret() {
+                v.hit("no_forward_secrecy", browser_detail(&info));
+            }
+            if !info.aead() {
+                v.hit("no_aead", browser_detail(&info));
+            }
+            if p >= ProtocolVersion::TLS11 && is_rc4(&info) {
+                v.hit("rc4_modern", browser_detail(&info));
+            }
+            if p >= ProtocolVersion::TLS11 && info.block_bits == 64 {
+                v.hit("block64_modern", browser_detail(&info));
+            }
+        }
+        None if !known.is_empty() => {
+            if !known.iter().any(|(_, i)| i.forward_secret()) {
+                v.hit(
+                    "no_forward_secrecy",
+                    Some("(no suite with forward secrecy is offered)".into()),
+                );
+            }
+            if !known.iter().any(|(_, i)| i.aead()) {
+                v.hit("no_aead", Some("(no AEAD suite is offered)".into()));
+            }
+            let modern_rc4 = names(&|p, i| *p >= ProtocolVersion::TLS11 && is_rc4(i));
+            if !modern_rc4.is_empty() {
+                v.hit("rc4_modern", Some(suite_list(&modern_rc4)));
+            }
+            let modern_64 = names(&|p, i| *p >= ProtocolVersion::TLS11 && i.block_bits == 64);
+            if !modern_64.is_empty() {
+                v.hit("block64_modern", Some(suite_list(&modern_64)));
+            }
+        }
+        None => {}
+    }
+
+    // --- key exchange ---
+    let anonymous = known.iter().any(|(_, i)| i.anonymous());
+    let mut weakest: Option<(u32, String)> = None;
+    let mut consider = |bits: u32, what: String| {
+        if bits > 0 && weakest.as_ref().is_none_or(|(w, _)| bits < *w) {
+            weakest = Some((bits, what));
+        }
+    };
+    for c in chain.into_iter().chain(others) {
+        if let Some(bits) = c.verdict.weakest_key_bits {
+            let key = c
+                .report
+                .certificates
+                .iter()
+                .find(|r| r.key.rsa_equivalent_bits == bits);
+            let what = key.map_or_else(String::new, |r| {
+                format!("{} {} bits key of {}", r.key.kind, r.key.bits, r.subject)
+            });
+            consider(bits, what);
+        }
+    }
+    let dhe_offered = known
+        .iter()
+        .any(|(_, i)| matches!(i.kx, KeyExchange::Dhe | KeyExchange::DhePsk) && !i.tls13);
+    if let (true, Some(dh)) = (dhe_offered, ep.key_exchange.dh_bits) {
+        consider(dh, format!("DH parameters of {dh} bits"));
+    }
+    for g in ep.groups.iter().chain(ep.key_exchange.ecdh_group.iter()) {
+        if let Some(info) = g.info() {
+            if matches!(
+                info.kind,
+                GroupKind::EllipticCurve | GroupKind::Montgomery | GroupKind::FiniteField
+            ) {
+                consider(info.rsa_equivalent_bits, format!("group {}", info.name));
+            }
+        }
+    }
+    report.key_exchange.weakest_rsa_equivalent_bits = weakest.as_ref().map(|(b, _)| *b);
+    let mut kx_score = match &weakest {
+        Some((bits, _)) => key_exchange_points(*bits),
+        None => 0,
+    };
+    if anonymous {
+        kx_score = 0;
+    }
+    if !export.is_empty() {
+        kx_score = kx_score.min(40);
+    }
+    if let Some((bits, what)) = &weakest {
+        if *bits < 1024 {
+            v.hit("key_under_1024", Some(format!("({what})")));
+        } else if *bits < 2048 {
+            v.hit("weak_key", Some(format!("({what})")));
+        }
+    }
+
+    // --- certificates ---
+    match chain {
+        None => v.hit("no_certificate", None),
+        Some(primary) => {
+            for c in std::iter::once(primary).chain(others) {
+                chain_caps(&mut v, c);
+            }
+        }
+    }
+
+    // --- probes ---
+    let vulns = &ep.vulnerabilities;
+    for (flag, code) in [
+        (vulns.heartbleed, "heartbleed"),
+        (vulns.ccs_injection, "ccs_injection"),
+        (vulns.ticketbleed, "ticketbleed"),
+        (vulns.robot, "robot"),
+        (vulns.drown, "drown"),
+    ] {
+        if flag == Some(true) {
+            v.hit(code, None);
+        }
+    }
+    if ep.compression == Some(true) {
+        v.hit("crime", None);
+    }
+
+    // --- warnings ---
+    if !protocols.is_empty() && !protocols.contains(&ProtocolVersion::TLS13) {
+        v.hit("no_tls13", None);
+    }
+    let pre13 = protocols.iter().any(|p| *p < ProtocolVersion::TLS13);
+    if pre13 && ep.secure_renegotiation == Some(false) {
+        v.hit("no_secure_renegotiation", None);
+    }
+    if let Some(h) = &report.hsts {
+        if !h.valid {
+            v.hit("hsts_invalid", Some(format!("({})", h.problems.join("; "))));
+        } else if h.max_age == Some(0) {
+            v.hit("hsts_disabled", None);
+        } else if h.max_age.is_some_and(|a| a < MIN_MAX_AGE) {
+            v.hit(
+                "hsts_short",
+                h.max_age
+                    .map(|a| format!("(max-age={a}, {} days)", a / 86_400)),
+            );
+        }
+    }
+
+    // --- score and grade ---
+    let total = (3 * protocol_score + 3 * kx_score + 4 * cipher_score + 5) / 10;
+    let zero: Vec<&str> = [
+        ("protocol", protocol_score),
+        ("key exchange", kx_score),
+        ("cipher", cipher_score),
+    ]
+    .iter()
+    .filter(|(_, s)| *s == 0)
+    .map(|(n, _)| *n)
+    .collect();
+    if !zero.is_empty() && !protocols.is_empty() {
+        let why = if anonymous && kx_score == 0 {
+            " — anonymous key exchange is offered".to_owned()
+        } else {
+            String::new()
+        };
+        v.hit(
+            "zero_score",
+            Some(format!("(zero: {}{why})", zero.join(", "))),
+        );
+    }
+    let mut letter_grade = letter(total);
+    for cap in &v.caps {
+        if !matches!(cap.grade, Grade::T | Grade::M) {
+            letter_grade = letter_grade.worst(cap.grade);
+        }
+    }
+    if letter_grade == Grade::A {
+        let strong_hsts = report
+            .hsts
+            .as_ref()
+            .is_some_and(|h| h.valid && h.max_age.is_some_and(|a| a >= MIN_MAX_AGE));
+        if !v.warnings.is_empty() {
+            letter_grade = Grade::AMinus;
+        } else if strong_hsts {
+            letter_grade = Grade::APlus;
+        }
+    }
+    let overridden = if v.caps.iter().any(|c| c.grade == Grade::M) {
+        Grade::M
+    } else if v.caps.iter().any(|c| c.grade == Grade::T) {
+        Grade::T
+    } else {
+        letter_grade
+    };
+    let order = |code: &str| {
+        policy::RULES
+            .iter()
+            .position(|r| r.code == code)
+            .unwrap_or(usize::MAX)
+    };
+    v.caps
+        .sort_by_key(|c| (std::cmp::Reverse(c.grade.rank()), order(&c.code)));
+    v.warnings.sort_by_key(|w| order(&w.code));
+    report.score = Some(Score {
+        protocol: protocol_score,
+        key_exchange: kx_score,
+        cipher: cipher_score,
+        total,
+    });
+    report.grade = Some(overridden);
+    report.grade_trust_ignored = Some(letter_grade);
+    report.caps = v.caps;
+    report.warnings = v.warnings;
+}
+
+fn chain_caps(v: &mut Verdicts, c: &GradedChain) {
+    let issues = &c.report.issues;
+    let has = |i: ChainIssue| issues.contains(&i);
+    if c.verdict.md5_signature {
+        v.hit("md5_signature", None);
+    }
+    if c.verdict.sha1_signature {
+        v.hit("sha1_signature", None);
+    }
+    let subject = c
+        .report
+        .certificates
+        .first()
+        .map(|r| format!("({})", r.subject));
+    if has(ChainIssue::Expired) {
+        let which = c
+            .report
+            .certificates
+            .iter()
+            .find(|r| r.issues.iter().any(|i| i == "expired"))
+            .map(|r| format!("({} expired on {})", r.subject, r.not_after));
+        v.hit("expired", which);
+    }
+    if has(ChainIssue::NotYetValid) {
+        v.hit("not_yet_valid", None);
+    }
+    if has(ChainIssue::SelfSigned) {
+        v.hit("self_signed", subject.clone());
+    }
+    if has(ChainIssue::UntrustedRoot) {
+        v.hit("untrusted_root", None);
+    }
+    if has(ChainIssue::IncompleteChain) {
+        let missing = c
+            .report
+            .missing_issuer
+            .as_ref()
+            .map(|m| format!("(missing: {m})"));
+        if c.verdict.completed_by_aia {
+            v.hit("incomplete_chain_aia", None);
+        } else {
+            v.hit("incomplete_chain", missing);
+        }
+    }
+    if has(ChainIssue::Revoked) {
+        v.hit("revoked", None);
+    }
+    if has(ChainIssue::HostnameMismatch) {
+        let sans = c.report.certificates.first().map(|r| {
+            format!(
+                "(it is for: {})",
+                if r.san.is_empty() {
+                    r.subject.clone()
+                } else {
+                    r.san.join(", ")
+                }
+            )
+        });
+        v.hit("hostname_mismatch", sans);
+    }
+}

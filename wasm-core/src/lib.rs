@@ -1,0 +1,85 @@
+//! TLS Lens core: the one place that decides what is wrong with a TLS server and
+//! what grade it gets. Pure and sans-I/O — facts and `now` in, a report out; no
+//! network, no clock, no randomness — so the relay (native) and the browser
+//! extension (WebAssembly) give byte-identical reports for the same facts.
+//!
+//! - [`facts`]: what the relay observed ([`ScanFacts`]).
+//! - [`report`]: the graded result ([`Report`], DESIGN.md contract 2).
+//! - [`grade()`]: facts → report.
+//! - [`chain`], [`cert`], [`anchors`], [`sigverify`], [`hostname`], [`ocsp`]:
+//!   certificates and trust.
+//! - [`policy`]: the grading rules as data; [`expiry`]: the alert schedule.
+//! - [`wire`], [`suites`], [`groups`]: TLS code points and their registries.
+
+#![forbid(unsafe_code)]
+
+pub mod anchors;
+pub mod cert;
+pub mod chain;
+pub mod der;
+mod error;
+pub mod expiry;
+pub mod facts;
+pub mod finding;
+pub mod grade;
+pub mod groups;
+pub mod hostname;
+pub mod hsts;
+pub mod ocsp;
+pub mod policy;
+pub mod report;
+pub mod sigverify;
+pub mod suites;
+pub mod time;
+pub mod wire;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use der::Der;
+pub use error::Error;
+pub use facts::ScanFacts;
+pub use grade::grade;
+pub use report::{Grade, Report};
+
+/// The crate version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Grades facts given as JSON at `now_ms` (Unix milliseconds) and returns the
+/// report as JSON. This is exactly what the WASM `grade` export does.
+pub fn grade_json(facts_json: &str, now_ms: f64) -> Result<String, Error> {
+    let facts = ScanFacts::from_json(facts_json)?;
+    let report = grade(&facts, millis_to_secs(now_ms));
+    Ok(serde_json::to_string(&report)?)
+}
+
+/// Analyses a pasted chain (PEM blocks or base64 DER, leaf first) for `host` at
+/// `now_ms`, as the popup's "paste a chain" box does.
+pub fn parse_chain_json(text: &str, host: Option<&str>, now_ms: f64) -> Result<String, Error> {
+    let certs = der::certificates_from_text(text);
+    if certs.is_empty() {
+        return Err(Error::NoCertificate(
+            "paste PEM blocks (-----BEGIN CERTIFICATE-----) or base64 DER".into(),
+        ));
+    }
+    let (store, _) = anchors::TrustStore::new(&[]);
+    let (report, _) = chain::analyse(
+        chain::ChainInput {
+            sent: &certs,
+            aia: &[],
+            ocsp_staple: None,
+            host,
+            now: millis_to_secs(now_ms),
+        },
+        &store,
+    );
+    Ok(serde_json::to_string(&report)?)
+}
+
+fn millis_to_secs(ms: f64) -> i64 {
+    if ms.is_finite() {
+        (ms / 1000.0).floor() as i64
+    } else {
+        0
+    }
+}

@@ -1,0 +1,219 @@
+//! `Report`: the graded result (DESIGN.md contract 2). Field names of the contract
+//! are fixed; the rest is documented in `docs/report.md`. Only ordered containers
+//! are used, so the same facts serialise to the same bytes on every platform.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::facts::{BrowserFacts, ProbeError, ResumptionFacts, Target, Vulnerabilities};
+use crate::wire::{CipherSuite, NamedGroup, ProtocolVersion};
+
+/// The schema of [`Report`].
+pub const REPORT_SCHEMA: &str = "tlslens.report/1";
+
+/// A letter grade. Order: best first (`A+` < `A` < … < `F` < `T` < `M` in
+/// [`Grade::rank`] terms, where larger is worse).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+pub enum Grade {
+    #[serde(rename = "A+")]
+    APlus,
+    #[serde(rename = "A")]
+    A,
+    #[serde(rename = "A-")]
+    AMinus,
+    B,
+    C,
+    D,
+    E,
+    F,
+    /// Not trusted: the certificate would be rejected by browsers.
+    T,
+    /// Name mismatch: the certificate is not for this host.
+    M,
+}
+
+impl Grade {
+    /// Badness: 0 for A+, growing to M. T and M rank below F because a browser
+    /// refuses the connection outright.
+    pub fn rank(self) -> u8 {
+        self as u8
+    }
+
+    /// The contract spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::APlus => "A+",
+            Grade::A => "A",
+            Grade::AMinus => "A-",
+            Grade::B => "B",
+            Grade::C => "C",
+            Grade::D => "D",
+            Grade::E => "E",
+            Grade::F => "F",
+            Grade::T => "T",
+            Grade::M => "M",
+        }
+    }
+
+    /// The worse of two grades.
+    pub fn worst(self, other: Grade) -> Grade {
+        if other.rank() > self.rank() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The whole report for one target.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`REPORT_SCHEMA`].
+    pub schema: String,
+    /// The grading policy that produced the grades (`tlslens-2026.1`).
+    pub policy: String,
+    /// What was scanned.
+    pub target: Target,
+    /// The `now` the grade was computed at (RFC 3339).
+    pub graded_at: String,
+    /// The scanner that gathered the facts, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scanner: Option<String>,
+    /// Worst grade over the endpoints that could be graded; `null` when none could.
+    pub grade: Option<Grade>,
+    /// All endpoints serve the same chain, protocols, suites and grade.
+    pub endpoints_agree: bool,
+    /// What differs between endpoints: `chain`, `protocols`, `cipher_suites`,
+    /// `grade`, `reachability`.
+    pub differences: Vec<String>,
+    /// One entry per IP.
+    pub endpoints: Vec<EndpointReport>,
+}
+
+/// The three category scores and the weighted total, 0–100.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Score {
+    pub protocol: u32,
+    pub key_exchange: u32,
+    pub cipher: u32,
+    pub total: u32,
+}
+
+/// A rule that caps the grade.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cap {
+    /// The best grade this rule allows.
+    pub grade: Grade,
+    /// Stable rule code (see the policy table).
+    pub code: String,
+    /// Why, in plain words, with the specifics of this server.
+    pub reason: String,
+    /// What to change.
+    pub fix: String,
+}
+
+/// A rule that turns an A into an A- (and blocks A+).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub code: String,
+    pub reason: String,
+    pub fix: String,
+}
+
+/// A weak suite worth marking in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeakSuite {
+    pub protocol: ProtocolVersion,
+    pub suite: CipherSuite,
+    /// Short reason: `RC4`, `64-bit block (Sweet32)`, `no forward secrecy`, …
+    pub reason: String,
+}
+
+/// Key-exchange details.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyExchangeReport {
+    /// DH prime size for DHE suites.
+    pub dh_bits: Option<u32>,
+    /// ECDH group chosen by the server.
+    pub ecdh_group: Option<NamedGroup>,
+    /// The weakest key exchange in RSA-equivalent bits, the input of the score.
+    pub weakest_rsa_equivalent_bits: Option<u32>,
+}
+
+/// Parsed `Strict-Transport-Security`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hsts {
+    pub max_age: Option<u64>,
+    pub include_subdomains: bool,
+    pub preload: bool,
+    /// The header follows RFC 6797.
+    pub valid: bool,
+    /// What is wrong with it, if anything.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+    /// The header as received.
+    pub raw: String,
+}
+
+/// Days-left summary for monitors.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expiry {
+    pub leaf_not_after: String,
+    pub leaf_days_left: i64,
+    pub earliest_not_after: String,
+    pub earliest_days_left: i64,
+    /// Subject of the certificate that expires first.
+    pub earliest_subject: String,
+    /// The alert threshold (default 30/14/7/1) that applies now; 0 when expired;
+    /// `null` when further away than the largest threshold.
+    pub threshold: Option<u32>,
+}
+
+/// The graded result for one IP.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EndpointReport {
+    pub ip: String,
+    /// Why this endpoint could not be scanned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ProbeError>,
+    pub grade: Option<Grade>,
+    pub grade_trust_ignored: Option<Grade>,
+    pub score: Option<Score>,
+    pub caps: Vec<Cap>,
+    pub warnings: Vec<Warning>,
+    pub protocols: Vec<ProtocolVersion>,
+    pub cipher_suites: BTreeMap<ProtocolVersion, Vec<CipherSuite>>,
+    pub server_cipher_order: BTreeMap<ProtocolVersion, bool>,
+    pub weak_cipher_suites: Vec<WeakSuite>,
+    pub groups: Vec<NamedGroup>,
+    pub key_exchange: KeyExchangeReport,
+    pub chain: Option<crate::chain::ChainReport>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_chains: Vec<crate::chain::ChainReport>,
+    pub no_sni_chain_differs: bool,
+    /// The no-SNI chain, when it differs from the SNI one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_sni_chain: Option<crate::chain::ChainReport>,
+    pub hsts: Option<Hsts>,
+    pub ocsp_stapling: bool,
+    pub alpn: Vec<String>,
+    pub secure_renegotiation: Option<bool>,
+    pub fallback_scsv: Option<bool>,
+    pub compression: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_resumption: Option<ResumptionFacts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser: Option<BrowserFacts>,
+    pub vulnerabilities: Vulnerabilities,
+    pub expiry: Option<Expiry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probe_errors: Vec<ProbeError>,
+}

@@ -1,0 +1,206 @@
+//! Certificate signature verification in pure Rust (RustCrypto), so the same code
+//! runs natively and in WebAssembly (ring needs a C toolchain for wasm32).
+//!
+//! Supported: RSA PKCS#1 v1.5 with MD5/SHA-1/SHA-2, RSASSA-PSS with SHA-1/SHA-2,
+//! ECDSA on P-256/P-384/P-521 with SHA-1/SHA-2, Ed25519. Anything else is
+//! reported as [`SigCheck::Unsupported`], never as valid.
+
+use rsa::{BigUint, Pkcs1v15Sign, Pss, RsaPublicKey};
+use sha1::Sha1;
+use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
+use x509_parser::certificate::X509Certificate;
+use x509_parser::public_key::PublicKey;
+use x509_parser::signature_algorithm::SignatureAlgorithm;
+use x509_parser::x509::SubjectPublicKeyInfo;
+
+use crate::cert::{signature_algorithm, SignatureHash};
+
+/// The outcome of checking one signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SigCheck {
+    /// The issuer's key made this signature.
+    Valid,
+    /// It did not (wrong issuer key, corrupted certificate).
+    Invalid,
+    /// We cannot check this algorithm or key type; says which.
+    Unsupported(String),
+}
+
+/// Largest RSA modulus we verify with (some roots use 8192 bits).
+const MAX_RSA_BITS: usize = 16_384;
+
+/// Checks that `issuer_key` signed `cert`.
+pub fn verify(cert: &X509Certificate<'_>, issuer_key: &SubjectPublicKeyInfo<'_>) -> SigCheck {
+    let tbs = cert.tbs_certificate.as_ref();
+    let sig = cert.signature_value.data.as_ref();
+    let oid = cert.signature_algorithm.algorithm.to_id_string();
+    let (name, hash) = signature_algorithm(&oid);
+    let key_alg = issuer_key.algorithm.algorithm.to_id_string();
+    match (name, key_alg.as_str()) {
+        ("ED25519", "1.3.101.112") => ed25519(issuer_key, tbs, sig),
+        ("rsassaPss", "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10") => match pss_params(cert) {
+            Some((hash, salt)) => rsa_pss(issuer_key, hash, salt, tbs, sig),
+            None => SigCheck::Unsupported("RSASSA-PSS parameters".into()),
+        },
+        (n, "1.2.840.113549.1.1.1") if n.contains("RSA") => rsa_pkcs1(issuer_key, hash, tbs, sig),
+        (n, "1.2.840.10045.2.1") if n.starts_with("ecdsa") => ecdsa(issuer_key, hash, tbs, sig),
+        _ => SigCheck::Unsupported(format!("{name} ({oid}) with key {key_alg}")),
+    }
+}
+
+/// Reads RSASSA-PSS parameters: (hash, salt length).
+pub fn pss_params(cert: &X509Certificate<'_>) -> Option<(SignatureHash, usize)> {
+    let alg = SignatureAlgorithm::try_from(&cert.signature_algorithm).ok()?;
+    let SignatureAlgorithm::RSASSA_PSS(params) = alg else {
+        return None;
+    };
+    let hash = match params.hash_algorithm_oid().to_id_string().as_str() {
+        "1.3.14.3.2.26" => SignatureHash::Sha1,
+        "2.16.840.1.101.3.4.2.4" => SignatureHash::Sha224,
+        "2.16.840.1.101.3.4.2.1" => SignatureHash::Sha256,
+        "2.16.840.1.101.3.4.2.2" => SignatureHash::Sha384,
+        "2.16.840.1.101.3.4.2.3" => SignatureHash::Sha512,
+        _ => return None,
+    };
+    Some((hash, usize::try_from(params.salt_length()).ok()?))
+}
+
+fn digest(hash: SignatureHash, data: &[u8]) -> Option<Vec<u8>> {
+    Some(match hash {
+        SignatureHash::Md5 => md5::Md5::digest(data).to_vec(),
+        SignatureHash::Sha1 => Sha1::digest(data).to_vec(),
+        SignatureHash::Sha224 => Sha224::digest(data).to_vec(),
+        SignatureHash::Sha256 => Sha256::digest(data).to_vec(),
+        SignatureHash::Sha384 => Sha384::digest(data).to_vec(),
+        SignatureHash::Sha512 => Sha512::digest(data).to_vec(),
+        _ => return None,
+    })
+}
+
+fn rsa_key(spki: &SubjectPublicKeyInfo<'_>) -> Result<RsaPublicKey, SigCheck> {
+    match spki.parsed() {
+        Ok(PublicKey::RSA(k)) => RsaPublicKey::new_with_max_size(
+            BigUint::from_bytes_be(k.modulus),
+            BigUint::from_bytes_be(k.exponent),
+            MAX_RSA_BITS,
+        )
+        .map_err(|e| SigCheck::Unsupported(format!("RSA key: {e}"))),
+        _ => Err(SigCheck::Unsupported("malformed RSA key".into())),
+    }
+}
+
+fn rsa_pkcs1(
+    spki: &SubjectPublicKeyInfo<'_>,
+    hash: SignatureHash,
+    tbs: &[u8],
+    sig: &[u8],
+) -> SigCheck {
+    let key = match rsa_key(spki) {
+        Ok(k) => k,
+        Err(e) => return e,
+    };
+    let scheme = match hash {
+        SignatureHash::Md5 => Pkcs1v15Sign::new::<md5::Md5>(),
+        SignatureHash::Sha1 => Pkcs1v15Sign::new::<Sha1>(),
+        SignatureHash::Sha224 => Pkcs1v15Sign::new::<Sha224>(),
+        SignatureHash::Sha256 => Pkcs1v15Sign::new::<Sha256>(),
+        SignatureHash::Sha384 => Pkcs1v15Sign::new::<Sha384>(),
+        SignatureHash::Sha512 => Pkcs1v15Sign::new::<Sha512>(),
+        other => return SigCheck::Unsupported(format!("RSA with {other:?}")),
+    };
+    let Some(hashed) = digest(hash, tbs) else {
+        return SigCheck::Unsupported(format!("{hash:?}"));
+    };
+    outcome(key.verify(scheme, &hashed, sig).is_ok())
+}
+
+fn rsa_pss(
+    spki: &SubjectPublicKeyInfo<'_>,
+    hash: SignatureHash,
+    salt: usize,
+    tbs: &[u8],
+    sig: &[u8],
+) -> SigCheck {
+    let key = match rsa_key(spki) {
+        Ok(k) => k,
+        Err(e) => return e,
+    };
+    let scheme = match hash {
+        SignatureHash::Sha1 => Pss::new_with_salt::<Sha1>(salt),
+        SignatureHash::Sha224 => Pss::new_with_salt::<Sha224>(salt),
+        SignatureHash::Sha256 => Pss::new_with_salt::<Sha256>(salt),
+        SignatureHash::Sha384 => Pss::new_with_salt::<Sha384>(salt),
+        SignatureHash::Sha512 => Pss::new_with_salt::<Sha512>(salt),
+        other => return SigCheck::Unsupported(format!("PSS with {other:?}")),
+    };
+    let Some(hashed) = digest(hash, tbs) else {
+        return SigCheck::Unsupported(format!("{hash:?}"));
+    };
+    outcome(key.verify(scheme, &hashed, sig).is_ok())
+}
+
+fn ecdsa(spki: &SubjectPublicKeyInfo<'_>, hash: SignatureHash, tbs: &[u8], sig: &[u8]) -> SigCheck {
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+    let Some(prehash) = digest(hash, tbs) else {
+        return SigCheck::Unsupported(format!("ECDSA with {hash:?}"));
+    };
+    let point = spki.subject_public_key.data.as_ref();
+    let curve = spki
+        .algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.as_oid().ok())
+        .map(|o| o.to_id_string());
+    let ok = match curve.as_deref() {
+        Some("1.2.840.10045.3.1.7") => {
+            let (Ok(vk), Ok(s)) = (
+                p256::ecdsa::VerifyingKey::from_sec1_bytes(point),
+                p256::ecdsa::Signature::from_der(sig),
+            ) else {
+                return SigCheck::Invalid;
+            };
+            vk.verify_prehash(&prehash, &s).is_ok()
+        }
+        Some("1.3.132.0.34") => {
+            let (Ok(vk), Ok(s)) = (
+                p384::ecdsa::VerifyingKey::from_sec1_bytes(point),
+                p384::ecdsa::Signature::from_der(sig),
+            ) else {
+                return SigCheck::Invalid;
+            };
+            vk.verify_prehash(&prehash, &s).is_ok()
+        }
+        Some("1.3.132.0.35") => {
+            let (Ok(vk), Ok(s)) = (
+                p521::ecdsa::VerifyingKey::from_sec1_bytes(point),
+                p521::ecdsa::Signature::from_der(sig),
+            ) else {
+                return SigCheck::Invalid;
+            };
+            vk.verify_prehash(&prehash, &s).is_ok()
+        }
+        other => return SigCheck::Unsupported(format!("ECDSA curve {other:?}")),
+    };
+    outcome(ok)
+}
+
+fn ed25519(spki: &SubjectPublicKeyInfo<'_>, tbs: &[u8], sig: &[u8]) -> SigCheck {
+    let Ok(key_bytes) = <&[u8; 32]>::try_from(spki.subject_public_key.data.as_ref()) else {
+        return SigCheck::Invalid;
+    };
+    let Ok(vk) = ed25519_dalek::VerifyingKey::from_bytes(key_bytes) else {
+        return SigCheck::Invalid;
+    };
+    let Ok(sig) = ed25519_dalek::Signature::from_slice(sig) else {
+        return SigCheck::Invalid;
+    };
+    outcome(vk.verify_strict(tbs, &sig).is_ok())
+}
+
+fn outcome(ok: bool) -> SigCheck {
+    if ok {
+        SigCheck::Valid
+    } else {
+        SigCheck::Invalid
+    }
+}

@@ -1,0 +1,46 @@
+//! The WebAssembly boundary: the only place with `#[wasm_bindgen]`. Thin wrappers
+//! over the crate's JSON entry points; errors cross as `JsError`.
+
+use wasm_bindgen::prelude::*;
+
+/// Grades facts (JSON) at `now_ms` (e.g. `Date.now()`); returns the report JSON.
+#[wasm_bindgen]
+pub fn grade(facts_json: &str, now_ms: f64) -> Result<String, JsError> {
+    crate::grade_json(facts_json, now_ms).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Analyses a pasted PEM/DER chain; returns the chain breakdown JSON.
+#[wasm_bindgen]
+pub fn parse_chain(text: &str, host: Option<String>, now_ms: f64) -> Result<String, JsError> {
+    crate::parse_chain_json(text, host.as_deref(), now_ms).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The core's version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_owned()
+}
+
+/// The grading policy identifier.
+#[wasm_bindgen]
+pub fn policy_id() -> String {
+    crate::policy::POLICY_ID.to_owned()
+}
+
+/// The grading policy (rules, reasons, fixes) as JSON.
+#[wasm_bindgen]
+pub fn policy_json() -> String {
+    crate::policy::to_json()
+}
+
+/// Expiry alert threshold for `days_left` with the given thresholds (or the
+/// default 30/14/7/1 when empty); `undefined` when none applies.
+#[wasm_bindgen]
+pub fn alert_threshold(days_left: i32, expired: bool, alert_days: Vec<u32>) -> Option<u32> {
+    let days: &[u32] = if alert_days.is_empty() {
+        &crate::expiry::DEFAULT_ALERT_DAYS
+    } else {
+        &alert_days
+    };
+    crate::expiry::threshold(i64::from(days_left), expired, days)
+}
