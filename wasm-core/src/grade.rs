@@ -68,7 +68,8 @@ fn differences(endpoints: &[EndpointReport]) -> Vec<String> {
                 .collect::<Vec<_>>()
         })
     };
-    let checks: [(&str, &dyn Fn(&EndpointReport, &EndpointReport) -> bool); 5] = [
+    type Same<'f> = &'f dyn Fn(&EndpointReport, &EndpointReport) -> bool;
+    let checks: [(&str, Same<'_>); 5] = [
         ("reachability", &|a, b| {
             a.error.is_some() == b.error.is_some()
         }),
