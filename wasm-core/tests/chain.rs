@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use tlslens_core::anchors::TrustStore;
-use tlslens_core::chain::{analyse, ChainInput, ChainIssue, ChainReport, ChainVerdict};
 use tlslens_core::cert::Source;
+use tlslens_core::chain::{analyse, ChainInput, ChainIssue, ChainReport, ChainVerdict};
 use tlslens_core::Der;
 
 fn run(sent: &[Der], aia: &[Der], anchors: &[Der], host: &str) -> (ChainReport, ChainVerdict) {
@@ -45,14 +45,25 @@ fn complete_chain_to_private_anchor_is_trusted() {
     assert_eq!(issues(&r), Vec::<&str>::new());
     assert_eq!((r.verify_code, r.verify_message.as_str()), (0, "ok"));
     assert!(r.trusted && v.anchored && !v.completed_by_aia);
-    let roles: Vec<_> = r.certificates.iter().map(|c| (c.role.as_str(), c.source)).collect();
+    let roles: Vec<_> = r
+        .certificates
+        .iter()
+        .map(|c| (c.role.as_str(), c.source))
+        .collect();
     assert_eq!(
         roles,
-        [("leaf", Source::Sent), ("intermediate", Source::Sent), ("root", Source::RootStore)]
+        [
+            ("leaf", Source::Sent),
+            ("intermediate", Source::Sent),
+            ("root", Source::RootStore)
+        ]
     );
     let leaf = &r.certificates[0];
     assert_eq!(leaf.subject, "CN=example.test, O=TLS Lens Test");
-    assert_eq!(leaf.issuer, "CN=TLS Lens Test Intermediate, O=TLS Lens Test");
+    assert_eq!(
+        leaf.issuer,
+        "CN=TLS Lens Test Intermediate, O=TLS Lens Test"
+    );
     assert_eq!(leaf.san, ["example.test", "www.example.test"]);
     assert_eq!(leaf.days_left, 60);
     assert_eq!((leaf.key.kind.as_str(), leaf.key.bits), ("EC", 256));
@@ -73,24 +84,36 @@ fn www_and_apex_both_match_and_others_do_not() {
     }
     let (r, _) = run(&pki.chain(), &[], &pki.anchors(), "other.test");
     assert_eq!(issues(&r), ["hostname_mismatch"]);
-    assert_eq!((r.verify_code, r.verify_message.as_str()), (62, "hostname mismatch"));
+    assert_eq!(
+        (r.verify_code, r.verify_message.as_str()),
+        (62, "hostname mismatch")
+    );
     assert!(!r.trusted);
     assert_eq!(r.certificates[0].issues, ["hostname_mismatch"]);
 }
 
 #[test]
 fn expired_leaf() {
-    let pki = Pki::new(Spec::leaf(&["example.test"]).valid(NOW - 400 * DAY, NOW - 5 * DAY), KeyKind::P256);
+    let pki = Pki::new(
+        Spec::leaf(&["example.test"]).valid(NOW - 400 * DAY, NOW - 5 * DAY),
+        KeyKind::P256,
+    );
     let (r, _) = run(&pki.chain(), &[], &pki.anchors(), "example.test");
     assert_eq!(issues(&r), ["expired"]);
-    assert_eq!((r.verify_code, r.verify_message.as_str()), (10, "certificate has expired"));
+    assert_eq!(
+        (r.verify_code, r.verify_message.as_str()),
+        (10, "certificate has expired")
+    );
     assert_eq!(r.certificates[0].days_left, -5);
     assert!(!r.trusted);
 }
 
 #[test]
 fn not_yet_valid_leaf() {
-    let pki = Pki::new(Spec::leaf(&["example.test"]).valid(NOW + DAY, NOW + 90 * DAY), KeyKind::P256);
+    let pki = Pki::new(
+        Spec::leaf(&["example.test"]).valid(NOW + DAY, NOW + 90 * DAY),
+        KeyKind::P256,
+    );
     let (r, _) = run(&pki.chain(), &[], &pki.anchors(), "example.test");
     assert_eq!(issues(&r), ["not_yet_valid"]);
     assert_eq!(r.verify_code, 9);
@@ -98,10 +121,16 @@ fn not_yet_valid_leaf() {
 
 #[test]
 fn expired_and_wrong_host_reports_the_last_openssl_error() {
-    let pki = Pki::new(Spec::leaf(&["example.test"]).valid(NOW - 400 * DAY, NOW - DAY), KeyKind::P256);
+    let pki = Pki::new(
+        Spec::leaf(&["example.test"]).valid(NOW - 400 * DAY, NOW - DAY),
+        KeyKind::P256,
+    );
     let (r, _) = run(&pki.chain(), &[], &pki.anchors(), "other.test");
     assert_eq!(issues(&r), ["expired", "hostname_mismatch"]);
-    assert_eq!(r.verify_code, 10, "OpenSSL checks validity after the host name");
+    assert_eq!(
+        r.verify_code, 10,
+        "OpenSSL checks validity after the host name"
+    );
 }
 
 #[test]
@@ -140,7 +169,10 @@ fn self_signed_leaf() {
     let leaf = Node::self_signed(Spec::leaf(&["example.test"]), KeyKind::P256);
     let (r, v) = run(&[leaf.der()], &[], &[], "example.test");
     assert_eq!(issues(&r), ["self_signed"]);
-    assert_eq!((r.verify_code, r.verify_message.as_str()), (18, "self-signed certificate"));
+    assert_eq!(
+        (r.verify_code, r.verify_message.as_str()),
+        (18, "self-signed certificate")
+    );
     assert!(!r.trusted && !v.anchored);
     assert_eq!(r.certificates.len(), 1);
     assert!(r.certificates[0].self_signed);
@@ -198,7 +230,12 @@ fn missing_root_above_a_sent_intermediate() {
 #[test]
 fn intermediate_fetched_by_aia_completes_the_chain() {
     let pki = shared_pki();
-    let (r, v) = run(&[pki.leaf.der()], &[pki.inter.der()], &pki.anchors(), "example.test");
+    let (r, v) = run(
+        &[pki.leaf.der()],
+        &[pki.inter.der()],
+        &pki.anchors(),
+        "example.test",
+    );
     assert_eq!(issues(&r), ["incomplete_chain"]);
     assert!(r.trusted && v.completed_by_aia);
     assert_eq!(r.verify_code, 21, "openssl does not fetch AIA");
@@ -212,7 +249,12 @@ fn wrong_order_of_two_intermediates() {
     let i1 = root.issue(Spec::ca("Order Intermediate 1"), KeyKind::P256);
     let i2 = i1.issue(Spec::ca("Order Intermediate 2"), KeyKind::P256);
     let leaf = i2.issue(Spec::leaf(&["example.test"]), KeyKind::P256);
-    let (r, _) = run(&[leaf.der(), i1.der(), i2.der()], &[], &[root.der()], "example.test");
+    let (r, _) = run(
+        &[leaf.der(), i1.der(), i2.der()],
+        &[],
+        &[root.der()],
+        "example.test",
+    );
     assert_eq!(issues(&r), ["wrong_order"]);
     assert!(r.trusted);
     assert_eq!(r.verify_code, 0, "openssl reorders silently");
@@ -220,7 +262,12 @@ fn wrong_order_of_two_intermediates() {
     assert_eq!(order, [Some(0), Some(2), Some(1), None]);
     assert_eq!(r.certificates[2].issues, ["wrong_order"]);
     // The right order is clean.
-    let (ok, _) = run(&[leaf.der(), i2.der(), i1.der()], &[], &[root.der()], "example.test");
+    let (ok, _) = run(
+        &[leaf.der(), i2.der(), i1.der()],
+        &[],
+        &[root.der()],
+        "example.test",
+    );
     assert!(ok.issues.is_empty());
 }
 
@@ -248,28 +295,54 @@ fn anchor_included_in_the_chain() {
 
 #[test]
 fn rsa_1024_leaf_is_a_weak_key() {
-    let pki = Pki::new(Spec::leaf(&["example.test"]), KeyKind::Rsa(1024, Hash::Sha256));
+    let pki = Pki::new(
+        Spec::leaf(&["example.test"]),
+        KeyKind::Rsa(1024, Hash::Sha256),
+    );
     let (r, v) = run(&pki.chain(), &[], &pki.anchors(), "example.test");
     assert_eq!(issues(&r), ["weak_key"]);
-    assert_eq!((r.verify_code, r.verify_message.as_str()), (66, "EE certificate key too weak"));
-    assert_eq!((r.certificates[0].key.kind.as_str(), r.certificates[0].key.bits), ("RSA", 1024));
+    assert_eq!(
+        (r.verify_code, r.verify_message.as_str()),
+        (66, "EE certificate key too weak")
+    );
+    assert_eq!(
+        (
+            r.certificates[0].key.kind.as_str(),
+            r.certificates[0].key.bits
+        ),
+        ("RSA", 1024)
+    );
     assert_eq!(v.weakest_key_bits, Some(1024));
-    assert!(r.trusted, "a weak key is a grade matter, not a trust failure");
+    assert!(
+        r.trusted,
+        "a weak key is a grade matter, not a trust failure"
+    );
 }
 
 fn rsa_issued(hash: Hash) -> (Node, Node, Node) {
     let root = Node::self_signed(Spec::ca("RSA Root"), KeyKind::Rsa(2048, Hash::Sha256));
     let inter = root.issue(Spec::ca("RSA Intermediate"), KeyKind::Rsa(2049, hash));
-    let leaf = inter.issue(Spec::leaf(&["example.test"]), KeyKind::Rsa(2048, Hash::Sha256));
+    let leaf = inter.issue(
+        Spec::leaf(&["example.test"]),
+        KeyKind::Rsa(2048, Hash::Sha256),
+    );
     (root, inter, leaf)
 }
 
 #[test]
 fn rsa_sha256_chain_verifies() {
     let (root, inter, leaf) = rsa_issued(Hash::Sha256);
-    let (r, v) = run(&[leaf.der(), inter.der()], &[], &[root.der()], "example.test");
+    let (r, v) = run(
+        &[leaf.der(), inter.der()],
+        &[],
+        &[root.der()],
+        "example.test",
+    );
     assert!(r.trusted, "{:?} {:?}", r.issues, r.findings);
-    assert_eq!(r.certificates[0].signature_algorithm, "sha256WithRSAEncryption");
+    assert_eq!(
+        r.certificates[0].signature_algorithm,
+        "sha256WithRSAEncryption"
+    );
     assert_eq!(r.certificates[0].key.bits, 2048);
     assert!(!v.sha1_signature && !v.md5_signature);
 }
@@ -277,10 +350,21 @@ fn rsa_sha256_chain_verifies() {
 #[test]
 fn sha1_signed_leaf_is_a_weak_signature() {
     let (root, inter, leaf) = rsa_issued(Hash::Sha1);
-    let (r, v) = run(&[leaf.der(), inter.der()], &[], &[root.der()], "example.test");
+    let (r, v) = run(
+        &[leaf.der(), inter.der()],
+        &[],
+        &[root.der()],
+        "example.test",
+    );
     assert_eq!(issues(&r), ["weak_signature"]);
-    assert_eq!(r.certificates[0].signature_algorithm, "sha1WithRSAEncryption");
-    assert!(v.sha1_signature && v.anchored, "the SHA-1 signature itself verifies");
+    assert_eq!(
+        r.certificates[0].signature_algorithm,
+        "sha1WithRSAEncryption"
+    );
+    assert!(
+        v.sha1_signature && v.anchored,
+        "the SHA-1 signature itself verifies"
+    );
     assert!(!r.trusted);
     assert_eq!(r.verify_code, 68);
 }
@@ -288,9 +372,17 @@ fn sha1_signed_leaf_is_a_weak_signature() {
 #[test]
 fn md5_signed_leaf_is_a_weak_signature() {
     let (root, inter, leaf) = rsa_issued(Hash::Md5);
-    let (r, v) = run(&[leaf.der(), inter.der()], &[], &[root.der()], "example.test");
+    let (r, v) = run(
+        &[leaf.der(), inter.der()],
+        &[],
+        &[root.der()],
+        "example.test",
+    );
     assert_eq!(issues(&r), ["weak_signature"]);
-    assert_eq!(r.certificates[0].signature_algorithm, "md5WithRSAEncryption");
+    assert_eq!(
+        r.certificates[0].signature_algorithm,
+        "md5WithRSAEncryption"
+    );
     assert!(v.md5_signature && v.anchored);
 }
 
@@ -305,24 +397,46 @@ fn p384_and_ed25519_keys_and_issuers() {
         let root = Node::self_signed(Spec::ca("Kind Root"), issuer_kind);
         let leaf = root.issue(Spec::leaf(&["example.test"]), leaf_kind);
         let (r, _) = run(&[leaf.der()], &[], &[root.der()], "example.test");
-        assert!(r.trusted, "{issuer_kind:?}/{leaf_kind:?}: {:?} {:?}", r.issues, r.findings);
-        assert_eq!((r.certificates[0].key.kind.as_str(), r.certificates[0].key.bits), (kind, bits));
+        assert!(
+            r.trusted,
+            "{issuer_kind:?}/{leaf_kind:?}: {:?} {:?}",
+            r.issues, r.findings
+        );
+        assert_eq!(
+            (
+                r.certificates[0].key.kind.as_str(),
+                r.certificates[0].key.bits
+            ),
+            (kind, bits)
+        );
     }
 }
 
 #[test]
 fn same_name_different_key_is_a_signature_failure() {
     let pki = shared_pki();
-    let impostor = pki.root.issue(Spec::ca("TLS Lens Test Intermediate"), KeyKind::P256);
+    let impostor = pki
+        .root
+        .issue(Spec::ca("TLS Lens Test Intermediate"), KeyKind::P256);
     let leaf = impostor.issue(Spec::leaf(&["example.test"]), KeyKind::P256);
-    let (r, _) = run(&[leaf.der(), pki.inter.der()], &[], &pki.anchors(), "example.test");
+    let (r, _) = run(
+        &[leaf.der(), pki.inter.der()],
+        &[],
+        &pki.anchors(),
+        "example.test",
+    );
     assert_eq!(issues(&r), ["incomplete_chain", "extra_certs"]);
-    assert_eq!((r.verify_code, r.verify_message.as_str()), (7, "certificate signature failure"));
+    assert_eq!(
+        (r.verify_code, r.verify_message.as_str()),
+        (7, "certificate signature failure")
+    );
 }
 
 #[test]
 fn mozilla_root_is_recognised_as_an_anchor() {
-    let der = Der(webpki_root_certs::TLS_SERVER_ROOT_CERTS[0].as_ref().to_vec());
+    let der = Der(webpki_root_certs::TLS_SERVER_ROOT_CERTS[0]
+        .as_ref()
+        .to_vec());
     let (r, v) = run(&[der], &[], &[], "example.test");
     assert!(v.anchored);
     assert_eq!(issues(&r), ["hostname_mismatch"]);
@@ -338,13 +452,20 @@ fn garbage_becomes_a_finding() {
     ] {
         let (r, _) = run(&sent, &[], &pki.anchors(), "example.test");
         assert!(!r.trusted);
-        assert!(r.findings.iter().any(|f| f.code == "no_leaf"), "{:?}", r.findings);
+        assert!(
+            r.findings.iter().any(|f| f.code == "no_leaf"),
+            "{:?}",
+            r.findings
+        );
     }
     // garbage after a good chain is an extra (unreadable) certificate
     let sent = vec![pki.leaf.der(), pki.inter.der(), Der(vec![1, 2, 3])];
     let (r, _) = run(&sent, &[], &pki.anchors(), "example.test");
     assert_eq!(issues(&r), ["extra_certs"]);
-    assert!(r.findings.iter().any(|f| f.code == "certificate_unparsable"));
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.code == "certificate_unparsable"));
 }
 
 // --- OCSP staples, built by hand ---
@@ -364,14 +485,26 @@ fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
 }
 
 fn ocsp_response(serial: &[u8], status: &[u8]) -> Vec<u8> {
-    let sha1 = der_tlv(0x30, &[0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00]);
+    let sha1 = der_tlv(
+        0x30,
+        &[0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00],
+    );
     let cert_id = der_tlv(
         0x30,
-        &[sha1, der_tlv(0x04, &[0; 20]), der_tlv(0x04, &[0; 20]), der_tlv(0x02, serial)].concat(),
+        &[
+            sha1,
+            der_tlv(0x04, &[0; 20]),
+            der_tlv(0x04, &[0; 20]),
+            der_tlv(0x02, serial),
+        ]
+        .concat(),
     );
     let this_update = der_tlv(0x18, b"20270115000000Z");
     let next_update = der_tlv(0xa0, &der_tlv(0x18, b"20270122000000Z"));
-    let single = der_tlv(0x30, &[cert_id, status.to_vec(), this_update, next_update].concat());
+    let single = der_tlv(
+        0x30,
+        &[cert_id, status.to_vec(), this_update, next_update].concat(),
+    );
     let data = der_tlv(
         0x30,
         &[
@@ -381,10 +514,21 @@ fn ocsp_response(serial: &[u8], status: &[u8]) -> Vec<u8> {
         ]
         .concat(),
     );
-    let sig_alg = der_tlv(0x30, &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]);
-    let basic = der_tlv(0x30, &[data, sig_alg, der_tlv(0x03, &[0, 1, 2, 3])].concat());
-    let oid = [0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01];
-    let bytes = der_tlv(0xa0, &der_tlv(0x30, &[oid.to_vec(), der_tlv(0x04, &basic)].concat()));
+    let sig_alg = der_tlv(
+        0x30,
+        &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02],
+    );
+    let basic = der_tlv(
+        0x30,
+        &[data, sig_alg, der_tlv(0x03, &[0, 1, 2, 3])].concat(),
+    );
+    let oid = [
+        0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01,
+    ];
+    let bytes = der_tlv(
+        0xa0,
+        &der_tlv(0x30, &[oid.to_vec(), der_tlv(0x04, &basic)].concat()),
+    );
     der_tlv(0x30, &[der_tlv(0x0a, &[0]), bytes].concat())
 }
 
@@ -400,9 +544,18 @@ fn stapled_ocsp_revoked() {
     let serial = leaf_serial(&pki.leaf.der);
     let revoked = der_tlv(0xa1, &der_tlv(0x18, b"20270110000000Z"));
     let staple = ocsp_response(&serial, &revoked);
-    let (r, _) = run_with(&pki.chain(), &[], &pki.anchors(), "example.test", Some(&staple));
+    let (r, _) = run_with(
+        &pki.chain(),
+        &[],
+        &pki.anchors(),
+        "example.test",
+        Some(&staple),
+    );
     assert_eq!(issues(&r), ["revoked"]);
-    assert_eq!((r.verify_code, r.verify_message.as_str()), (23, "certificate revoked"));
+    assert_eq!(
+        (r.verify_code, r.verify_message.as_str()),
+        (23, "certificate revoked")
+    );
     let ocsp = r.ocsp.unwrap();
     assert_eq!(ocsp.revoked_at.as_deref(), Some("2027-01-10T00:00:00Z"));
     assert!(!r.trusted);
@@ -413,16 +566,37 @@ fn stapled_ocsp_good_and_foreign() {
     let pki = shared_pki();
     let serial = leaf_serial(&pki.leaf.der);
     let good = ocsp_response(&serial, &[0x80, 0x00]);
-    let (r, _) = run_with(&pki.chain(), &[], &pki.anchors(), "example.test", Some(&good));
+    let (r, _) = run_with(
+        &pki.chain(),
+        &[],
+        &pki.anchors(),
+        "example.test",
+        Some(&good),
+    );
     assert!(r.trusted);
     let o = r.ocsp.unwrap();
     assert_eq!(serde_json::to_value(o.status).unwrap(), "good");
     assert_eq!(o.next_update.as_deref(), Some("2027-01-22T00:00:00Z"));
     assert!(!o.stale);
     let other = ocsp_response(&[0x42], &[0x80, 0x00]);
-    let (r, _) = run_with(&pki.chain(), &[], &pki.anchors(), "example.test", Some(&other));
-    assert_eq!(serde_json::to_value(r.ocsp.unwrap().status).unwrap(), "unreadable");
-    let (r, _) = run_with(&pki.chain(), &[], &pki.anchors(), "example.test", Some(b"junk"));
+    let (r, _) = run_with(
+        &pki.chain(),
+        &[],
+        &pki.anchors(),
+        "example.test",
+        Some(&other),
+    );
+    assert_eq!(
+        serde_json::to_value(r.ocsp.unwrap().status).unwrap(),
+        "unreadable"
+    );
+    let (r, _) = run_with(
+        &pki.chain(),
+        &[],
+        &pki.anchors(),
+        "example.test",
+        Some(b"junk"),
+    );
     assert!(r.trusted);
 }
 

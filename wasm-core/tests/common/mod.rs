@@ -13,7 +13,9 @@ use rcgen::{
 use rsa::pkcs1::EncodeRsaPublicKey;
 use rsa::{Pkcs1v15Sign, RsaPrivateKey};
 use sha2::Digest;
-use tlslens_core::facts::{BrowserFacts, ChainFacts, EndpointFacts, HttpFacts, ProtocolSuites, ScanFacts};
+use tlslens_core::facts::{
+    BrowserFacts, ChainFacts, EndpointFacts, HttpFacts, ProtocolSuites, ScanFacts,
+};
 use tlslens_core::wire::{CipherSuite, NamedGroup, ProtocolVersion};
 use tlslens_core::Der;
 
@@ -29,7 +31,9 @@ pub enum Hash {
     Md5,
 }
 
-const OID_SHA256_RSA: [u8; 11] = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b];
+const OID_SHA256_RSA: [u8; 11] = [
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b,
+];
 
 impl Hash {
     fn oid(self) -> [u8; 11] {
@@ -80,9 +84,16 @@ impl SigningKey for RsaKey {
         // rcgen labels the TBS sha256WithRSA; sign what the relabelled TBS will be.
         let tbs = relabel(msg, self.hash);
         let res = match self.hash {
-            Hash::Sha256 => self.key.sign(Pkcs1v15Sign::new::<sha2::Sha256>(), &sha2::Sha256::digest(&tbs)),
-            Hash::Sha1 => self.key.sign(Pkcs1v15Sign::new::<sha1::Sha1>(), &sha1::Sha1::digest(&tbs)),
-            Hash::Md5 => self.key.sign(Pkcs1v15Sign::new::<md5::Md5>(), &md5::Md5::digest(&tbs)),
+            Hash::Sha256 => self.key.sign(
+                Pkcs1v15Sign::new::<sha2::Sha256>(),
+                &sha2::Sha256::digest(&tbs),
+            ),
+            Hash::Sha1 => self
+                .key
+                .sign(Pkcs1v15Sign::new::<sha1::Sha1>(), &sha1::Sha1::digest(&tbs)),
+            Hash::Md5 => self
+                .key
+                .sign(Pkcs1v15Sign::new::<md5::Md5>(), &md5::Md5::digest(&tbs)),
         };
         res.map_err(|_| rcgen::Error::RingUnspecified)
     }
@@ -120,13 +131,28 @@ pub enum TestKey {
 impl TestKey {
     pub fn new(kind: KeyKind) -> Self {
         match kind {
-            KeyKind::P256 => TestKey::Ring(KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("p256")),
-            KeyKind::P384 => TestKey::Ring(KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).expect("p384")),
-            KeyKind::Ed25519 => TestKey::Ring(KeyPair::generate_for(&rcgen::PKCS_ED25519).expect("ed25519")),
+            KeyKind::P256 => {
+                TestKey::Ring(KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("p256"))
+            }
+            KeyKind::P384 => {
+                TestKey::Ring(KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).expect("p384"))
+            }
+            KeyKind::Ed25519 => {
+                TestKey::Ring(KeyPair::generate_for(&rcgen::PKCS_ED25519).expect("ed25519"))
+            }
             KeyKind::Rsa(bits, hash) => {
                 let key = rsa_private(bits);
-                let public_pkcs1 = key.to_public_key().to_pkcs1_der().expect("pkcs1").as_bytes().to_vec();
-                TestKey::Rsa(RsaKey { key, public_pkcs1, hash })
+                let public_pkcs1 = key
+                    .to_public_key()
+                    .to_pkcs1_der()
+                    .expect("pkcs1")
+                    .as_bytes()
+                    .to_vec();
+                TestKey::Rsa(RsaKey {
+                    key,
+                    public_pkcs1,
+                    hash,
+                })
             }
         }
     }
@@ -206,13 +232,18 @@ impl Spec {
     fn params(&self) -> CertificateParams {
         let mut p = CertificateParams::new(self.sans.clone()).expect("sans");
         p.distinguished_name = rcgen::DistinguishedName::new();
-        p.distinguished_name.push(DnType::CommonName, self.cn.clone());
-        p.distinguished_name.push(DnType::OrganizationName, "TLS Lens Test");
+        p.distinguished_name
+            .push(DnType::CommonName, self.cn.clone());
+        p.distinguished_name
+            .push(DnType::OrganizationName, "TLS Lens Test");
         p.not_before = time::OffsetDateTime::from_unix_timestamp(self.not_before).expect("time");
         p.not_after = time::OffsetDateTime::from_unix_timestamp(self.not_after).expect("time");
         if self.ca {
             p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-            p.key_usages = vec![rcgen::KeyUsagePurpose::KeyCertSign, rcgen::KeyUsagePurpose::CrlSign];
+            p.key_usages = vec![
+                rcgen::KeyUsagePurpose::KeyCertSign,
+                rcgen::KeyUsagePurpose::CrlSign,
+            ];
         } else {
             p.is_ca = IsCa::ExplicitNoCa;
             p.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
@@ -230,7 +261,10 @@ fn aia_extension(url: &str) -> CustomExtension {
     let ca_issuers = [0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
     let mut uri = vec![0x86, u8::try_from(url.len()).expect("short url")];
     uri.extend_from_slice(url.as_bytes());
-    let mut desc = vec![0x30, u8::try_from(ca_issuers.len() + uri.len()).expect("short")];
+    let mut desc = vec![
+        0x30,
+        u8::try_from(ca_issuers.len() + uri.len()).expect("short"),
+    ];
     desc.extend_from_slice(&ca_issuers);
     desc.extend_from_slice(&uri);
     let mut seq = vec![0x30, u8::try_from(desc.len()).expect("short")];
@@ -253,7 +287,12 @@ impl Node {
         let params = spec.params();
         let cert = params.self_signed(&key).expect("self-sign");
         let der = relabel(cert.der(), key.hash());
-        Node { spec, params, key, der }
+        Node {
+            spec,
+            params,
+            key,
+            der,
+        }
     }
 
     /// A certificate for `spec` with a new `kind` key, signed by this node.
@@ -263,7 +302,12 @@ impl Node {
         let issuer = Issuer::from_params(&self.params, &self.key);
         let cert = params.signed_by(&key, &issuer).expect("sign");
         let der = relabel(cert.der(), self.key.hash());
-        Node { spec, params, key, der }
+        Node {
+            spec,
+            params,
+            key,
+            der,
+        }
     }
 
     pub fn der(&self) -> Der {
@@ -287,7 +331,10 @@ impl Pki {
     }
 
     pub fn standard() -> Self {
-        Self::new(Spec::leaf(&["example.test", "www.example.test"]), KeyKind::P256)
+        Self::new(
+            Spec::leaf(&["example.test", "www.example.test"]),
+            KeyKind::P256,
+        )
     }
 
     /// leaf + intermediate, as a correct server sends it.
