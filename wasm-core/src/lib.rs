@@ -21,6 +21,8 @@ mod error;
 pub mod expiry;
 pub mod facts;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzz_support;
 pub mod grade;
 pub mod groups;
 pub mod hostname;
