@@ -1,6 +1,8 @@
 //! Chain analysis against certificates generated at test time: every issue of the
 //! contract vocabulary, the OpenSSL verify codes, key types and signature hashes.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;

@@ -1,6 +1,8 @@
 //! Replays the fuzz corpus (`fuzz/corpus/*/`) through the fuzz target's body, so
 //! every input the fuzzer ever kept — including past crashes — runs in `cargo test`.
 
+#![allow(clippy::unwrap_used)]
+
 use std::fs;
 use std::path::Path;
 

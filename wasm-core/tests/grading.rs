@@ -2,6 +2,8 @@
 //! where that is possible (and with its inevitable companions where it is not),
 //! plus combinations, with the expected letter, trust-ignored letter and score.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::collections::BTreeSet;

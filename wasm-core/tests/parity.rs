@@ -3,6 +3,8 @@
 //! (`tests/wasm/bindings.test.mjs` runs after `cargo test`). It also checks that
 //! grading is deterministic natively.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;

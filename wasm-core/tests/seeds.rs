@@ -1,6 +1,8 @@
 //! Writes the fuzz seed corpus from freshly generated certificates. Run by hand
 //! when the corpus needs refreshing: `cargo test -p tlslens-core --test seeds -- --ignored`.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
