@@ -468,7 +468,7 @@ fn rows() -> Vec<Row> {
             APlus,
             &["no_certificate"],
         ),
-        row("revoked", |f| set_revoked(f), T, APlus, &["revoked"]),
+        row("revoked", set_revoked, T, APlus, &["revoked"]),
         // --- M ---
         row(
             "hostname_mismatch",
