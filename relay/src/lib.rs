@@ -1,4 +1,20 @@
 //! TLS Lens relay: everything that touches the network. It observes servers and
 //! hands the facts to `tlslens-core`, which grades them.
+//!
+//! * [`resolve`] and [`guard`]: targets, `--resolve`, DNS, and which addresses
+//!   may be scanned at all.
+//! * [`probe`]: the scanner (raw probes through [`codec`], rustls handshakes in
+//!   [`probe::danger`], AIA fetches) producing `ScanFacts`.
+//! * [`cli`]: the `tlslens-relay` command line and the human report.
 
+#![forbid(unsafe_code)]
+
+pub mod cli;
 pub mod codec;
+mod error;
+pub mod guard;
+pub mod probe;
+pub mod resolve;
+
+pub use error::Error;
+pub use probe::{scan, ScanOptions};

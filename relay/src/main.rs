@@ -1,6 +1,7 @@
 //! The `tlslens-relay` binary: a thin shell over the `tlslens_relay` library.
 
+#![forbid(unsafe_code)]
+
 fn main() {
-    eprintln!("tlslens-relay: the scanner is not built yet (see issue 3)");
-    std::process::exit(2);
+    std::process::exit(tlslens_relay::cli::main());
 }

@@ -1,0 +1,565 @@
+//! The command line (DESIGN.md contract 1): `scan` runs one scan and prints
+//! the core's report, as JSON (`--json`) or for people (grade, caps and
+//! warnings with fixes, protocols and suites with weak ones marked, the chain
+//! with days left, per endpoint; colour only on a terminal; progress on stderr
+//! when it is a terminal). `serve` and `watch` belong to other issues.
+//!
+//! Exit status: 0 when a report was produced (whatever the grade); 2 bad input,
+//! 3 refused target, 4 unresolvable, 5 nothing reachable, 1 anything else —
+//! always with a one-line error on stderr.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::Value;
+
+use crate::probe::{Progress, ScanOptions};
+use crate::resolve::{parse_resolve, parse_target};
+use crate::Error;
+
+/// TLS Lens relay: scan TLS servers, serve scans over HTTP, watch
+/// certificates.
+#[derive(Debug, Parser)]
+#[command(name = "tlslens-relay", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan one HOST[:PORT] and print the graded report.
+    Scan(ScanArgs),
+    /// Serve the HTTP API (not implemented in this build).
+    Serve(ServeArgs),
+    /// Monitor targets (not implemented in this build).
+    Watch(WatchArgs),
+}
+
+/// `scan` arguments.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// HOST[:PORT], [IPv6]:PORT or https://HOST[:PORT]/ (port 443 by default).
+    pub target: String,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// HOST:PORT:ADDR[,ADDR...] — use these addresses instead of DNS (as curl).
+    #[arg(long, value_name = "HOST:PORT:ADDR[,ADDR...]")]
+    pub resolve: Vec<String>,
+    /// PEM file of extra trust anchors (added to the Mozilla roots).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Allow private, loopback, link-local and reserved addresses.
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Total time limit in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    pub timeout: f64,
+    /// Concurrent connections per endpoint (lower it for fragile servers).
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub max_connections: usize,
+    /// Never use colour.
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+/// `serve` arguments (contract 1).
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Listen address.
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    pub listen: String,
+    /// Allow private targets.
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Bearer token required from clients.
+    #[arg(long)]
+    pub token: Option<String>,
+    /// HOST:PORT:ADDR[,ADDR...] overrides.
+    #[arg(long)]
+    pub resolve: Vec<String>,
+    /// Extra trust anchors.
+    #[arg(long)]
+    pub ca_file: Option<PathBuf>,
+}
+
+/// `watch` arguments (contract 1).
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The TOML configuration.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Run one round and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Serve /metrics and /healthz here.
+    #[arg(long)]
+    pub listen: Option<String>,
+}
+
+/// Runs the command line; returns the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    init_tracing();
+    match cli.command {
+        Command::Scan(args) => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("tlslens-relay: cannot start the runtime: {e}");
+                    return 1;
+                }
+            };
+            match runtime.block_on(run_scan(&args)) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("tlslens-relay: {e}");
+                    e.exit_code()
+                }
+            }
+        }
+        Command::Serve(_) | Command::Watch(_) => {
+            eprintln!("tlslens-relay: not implemented yet");
+            2
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
+/// Builds the scan options from `scan`'s arguments.
+pub fn options(args: &ScanArgs) -> Result<ScanOptions, Error> {
+    if !args.timeout.is_finite() || args.timeout <= 0.0 || args.timeout > 3600.0 {
+        return Err(Error::BadInput(format!(
+            "--timeout must be between 0 and 3600 seconds, not {}",
+            args.timeout
+        )));
+    }
+    if args.max_connections == 0 || args.max_connections > 64 {
+        return Err(Error::BadInput(
+            "--max-connections must be between 1 and 64".to_owned(),
+        ));
+    }
+    let resolve = args
+        .resolve
+        .iter()
+        .map(|r| parse_resolve(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let extra_anchors = match &args.ca_file {
+        None => Vec::new(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::File {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let certs = tlslens_core::der::certificates_from_text(&text);
+            if certs.is_empty() {
+                return Err(Error::BadInput(format!(
+                    "--ca-file {}: no PEM certificate in it",
+                    path.display()
+                )));
+            }
+            certs
+        }
+    };
+    Ok(ScanOptions {
+        allow_private: args.allow_private,
+        timeout: Duration::from_secs_f64(args.timeout),
+        max_connections: args.max_connections,
+        resolve,
+        extra_anchors,
+    })
+}
+
+async fn run_scan(args: &ScanArgs) -> Result<(), Error> {
+    let target = parse_target(&args.target)?;
+    let opts = options(args)?;
+    let progress: Option<crate::probe::ProgressFn> = if std::io::stderr().is_terminal() {
+        Some(Arc::new(|p: Progress| {
+            eprintln!("[{}/{}] {}", p.done, p.total, p.step);
+        }))
+    } else {
+        None
+    };
+    let facts = crate::probe::scan(&target, &opts, progress).await?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    let report = tlslens_core::grade(&facts, now);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        let value = serde_json::to_value(&report)?;
+        let color = !args.no_color && std::io::stdout().is_terminal();
+        out.write_all(render(&value, color).as_bytes())?;
+    }
+    Ok(())
+}
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+    fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    fn red(&self, t: &str) -> String {
+        self.paint("31", t)
+    }
+    fn yellow(&self, t: &str) -> String {
+        self.paint("33", t)
+    }
+    fn green(&self, t: &str) -> String {
+        self.paint("32", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+    fn grade(&self, g: &str) -> String {
+        match g {
+            "A+" | "A" | "A-" => self.paint("1;32", g),
+            "B" | "C" => self.paint("1;33", g),
+            _ => self.paint("1;31", g),
+        }
+    }
+}
+
+fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+fn yes_no(v: Option<&Value>) -> &'static str {
+    match v.and_then(Value::as_bool) {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "not tested",
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "-".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// Renders a report (as JSON value) for people.
+pub fn render(report: &Value, color: bool) -> String {
+    let st = Style { on: color };
+    let mut o = String::new();
+    let target = report.get("target").cloned().unwrap_or(Value::Null);
+    let host = s(&target, "host");
+    let port = target.get("port").map(text).unwrap_or_default();
+    let grade = report.get("grade").map(text).unwrap_or_else(|| "-".into());
+    o.push_str(&format!(
+        "{} {}:{}  grade {}   {}\n",
+        st.bold("TLS Lens"),
+        host,
+        port,
+        st.grade(&grade),
+        st.dim(&format!("(policy {})", s(report, "policy")))
+    ));
+    if report.get("endpoints_agree") == Some(&Value::Bool(false)) {
+        let diffs: Vec<String> = arr(report, "differences").iter().map(text).collect();
+        o.push_str(&format!(
+            "{} endpoints differ: {}\n",
+            st.yellow("!"),
+            diffs.join(", ")
+        ));
+    }
+    for ep in arr(report, "endpoints") {
+        render_endpoint(&mut o, ep, &st);
+    }
+    o
+}
+
+fn render_endpoint(o: &mut String, ep: &Value, st: &Style) {
+    let grade = ep.get("grade").map(text).unwrap_or_else(|| "-".into());
+    o.push_str(&format!(
+        "\n{} {}  grade {}",
+        st.bold("Endpoint"),
+        s(ep, "ip"),
+        st.grade(&grade)
+    ));
+    if let Some(g) = ep.get("grade_trust_ignored").filter(|g| !g.is_null()) {
+        o.push_str(&format!("  (if trusted: {})", text(g)));
+    }
+    if let Some(score) = ep.get("score").filter(|v| !v.is_null()) {
+        o.push_str(&format!(
+            "  score {} (protocol {}, key exchange {}, cipher {})",
+            text(&score["total"]),
+            text(&score["protocol"]),
+            text(&score["key_exchange"]),
+            text(&score["cipher"])
+        ));
+    }
+    o.push('\n');
+    if let Some(err) = ep.get("error").filter(|v| !v.is_null()) {
+        o.push_str(&format!(
+            "  {} {} ({})\n",
+            st.red("error:"),
+            s(err, "message"),
+            s(err, "code")
+        ));
+    }
+    let caps = arr(ep, "caps");
+    if !caps.is_empty() {
+        o.push_str(&format!("  {}\n", st.bold("Caps")));
+        for c in caps {
+            o.push_str(&format!(
+                "    {} {}  {}\n",
+                st.grade(s(c, "grade")),
+                st.red(s(c, "code")),
+                s(c, "reason")
+            ));
+            if !s(c, "fix").is_empty() {
+                o.push_str(&format!("       {} {}\n", st.dim("fix:"), s(c, "fix")));
+            }
+        }
+    }
+    let warnings = arr(ep, "warnings");
+    if !warnings.is_empty() {
+        o.push_str(&format!("  {}\n", st.bold("Warnings")));
+        for w in warnings {
+            o.push_str(&format!(
+                "    {}  {}\n",
+                st.yellow(s(w, "code")),
+                s(w, "reason")
+            ));
+            if !s(w, "fix").is_empty() {
+                o.push_str(&format!("       {} {}\n", st.dim("fix:"), s(w, "fix")));
+            }
+        }
+    }
+    let protocols: Vec<String> = arr(ep, "protocols").iter().map(text).collect();
+    if !protocols.is_empty() {
+        let marked: Vec<String> = protocols
+            .iter()
+            .map(|p| match p.as_str() {
+                "SSLv2" | "SSLv3" => st.red(p),
+                "TLSv1.0" | "TLSv1.1" => st.yellow(p),
+                _ => st.green(p),
+            })
+            .collect();
+        o.push_str(&format!("  {} {}\n", st.bold("Protocols:"), marked.join(" ")));
+    }
+    let weak = arr(ep, "weak_cipher_suites");
+    if let Some(map) = ep.get("cipher_suites").and_then(Value::as_object) {
+        if !map.is_empty() {
+            o.push_str(&format!("  {}\n", st.bold("Cipher suites")));
+        }
+        // Newest protocol first.
+        let mut protos: Vec<&String> = map.keys().collect();
+        protos.sort();
+        protos.reverse();
+        for proto in protos {
+            let order = ep
+                .get("server_cipher_order")
+                .and_then(|m| m.get(proto.as_str()))
+                .and_then(Value::as_bool);
+            let order_text = match order {
+                Some(true) => " (server order)",
+                Some(false) => " (client order)",
+                None => "",
+            };
+            o.push_str(&format!("    {proto}{order_text}\n"));
+            for suite in map.get(proto.as_str()).and_then(Value::as_array).into_iter().flatten() {
+                let name = text(suite);
+                let reasons: Vec<&str> = weak
+                    .iter()
+                    .filter(|w| s(w, "protocol") == proto && text(&w["suite"]) == name)
+                    .map(|w| s(w, "reason"))
+                    .collect();
+                if reasons.is_empty() {
+                    o.push_str(&format!("      {name}\n"));
+                } else {
+                    o.push_str(&format!(
+                        "      {}  {}\n",
+                        st.yellow(&name),
+                        st.yellow(&format!("weak: {}", reasons.join(", ")))
+                    ));
+                }
+            }
+        }
+    }
+    let groups: Vec<String> = arr(ep, "groups").iter().map(text).collect();
+    if !groups.is_empty() {
+        o.push_str(&format!("  {} {}\n", st.bold("Groups:"), groups.join(" ")));
+    }
+    if let Some(kx) = ep.get("key_exchange") {
+        let mut parts = Vec::new();
+        if let Some(b) = kx.get("dh_bits").filter(|v| !v.is_null()) {
+            parts.push(format!("DH {} bits", text(b)));
+        }
+        if let Some(g) = kx.get("ecdh_group").filter(|v| !v.is_null()) {
+            parts.push(format!("ECDH {}", text(g)));
+        }
+        if !parts.is_empty() {
+            o.push_str(&format!("  {} {}\n", st.bold("Key exchange:"), parts.join(", ")));
+        }
+    }
+    if let Some(chain) = ep.get("chain").filter(|v| !v.is_null()) {
+        render_chain(o, "Chain", chain, st);
+    }
+    if ep.get("no_sni_chain_differs") == Some(&Value::Bool(true)) {
+        o.push_str(&format!(
+            "  {} the chain served without SNI differs\n",
+            st.yellow("!")
+        ));
+    }
+    for (i, c) in arr(ep, "other_chains").iter().enumerate() {
+        render_chain(o, &format!("Other chain #{}", i + 1), c, st);
+    }
+    let hsts = match ep.get("hsts").filter(|v| !v.is_null()) {
+        None => "absent".to_owned(),
+        Some(h) => format!("{}", s(h, "raw")),
+    };
+    o.push_str(&format!("  {} {hsts}\n", st.bold("HSTS:")));
+    let alpn: Vec<String> = arr(ep, "alpn").iter().map(text).collect();
+    o.push_str(&format!(
+        "  {} OCSP stapling {}, ALPN {}, secure renegotiation {}, fallback SCSV {}, compression {}\n",
+        st.bold("Features:"),
+        yes_no(ep.get("ocsp_stapling")),
+        if alpn.is_empty() { "none".to_owned() } else { alpn.join(" ") },
+        yes_no(ep.get("secure_renegotiation")),
+        yes_no(ep.get("fallback_scsv")),
+        yes_no(ep.get("compression")),
+    ));
+    if let Some(b) = ep.get("browser").filter(|v| !v.is_null()) {
+        match b.get("error").filter(|v| !v.is_null()) {
+            Some(e) => o.push_str(&format!(
+                "  {} {} fails: {}\n",
+                st.bold("Browser:"),
+                s(b, "client"),
+                text(e)
+            )),
+            None => o.push_str(&format!(
+                "  {} {} gets {} {} {}\n",
+                st.bold("Browser:"),
+                s(b, "client"),
+                text(&b["protocol"]),
+                text(&b["cipher_suite"]),
+                text(&b["group"])
+            )),
+        }
+    }
+    let errors = arr(ep, "probe_errors");
+    if !errors.is_empty() {
+        o.push_str(&format!("  {}\n", st.bold("Probe errors")));
+        for e in errors {
+            o.push_str(&format!(
+                "    {} {}: {}\n",
+                s(e, "probe"),
+                st.red(s(e, "code")),
+                s(e, "message")
+            ));
+        }
+    }
+}
+
+fn render_chain(o: &mut String, title: &str, chain: &Value, st: &Style) {
+    let trusted = chain.get("trusted").and_then(Value::as_bool).unwrap_or(false);
+    let issues: Vec<String> = arr(chain, "issues").iter().map(text).collect();
+    o.push_str(&format!(
+        "  {} {}  verify {} ({})",
+        st.bold(&format!("{title}:")),
+        if trusted { st.green("trusted") } else { st.red("not trusted") },
+        text(&chain["verify_code"]),
+        s(chain, "verify_message")
+    ));
+    if !issues.is_empty() {
+        o.push_str(&format!("  issues: {}", st.yellow(&issues.join(", "))));
+    }
+    o.push('\n');
+    for (i, c) in arr(chain, "certificates").iter().enumerate() {
+        let days = c.get("days_left").and_then(Value::as_i64);
+        let days_text = match days {
+            Some(d) if d < 0 => st.red(&format!("expired {} days ago", -d)),
+            Some(d) if d <= 30 => st.yellow(&format!("{d} days left")),
+            Some(d) => format!("{d} days left"),
+            None => String::new(),
+        };
+        let key = c.get("key").map_or(String::new(), |k| {
+            format!("{} {}", s(k, "type"), text(k.get("bits").unwrap_or(&Value::Null)))
+        });
+        o.push_str(&format!(
+            "    #{i} {}  {}\n       issuer {}  {}  {}  not after {}  {}\n",
+            s(c, "subject"),
+            st.dim(&format!("[{}]", s(c, "source"))),
+            s(c, "issuer"),
+            key,
+            s(c, "signature_algorithm"),
+            s(c, "not_after"),
+            days_text
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_minimal() {
+        let v = serde_json::json!({
+            "target": {"host": "x.test", "port": 443},
+            "grade": "B", "policy": "p", "endpoints_agree": true,
+            "endpoints": [{"ip": "192.0.2.1", "grade": "B",
+                "caps": [{"grade": "B", "code": "tls10_offered", "reason": "TLS 1.0 is offered", "fix": "disable it"}],
+                "warnings": [], "protocols": ["TLSv1.0", "TLSv1.2"],
+                "cipher_suites": {"TLSv1.2": ["TLS_RSA_WITH_RC4_128_SHA"]},
+                "weak_cipher_suites": [{"protocol": "TLSv1.2", "suite": "TLS_RSA_WITH_RC4_128_SHA", "reason": "RC4"}],
+                "hsts": null}]
+        });
+        let out = render(&v, false);
+        assert!(out.contains("grade B"));
+        assert!(out.contains("fix: disable it"));
+        assert!(out.contains("weak: RC4"));
+        assert!(out.contains("HSTS: absent"));
+        assert!(!out.contains('\x1b'));
+        assert!(render(&v, true).contains('\x1b'));
+    }
+}

@@ -1,0 +1,295 @@
+//! One raw probe = one TCP connection: connect, write a hello, read the
+//! server's plaintext flight through the codec's [`FlightParser`], close.
+//!
+//! Every step has a deadline (connect, first byte, the whole probe, and the
+//! scan's total), every connection holds a permit of the endpoint's semaphore
+//! (the `--max-connections` cap), and every way a server can misbehave ends as
+//! a [`Fail`] with a stable code, never as a hang or a panic.
+//!
+//! A server that closes or resets the connection without a byte is reported as
+//! a [`Reply::Refused`], because that is how many servers (IIS, some load
+//! balancers) decline a version or a suite; the endpoint scan turns those into
+//! errors when the server never completed a single hello (see
+//! [`Stats::any_hello`]).
+
+use std::io::ErrorKind;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
+
+use crate::codec::{self, Alert, FlightEnd, FlightParser, FlightStatus, ServerFlight};
+
+/// Deadlines of one endpoint scan.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// TCP connect.
+    pub connect: Duration,
+    /// From the hello written to the first byte of the answer.
+    pub first_byte: Duration,
+    /// One whole probe.
+    pub probe: Duration,
+    /// The end of the whole scan.
+    pub deadline: Instant,
+}
+
+/// Why a server declined a hello.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A fatal (or any) alert before a ServerHello.
+    Alert(Alert),
+    /// The connection was closed without a byte.
+    Closed,
+    /// The connection was reset without a byte.
+    Reset,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Alert(a) => match a.description_name() {
+                Some(name) => write!(f, "alert {name}"),
+                None => write!(f, "alert {}", a.description),
+            },
+            Refusal::Closed => f.write_str("connection closed"),
+            Refusal::Reset => f.write_str("connection reset"),
+        }
+    }
+}
+
+/// The answer to one hello.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// The server answered with a (Server)Hello; `complete` is false when the
+    /// connection ended before the flight did.
+    Hello {
+        /// What was parsed.
+        flight: ServerFlight,
+        /// Whether the flight ended normally.
+        complete: bool,
+    },
+    /// The server declined.
+    Refused(Refusal),
+}
+
+/// A probe that failed: the server's behaviour says nothing about support.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fail {
+    /// Stable code: `timeout`, `refused`, `unreachable`, `reset`, `closed`,
+    /// `garbage`, `too_large`, `malformed`, `io`, `deadline`.
+    pub code: &'static str,
+    /// Human text.
+    pub message: String,
+}
+
+impl Fail {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Counters over all probes of an endpoint.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Connections opened.
+    pub connections: AtomicUsize,
+    /// Replies that carried a ServerHello (or SSLv2 SERVER-HELLO).
+    pub hellos: AtomicUsize,
+    /// Refusals by close or reset without any byte.
+    pub silent_refusals: AtomicUsize,
+    /// Successful TCP connects.
+    pub connected: AtomicUsize,
+}
+
+impl Stats {
+    /// Whether the server completed at least one hello.
+    pub fn any_hello(&self) -> bool {
+        self.hellos.load(Ordering::Relaxed) > 0
+    }
+}
+
+/// Connects to one endpoint under its connection cap and deadlines.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// The checked address.
+    pub addr: SocketAddr,
+    /// The connection cap.
+    pub sem: Arc<Semaphore>,
+    /// Deadlines.
+    pub limits: Limits,
+    /// Counters.
+    pub stats: Arc<Stats>,
+}
+
+fn remaining(deadline: Instant) -> Result<Duration, Fail> {
+    deadline
+        .checked_duration_since(Instant::now())
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| Fail::new("deadline", "the scan's time limit was reached"))
+}
+
+fn io_fail(e: &std::io::Error, what: &str) -> Fail {
+    match e.kind() {
+        ErrorKind::ConnectionRefused => Fail::new("refused", format!("{what}: connection refused")),
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
+            Fail::new("reset", format!("{what}: connection reset by peer"))
+        }
+        ErrorKind::TimedOut => Fail::new("timeout", format!("{what}: timed out")),
+        _ => Fail::new("io", format!("{what}: {e}")),
+    }
+}
+
+fn codec_fail(e: &codec::Error) -> Fail {
+    match e {
+        codec::Error::NotTls => Fail::new("garbage", "the server's answer is not TLS"),
+        codec::Error::RecordTooLarge { .. }
+        | codec::Error::MessageTooLarge { .. }
+        | codec::Error::FlightTooLarge { .. } => Fail::new("too_large", e.to_string()),
+        _ => Fail::new("malformed", format!("malformed server answer: {e}")),
+    }
+}
+
+impl Link {
+    /// Opens a TCP connection within the connect and total deadlines. The
+    /// caller must hold a permit.
+    pub async fn connect(&self) -> Result<TcpStream, Fail> {
+        let budget = remaining(self.limits.deadline)?.min(self.limits.connect);
+        self.stats.connections.fetch_add(1, Ordering::Relaxed);
+        let stream = match tokio::time::timeout(budget, TcpStream::connect(self.addr)).await {
+            Err(_) => return Err(Fail::new("timeout", "connect timed out")),
+            Ok(Err(e)) => return Err(io_fail(&e, "connect")),
+            Ok(Ok(s)) => s,
+        };
+        self.stats.connected.fetch_add(1, Ordering::Relaxed);
+        let _ = stream.set_nodelay(true);
+        Ok(stream)
+    }
+
+    /// Sends `hello` (the bytes of one or more records) and reads the flight.
+    /// A reset without any byte is retried once.
+    pub async fn exchange(&self, hello: &[u8], parser: FlightParser) -> Result<Reply, Fail> {
+        let first = self.exchange_once(hello, parser.clone()).await;
+        match first {
+            Ok(Reply::Refused(Refusal::Reset)) => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                self.exchange_once(hello, parser).await
+            }
+            other => other,
+        }
+    }
+
+    async fn exchange_once(&self, hello: &[u8], mut parser: FlightParser) -> Result<Reply, Fail> {
+        let _permit = self
+            .sem
+            .acquire()
+            .await
+            .map_err(|_| Fail::new("io", "connection limiter closed"))?;
+        let start = Instant::now();
+        let probe_deadline = (start + self.limits.probe).min(self.limits.deadline);
+        let mut stream = self.connect().await?;
+        let write_budget = remaining(probe_deadline)?;
+        match tokio::time::timeout(write_budget, stream.write_all(hello)).await {
+            Err(_) => return Err(Fail::new("timeout", "writing the hello timed out")),
+            Ok(Err(e)) => {
+                let fail = io_fail(&e, "write");
+                return if fail.code == "reset" {
+                    self.stats.silent_refusals.fetch_add(1, Ordering::Relaxed);
+                    Ok(Reply::Refused(Refusal::Reset))
+                } else {
+                    Err(fail)
+                };
+            }
+            Ok(Ok(())) => {}
+        }
+        let mut buf = vec![0u8; 16 * 1024];
+        let mut received = 0usize;
+        loop {
+            let budget = remaining(probe_deadline)?;
+            let budget = if received == 0 {
+                budget.min(self.limits.first_byte)
+            } else {
+                budget
+            };
+            let read = tokio::time::timeout(budget, stream.read(&mut buf)).await;
+            let n = match read {
+                Err(_) if received == 0 => {
+                    return Err(Fail::new(
+                        "timeout",
+                        "no answer to the hello (first-byte timeout)",
+                    ))
+                }
+                Err(_) => {
+                    return self.partial_or(parser, Fail::new("timeout", "the server stalled mid-flight"))
+                }
+                Ok(Ok(0)) if received == 0 => {
+                    self.stats.silent_refusals.fetch_add(1, Ordering::Relaxed);
+                    return Ok(Reply::Refused(Refusal::Closed));
+                }
+                Ok(Ok(0)) => {
+                    return self.partial_or(
+                        parser,
+                        Fail::new("closed", "the server closed the connection mid-flight"),
+                    )
+                }
+                Ok(Err(e)) => {
+                    let fail = io_fail(&e, "read");
+                    if received == 0 && fail.code == "reset" {
+                        self.stats.silent_refusals.fetch_add(1, Ordering::Relaxed);
+                        return Ok(Reply::Refused(Refusal::Reset));
+                    }
+                    return self.partial_or(parser, fail);
+                }
+                Ok(Ok(n)) => n,
+            };
+            received = received.saturating_add(n);
+            match parser.push(buf.get(..n).unwrap_or_default()) {
+                Ok(FlightStatus::Incomplete) => {}
+                Ok(FlightStatus::Done(end)) => return Ok(self.finish(parser.into_flight(), end)),
+                Err(e) => return self.partial_or(parser, codec_fail(&e)),
+            }
+        }
+    }
+
+    /// When the flight broke off after a ServerHello, what was parsed is still
+    /// an answer (enough to know the version and suite); otherwise `fail`.
+    fn partial_or(&self, parser: FlightParser, fail: Fail) -> Result<Reply, Fail> {
+        let flight = parser.into_flight();
+        if flight.server_hello.is_some() {
+            self.stats.hellos.fetch_add(1, Ordering::Relaxed);
+            Ok(Reply::Hello {
+                flight,
+                complete: false,
+            })
+        } else {
+            Err(fail)
+        }
+    }
+
+    fn finish(&self, flight: ServerFlight, end: FlightEnd) -> Reply {
+        let refused = match end {
+            FlightEnd::Alert if flight.server_hello.is_none() => flight.alert.map(Refusal::Alert),
+            FlightEnd::Sslv2 => match &flight.sslv2 {
+                Some(codec::Sslv2ServerMessage::ServerHello(_)) => None,
+                _ => Some(Refusal::Closed),
+            },
+            _ => None,
+        };
+        match refused {
+            Some(r) => Reply::Refused(r),
+            None => {
+                self.stats.hellos.fetch_add(1, Ordering::Relaxed);
+                Reply::Hello {
+                    flight,
+                    complete: true,
+                }
+            }
+        }
+    }
+}
