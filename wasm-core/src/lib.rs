@@ -36,7 +36,7 @@ pub mod time;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use der::Der;
 pub use error::Error;
@@ -59,7 +59,7 @@ pub fn grade_json(facts_json: &str, now_ms: f64) -> Result<String, Error> {
 /// `now_ms`, as the popup's "paste a chain" box does.
 pub fn parse_chain_json(text: &str, host: Option<&str>, now_ms: f64) -> Result<String, Error> {
     let certs = der::certificates_from_text(text);
-    if certs.is_empty() {
+    if !certs.iter().any(|d| cert::parse(d.as_bytes()).is_ok()) {
         return Err(Error::NoCertificate(
             "paste PEM blocks (-----BEGIN CERTIFICATE-----) or base64 DER".into(),
         ));

@@ -1,6 +1,7 @@
 //! Chain analysis against certificates generated at test time: every issue of the
 //! contract vocabulary, the OpenSSL verify codes, key types and signature hashes.
 
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 mod common;

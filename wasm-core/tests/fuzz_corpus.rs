@@ -1,6 +1,7 @@
 //! Replays the fuzz corpus (`fuzz/corpus/*/`) through the fuzz target's body, so
 //! every input the fuzzer ever kept — including past crashes — runs in `cargo test`.
 
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 use std::fs;

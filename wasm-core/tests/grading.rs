@@ -2,6 +2,7 @@
 //! where that is possible (and with its inevitable companions where it is not),
 //! plus combinations, with the expected letter, trust-ignored letter and score.
 
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 mod common;

@@ -3,6 +3,7 @@
 //! (`tests/wasm/bindings.test.mjs` runs after `cargo test`). It also checks that
 //! grading is deterministic natively.
 
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -67,19 +68,62 @@ fn cases() -> Vec<(&'static str, ScanFacts)> {
     ]
 }
 
-#[test]
-fn write_parity_fixtures() {
-    // now with a fractional millisecond part, to check flooring is identical.
-    let now_ms = (NOW as f64) * 1000.0 + 123.75;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/parity");
+/// `now` of the parity fixtures, with a fractional millisecond part so flooring
+/// is checked too.
+const NOW_MS: f64 = 1_800_000_000_123.75;
+
+fn fixtures_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity")
+}
+
+/// Regenerates the committed fixtures (new keys, new facts):
+/// `UPDATE_FIXTURES=1 cargo test -p tlslens-core --test parity`.
+fn regenerate() {
+    let dir = fixtures_dir();
     std::fs::create_dir_all(&dir).unwrap();
     for (name, facts) in cases() {
-        let facts_json = serde_json::to_string(&facts).unwrap();
-        let report = tlslens_core::grade_json(&facts_json, now_ms).unwrap();
-        let again = tlslens_core::grade_json(&facts_json, now_ms).unwrap();
-        assert_eq!(report, again, "{name}: grading is deterministic");
+        let facts_json = serde_json::to_string_pretty(&facts).unwrap();
+        let report = tlslens_core::grade_json(&facts_json, NOW_MS).unwrap();
         std::fs::write(dir.join(format!("{name}.facts.json")), &facts_json).unwrap();
         std::fs::write(dir.join(format!("{name}.report.json")), &report).unwrap();
-        std::fs::write(dir.join(format!("{name}.now")), format!("{now_ms}")).unwrap();
     }
+}
+
+#[test]
+fn committed_fixtures_grade_to_their_committed_reports() {
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        regenerate();
+    }
+    // Copies go to target/parity for the WASM parity test (tests/wasm/).
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/parity");
+    std::fs::create_dir_all(&out).unwrap();
+    let mut n = 0;
+    for entry in std::fs::read_dir(fixtures_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let Some(name) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".facts.json"))
+        else {
+            continue;
+        };
+        let facts = std::fs::read_to_string(&path).unwrap();
+        let expected =
+            std::fs::read_to_string(path.with_file_name(format!("{name}.report.json"))).unwrap();
+        let report = tlslens_core::grade_json(&facts, NOW_MS).unwrap();
+        assert_eq!(
+            report, expected,
+            "{name}: native report differs from the committed one (UPDATE_FIXTURES=1 to accept)"
+        );
+        assert_eq!(
+            report,
+            tlslens_core::grade_json(&facts, NOW_MS).unwrap(),
+            "{name}: deterministic"
+        );
+        std::fs::write(out.join(format!("{name}.facts.json")), &facts).unwrap();
+        std::fs::write(out.join(format!("{name}.report.json")), &report).unwrap();
+        std::fs::write(out.join(format!("{name}.now")), format!("{NOW_MS}")).unwrap();
+        n += 1;
+    }
+    assert!(n >= 6, "only {n} parity fixtures");
 }

@@ -2,6 +2,7 @@
 //! when they drift. `UPDATE_README=1 cargo test -p tlslens-core --test readme`
 //! rewrites the table.
 
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 const START: &str = "<!-- policy-table:start -->\n";

@@ -1,6 +1,7 @@
 //! Writes the fuzz seed corpus from freshly generated certificates. Run by hand
 //! when the corpus needs refreshing: `cargo test -p tlslens-core --test seeds -- --ignored`.
 
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 mod common;

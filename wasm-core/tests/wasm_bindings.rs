@@ -1,0 +1,66 @@
+//! The WASM bindings, run in WebAssembly under Node by `wasm-bindgen-test-runner`:
+//! grading the committed parity fixtures through the exported `grade` gives the
+//! same bytes as the committed native reports (which `tests/parity.rs` checks
+//! natively), and errors cross as `JsError`.
+//!
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+//!  cargo test -p tlslens-core --target wasm32-unknown-unknown --test wasm_bindings`
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used)]
+
+use tlslens_core::wasm;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const NOW_MS: f64 = 1_800_000_000_123.75;
+
+macro_rules! fixture {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!("fixtures/parity/", $name, ".facts.json")),
+            include_str!(concat!("fixtures/parity/", $name, ".report.json")),
+        )
+    };
+}
+
+#[wasm_bindgen_test]
+fn grade_matches_native_byte_for_byte() {
+    for (name, facts, expected) in [
+        fixture!("good"),
+        fixture!("legacy"),
+        fixture!("incomplete_aia"),
+        fixture!("two_endpoints"),
+        fixture!("self_signed_garbage"),
+        fixture!("mozilla_root"),
+    ] {
+        let report = wasm::grade(facts, NOW_MS).unwrap_or_else(|_| panic!("{name}: grade failed"));
+        assert_eq!(report, expected, "{name}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn bad_input_is_an_error_not_a_trap() {
+    assert!(wasm::grade("{", NOW_MS).is_err());
+    assert!(wasm::grade(r#"{"schema":"x","target":{"host":"a","port":1}}"#, NOW_MS).is_err());
+    assert!(wasm::parse_chain("no certificate here", None, NOW_MS).is_err());
+}
+
+#[wasm_bindgen_test]
+fn pasted_pem_chain_is_analysed() {
+    let facts: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/parity/good.facts.json")).unwrap();
+    let leaf = facts["endpoints"][0]["chain"]["certificates"][0]
+        .as_str()
+        .unwrap();
+    let pem = format!("-----BEGIN CERTIFICATE-----\n{leaf}\n-----END CERTIFICATE-----\n");
+    let chain = wasm::parse_chain(&pem, Some("example.test".into()), NOW_MS).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&chain).unwrap();
+    assert_eq!(v["issues"][0], "incomplete_chain");
+    assert_eq!(
+        v["certificates"][0]["subject"],
+        "CN=example.test, O=TLS Lens Test"
+    );
+    assert!(!wasm::version().is_empty());
+    assert_eq!(wasm::policy_id(), "tlslens-2026.1");
+    assert_eq!(wasm::alert_threshold(10, false, vec![]), Some(14));
+}
