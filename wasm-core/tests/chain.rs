@@ -625,3 +625,22 @@ fn issue_vocabulary_is_the_contracts() {
         r#"["expired","not_yet_valid","hostname_mismatch","self_signed","untrusted_root","incomplete_chain","wrong_order","extra_certs","contains_anchor","weak_key","weak_signature","revoked"]"#
     );
 }
+
+#[test]
+fn extensions_are_extracted() {
+    let mut spec = Spec::leaf(&["example.test"]);
+    spec.ca_issuers_url = Some("http://ca.example.test/inter.der".into());
+    spec.extras = true;
+    let pki = Pki::new(spec, KeyKind::P256);
+    let (r, _) = run(&pki.chain(), &[], &pki.anchors(), "example.test");
+    let leaf = &r.certificates[0];
+    assert_eq!(leaf.ca_issuers_urls, ["http://ca.example.test/inter.der"]);
+    assert_eq!(leaf.crl_urls, ["http://crl.example.test/ca.crl"]);
+    assert_eq!(leaf.validation.as_deref(), Some("DV"));
+    assert!(leaf.must_staple);
+    assert_eq!(leaf.scts.count, 0);
+    assert_eq!(leaf.spki_sha256.len(), 64);
+    assert!(!leaf.serial.is_empty());
+    assert_eq!(r.certificates[1].key_usage, ["keyCertSign", "cRLSign"]);
+    assert!(r.trusted);
+}

@@ -198,6 +198,8 @@ pub struct Spec {
     pub not_before: i64,
     pub not_after: i64,
     pub ca_issuers_url: Option<String>,
+    /// DV policy OID, must-staple and a CRL URL.
+    pub extras: bool,
 }
 
 impl Spec {
@@ -209,6 +211,7 @@ impl Spec {
             not_before: NOW - 30 * DAY,
             not_after: NOW + 60 * DAY,
             ca_issuers_url: None,
+            extras: false,
         }
     }
 
@@ -220,6 +223,7 @@ impl Spec {
             not_before: NOW - 365 * DAY,
             not_after: NOW + 3650 * DAY,
             ca_issuers_url: None,
+            extras: false,
         }
     }
 
@@ -251,6 +255,23 @@ impl Spec {
         p.use_authority_key_identifier_extension = true;
         if let Some(url) = &self.ca_issuers_url {
             p.custom_extensions.push(aia_extension(url));
+        }
+        if self.extras {
+            // certificatePolicies: CA/B Forum domain-validated (2.23.140.1.2.1)
+            let dv = vec![
+                0x30, 0x0a, 0x30, 0x08, 0x06, 0x06, 0x67, 0x81, 0x0c, 0x01, 0x02, 0x01,
+            ];
+            p.custom_extensions
+                .push(CustomExtension::from_oid_content(&[2, 5, 29, 32], dv));
+            // TLS feature: status_request (must-staple)
+            let feature = vec![0x30, 0x03, 0x02, 0x01, 0x05];
+            p.custom_extensions.push(CustomExtension::from_oid_content(
+                &[1, 3, 6, 1, 5, 5, 7, 1, 24],
+                feature,
+            ));
+            p.crl_distribution_points = vec![rcgen::CrlDistributionPoint {
+                uris: vec!["http://crl.example.test/ca.crl".into()],
+            }];
         }
         p
     }
