@@ -59,7 +59,7 @@ pub struct ScanArgs {
     #[arg(long)]
     pub allow_private: bool,
     /// Total time limit in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, allow_negative_numbers = true)]
     pub timeout: f64,
     /// Concurrent connections per endpoint (lower it for fragile servers).
     #[arg(long, value_name = "N", default_value_t = 8)]
@@ -108,9 +108,12 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return code;
+            if !e.use_stderr() {
+                let _ = e.print();
+                return 0;
+            }
+            eprintln!("tlslens-relay: {}", one_line(&e.to_string()));
+            return 2;
         }
     };
     init_tracing();
@@ -138,6 +141,18 @@ pub fn main() -> i32 {
             eprintln!("tlslens-relay: not implemented yet");
             2
         }
+    }
+}
+
+/// The first line of a clap error (and the next one when the first ends
+/// with a colon), without the `error: ` prefix.
+fn one_line(text: &str) -> String {
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("invalid arguments");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    match lines.next() {
+        Some(next) if first.ends_with(':') => format!("{first} {next}"),
+        _ => first.to_owned(),
     }
 }
 
@@ -384,7 +399,11 @@ fn render_endpoint(o: &mut String, ep: &Value, st: &Style) {
                 _ => st.green(p),
             })
             .collect();
-        o.push_str(&format!("  {} {}\n", st.bold("Protocols:"), marked.join(" ")));
+        o.push_str(&format!(
+            "  {} {}\n",
+            st.bold("Protocols:"),
+            marked.join(" ")
+        ));
     }
     let weak = arr(ep, "weak_cipher_suites");
     if let Some(map) = ep.get("cipher_suites").and_then(Value::as_object) {
@@ -406,7 +425,12 @@ fn render_endpoint(o: &mut String, ep: &Value, st: &Style) {
                 None => "",
             };
             o.push_str(&format!("    {proto}{order_text}\n"));
-            for suite in map.get(proto.as_str()).and_then(Value::as_array).into_iter().flatten() {
+            for suite in map
+                .get(proto.as_str())
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let name = text(suite);
                 let reasons: Vec<&str> = weak
                     .iter()
@@ -438,7 +462,11 @@ fn render_endpoint(o: &mut String, ep: &Value, st: &Style) {
             parts.push(format!("ECDH {}", text(g)));
         }
         if !parts.is_empty() {
-            o.push_str(&format!("  {} {}\n", st.bold("Key exchange:"), parts.join(", ")));
+            o.push_str(&format!(
+                "  {} {}\n",
+                st.bold("Key exchange:"),
+                parts.join(", ")
+            ));
         }
     }
     if let Some(chain) = ep.get("chain").filter(|v| !v.is_null()) {
@@ -455,7 +483,7 @@ fn render_endpoint(o: &mut String, ep: &Value, st: &Style) {
     }
     let hsts = match ep.get("hsts").filter(|v| !v.is_null()) {
         None => "absent".to_owned(),
-        Some(h) => format!("{}", s(h, "raw")),
+        Some(h) => s(h, "raw").to_owned(),
     };
     o.push_str(&format!("  {} {hsts}\n", st.bold("HSTS:")));
     let alpn: Vec<String> = arr(ep, "alpn").iter().map(text).collect();
@@ -501,12 +529,19 @@ fn render_endpoint(o: &mut String, ep: &Value, st: &Style) {
 }
 
 fn render_chain(o: &mut String, title: &str, chain: &Value, st: &Style) {
-    let trusted = chain.get("trusted").and_then(Value::as_bool).unwrap_or(false);
+    let trusted = chain
+        .get("trusted")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let issues: Vec<String> = arr(chain, "issues").iter().map(text).collect();
     o.push_str(&format!(
         "  {} {}  verify {} ({})",
         st.bold(&format!("{title}:")),
-        if trusted { st.green("trusted") } else { st.red("not trusted") },
+        if trusted {
+            st.green("trusted")
+        } else {
+            st.red("not trusted")
+        },
         text(&chain["verify_code"]),
         s(chain, "verify_message")
     ));
@@ -523,7 +558,11 @@ fn render_chain(o: &mut String, title: &str, chain: &Value, st: &Style) {
             None => String::new(),
         };
         let key = c.get("key").map_or(String::new(), |k| {
-            format!("{} {}", s(k, "type"), text(k.get("bits").unwrap_or(&Value::Null)))
+            format!(
+                "{} {}",
+                s(k, "type"),
+                text(k.get("bits").unwrap_or(&Value::Null))
+            )
         });
         o.push_str(&format!(
             "    #{i} {}  {}\n       issuer {}  {}  {}  not after {}  {}\n",

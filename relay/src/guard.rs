@@ -45,17 +45,29 @@ pub fn classify_v4(ip: Ipv4Addr) -> Option<&'static str> {
     const RANGES: &[([u8; 4], u32, &str)] = &[
         ([0, 0, 0, 0], 8, "\"this network\" (0.0.0.0/8)"),
         ([10, 0, 0, 0], 8, "private (10.0.0.0/8)"),
-        ([100, 64, 0, 0], 10, "shared address space / CGNAT (100.64.0.0/10)"),
+        (
+            [100, 64, 0, 0],
+            10,
+            "shared address space / CGNAT (100.64.0.0/10)",
+        ),
         ([127, 0, 0, 0], 8, "loopback (127.0.0.0/8)"),
         ([169, 254, 0, 0], 16, "link-local (169.254.0.0/16)"),
         ([172, 16, 0, 0], 12, "private (172.16.0.0/12)"),
-        ([192, 0, 0, 0], 24, "IETF protocol assignments (192.0.0.0/24)"),
+        (
+            [192, 0, 0, 0],
+            24,
+            "IETF protocol assignments (192.0.0.0/24)",
+        ),
         ([192, 0, 2, 0], 24, "documentation (192.0.2.0/24)"),
         ([192, 31, 196, 0], 24, "AS112 (192.31.196.0/24)"),
         ([192, 52, 193, 0], 24, "AMT (192.52.193.0/24)"),
         ([192, 88, 99, 0], 24, "6to4 relay anycast (192.88.99.0/24)"),
         ([192, 168, 0, 0], 16, "private (192.168.0.0/16)"),
-        ([192, 175, 48, 0], 24, "direct delegation AS112 (192.175.48.0/24)"),
+        (
+            [192, 175, 48, 0],
+            24,
+            "direct delegation AS112 (192.175.48.0/24)",
+        ),
         ([198, 18, 0, 0], 15, "benchmarking (198.18.0.0/15)"),
         ([198, 51, 100, 0], 24, "documentation (198.51.100.0/24)"),
         ([203, 0, 113, 0], 24, "documentation (203.0.113.0/24)"),
@@ -170,16 +182,14 @@ fn parse_number_part(part: &str) -> Option<u64> {
     if part.is_empty() {
         return None;
     }
-    let (digits, radix) = if let Some(hex) = part
-        .strip_prefix("0x")
-        .or_else(|| part.strip_prefix("0X"))
-    {
-        (hex, 16)
-    } else if part.len() > 1 && part.starts_with('0') {
-        (&part[1..], 8)
-    } else {
-        (part, 10)
-    };
+    let (digits, radix) =
+        if let Some(hex) = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
+            (hex, 16)
+        } else if part.len() > 1 && part.starts_with('0') {
+            (&part[1..], 8)
+        } else {
+            (part, 10)
+        };
     if digits.is_empty() {
         // "0x" alone is 0 for inet_aton.
         return (radix == 16).then_some(0);
@@ -365,7 +375,14 @@ mod tests {
 
     #[test]
     fn numeric_spellings_are_classified() {
-        for s in ["127.1", "2130706433", "0x7f000001", "0177.0.0.1", "10.1", "0"] {
+        for s in [
+            "127.1",
+            "2130706433",
+            "0x7f000001",
+            "0177.0.0.1",
+            "10.1",
+            "0",
+        ] {
             let ip = parse_ipv4_numeric(s).unwrap();
             assert!(classify(IpAddr::V4(ip)).is_some(), "{s}");
         }

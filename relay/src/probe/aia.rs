@@ -48,7 +48,11 @@ pub fn parse_http_url(url: &str) -> Option<(String, Option<std::net::IpAddr>, u1
 
 /// Fetches `url` and returns the certificates in the body (DER, PEM, or the
 /// certificates of a PKCS#7 bundle).
-pub async fn fetch(url: &str, allow_private: bool, budget: Duration) -> Result<Vec<Vec<u8>>, FetchError> {
+pub async fn fetch(
+    url: &str,
+    allow_private: bool,
+    budget: Duration,
+) -> Result<Vec<Vec<u8>>, FetchError> {
     let (host, ip, port, path) =
         parse_http_url(url).ok_or_else(|| format!("not a plain http URL: {url}"))?;
     let body = tokio::time::timeout(budget, async {
@@ -106,13 +110,16 @@ pub async fn fetch(url: &str, allow_private: bool, budget: Duration) -> Result<V
         return Err(format!("AIA fetch of {url}: HTTP status {:?}", head.status));
     }
     let mut payload = body.get(end + 4..).unwrap_or_default().to_vec();
-    let head_text = String::from_utf8_lossy(body.get(..end).unwrap_or_default()).to_ascii_lowercase();
+    let head_text =
+        String::from_utf8_lossy(body.get(..end).unwrap_or_default()).to_ascii_lowercase();
     if head_text.contains("transfer-encoding: chunked") {
         payload = dechunk(&payload).ok_or("malformed chunked body")?;
     }
     let certs = certificates_in(&payload);
     if certs.is_empty() {
-        return Err(format!("AIA fetch of {url}: no certificate in the response"));
+        return Err(format!(
+            "AIA fetch of {url}: no certificate in the response"
+        ));
     }
     Ok(certs)
 }
@@ -173,7 +180,10 @@ mod tests {
     #[test]
     fn urls() {
         let (h, ip, p, path) = parse_http_url("http://ca.example.com/int.crt").unwrap();
-        assert_eq!((h.as_str(), ip, p, path.as_str()), ("ca.example.com", None, 80, "/int.crt"));
+        assert_eq!(
+            (h.as_str(), ip, p, path.as_str()),
+            ("ca.example.com", None, 80, "/int.crt")
+        );
         let (_, ip, p, _) = parse_http_url("http://127.0.0.1:8080/x").unwrap();
         assert_eq!((ip.is_some(), p), (true, 8080));
         assert!(parse_http_url("https://x/").is_none());
@@ -184,7 +194,10 @@ mod tests {
 
     #[test]
     fn chunked() {
-        assert_eq!(dechunk(b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").unwrap(), b"abcde");
+        assert_eq!(
+            dechunk(b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").unwrap(),
+            b"abcde"
+        );
         assert!(dechunk(b"zz\r\n").is_none());
     }
 }

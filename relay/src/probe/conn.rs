@@ -64,13 +64,13 @@ impl std::fmt::Display for Refusal {
 /// The answer to one hello.
 #[derive(Debug, Clone)]
 pub enum Reply {
-    /// The server answered with a (Server)Hello; `complete` is false when the
-    /// connection ended before the flight did.
+    /// The server answered with a (Server)Hello; `broken` says why the
+    /// flight did not end normally (stall, close, oversize…), if it did not.
     Hello {
         /// What was parsed.
-        flight: ServerFlight,
-        /// Whether the flight ended normally.
-        complete: bool,
+        flight: Box<ServerFlight>,
+        /// Why the rest of the flight is missing.
+        broken: Option<Fail>,
     },
     /// The server declined.
     Refused(Refusal),
@@ -226,7 +226,10 @@ impl Link {
                     ))
                 }
                 Err(_) => {
-                    return self.partial_or(parser, Fail::new("timeout", "the server stalled mid-flight"))
+                    return self.partial_or(
+                        parser,
+                        Fail::new("timeout", "the server stalled mid-flight"),
+                    )
                 }
                 Ok(Ok(0)) if received == 0 => {
                     self.stats.silent_refusals.fetch_add(1, Ordering::Relaxed);
@@ -264,8 +267,8 @@ impl Link {
         if flight.server_hello.is_some() {
             self.stats.hellos.fetch_add(1, Ordering::Relaxed);
             Ok(Reply::Hello {
-                flight,
-                complete: false,
+                flight: Box::new(flight),
+                broken: Some(fail),
             })
         } else {
             Err(fail)
@@ -286,8 +289,8 @@ impl Link {
             None => {
                 self.stats.hellos.fetch_add(1, Ordering::Relaxed);
                 Reply::Hello {
-                    flight,
-                    complete: true,
+                    flight: Box::new(flight),
+                    broken: None,
                 }
             }
         }

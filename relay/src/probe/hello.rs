@@ -20,15 +20,15 @@ use crate::codec::{
 /// Signature schemes offered in TLS 1.2 hellos: everything, old ones too, so
 /// servers with DSA or SHA-1-only setups still answer.
 pub const SIG_ALGS_ALL: &[u16] = &[
-    0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x081A, 0x081B, 0x081C, 0x0804, 0x0805, 0x0806,
-    0x0809, 0x080A, 0x080B, 0x0401, 0x0501, 0x0601, 0x0303, 0x0301, 0x0302, 0x0402, 0x0502,
-    0x0602, 0x0203, 0x0201, 0x0202, 0x0101,
+    0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x081A, 0x081B, 0x081C, 0x0804, 0x0805, 0x0806, 0x0809,
+    0x080A, 0x080B, 0x0401, 0x0501, 0x0601, 0x0303, 0x0301, 0x0302, 0x0402, 0x0502, 0x0602, 0x0203,
+    0x0201, 0x0202, 0x0101,
 ];
 
 /// Signature schemes valid in TLS 1.3.
 pub const SIG_ALGS_TLS13: &[u16] = &[
-    0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x081A, 0x081B, 0x081C, 0x0804, 0x0805, 0x0806,
-    0x0809, 0x080A, 0x080B, 0x0401, 0x0501, 0x0601,
+    0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x081A, 0x081B, 0x081C, 0x0804, 0x0805, 0x0806, 0x0809,
+    0x080A, 0x080B, 0x0401, 0x0501, 0x0601,
 ];
 
 /// Chrome's signature schemes.
@@ -38,8 +38,8 @@ const SIG_ALGS_CHROME: &[u16] = &[
 
 /// Chrome's cipher suites (TLS 1.3 first), as of Chrome 131.
 pub const CHROME_SUITES: &[u16] = &[
-    0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8, 0xC013, 0xC014,
-    0x009C, 0x009D, 0x002F, 0x0035,
+    0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8, 0xC013, 0xC014, 0x009C,
+    0x009D, 0x002F, 0x0035,
 ];
 
 /// The name recorded in `BrowserFacts::client`.
@@ -216,7 +216,9 @@ pub fn tls13(
     hello
         .with_extension(ClientExtension::SupportedGroups(groups.to_vec()))
         .with_extension(ClientExtension::EcPointFormats(vec![0]))
-        .with_extension(ClientExtension::SignatureAlgorithms(SIG_ALGS_TLS13.to_vec()))
+        .with_extension(ClientExtension::SignatureAlgorithms(
+            SIG_ALGS_TLS13.to_vec(),
+        ))
         .with_extension(ClientExtension::SupportedVersions(vec![version::TLS13]))
         .with_extension(ClientExtension::PskKeyExchangeModes(vec![1]))
         .with_extension(ClientExtension::KeyShare(shares))
@@ -251,7 +253,10 @@ pub fn browser(sni: Option<&str>, random: [u8; 32], session_id: [u8; 32]) -> Cli
         .with_extension(ClientExtension::SignatureAlgorithms(
             SIG_ALGS_CHROME.to_vec(),
         ))
-        .with_extension(ClientExtension::Raw(crate::codec::Extension::new(18, vec![])))
+        .with_extension(ClientExtension::Raw(crate::codec::Extension::new(
+            18,
+            vec![],
+        )))
         .with_extension(ClientExtension::KeyShare(vec![
             x25519mlkem768_share(),
             x25519_share(),
@@ -285,7 +290,14 @@ mod tests {
             let (back, _) = ClientHello::read_records(&bytes).unwrap().unwrap();
             assert_eq!(back.cipher_suites.len(), h.cipher_suites.len());
         }
-        let t = tls13(&tls13_suites(), &tls13_groups(), vec![], None, [2; 32], [3; 32]);
+        let t = tls13(
+            &tls13_suites(),
+            &tls13_groups(),
+            vec![],
+            None,
+            [2; 32],
+            [3; 32],
+        );
         assert!(t.encode_records().is_ok());
         let b = browser(Some("example.com"), [4; 32], [5; 32]);
         let bytes = b.encode_records().unwrap();

@@ -150,7 +150,13 @@ pub async fn scan(
         let message = endpoints
             .first()
             .and_then(|(ep, _)| ep.error.as_ref())
-            .map(|e| format!("{}: {}", endpoints.first().map(|(e, _)| e.ip.as_str()).unwrap_or(""), e.message))
+            .map(|e| {
+                format!(
+                    "{}: {}",
+                    endpoints.first().map(|(e, _)| e.ip.as_str()).unwrap_or(""),
+                    e.message
+                )
+            })
             .unwrap_or_else(|| "no endpoint".to_owned());
         return Err(Error::Unreachable {
             target: format!("{}:{}", target.host, target.port),
@@ -199,6 +205,9 @@ impl<'a> Ep<'a> {
     fn error(&self, probe: &str, fail: &Fail) {
         tracing::debug!(probe, code = fail.code, "{}", fail.message);
         if let Ok(mut e) = self.errors.lock() {
+            if e.iter().any(|x| x.probe == probe && x.code == fail.code) {
+                return;
+            }
             e.push(ProbeError {
                 probe: probe.to_owned(),
                 code: fail.code.to_owned(),
@@ -230,8 +239,11 @@ impl<'a> Ep<'a> {
         };
         match self.link.exchange(&bytes, FlightParser::new()).await {
             Ok(reply) => {
-                if let Reply::Hello { flight, .. } = &reply {
+                if let Reply::Hello { flight, broken } = &reply {
                     self.note(flight);
+                    if let Some(fail) = broken {
+                        self.error(probe, fail);
+                    }
                 }
                 Some(reply)
             }
@@ -267,7 +279,7 @@ impl<'a> Ep<'a> {
             };
             let (flight, complete) = match reply {
                 Reply::Refused(_) => break,
-                Reply::Hello { flight, complete } => (flight, complete),
+                Reply::Hello { flight, broken } => (flight, broken.is_none()),
             };
             let Some(sh) = &flight.server_hello else {
                 break;
@@ -289,7 +301,7 @@ impl<'a> Ep<'a> {
             }
             remaining.retain(|s| *s != chosen);
             if out.flight.is_none() && complete && flight.certificate.is_some() {
-                out.flight = Some(flight);
+                out.flight = Some(*flight);
             }
         }
         out
@@ -450,11 +462,23 @@ impl<'a> Ep<'a> {
             if remaining.is_empty() {
                 break;
             }
-            let hello = hello::tls13(suites, &remaining, vec![], self.sni, self.random(), self.random());
-            let Some(Reply::Hello { flight, .. }) = self.send("groups:TLSv1.3", &hello).await else {
+            let hello = hello::tls13(
+                suites,
+                &remaining,
+                vec![],
+                self.sni,
+                self.random(),
+                self.random(),
+            );
+            let Some(Reply::Hello { flight, .. }) = self.send("groups:TLSv1.3", &hello).await
+            else {
                 break;
             };
-            let Some(g) = flight.server_hello.as_ref().and_then(|sh| sh.key_share_group()) else {
+            let Some(g) = flight
+                .server_hello
+                .as_ref()
+                .and_then(|sh| sh.key_share_group())
+            else {
                 break;
             };
             found.push(g);
@@ -625,7 +649,13 @@ impl<'a> Ep<'a> {
     }
 
     /// A raw chain probe: the first complete flight with a certificate.
-    async fn chain_raw(&self, v: u16, suites: &[u16], sni: bool, probe: &str) -> Option<ChainFacts> {
+    async fn chain_raw(
+        &self,
+        v: u16,
+        suites: &[u16],
+        sni: bool,
+        probe: &str,
+    ) -> Option<ChainFacts> {
         let hello = hello::legacy(
             v,
             suites,
@@ -640,7 +670,12 @@ impl<'a> Ep<'a> {
     }
 
     /// A rustls handshake (recording verifier) for the chain; `None` on failure.
-    async fn chain_rustls(&self, sni: bool, alpn: &[&str], probe: &str) -> Option<(ChainFacts, Option<Vec<u8>>)> {
+    async fn chain_rustls(
+        &self,
+        sni: bool,
+        alpn: &[&str],
+        probe: &str,
+    ) -> Option<(ChainFacts, Option<Vec<u8>>)> {
         let recorder = match danger::Recorder::new(alpn, sni, false) {
             Ok(r) => r,
             Err(f) => {
@@ -655,7 +690,7 @@ impl<'a> Ep<'a> {
                     ChainFacts {
                         certificates: rec.chain.into_iter().map(Der).collect(),
                         aia: Vec::new(),
-                        ocsp_staple: (!rec.ocsp.is_empty()).then(|| Der(rec.ocsp)),
+                        ocsp_staple: (!rec.ocsp.is_empty()).then_some(Der(rec.ocsp)),
                         protocol: session.protocol.map(ProtocolVersion),
                         cipher_suite: session.suite.map(CipherSuite),
                     },
@@ -709,9 +744,13 @@ impl<'a> Ep<'a> {
     /// Session-ID resumption over TLS 1.2 (tickets disabled).
     async fn session_ids(&self) -> Option<bool> {
         let recorder = danger::Recorder::new(&[], true, true).ok()?;
-        let first = danger::handshake(&self.link, &recorder, self.host).await.ok()?;
+        let first = danger::handshake(&self.link, &recorder, self.host)
+            .await
+            .ok()?;
         drop(first);
-        let second = danger::handshake(&self.link, &recorder, self.host).await.ok()?;
+        let second = danger::handshake(&self.link, &recorder, self.host)
+            .await
+            .ok()?;
         Some(second.resumed)
     }
 
@@ -742,7 +781,10 @@ impl<'a> Ep<'a> {
                 Ok(c) => tlslens_core::cert::describe(&c, last.as_bytes(), now).ca_issuers_urls,
                 Err(_) => return,
             };
-            let Some(url) = urls.iter().find(|u| u.to_ascii_lowercase().starts_with("http://")) else {
+            let Some(url) = urls
+                .iter()
+                .find(|u| u.to_ascii_lowercase().starts_with("http://"))
+            else {
                 return;
             };
             let budget = self
@@ -814,9 +856,15 @@ async fn scan_endpoint(
 ) -> (EndpointFacts, bool) {
     let total = opts.timeout;
     let limits = Limits {
-        connect: total.mul_f32(0.25).clamp(Duration::from_millis(500), Duration::from_secs(5)),
-        first_byte: total.mul_f32(0.25).clamp(Duration::from_millis(500), Duration::from_secs(5)),
-        probe: total.mul_f32(0.5).clamp(Duration::from_secs(1), Duration::from_secs(10)),
+        connect: total
+            .mul_f32(0.25)
+            .clamp(Duration::from_millis(500), Duration::from_secs(5)),
+        first_byte: total
+            .mul_f32(0.25)
+            .clamp(Duration::from_millis(500), Duration::from_secs(5)),
+        probe: total
+            .mul_f32(0.5)
+            .clamp(Duration::from_secs(1), Duration::from_secs(10)),
         deadline,
     };
     let link = Link {
@@ -843,7 +891,12 @@ async fn scan_endpoint(
 
     // Wave 1.
     let t0 = Instant::now();
-    let legacy_versions = [version::SSL3, version::TLS10, version::TLS11, version::TLS12];
+    let legacy_versions = [
+        version::SSL3,
+        version::TLS10,
+        version::TLS11,
+        version::TLS12,
+    ];
     let (ssl2, legacy, tls13, browser) = tokio::join!(
         ep.sslv2(),
         join_all(legacy_versions.iter().map(|v| ep.enumerate_legacy(*v))),
@@ -856,7 +909,12 @@ async fn scan_endpoint(
     });
     progress.step(format!("{ip}: protocols and suites"));
 
-    let connected = ep.link.stats.connected.load(std::sync::atomic::Ordering::Relaxed) > 0;
+    let connected = ep
+        .link
+        .stats
+        .connected
+        .load(std::sync::atomic::Ordering::Relaxed)
+        > 0;
     if !connected {
         let first = ep
             .errors
@@ -935,9 +993,7 @@ async fn scan_endpoint(
                 );
                 (alpn, fallback, compression)
             }
-            None => {
-                (Vec::new(), None, has13.then_some(false))
-            }
+            None => (Vec::new(), None, has13.then_some(false)),
         }
     };
     let chains_fut = async {
@@ -951,8 +1007,14 @@ async fn scan_endpoint(
         }
         let no_sni = if ep.sni.is_some() {
             match best_legacy {
-                Some(b) => ep.chain_raw(b.version, &hello::legacy_suites(), false, "chain_no_sni").await,
-                None => ep.chain_rustls(false, &[], "chain_no_sni").await.map(|(c, _)| c),
+                Some(b) => {
+                    ep.chain_raw(b.version, &hello::legacy_suites(), false, "chain_no_sni")
+                        .await
+                }
+                None => ep
+                    .chain_rustls(false, &[], "chain_no_sni")
+                    .await
+                    .map(|(c, _)| c),
             }
         } else {
             None
@@ -965,7 +1027,12 @@ async fn scan_endpoint(
                 .suites
                 .iter()
                 .filter_map(|s| auth_of(*s))
-                .filter(|a| matches!(a, Authentication::Rsa | Authentication::Ecdsa | Authentication::Dss))
+                .filter(|a| {
+                    matches!(
+                        a,
+                        Authentication::Rsa | Authentication::Ecdsa | Authentication::Dss
+                    )
+                })
                 .map(|a| a as u8)
                 .collect();
             if auths.len() > 1 {
@@ -976,9 +1043,14 @@ async fn scan_endpoint(
                         .copied()
                         .filter(|s| auth_of(*s).is_some_and(|x| x as u8 == a))
                         .collect();
-                    if let Some(c) = ep.chain_raw(best.version, &subset, true, "other_chains").await {
+                    if let Some(c) = ep
+                        .chain_raw(best.version, &subset, true, "other_chains")
+                        .await
+                    {
                         if c.certificates.first() != p.certificates.first()
-                            && !others.iter().any(|o: &ChainFacts| o.certificates.first() == c.certificates.first())
+                            && !others.iter().any(|o: &ChainFacts| {
+                                o.certificates.first() == c.certificates.first()
+                            })
                         {
                             others.push(c);
                         }
@@ -990,15 +1062,23 @@ async fn scan_endpoint(
     };
     let http_fut = async {
         let (http, resumed) = ep.http().await;
-        let ids = if legacy.iter().any(|s| s.version == version::TLS12 && !s.suites.is_empty()) {
+        let ids = if legacy
+            .iter()
+            .any(|s| s.version == version::TLS12 && !s.suites.is_empty())
+        {
             ep.session_ids().await
         } else {
             None
         };
         (http, resumed, ids)
     };
-    let (orders, groups, (alpn, fallback, compression), (primary, no_sni, others, alpn13), (http, resumed, ids)) =
-        tokio::join!(order_futs, groups_fut, extras_fut, chains_fut, http_fut);
+    let (
+        orders,
+        groups,
+        (alpn, fallback, compression),
+        (primary, no_sni, others, alpn13),
+        (http, resumed, ids),
+    ) = tokio::join!(order_futs, groups_fut, extras_fut, chains_fut, http_fut);
     timings.push(Timing {
         probe: "details".to_owned(),
         ms: t1.elapsed().as_millis() as u64,
@@ -1090,7 +1170,10 @@ async fn scan_endpoint(
             .silent_refusals
             .load(std::sync::atomic::Ordering::Relaxed);
         let (code, message) = match errors.first() {
-            Some(e) => (e.code.clone(), format!("no TLS handshake succeeded: {}", e.message)),
+            Some(e) => (
+                e.code.clone(),
+                format!("no TLS handshake succeeded: {}", e.message),
+            ),
             None if silent > 0 => (
                 "no_tls".to_owned(),
                 "the server closed or reset every connection without a TLS answer".to_owned(),

@@ -1,0 +1,126 @@
+//! Issue 3: hostile servers end as per-probe errors, never a hang, a panic
+//! or a wrong "not supported".
+
+mod common;
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+fn scan_hostile(port: u16) -> (Value, Duration) {
+    let start = Instant::now();
+    let target = format!("127.0.0.1:{port}");
+    let (code, out, err) = relay(&["scan", &target, "--json", "--allow-private", "--timeout", "4"]);
+    let took = start.elapsed();
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    (serde_json::from_str(&out).unwrap(), took)
+}
+
+fn assert_errors(report: &Value, codes: &[&str]) {
+    let ep = &report["endpoints"][0];
+    assert!(strings(&ep["protocols"]).is_empty(), "claimed protocols: {ep}");
+    assert!(report["grade"].is_null(), "graded a hostile server: {report}");
+    let error = &ep["error"];
+    assert!(!error.is_null(), "no endpoint error: {ep}");
+    let errs = ep["probe_errors"].as_array().cloned().unwrap_or_default();
+    assert!(!errs.is_empty(), "no probe errors: {ep}");
+    assert!(
+        errs.iter().any(|e| codes.contains(&e["code"].as_str().unwrap_or(""))),
+        "expected one of {codes:?}: {errs:?}"
+    );
+}
+
+#[test]
+fn issue3_hostile_stall() {
+    let port = hostile(|mut s| {
+        read_hello(&mut s);
+        std::thread::sleep(Duration::from_secs(30));
+        drop(s);
+    });
+    let (report, took) = scan_hostile(port);
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+    assert_errors(&report, &["timeout", "deadline"]);
+}
+
+#[test]
+fn issue3_hostile_reset() {
+    // Closing with the hello unread in the receive buffer makes the kernel
+    // answer with a RST.
+    let port = hostile(|s| {
+        std::thread::sleep(Duration::from_millis(30));
+        drop(s);
+    });
+    let (report, took) = scan_hostile(port);
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+    assert_errors(&report, &["reset", "no_tls", "closed"]);
+}
+
+#[test]
+fn issue3_hostile_garbage() {
+    let port = hostile(|mut s| {
+        read_hello(&mut s);
+        let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    });
+    let (report, _) = scan_hostile(port);
+    assert_errors(&report, &["garbage"]);
+}
+
+#[test]
+fn issue3_hostile_oversize_record() {
+    let port = hostile(|mut s| {
+        read_hello(&mut s);
+        // A handshake record declaring 65535 bytes, then the bytes.
+        let mut rec = vec![22, 3, 3, 0xFF, 0xFF];
+        rec.extend(std::iter::repeat(0u8).take(65535));
+        let _ = s.write_all(&rec);
+    });
+    let (report, _) = scan_hostile(port);
+    assert_errors(&report, &["too_large"]);
+}
+
+#[test]
+fn issue3_hostile_endless_certificate() {
+    let port = hostile(|mut s| {
+        read_hello(&mut s);
+        // A valid ServerHello for TLS 1.2 / suite 0xC02F, then a Certificate
+        // message declaring 16 MiB that never ends.
+        let mut sh = vec![3, 3];
+        sh.extend([7u8; 32]);
+        sh.push(0);
+        sh.extend([0xC0, 0x2F, 0]);
+        let mut msg = vec![2, 0, 0, sh.len() as u8];
+        msg.extend(sh);
+        msg.extend([11, 0xFF, 0xFF, 0xFF]);
+        let mut out = vec![22, 3, 3];
+        out.extend((msg.len() as u16).to_be_bytes());
+        out.extend(msg);
+        if s.write_all(&out).is_err() {
+            return;
+        }
+        let chunk = [22u8, 3, 3, 0x40, 0x00];
+        let body = vec![0x30u8; 0x4000];
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if s.write_all(&chunk).is_err() || s.write_all(&body).is_err() {
+                return;
+            }
+        }
+    });
+    let start = Instant::now();
+    let target = format!("127.0.0.1:{port}");
+    let (code, out, err) = relay(&["scan", &target, "--json", "--allow-private", "--timeout", "4"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(start.elapsed() < Duration::from_secs(8));
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let ep = &report["endpoints"][0];
+    let errs = ep["probe_errors"].as_array().cloned().unwrap_or_default();
+    assert!(
+        errs.iter().any(|e| e["code"] == "too_large"),
+        "expected a too_large error: {errs:?}"
+    );
+    // The hello itself was answered: TLS 1.2 is seen, but no chain is made up.
+    assert!(ep["chain"].is_null(), "{ep}");
+}
