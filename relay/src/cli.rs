@@ -59,7 +59,12 @@ pub struct ScanArgs {
     #[arg(long)]
     pub allow_private: bool,
     /// Total time limit in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60.0, allow_negative_numbers = true)]
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 60.0,
+        allow_negative_numbers = true
+    )]
     pub timeout: f64,
     /// Concurrent connections per endpoint (lower it for fragile servers).
     #[arg(long, value_name = "N", default_value_t = 8)]

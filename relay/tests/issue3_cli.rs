@@ -1,5 +1,7 @@
 //! Issue 3: the `scan` command line — exit codes and one-line errors.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
@@ -43,7 +45,12 @@ fn issue3_refused_targets_exit_3() {
         assert!(err.contains("refused"), "{err}");
     }
     // A name resolved (by --resolve) to a private address is refused too.
-    let (code, _, err) = relay(&["scan", "example.com:443", "--resolve", "example.com:443:192.168.1.1"]);
+    let (code, _, err) = relay(&[
+        "scan",
+        "example.com:443",
+        "--resolve",
+        "example.com:443:192.168.1.1",
+    ]);
     assert_eq!(code, 3, "{err}");
 }
 

@@ -1,6 +1,8 @@
 //! Issue 3: hostile servers end as per-probe errors, never a hang, a panic
 //! or a wrong "not supported".
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::io::Write;
@@ -12,7 +14,14 @@ use serde_json::Value;
 fn scan_hostile(port: u16) -> (Value, Duration) {
     let start = Instant::now();
     let target = format!("127.0.0.1:{port}");
-    let (code, out, err) = relay(&["scan", &target, "--json", "--allow-private", "--timeout", "4"]);
+    let (code, out, err) = relay(&[
+        "scan",
+        &target,
+        "--json",
+        "--allow-private",
+        "--timeout",
+        "4",
+    ]);
     let took = start.elapsed();
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("panicked"), "{err}");
@@ -21,14 +30,21 @@ fn scan_hostile(port: u16) -> (Value, Duration) {
 
 fn assert_errors(report: &Value, codes: &[&str]) {
     let ep = &report["endpoints"][0];
-    assert!(strings(&ep["protocols"]).is_empty(), "claimed protocols: {ep}");
-    assert!(report["grade"].is_null(), "graded a hostile server: {report}");
+    assert!(
+        strings(&ep["protocols"]).is_empty(),
+        "claimed protocols: {ep}"
+    );
+    assert!(
+        report["grade"].is_null(),
+        "graded a hostile server: {report}"
+    );
     let error = &ep["error"];
     assert!(!error.is_null(), "no endpoint error: {ep}");
     let errs = ep["probe_errors"].as_array().cloned().unwrap_or_default();
     assert!(!errs.is_empty(), "no probe errors: {ep}");
     assert!(
-        errs.iter().any(|e| codes.contains(&e["code"].as_str().unwrap_or(""))),
+        errs.iter()
+            .any(|e| codes.contains(&e["code"].as_str().unwrap_or(""))),
         "expected one of {codes:?}: {errs:?}"
     );
 }
@@ -74,7 +90,7 @@ fn issue3_hostile_oversize_record() {
         read_hello(&mut s);
         // A handshake record declaring 65535 bytes, then the bytes.
         let mut rec = vec![22, 3, 3, 0xFF, 0xFF];
-        rec.extend(std::iter::repeat(0u8).take(65535));
+        rec.extend(vec![0u8; 65535]);
         let _ = s.write_all(&rec);
     });
     let (report, _) = scan_hostile(port);
@@ -111,7 +127,14 @@ fn issue3_hostile_endless_certificate() {
     });
     let start = Instant::now();
     let target = format!("127.0.0.1:{port}");
-    let (code, out, err) = relay(&["scan", &target, "--json", "--allow-private", "--timeout", "4"]);
+    let (code, out, err) = relay(&[
+        "scan",
+        &target,
+        "--json",
+        "--allow-private",
+        "--timeout",
+        "4",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(start.elapsed() < Duration::from_secs(8));
     let report: Value = serde_json::from_str(&out).unwrap();

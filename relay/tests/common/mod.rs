@@ -1,7 +1,12 @@
 //! The test zoo: a PKI generated at test time (rcgen), free loopback ports,
 //! `openssl s_server` and nginx processes, rustls servers, hostile servers,
 //! and a runner for the `tlslens-relay` binary.
-#![allow(dead_code, unreachable_pub, missing_debug_implementations)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    missing_debug_implementations,
+    clippy::unwrap_used
+)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -10,9 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose,
-};
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 use serde_json::Value;
 
 /// A certificate and its key, as PEM, and the DER.
@@ -46,7 +49,13 @@ fn new_key(kind: Key) -> KeyPair {
         Key::P256 => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap(),
         Key::Rsa2048 => {
             let out = Command::new("openssl")
-                .args(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"])
+                .args([
+                    "genpkey",
+                    "-algorithm",
+                    "RSA",
+                    "-pkeyopt",
+                    "rsa_keygen_bits:2048",
+                ])
                 .output()
                 .expect("openssl genpkey");
             let pem = String::from_utf8(out.stdout).unwrap();
@@ -96,9 +105,8 @@ impl Pki {
     /// unless `expired`.
     pub fn leaf(&self, names: &[&str], key: Key, expired: bool) -> Issued {
         let key = new_key(key);
-        let mut p =
-            CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-                .unwrap();
+        let mut p = CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .unwrap();
         p.distinguished_name
             .push(DnType::CommonName, names.first().copied().unwrap_or("leaf"));
         if expired {
@@ -187,7 +195,9 @@ pub fn skip_without(bin: &str) -> bool {
     if have(bin) {
         false
     } else {
-        eprintln!("SKIPPED: `{bin}` is not installed (apt-get install -y {bin}; .ci/run installs it)");
+        eprintln!(
+            "SKIPPED: `{bin}` is not installed (apt-get install -y {bin}; .ci/run installs it)"
+        );
         true
     }
 }
@@ -306,7 +316,11 @@ pub fn scan_json(host: &str, port: u16, addrs: &str, extra: &[&str]) -> Value {
 
 pub fn strings(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
