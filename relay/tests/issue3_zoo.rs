@@ -256,6 +256,9 @@ fn chain_of(pki: &Pki, leaf: &Issued, full: bool) -> Vec<Vec<u8>> {
     v
 }
 
+/// Host, chain, key, expected chain issue.
+type Case = (&'static str, Vec<Vec<u8>>, String, Option<&'static str>);
+
 #[test]
 fn issue3_rustls_chains_good_expired_selfsigned_wronghost_incomplete() {
     let dir = tempfile::tempdir().unwrap();
@@ -264,7 +267,7 @@ fn issue3_rustls_chains_good_expired_selfsigned_wronghost_incomplete() {
     let ca = root.to_str().unwrap();
     let both: &[&'static rustls::SupportedProtocolVersion] =
         &[&rustls::version::TLS13, &rustls::version::TLS12];
-    let mut cases: Vec<(&str, Vec<Vec<u8>>, String, Option<&str>)> = Vec::new();
+    let mut cases: Vec<Case> = Vec::new();
     let good = pki.leaf(&["good.test"], Key::P256, false);
     cases.push((
         "good.test",
