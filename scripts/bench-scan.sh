@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Benchmark: a full `tlslens-relay scan` of a loopback nginx serving TLS 1.0–1.2
+# against `sslscan` on the same server, side by side. Prints the mean times.
+#
+#   scripts/bench-scan.sh [RUNS]      (default 20 runs each)
+#
+# Uses hyperfine when installed (apt-get install -y hyperfine), else a loop
+# timed with `date +%s%N`. Loopback only: nginx listens on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+RUNS="${1:-20}"
+
+for bin in nginx sslscan openssl; do
+  if ! command -v "$bin" >/dev/null && [[ ! -x "/usr/sbin/$bin" ]]; then
+    echo "bench-scan: $bin is not installed (apt-get install -y nginx sslscan openssl)" >&2
+    exit 1
+  fi
+done
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+cargo build --release -p tlslens-relay >&2
+RELAY="$PWD/target/release/tlslens-relay"
+
+DIR="$(mktemp -d)"
+cleanup() {
+  if [[ -f "$DIR/nginx.pid" ]]; then kill "$(cat "$DIR/nginx.pid")" 2>/dev/null || true; fi
+  rm -rf "$DIR"
+}
+trap cleanup EXIT
+
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$DIR/key.pem" -out "$DIR/cert.pem" \
+  -days 30 -subj /CN=bench.test -addext subjectAltName=DNS:bench.test 2>/dev/null
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+mkdir -p "$DIR/tmp" "$DIR/logs"
+cat > "$DIR/nginx.conf" <<CONF
+worker_processes 1;
+pid $DIR/nginx.pid;
+error_log $DIR/error.log warn;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_body_temp_path $DIR/tmp; proxy_temp_path $DIR/tmp; fastcgi_temp_path $DIR/tmp;
+  uwsgi_temp_path $DIR/tmp; scgi_temp_path $DIR/tmp;
+  ssl_protocols TLSv1 TLSv1.1 TLSv1.2;
+  ssl_ciphers 'HIGH:MEDIUM:!aNULL:@SECLEVEL=0';
+  server {
+    listen 127.0.0.1:$PORT ssl;
+    server_name bench.test;
+    ssl_certificate $DIR/cert.pem;
+    ssl_certificate_key $DIR/key.pem;
+    add_header Strict-Transport-Security "max-age=31536000" always;
+    location / { return 200 "ok"; }
+  }
+}
+CONF
+"$NGINX" -p "$DIR" -c "$DIR/nginx.conf"
+for _ in $(seq 50); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+  sleep 0.1
+done
+
+SCAN="$RELAY scan bench.test:$PORT --resolve bench.test:$PORT:127.0.0.1 --allow-private --json"
+SSLSCAN="sslscan --no-colour 127.0.0.1:$PORT"
+
+echo "== one scan, for the record" >&2
+$SCAN | python3 -c 'import json,sys; r=json.load(sys.stdin); e=r["endpoints"][0]; print("grade", r["grade"], "protocols", e["protocols"], "suites", sum(len(v) for v in e["cipher_suites"].values()))'
+
+if command -v hyperfine >/dev/null; then
+  hyperfine --warmup 3 --runs "$RUNS" -N \
+    --command-name tlslens-relay "$SCAN" \
+    --command-name sslscan "$SSLSCAN"
+else
+  bench() {
+    local name="$1"; shift
+    local total=0
+    for _ in $(seq "$RUNS"); do
+      local t0 t1
+      t0=$(date +%s%N)
+      "$@" >/dev/null 2>&1 || true
+      t1=$(date +%s%N)
+      total=$((total + t1 - t0))
+    done
+    printf '%-14s mean %6.1f ms over %d runs\n' "$name" "$(echo "$total / $RUNS / 1000000" | bc -l)" "$RUNS"
+  }
+  # shellcheck disable=SC2086
+  bench tlslens-relay $SCAN
+  # shellcheck disable=SC2086
+  bench sslscan $SSLSCAN
+fi
