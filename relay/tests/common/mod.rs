@@ -144,6 +144,11 @@ impl Pki {
         (chain, key)
     }
 
+    /// The intermediate as an rcgen issuer.
+    pub fn inter_issuer(&self) -> Issuer<'_, &KeyPair> {
+        Issuer::new(self.inter_params.clone(), &self.inter_key)
+    }
+
     pub fn write_root(&self, dir: &Path) -> PathBuf {
         let p = dir.join("root.pem");
         std::fs::write(&p, &self.root.cert_pem).unwrap();
