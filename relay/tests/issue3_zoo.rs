@@ -169,6 +169,8 @@ fn issue3_nginx_sni_hsts_and_two_addresses() {
         false,
     );
     let other_leaf = pki.leaf(&["site.test"], Key::P256, false);
+    let site_ec_leaf = pki.leaf(&["site.test"], Key::P256, false);
+    let (ec, ek) = pki.write(dir.path(), "site-ec", &site_ec_leaf, true);
     let (dc, dk) = pki.write(dir.path(), "default", &default_leaf, true);
     let (sc, sk) = pki.write(dir.path(), "site", &site_leaf, true);
     let (oc, ok) = pki.write(dir.path(), "other", &other_leaf, true);
@@ -183,7 +185,13 @@ fn issue3_nginx_sni_hsts_and_two_addresses() {
         dc.display(),
         dk.display()
     ));
-    body.push_str(&nginx_site("127.0.0.1", port, "site.test", &sc, &sk, hsts));
+    // site.test has an RSA and an ECDSA certificate.
+    let dual = format!(
+        "{hsts} ssl_certificate {}; ssl_certificate_key {};",
+        ec.display(),
+        ek.display()
+    );
+    body.push_str(&nginx_site("127.0.0.1", port, "site.test", &sc, &sk, &dual));
     body.push_str(&nginx_site(
         "127.0.0.1",
         port,
@@ -231,6 +239,19 @@ fn issue3_nginx_sni_hsts_and_two_addresses() {
         "{a}"
     );
     assert_eq!(a["server_cipher_order"]["TLSv1.2"], true, "{a}");
+    assert_eq!(a["fallback_scsv"], true, "{a}");
+    assert_eq!(a["secure_renegotiation"], true, "{a}");
+    // One chain per key type.
+    let others = a["other_chains"].as_array().cloned().unwrap_or_default();
+    assert_eq!(others.len(), 1, "{a}");
+    assert_ne!(
+        others[0]["certificates"][0]["key"]["type"],
+        a["chain"]["certificates"][0]["key"]["type"]
+    );
+    assert!(
+        b["other_chains"].as_array().is_none_or(|o| o.is_empty()),
+        "{b}"
+    );
     assert_eq!(a["hsts"]["max_age"], 31536000, "{a}");
     assert_eq!(a["hsts"]["include_subdomains"], true);
     assert_eq!(a["chain"]["trusted"], true, "{}", a["chain"]);

@@ -203,6 +203,16 @@ pub async fn handshake(link: &Link, recorder: &Recorder, host: &str) -> Result<S
     })
 }
 
+/// Sends close_notify and closes (briefly bounded), so that servers keep the
+/// session for resumption.
+pub async fn close(mut session: Session) {
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_millis(500),
+        session.stream.shutdown(),
+    )
+    .await;
+}
+
 fn tls_fail(e: &std::io::Error) -> Fail {
     match e.kind() {
         std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted => {

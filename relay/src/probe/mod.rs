@@ -733,7 +733,7 @@ impl<'a> Ep<'a> {
                 facts.error = Some(f.message);
             }
         }
-        drop(session);
+        danger::close(session).await;
         let resumed = match danger::handshake(&self.link, &recorder, self.host).await {
             Ok(s) => Some(s.resumed),
             Err(_) => None,
@@ -751,7 +751,9 @@ impl<'a> Ep<'a> {
         let second = danger::handshake(&self.link, &recorder, self.host)
             .await
             .ok()?;
-        Some(second.resumed)
+        // Only a resumption is conclusive: a full handshake can also mean the
+        // session was dropped for reasons of our own client.
+        second.resumed.then_some(true)
     }
 
     /// Completes an incomplete chain from the CA Issuers URLs.
@@ -935,6 +937,18 @@ async fn scan_endpoint(
             progress.step(format!("{ip}: unreachable"));
         }
         return (facts, false);
+    }
+
+    if !ep.link.stats.any_hello() {
+        // Nothing speaks TLS here: the second wave would only add timeouts.
+        let (errors, error) = final_errors(&ep);
+        facts.error = error;
+        facts.probe_errors = errors;
+        facts.timings = timings;
+        for _ in 1..STEPS_PER_ENDPOINT {
+            progress.step(format!("{ip}: no TLS"));
+        }
+        return (facts, true);
     }
 
     let mut versions: Vec<u16> = Vec::new();
@@ -1160,44 +1174,51 @@ async fn scan_endpoint(
     facts.chain_no_sni = no_sni;
     facts.other_chains = others;
 
-    let _ = legacy.iter().any(|s| s.failed);
-    let any_hello = ep.link.stats.any_hello();
-    let mut errors = ep.errors.lock().map(|e| e.clone()).unwrap_or_default();
-    if !any_hello {
-        let silent = ep
-            .link
-            .stats
-            .silent_refusals
-            .load(std::sync::atomic::Ordering::Relaxed);
-        let (code, message) = match errors.first() {
-            Some(e) => (
-                e.code.clone(),
-                format!("no TLS handshake succeeded: {}", e.message),
-            ),
-            None if silent > 0 => (
-                "no_tls".to_owned(),
-                "the server closed or reset every connection without a TLS answer".to_owned(),
-            ),
-            None => (
-                "no_tls".to_owned(),
-                "the server refused every hello".to_owned(),
-            ),
-        };
-        if silent > 0 && errors.is_empty() {
-            errors.push(ProbeError {
-                probe: "handshake".to_owned(),
-                code: code.clone(),
-                message: message.clone(),
-            });
-        }
-        facts.error = Some(ProbeError {
-            probe: "handshake".to_owned(),
-            code,
-            message,
-        });
-    }
+    let (errors, error) = final_errors(&ep);
+    facts.error = error;
     facts.probe_errors = errors;
     facts.timings = timings;
     progress.step(format!("{ip}: done"));
     (facts, true)
+}
+
+/// The probe errors of an endpoint, and the endpoint error when the server
+/// never completed a single hello.
+fn final_errors(ep: &Ep<'_>) -> (Vec<ProbeError>, Option<ProbeError>) {
+    let mut errors = ep.errors.lock().map(|e| e.clone()).unwrap_or_default();
+    if ep.link.stats.any_hello() {
+        return (errors, None);
+    }
+    let silent = ep
+        .link
+        .stats
+        .silent_refusals
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let (code, message) = match errors.first() {
+        Some(e) => (
+            e.code.clone(),
+            format!("no TLS handshake succeeded: {}", e.message),
+        ),
+        None if silent > 0 => (
+            "no_tls".to_owned(),
+            "the server closed or reset every connection without a TLS answer".to_owned(),
+        ),
+        None => (
+            "no_tls".to_owned(),
+            "the server refused every hello".to_owned(),
+        ),
+    };
+    if errors.is_empty() {
+        errors.push(ProbeError {
+            probe: "handshake".to_owned(),
+            code: code.clone(),
+            message: message.clone(),
+        });
+    }
+    let error = ProbeError {
+        probe: "handshake".to_owned(),
+        code,
+        message,
+    };
+    (errors, Some(error))
 }
