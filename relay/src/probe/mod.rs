@@ -707,22 +707,23 @@ impl<'a> Ep<'a> {
     }
 
     /// HSTS from one `GET /`, and resumption of that session.
-    async fn http(&self) -> (HttpFacts, Option<bool>) {
+    async fn http(&self) -> (HttpFacts, Option<bool>, Option<Vec<u8>>) {
         let mut facts = HttpFacts::default();
         let recorder = match danger::Recorder::new(&["http/1.1"], true, false) {
             Ok(r) => r,
             Err(f) => {
                 facts.error = Some(f.message);
-                return (facts, None);
+                return (facts, None, None);
             }
         };
         let mut session = match danger::handshake(&self.link, &recorder, self.host).await {
             Ok(s) => s,
             Err(f) => {
                 facts.error = Some(f.message);
-                return (facts, None);
+                return (facts, None, None);
             }
         };
+        let alpn = session.alpn.clone();
         match danger::get_head(&self.link, &mut session, self.host).await {
             Ok(head) => {
                 facts.status = head.status;
@@ -738,7 +739,7 @@ impl<'a> Ep<'a> {
             Ok(s) => Some(s.resumed),
             Err(_) => None,
         };
-        (facts, resumed)
+        (facts, resumed, alpn)
     }
 
     /// Session-ID resumption over TLS 1.2 (tickets disabled).
@@ -747,13 +748,12 @@ impl<'a> Ep<'a> {
         let first = danger::handshake(&self.link, &recorder, self.host)
             .await
             .ok()?;
-        drop(first);
+        // A clean close_notify: OpenSSL drops sessions of unclean shutdowns.
+        danger::close(first).await;
         let second = danger::handshake(&self.link, &recorder, self.host)
             .await
             .ok()?;
-        // Only a resumption is conclusive: a full handshake can also mean the
-        // session was dropped for reasons of our own client.
-        second.resumed.then_some(true)
+        Some(second.resumed)
     }
 
     /// Completes an incomplete chain from the CA Issuers URLs.
@@ -885,6 +885,7 @@ async fn scan_endpoint(
         allow_private: opts.allow_private,
     };
     let ip = addr.ip().to_string();
+    tracing::info!(endpoint = %addr, "scanning");
     let mut facts = EndpointFacts {
         ip: ip.clone(),
         ..EndpointFacts::default()
@@ -1075,7 +1076,7 @@ async fn scan_endpoint(
         (primary, no_sni, others, alpn13)
     };
     let http_fut = async {
-        let (http, resumed) = ep.http().await;
+        let (http, resumed, http_alpn) = ep.http().await;
         let ids = if legacy
             .iter()
             .any(|s| s.version == version::TLS12 && !s.suites.is_empty())
@@ -1084,14 +1085,14 @@ async fn scan_endpoint(
         } else {
             None
         };
-        (http, resumed, ids)
+        (http, resumed, ids, http_alpn)
     };
     let (
         orders,
         groups,
         (alpn, fallback, compression),
         (primary, no_sni, others, alpn13),
-        (http, resumed, ids),
+        (http, resumed, ids, http_alpn),
     ) = tokio::join!(order_futs, groups_fut, extras_fut, chains_fut, http_fut);
     timings.push(Timing {
         probe: "details".to_owned(),
@@ -1131,7 +1132,10 @@ async fn scan_endpoint(
             alpn.push(a);
         }
     }
-    if best_legacy.is_none() && http.error.is_none() && !alpn.iter().any(|a| a == "http/1.1") {
+    if best_legacy.is_none()
+        && http_alpn.as_deref() == Some(b"http/1.1".as_slice())
+        && !alpn.iter().any(|a| a == "http/1.1")
+    {
         alpn.push("http/1.1".to_owned());
     }
     facts.alpn = alpn;
@@ -1177,6 +1181,14 @@ async fn scan_endpoint(
     let (errors, error) = final_errors(&ep);
     facts.error = error;
     facts.probe_errors = errors;
+    tracing::info!(
+        endpoint = %addr,
+        protocols = facts.protocols.len(),
+        suites = facts.cipher_suites.iter().map(|p| p.suites.len()).sum::<usize>(),
+        connections = ep.link.stats.connections.load(std::sync::atomic::Ordering::Relaxed),
+        errors = facts.probe_errors.len(),
+        "scanned"
+    );
     facts.timings = timings;
     progress.step(format!("{ip}: done"));
     (facts, true)
