@@ -122,7 +122,16 @@ pub async fn scan(
     opts: &ScanOptions,
     progress: Option<ProgressFn>,
 ) -> Result<ScanFacts, Error> {
-    let addrs = resolve::resolve(target, &opts.resolve, opts.allow_private).await?;
+    let dns_budget = opts.timeout.min(Duration::from_secs(15));
+    let addrs = tokio::time::timeout(
+        dns_budget,
+        resolve::resolve(target, &opts.resolve, opts.allow_private),
+    )
+    .await
+    .map_err(|_| Error::Unresolvable {
+        host: target.host.clone(),
+        message: format!("DNS did not answer within {} s", dns_budget.as_secs()),
+    })??;
     let started = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
