@@ -43,12 +43,15 @@ fn issue3_openssl_legacy_tls10_tls11_dhe1024() {
         .status()
         .unwrap();
     assert!(st.success());
+    let staple = ocsp_response(dir.path(), &pki, &leaf);
     let port = free_port();
     let _server = s_server(
         port,
         &chain,
         &key,
         &[
+            "-status_file",
+            staple.to_str().unwrap(),
             "-min_protocol",
             "TLSv1",
             "-max_protocol",
@@ -91,6 +94,7 @@ fn issue3_openssl_legacy_tls10_tls11_dhe1024() {
     assert_eq!(ep["chain"]["trusted"], true, "{}", ep["chain"]);
     assert_eq!(ep["chain"]["verify_code"], 0);
     assert_eq!(ep["secure_renegotiation"], true);
+    assert_eq!(ep["ocsp_stapling"], true, "{ep}");
     assert_eq!(ep["fallback_scsv"], true, "{ep}");
     assert_eq!(ep["compression"], false);
     // No browser can connect to a TLS 1.1-max server.
@@ -107,8 +111,14 @@ fn issue3_openssl_tls13_only() {
     let leaf = pki.leaf(&["tls13.test"], Key::P256, false);
     let (chain, key) = pki.write(dir.path(), "t13", &leaf, true);
     let root = pki.write_root(dir.path());
+    let staple = ocsp_response(dir.path(), &pki, &leaf);
     let port = free_port();
-    let _server = s_server(port, &chain, &key, &["-tls1_3"]);
+    let _server = s_server(
+        port,
+        &chain,
+        &key,
+        &["-tls1_3", "-status_file", staple.to_str().unwrap()],
+    );
     let report = scan_json(
         "tls13.test",
         port,
@@ -142,6 +152,7 @@ fn issue3_openssl_tls13_only() {
     assert_eq!(ep["chain"]["trusted"], true, "{}", ep["chain"]);
     assert_eq!(ep["browser"]["protocol"], "TLSv1.3", "{}", ep["browser"]);
     assert_eq!(ep["compression"], false);
+    assert_eq!(ep["ocsp_stapling"], true, "{ep}");
 }
 
 fn nginx_site(addr: &str, port: u16, name: &str, chain: &Path, key: &Path, extra: &str) -> String {

@@ -412,3 +412,64 @@ pub fn read_hello(s: &mut TcpStream) {
     let mut buf = [0u8; 8192];
     let _ = s.read(&mut buf);
 }
+
+/// A real OCSP response ("good") for `leaf`, signed by the intermediate,
+/// made with `openssl ocsp`. Returns its path.
+pub fn ocsp_response(dir: &Path, pki: &Pki, leaf: &Issued) -> PathBuf {
+    let w = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let inter = w("ocsp-inter.pem", &pki.inter.cert_pem);
+    let inter_key = w("ocsp-inter.key", &pki.inter.key_pem);
+    let leaf_pem = w("ocsp-leaf.pem", &leaf.cert_pem);
+    let serial = Command::new("openssl")
+        .args(["x509", "-serial", "-noout", "-in"])
+        .arg(&leaf_pem)
+        .output()
+        .unwrap();
+    let serial = String::from_utf8_lossy(&serial.stdout)
+        .trim()
+        .trim_start_matches("serial=")
+        .to_owned();
+    let index = w(
+        "ocsp-index.txt",
+        &format!("V\t350101000000Z\t\t{serial}\tunknown\t/CN=leaf\n"),
+    );
+    let req = dir.join("ocsp-req.der");
+    let resp = dir.join("ocsp-resp.der");
+    let ok = Command::new("openssl")
+        .args(["ocsp", "-no_nonce", "-issuer"])
+        .arg(&inter)
+        .arg("-cert")
+        .arg(&leaf_pem)
+        .arg("-reqout")
+        .arg(&req)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(ok.success(), "openssl ocsp -reqout");
+    let ok = Command::new("openssl")
+        .arg("ocsp")
+        .arg("-index")
+        .arg(&index)
+        .arg("-rsigner")
+        .arg(&inter)
+        .arg("-rkey")
+        .arg(&inter_key)
+        .arg("-CA")
+        .arg(&inter)
+        .arg("-reqin")
+        .arg(&req)
+        .arg("-respout")
+        .arg(&resp)
+        .args(["-ndays", "7"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(ok.success(), "openssl ocsp -respout");
+    resp
+}
