@@ -340,10 +340,10 @@ mod tests {
         ));
         // Wrong port: the override does not apply (that path goes to DNS,
         // which the CLI test `issue3_unresolvable_exits_4` covers).
-        let other = vec![parse_resolve("example.test:443:8.8.8.8").unwrap()];
+        let other = parse_resolve("example.test:443:8.8.8.8").unwrap();
+        assert!(other.port != t.port);
         let star = vec![parse_resolve("*:8443:8.8.8.8").unwrap()];
         assert_eq!(resolve(&t, &star, false).await.unwrap().len(), 1);
-        assert!(other[0].port != t.port);
         let lit = parse_target("127.1").unwrap();
         assert!(matches!(
             resolve(&lit, &[], false).await,
