@@ -224,6 +224,19 @@ pub struct Proc(pub Child);
 
 impl Drop for Proc {
     fn drop(&mut self) {
+        // SIGTERM first: an nginx master stops its workers then; SIGKILL
+        // would orphan them.
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -278,7 +291,7 @@ pub fn nginx(dir: &Path, http_body: &str, ports: &[SocketAddr]) -> Proc {
         .arg(dir.join("nginx.conf"))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("spawn nginx");
     let p = Proc(child);
