@@ -463,18 +463,40 @@ pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, C
     }
 
     // Order, extras and anchors among what was sent.
+    // The sent certificates on the path must come in path order, and a sent copy
+    // of the anchor the path ends at belongs after them.
+    let anchor_copy = match path.last() {
+        Some(&Node::Anchor(a)) => {
+            let anchor = &b.anchors[a].cert.tbs_certificate;
+            b.pool
+                .iter()
+                .filter(|p| p.source == Source::Sent)
+                .find(|p| {
+                    p.cert.tbs_certificate.subject.as_raw() == anchor.subject.as_raw()
+                        && p.cert.tbs_certificate.subject_pki.raw == anchor.subject_pki.raw
+                })
+                .and_then(|p| p.sent_index)
+        }
+        _ => None,
+    };
     let sent_order: Vec<usize> = path
         .iter()
         .filter_map(|n| match n {
             Node::Pool(i) => b.pool[*i].sent_index,
             Node::Anchor(_) => None,
         })
+        .chain(anchor_copy)
         .collect();
-    if sent_order.windows(2).any(|w| w[0] >= w[1]) {
+    let misplaced: Vec<usize> = sent_order
+        .iter()
+        .enumerate()
+        .filter(|(k, s)| sent_order[..*k].iter().any(|earlier| earlier > s))
+        .map(|(_, s)| *s)
+        .collect();
+    if !misplaced.is_empty() {
         issues.push(ChainIssue::WrongOrder);
-        for (pos, r) in reports.iter_mut().enumerate().skip(1) {
-            let prev = sent_order.get(pos - 1).copied();
-            if matches!((prev, r.sent_index), (Some(p), Some(s)) if s < p) {
+        for r in reports.iter_mut() {
+            if r.sent_index.is_some_and(|s| misplaced.contains(&s)) {
                 r.issues.push("wrong_order".into());
             }
         }
@@ -495,6 +517,9 @@ pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, C
         r.source = p.source;
         r.sent_index = p.sent_index;
         r.role = "extra".into();
+        if p.sent_index.is_some_and(|s| misplaced.contains(&s)) {
+            r.issues.push("wrong_order".into());
+        }
         if anchor {
             r.issues.push("contains_anchor".into());
         } else {

@@ -59,6 +59,10 @@ pub struct EndpointFacts {
     /// Accepted cipher suites per protocol.
     #[serde(default)]
     pub cipher_suites: Vec<ProtocolSuites>,
+    /// SSLv2 cipher kinds the server offered in its SERVER-HELLO, by name
+    /// (`SSL_CK_RC4_128_WITH_MD5`, or `0x010080` when unknown).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sslv2_ciphers: Vec<String>,
     /// Named groups the server accepts, in its preference order when it has one.
     #[serde(default)]
     pub groups: Vec<NamedGroup>,

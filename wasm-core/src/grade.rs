@@ -307,6 +307,7 @@ fn grade_endpoint(
         cipher_suites,
         server_cipher_order,
         weak_cipher_suites,
+        sslv2_ciphers: ep.sslv2_ciphers.clone(),
         groups: ep.groups.clone(),
         key_exchange: KeyExchangeReport {
             dh_bits: ep.key_exchange.dh_bits,

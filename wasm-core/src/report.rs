@@ -193,6 +193,9 @@ pub struct EndpointReport {
     pub cipher_suites: BTreeMap<ProtocolVersion, Vec<CipherSuite>>,
     pub server_cipher_order: BTreeMap<ProtocolVersion, bool>,
     pub weak_cipher_suites: Vec<WeakSuite>,
+    /// SSLv2 cipher kinds, when SSLv2 is offered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sslv2_ciphers: Vec<String>,
     pub groups: Vec<NamedGroup>,
     pub key_exchange: KeyExchangeReport,
     pub chain: Option<crate::chain::ChainReport>,

@@ -644,3 +644,23 @@ fn extensions_are_extracted() {
     assert_eq!(r.certificates[1].key_usage, ["keyCertSign", "cRLSign"]);
     assert!(r.trusted);
 }
+
+#[test]
+fn anchor_sent_before_its_intermediate_is_wrong_order() {
+    let pki = shared_pki();
+    let sent = vec![pki.leaf.der(), pki.root.der(), pki.inter.der()];
+    let (r, _) = run(&sent, &[], &pki.anchors(), "example.test");
+    assert_eq!(issues(&r), ["wrong_order", "contains_anchor"]);
+    assert!(r.trusted);
+    let root_copy = r
+        .certificates
+        .iter()
+        .find(|c| c.sent_index == Some(1))
+        .unwrap();
+    assert_eq!(root_copy.issues, ["contains_anchor", "wrong_order"]);
+    assert_eq!(
+        r.certificates[1].issues,
+        Vec::<String>::new(),
+        "the intermediate is where it belongs relative to the leaf"
+    );
+}
