@@ -99,6 +99,14 @@ fn issue3_sslv2_sslv3_tls10_legacy_server() {
         ["SSLv2", "SSLv3", "TLSv1.0"],
         "{ep}"
     );
+    assert_eq!(
+        strings(&ep["sslv2_ciphers"]),
+        [
+            "SSL_CK_RC4_128_WITH_MD5",
+            "SSL_CK_DES_192_EDE3_CBC_WITH_MD5"
+        ],
+        "{ep}"
+    );
     for proto in ["SSLv3", "TLSv1.0"] {
         assert_eq!(
             strings(&ep["cipher_suites"][proto]),

@@ -388,17 +388,29 @@ impl<'a> Ep<'a> {
         out
     }
 
-    async fn sslv2(&self) -> Option<bool> {
+    /// `Some(ciphers)` when the server answers an SSLv2 CLIENT-HELLO with a
+    /// SERVER-HELLO (the cipher kinds it offers, by name), `Some(None)` when it
+    /// does not speak SSLv2, `None` when the probe failed.
+    async fn sslv2(&self) -> Option<Option<Vec<String>>> {
         let bytes = hello::sslv2(self.random()).encode_record().ok()?;
         match self.link.exchange(&bytes, FlightParser::new()).await {
-            Ok(Reply::Hello { flight, .. }) => Some(matches!(
-                flight.sslv2,
-                Some(Sslv2ServerMessage::ServerHello(_))
-            )),
-            Ok(Reply::Refused(_)) => Some(false),
+            Ok(Reply::Hello { flight, .. }) => Some(match flight.sslv2 {
+                Some(Sslv2ServerMessage::ServerHello(hello)) => Some(
+                    hello
+                        .cipher_specs
+                        .iter()
+                        .map(|&c| {
+                            crate::codec::sslv2_cipher_name(c)
+                                .map_or_else(|| format!("0x{c:06X}"), str::to_owned)
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            }),
+            Ok(Reply::Refused(_)) => Some(None),
             // A TLS server may answer an SSLv2 hello with garbage-looking TLS
             // alerts of its own version: that is "not SSLv2", not an error.
-            Err(f) if f.code == "malformed" || f.code == "garbage" => Some(false),
+            Err(f) if f.code == "malformed" || f.code == "garbage" => Some(None),
             Err(f) => {
                 self.error("protocol:SSLv2", &f);
                 None
@@ -962,8 +974,9 @@ async fn scan_endpoint(
     }
 
     let mut versions: Vec<u16> = Vec::new();
-    if ssl2 == Some(true) {
+    if let Some(Some(ciphers)) = &ssl2 {
         versions.push(version::SSL2);
+        facts.sslv2_ciphers.clone_from(ciphers);
     }
     let supported_legacy: Vec<&VersionScan> =
         legacy.iter().filter(|s| !s.suites.is_empty()).collect();
