@@ -208,6 +208,7 @@ pub fn options(args: &ScanArgs) -> Result<ScanOptions, Error> {
     };
     Ok(ScanOptions {
         allow_private: args.allow_private,
+        allow_cidrs: Vec::new(),
         timeout: Duration::from_secs_f64(args.timeout),
         max_connections: args.max_connections,
         resolve,

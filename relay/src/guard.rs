@@ -30,6 +30,98 @@ pub fn is_allowed(ip: IpAddr, allow_private: bool) -> bool {
     allow_private || classify(ip).is_none()
 }
 
+/// An address range, `ADDR/PREFIX` (a bare address is a /32 or /128).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    net: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    /// Whether `ip` is inside the range (an IPv4 range never contains an
+    /// IPv6 address, mapped forms included).
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.net, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                in_v4(u32::from(ip), net.octets(), u32::from(self.prefix))
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                in_v6(u128::from(ip), u128::from(net), u32::from(self.prefix))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Cidr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.net, self.prefix)
+    }
+}
+
+impl std::str::FromStr for Cidr {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let net: IpAddr = addr
+            .parse()
+            .map_err(|_| format!("invalid CIDR {s:?}: bad address"))?;
+        let max = if net.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("invalid CIDR {s:?}: prefix must be 0..={max}"))?,
+        };
+        Ok(Cidr { net, prefix })
+    }
+}
+
+/// What the operator allows: everything (`--allow-private`), or public
+/// addresses plus the `--allow-cidr` ranges.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// `--allow-private`: no address is refused.
+    pub allow_private: bool,
+    /// `--allow-cidr`: special-purpose ranges the operator lets through.
+    pub allow_cidrs: Vec<Cidr>,
+}
+
+impl Policy {
+    /// A policy that refuses every special-purpose address.
+    pub fn strict() -> Self {
+        Self::default()
+    }
+
+    /// A policy that allows every address (`--allow-private`).
+    pub fn allow_all() -> Self {
+        Self {
+            allow_private: true,
+            allow_cidrs: Vec::new(),
+        }
+    }
+
+    /// Why `ip` is refused (the range it is in), or `None` when the relay may
+    /// connect to it.
+    pub fn refusal(&self, ip: IpAddr) -> Option<&'static str> {
+        if self.allow_private || self.allow_cidrs.iter().any(|c| c.contains(ip)) {
+            return None;
+        }
+        classify(ip)
+    }
+
+    /// Whether the relay may connect to `ip`.
+    pub fn allows(&self, ip: IpAddr) -> bool {
+        self.refusal(ip).is_none()
+    }
+}
+
 fn in_v4(ip: u32, net: [u8; 4], prefix: u32) -> bool {
     let net = u32::from_be_bytes(net);
     let mask = if prefix == 0 {
@@ -386,6 +478,43 @@ mod tests {
             let ip = parse_ipv4_numeric(s).unwrap();
             assert!(classify(IpAddr::V4(ip)).is_some(), "{s}");
         }
+    }
+
+    #[test]
+    fn issue4_cidr_policy() {
+        let c: Cidr = "10.1.0.0/16".parse().unwrap();
+        assert!(c.contains("10.1.2.3".parse().unwrap()));
+        assert!(!c.contains("10.2.0.1".parse().unwrap()));
+        assert!(!c.contains("::ffff:10.1.2.3".parse().unwrap()));
+        assert_eq!(c.to_string(), "10.1.0.0/16");
+        let one: Cidr = "fd00::1".parse().unwrap();
+        assert!(one.contains("fd00::1".parse().unwrap()));
+        assert!(!one.contains("fd00::2".parse().unwrap()));
+        let six: Cidr = "fd00:1::/32".parse().unwrap();
+        assert!(six.contains("fd00:1:0:0::5".parse().unwrap()));
+        for bad in [
+            "10.0.0.0/33",
+            "fd00::/129",
+            "nope/8",
+            "10.0.0.0/x",
+            "",
+            "127.1/8",
+        ] {
+            assert!(bad.parse::<Cidr>().is_err(), "{bad}");
+        }
+        let p = Policy {
+            allow_private: false,
+            allow_cidrs: vec![c, "127.0.0.0/8".parse().unwrap()],
+        };
+        assert_eq!(p.refusal("10.1.9.9".parse().unwrap()), None);
+        assert_eq!(p.refusal("127.0.0.1".parse().unwrap()), None);
+        assert!(p.refusal("10.2.0.1".parse().unwrap()).is_some());
+        assert!(p.refusal("::1".parse().unwrap()).is_some());
+        assert!(p.refusal("::ffff:127.0.0.1".parse().unwrap()).is_some());
+        assert!(p.refusal("169.254.169.254".parse().unwrap()).is_some());
+        assert!(p.allows("8.8.8.8".parse().unwrap()));
+        assert!(Policy::allow_all().allows("10.2.0.1".parse().unwrap()));
+        assert!(!Policy::strict().allows("10.2.0.1".parse().unwrap()));
     }
 
     #[test]

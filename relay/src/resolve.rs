@@ -183,7 +183,7 @@ pub fn parse_resolve(value: &str) -> Result<ResolveOverride, Error> {
 pub async fn resolve(
     target: &TargetSpec,
     overrides: &[ResolveOverride],
-    allow_private: bool,
+    policy: &guard::Policy,
 ) -> Result<Vec<SocketAddr>, Error> {
     let over = overrides
         .iter()
@@ -222,7 +222,7 @@ pub async fn resolve(
         }
         v4
     };
-    check_all(&target.host, &ips, allow_private)?;
+    check_all(&target.host, &ips, policy)?;
     Ok(ips
         .into_iter()
         .map(|ip| SocketAddr::new(ip, target.port))
@@ -230,12 +230,9 @@ pub async fn resolve(
 }
 
 /// Refuses if any address is outside what the guard allows.
-pub fn check_all(host: &str, ips: &[IpAddr], allow_private: bool) -> Result<(), Error> {
-    if allow_private {
-        return Ok(());
-    }
+pub fn check_all(host: &str, ips: &[IpAddr], policy: &guard::Policy) -> Result<(), Error> {
     for ip in ips {
-        if let Some(reason) = guard::classify(*ip) {
+        if let Some(reason) = policy.refusal(*ip) {
             return Err(Error::Refused {
                 host: host.to_owned(),
                 ip: *ip,
@@ -331,11 +328,11 @@ mod tests {
     async fn resolve_uses_override_and_guard() {
         let t = parse_target("example.test:8443").unwrap();
         let o = vec![parse_resolve("example.test:8443:127.0.0.1,127.0.0.2").unwrap()];
-        let eps = resolve(&t, &o, true).await.unwrap();
+        let eps = resolve(&t, &o, &guard::Policy::allow_all()).await.unwrap();
         assert_eq!(eps.len(), 2);
         assert_eq!(eps[1], "127.0.0.2:8443".parse().unwrap());
         assert!(matches!(
-            resolve(&t, &o, false).await,
+            resolve(&t, &o, &guard::Policy::strict()).await,
             Err(Error::Refused { .. })
         ));
         // Wrong port: the override does not apply (that path goes to DNS,
@@ -343,15 +340,21 @@ mod tests {
         let other = parse_resolve("example.test:443:8.8.8.8").unwrap();
         assert!(other.port != t.port);
         let star = vec![parse_resolve("*:8443:8.8.8.8").unwrap()];
-        assert_eq!(resolve(&t, &star, false).await.unwrap().len(), 1);
+        assert_eq!(
+            resolve(&t, &star, &guard::Policy::strict())
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         let lit = parse_target("127.1").unwrap();
         assert!(matches!(
-            resolve(&lit, &[], false).await,
+            resolve(&lit, &[], &guard::Policy::strict()).await,
             Err(Error::Refused { .. })
         ));
         let six = parse_target("[::ffff:10.0.0.1]:443").unwrap();
         assert!(matches!(
-            resolve(&six, &[], false).await,
+            resolve(&six, &[], &guard::Policy::strict()).await,
             Err(Error::Refused { .. })
         ));
     }
@@ -359,7 +362,7 @@ mod tests {
     #[tokio::test]
     async fn localhost_name_is_refused() {
         let t = parse_target("localhost").unwrap();
-        match resolve(&t, &[], false).await {
+        match resolve(&t, &[], &guard::Policy::strict()).await {
             Err(Error::Refused { .. }) => {}
             Err(Error::Unresolvable { .. }) => {} // no resolver in a sandbox
             other => panic!("{other:?}"),

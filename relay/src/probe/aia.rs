@@ -50,7 +50,7 @@ pub fn parse_http_url(url: &str) -> Option<(String, Option<std::net::IpAddr>, u1
 /// certificates of a PKCS#7 bundle).
 pub async fn fetch(
     url: &str,
-    allow_private: bool,
+    policy: &guard::Policy,
     budget: Duration,
 ) -> Result<Vec<Vec<u8>>, FetchError> {
     let (host, ip, port, path) =
@@ -64,7 +64,7 @@ pub async fn fetch(
                 .next()
                 .ok_or_else(|| format!("{host} has no address"))?,
         };
-        if !guard::is_allowed(addr.ip(), allow_private) {
+        if !policy.allows(addr.ip()) {
             return Err(format!(
                 "AIA URL {url} points to a refused address ({})",
                 addr.ip()

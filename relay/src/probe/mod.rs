@@ -51,6 +51,8 @@ const CHUNK: usize = 128;
 pub struct ScanOptions {
     /// Let the relay scan private, loopback and reserved addresses.
     pub allow_private: bool,
+    /// Special-purpose ranges allowed anyway (`serve --allow-cidr`).
+    pub allow_cidrs: Vec<crate::guard::Cidr>,
     /// Total time for the scan.
     pub timeout: Duration,
     /// Concurrent connections per endpoint.
@@ -61,10 +63,21 @@ pub struct ScanOptions {
     pub extra_anchors: Vec<Der>,
 }
 
+impl ScanOptions {
+    /// The address guard's policy for these options.
+    pub fn policy(&self) -> crate::guard::Policy {
+        crate::guard::Policy {
+            allow_private: self.allow_private,
+            allow_cidrs: self.allow_cidrs.clone(),
+        }
+    }
+}
+
 impl Default for ScanOptions {
     fn default() -> Self {
         Self {
             allow_private: false,
+            allow_cidrs: Vec::new(),
             timeout: Duration::from_secs(60),
             max_connections: 8,
             resolve: Vec::new(),
@@ -125,7 +138,7 @@ pub async fn scan(
     let dns_budget = opts.timeout.min(Duration::from_secs(15));
     let addrs = tokio::time::timeout(
         dns_budget,
-        resolve::resolve(target, &opts.resolve, opts.allow_private),
+        resolve::resolve(target, &opts.resolve, &opts.policy()),
     )
     .await
     .map_err(|_| Error::Unresolvable {
@@ -190,7 +203,7 @@ struct Ep<'a> {
     rng: SystemRandom,
     errors: Mutex<Vec<ProbeError>>,
     dh_bits: Mutex<Option<u32>>,
-    allow_private: bool,
+    policy: crate::guard::Policy,
 }
 
 /// What the enumeration of one protocol found.
@@ -817,7 +830,7 @@ impl<'a> Ep<'a> {
                 .checked_duration_since(Instant::now())
                 .unwrap_or_default()
                 .min(Duration::from_secs(5));
-            match aia::fetch(url, self.allow_private, budget).await {
+            match aia::fetch(url, &self.policy, budget).await {
                 Ok(certs) => {
                     let before = chain.aia.len();
                     for c in certs {
@@ -903,7 +916,7 @@ async fn scan_endpoint(
         rng: SystemRandom::new(),
         errors: Mutex::new(Vec::new()),
         dh_bits: Mutex::new(None),
-        allow_private: opts.allow_private,
+        policy: opts.policy(),
     };
     let ip = addr.ip().to_string();
     tracing::info!(endpoint = %addr, "scanning");
