@@ -1,0 +1,20 @@
+// Loads the TLS Lens WebAssembly core (built by `npm run build` into
+// dist/<browser>/wasm/) once per page and hands out its exports:
+//   version() -> string, policy_id() -> string, policy_json() -> string,
+//   grade(facts_json, now_ms) -> report JSON string,
+//   parse_chain(pem_or_base64_der, host | undefined, now_ms) -> string.
+//
+// The glue is imported dynamically so that a missing or broken build becomes
+// a rejected promise the page can show, not a module that silently fails.
+// Chromium service workers cannot use import(): there, import the glue
+// statically (`import init, * as core from '../wasm/tlslens_core.js'`).
+let loading;
+
+export function loadCore() {
+  loading ??= (async () => {
+    const core = await import('../wasm/tlslens_core.js');
+    await core.default(); // fetches tlslens_core_bg.wasm next to the glue
+    return core;
+  })();
+  return loading;
+}
