@@ -2,7 +2,8 @@
 //! the core's report, as JSON (`--json`) or for people (grade, caps and
 //! warnings with fixes, protocols and suites with weak ones marked, the chain
 //! with days left, per endpoint; colour only on a terminal; progress on stderr
-//! when it is a terminal). `serve` and `watch` belong to other issues.
+//! when it is a terminal). `serve` runs [`crate::serve`]; `watch` belongs to
+//! another issue.
 //!
 //! Exit status: 0 when a report was produced (whatever the grade); 2 bad input,
 //! 3 refused target, 4 unresolvable, 5 nothing reachable, 1 anything else —
@@ -35,7 +36,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan one HOST[:PORT] and print the graded report.
     Scan(ScanArgs),
-    /// Serve the HTTP API (not implemented in this build).
+    /// Serve the HTTP API the browser extension calls (see docs/relay.md).
     Serve(ServeArgs),
     /// Monitor targets (not implemented in this build).
     Watch(WatchArgs),
@@ -74,24 +75,135 @@ pub struct ScanArgs {
     pub no_color: bool,
 }
 
-/// `serve` arguments (contract 1).
+/// `serve` arguments (contract 1). Every flag can also be set with the
+/// `TLSLENS_*` environment variable named in its help.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Listen address.
-    #[arg(long, default_value = "127.0.0.1:8787")]
+    /// Listen address, ADDR:PORT (`[::]:8787` for every IPv6 and IPv4
+    /// address). Without --token, keep it on loopback or behind a proxy that
+    /// authenticates.
+    #[arg(
+        long,
+        env = "TLSLENS_LISTEN",
+        value_name = "ADDR:PORT",
+        default_value = "127.0.0.1:8787"
+    )]
     pub listen: String,
-    /// Allow private targets.
-    #[arg(long)]
+    /// Allow private, loopback, link-local and other special-purpose targets
+    /// (self-hosting on an internal network; never on a public relay).
+    #[arg(long, env = "TLSLENS_ALLOW_PRIVATE")]
     pub allow_private: bool,
-    /// Bearer token required from clients.
-    #[arg(long)]
+    /// Allow this special-purpose range anyway, e.g. 10.20.0.0/16
+    /// (repeatable; comma-separated in the environment variable).
+    #[arg(
+        long,
+        env = "TLSLENS_ALLOW_CIDR",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
+    pub allow_cidr: Vec<String>,
+    /// Bearer token clients must send (`Authorization: Bearer TOKEN`);
+    /// without it the API is open. Prefer the environment variable: command
+    /// lines are visible to other users.
+    #[arg(
+        long,
+        env = "TLSLENS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
     pub token: Option<String>,
-    /// HOST:PORT:ADDR[,ADDR...] overrides.
-    #[arg(long)]
+    /// Use these addresses instead of DNS for HOST:PORT, as curl (repeatable;
+    /// space-separated in the environment variable).
+    #[arg(
+        long,
+        env = "TLSLENS_RESOLVE",
+        value_name = "HOST:PORT:ADDR[,ADDR...]",
+        value_delimiter = ' '
+    )]
     pub resolve: Vec<String>,
-    /// Extra trust anchors.
-    #[arg(long)]
+    /// PEM file of extra trust anchors (added to the Mozilla roots).
+    #[arg(long, env = "TLSLENS_CA_FILE", value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
+    /// Also allow this web origin by CORS (browser extensions are always
+    /// allowed); repeatable, comma-separated in the environment variable.
+    #[arg(
+        long,
+        env = "TLSLENS_CORS_ORIGIN",
+        value_name = "ORIGIN",
+        value_delimiter = ','
+    )]
+    pub cors_origin: Vec<String>,
+    /// Scan only these ports, e.g. 443,8443,9000-9100 (default: any port).
+    #[arg(long, env = "TLSLENS_ALLOW_PORTS", value_name = "PORTS")]
+    pub allow_ports: Option<String>,
+    /// Scans running at the same time.
+    #[arg(long, env = "TLSLENS_MAX_SCANS", value_name = "N", default_value_t = 4)]
+    pub max_scans: usize,
+    /// Scans that may wait for a free slot; beyond, requests get 429.
+    #[arg(long, env = "TLSLENS_QUEUE", value_name = "N", default_value_t = 16)]
+    pub queue: usize,
+    /// Scans per client address (IPv6: per /64) per minute, as a token
+    /// bucket; cached answers are free, fresh=1 costs 5. 0 disables it.
+    #[arg(
+        long,
+        env = "TLSLENS_RATE_PER_MINUTE",
+        value_name = "N",
+        default_value_t = 30
+    )]
+    pub rate_per_minute: u32,
+    /// Seconds a report is served from the cache (0 disables the cache).
+    #[arg(
+        long,
+        env = "TLSLENS_CACHE_TTL",
+        value_name = "SECS",
+        default_value_t = 300
+    )]
+    pub cache_ttl: u64,
+    /// Reports kept in the cache at most.
+    #[arg(
+        long,
+        env = "TLSLENS_CACHE_ENTRIES",
+        value_name = "N",
+        default_value_t = 4096
+    )]
+    pub cache_entries: usize,
+    /// Time limit of one scan, in seconds.
+    #[arg(
+        long,
+        env = "TLSLENS_SCAN_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = 60.0
+    )]
+    pub scan_timeout: f64,
+    /// Concurrent connections per scanned address.
+    #[arg(
+        long,
+        env = "TLSLENS_PROBE_CONNECTIONS",
+        value_name = "N",
+        default_value_t = 8
+    )]
+    pub probe_connections: usize,
+    /// Open HTTP connections at most; more are closed at once.
+    #[arg(
+        long,
+        env = "TLSLENS_MAX_HTTP_CONNECTIONS",
+        value_name = "N",
+        default_value_t = 1024
+    )]
+    pub max_http_connections: usize,
+    /// Seconds a client has to send its request headers.
+    #[arg(
+        long,
+        env = "TLSLENS_HEADER_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = 10
+    )]
+    pub header_timeout: u64,
+    /// Behind a reverse proxy: rate-limit by the address in this header
+    /// (e.g. X-Real-IP; the last address of X-Forwarded-For). Only set it
+    /// when the proxy overwrites the header.
+    #[arg(long, env = "TLSLENS_CLIENT_IP_HEADER", value_name = "HEADER")]
+    pub client_ip_header: Option<String>,
 }
 
 /// `watch` arguments (contract 1).
@@ -142,7 +254,26 @@ pub fn main() -> i32 {
                 }
             }
         }
-        Command::Serve(_) | Command::Watch(_) => {
+        Command::Serve(args) => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("tlslens-relay: cannot start the runtime: {e}");
+                    return 1;
+                }
+            };
+            match runtime.block_on(crate::serve::run(&args)) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("tlslens-relay: {e}");
+                    e.exit_code()
+                }
+            }
+        }
+        Command::Watch(_) => {
             eprintln!("tlslens-relay: not implemented yet");
             2
         }

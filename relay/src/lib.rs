@@ -6,6 +6,7 @@
 //! * [`probe`]: the scanner (raw probes through [`codec`], rustls handshakes in
 //!   [`probe::danger`], AIA fetches) producing `ScanFacts`.
 //! * [`cli`]: the `tlslens-relay` command line and the human report.
+//! * [`serve`]: the HTTP API (`tlslens-relay serve`).
 
 #![forbid(unsafe_code)]
 
@@ -15,6 +16,7 @@ mod error;
 pub mod guard;
 pub mod probe;
 pub mod resolve;
+pub mod serve;
 
 pub use error::Error;
 pub use probe::{scan, ScanOptions};
