@@ -67,7 +67,7 @@ pub struct ScanArgs {
         allow_negative_numbers = true
     )]
     pub timeout: f64,
-    /// Concurrent connections per endpoint (lower it for fragile servers).
+    /// Concurrent connections to the target, all its addresses together (lower it for fragile servers).
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub max_connections: usize,
     /// Never use colour.

@@ -76,6 +76,40 @@ fn issue3_max_connections_is_respected() {
     assert!((1..=2).contains(&peak), "peak {peak}");
 }
 
+#[test]
+fn issue3_connection_cap_is_per_target_across_addresses() {
+    let current = Arc::new(AtomicUsize::new(0));
+    let peak = Arc::new(AtomicUsize::new(0));
+    let (c, p) = (current.clone(), peak.clone());
+    let port = hostile_pair(move |mut s| {
+        let now = c.fetch_add(1, Ordering::SeqCst) + 1;
+        p.fetch_max(now, Ordering::SeqCst);
+        read_hello(&mut s);
+        std::thread::sleep(Duration::from_millis(30));
+        c.fetch_sub(1, Ordering::SeqCst);
+        let _ = s.write_all(&[21, 3, 3, 0, 2, 2, 40]);
+    });
+    let target = format!("pair.test:{port}");
+    let resolve = format!("pair.test:{port}:127.0.0.1,127.0.0.2");
+    let (code, out, err) = relay(&[
+        "scan",
+        &target,
+        "--json",
+        "--allow-private",
+        "--resolve",
+        &resolve,
+        "--max-connections",
+        "3",
+        "--timeout",
+        "20",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["endpoints"].as_array().unwrap().len(), 2);
+    let peak = peak.load(Ordering::SeqCst);
+    assert!((1..=3).contains(&peak), "peak {peak} over both addresses");
+}
+
 /// The DER of an AuthorityInfoAccess extension with one caIssuers URL.
 fn aia_extension(url: &str) -> CustomExtension {
     let u = url.as_bytes();

@@ -159,10 +159,13 @@ pub async fn scan(
         done: Mutex::new(0),
         total: addrs.len() * STEPS_PER_ENDPOINT,
     };
+    // One connection budget for the whole target (all its addresses): the cap
+    // protects the service, which may be one box behind several IPs.
+    let sem = Arc::new(Semaphore::new(opts.max_connections.max(1)));
     let endpoints = join_all(
         addrs
             .iter()
-            .map(|addr| scan_endpoint(target, *addr, opts, deadline, &tracker)),
+            .map(|addr| scan_endpoint(target, *addr, opts, deadline, &tracker, sem.clone())),
     )
     .await;
     if endpoints
@@ -889,6 +892,7 @@ async fn scan_endpoint(
     opts: &ScanOptions,
     deadline: Instant,
     progress: &ProgressTracker,
+    sem: Arc<Semaphore>,
 ) -> (EndpointFacts, bool) {
     let total = opts.timeout;
     let limits = Limits {
@@ -905,7 +909,7 @@ async fn scan_endpoint(
     };
     let link = Link {
         addr,
-        sem: Arc::new(Semaphore::new(opts.max_connections.max(1))),
+        sem,
         limits,
         stats: Arc::new(Stats::default()),
     };

@@ -408,7 +408,32 @@ where
 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    serve_with(listener, Arc::new(behave));
+    port
+}
+
+/// Like [`hostile`], on 127.0.0.1 and 127.0.0.2 at the same port, both
+/// answering with the same `behave` (one service behind two addresses).
+pub fn hostile_pair<F>(behave: F) -> u16
+where
+    F: Fn(TcpStream) + Send + Sync + 'static,
+{
     let behave = Arc::new(behave);
+    loop {
+        let first = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = first.local_addr().unwrap().port();
+        if let Ok(second) = TcpListener::bind(("127.0.0.2", port)) {
+            serve_with(first, behave.clone());
+            serve_with(second, behave);
+            return port;
+        }
+    }
+}
+
+fn serve_with<F>(listener: TcpListener, behave: Arc<F>)
+where
+    F: Fn(TcpStream) + Send + Sync + 'static,
+{
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(s) = stream else { continue };
@@ -416,7 +441,6 @@ where
             std::thread::spawn(move || b(s));
         }
     });
-    port
 }
 
 /// Reads what the client sent first (its hello), best effort.
