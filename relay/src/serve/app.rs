@@ -45,7 +45,8 @@ use crate::resolve::{self, TargetSpec};
 pub const FRESH_COST: f64 = 5.0;
 /// `Retry-After` when every scan slot and queue place is taken.
 pub const BUSY_RETRY_AFTER: u64 = 5;
-/// Extra time the scanner gets beyond its own deadline before it is cut off.
+/// Extra time the scanner gets beyond its own deadline before it is cut off
+/// (at most the deadline itself).
 const SCAN_GRACE: Duration = Duration::from_secs(5);
 /// Progress steps kept per scan (the scanner makes 4 per address).
 const MAX_STEPS: usize = 256;
@@ -613,7 +614,7 @@ impl AppState {
                     });
                 });
                 let fut = (inner.scanner)(t.spec.clone(), inner.config.scan.clone(), progress);
-                let out = tokio::time::timeout(limit + SCAN_GRACE, fut).await;
+                let out = tokio::time::timeout(limit + SCAN_GRACE.min(limit), fut).await;
                 let res = match out {
                     Err(_) => {
                         tracing::warn!(target = %t.label, "scan cut off after its time limit");
