@@ -53,6 +53,17 @@ pub enum Error {
     /// JSON output failed.
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The monitor's configuration file is invalid.
+    #[error("config {path}: {message}")]
+    Config {
+        /// The file.
+        path: String,
+        /// What is wrong, with the offending key.
+        message: String,
+    },
+    /// The monitor's history database failed.
+    #[error("database: {0}")]
+    Database(String),
 }
 
 impl Error {
@@ -60,11 +71,11 @@ impl Error {
     /// 5 nothing reachable, 1 anything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::BadInput(_) | Error::File { .. } => 2,
+            Error::BadInput(_) | Error::File { .. } | Error::Config { .. } => 2,
             Error::Refused { .. } => 3,
             Error::Unresolvable { .. } => 4,
             Error::Unreachable { .. } => 5,
-            Error::Io(_) | Error::Codec(_) | Error::Json(_) => 1,
+            Error::Io(_) | Error::Codec(_) | Error::Json(_) | Error::Database(_) => 1,
         }
     }
 }

@@ -8,6 +8,8 @@
     clippy::unwrap_used
 )]
 
+pub mod http;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
