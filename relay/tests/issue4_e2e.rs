@@ -220,8 +220,10 @@ fn issue4_e2e_closed_port_is_502() {
 
 #[test]
 fn issue4_e2e_token_and_cors_over_the_wire() {
-    let mut config = Config::default();
-    config.token = Some("correct horse".into());
+    let config = Config {
+        token: Some("correct horse".into()),
+        ..Config::default()
+    };
     let relay = RelayServer::start(config, ServerLimits::default());
     assert_eq!(get(relay.addr, "/healthz").status, 200);
     assert_eq!(get(relay.addr, "/").status, 200);
