@@ -105,10 +105,7 @@ fn issue4_hostile_connection_cap() {
         ..ServerLimits::default()
     });
     let idle: Vec<TcpStream> = (0..8)
-        .map(|_| {
-            let s = TcpStream::connect(relay.addr).unwrap();
-            s
-        })
+        .map(|_| TcpStream::connect(relay.addr).unwrap())
         .collect();
     std::thread::sleep(Duration::from_millis(100));
     // The ninth is closed at once without an answer.
