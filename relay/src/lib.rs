@@ -7,6 +7,7 @@
 //!   [`probe::danger`], AIA fetches) producing `ScanFacts`.
 //! * [`cli`]: the `tlslens-relay` command line and the human report.
 //! * [`serve`]: the HTTP API (`tlslens-relay serve`).
+//! * [`watch`]: the monitor (`tlslens-relay watch`).
 
 #![forbid(unsafe_code)]
 
@@ -17,6 +18,7 @@ pub mod guard;
 pub mod probe;
 pub mod resolve;
 pub mod serve;
+pub mod watch;
 
 pub use error::Error;
 pub use probe::{scan, ScanOptions};

@@ -178,8 +178,13 @@ fn split_authority(authority: &str, default_port: u16) -> Result<(String, u16), 
     }
 }
 
-async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, request: &str) -> Result<(), String> {
-    s.write_all(request.as_bytes()).await.map_err(|e| format!("send: {e}"))?;
+async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
+    mut s: S,
+    request: &str,
+) -> Result<(), String> {
+    s.write_all(request.as_bytes())
+        .await
+        .map_err(|e| format!("send: {e}"))?;
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
     while !head.windows(2).any(|w| w == b"\r\n") && head.len() < 8192 {
@@ -215,9 +220,18 @@ mod tests {
 
     #[test]
     fn authority_parsing() {
-        assert_eq!(split_authority("127.0.0.1:9000", 80).unwrap(), ("127.0.0.1".into(), 9000));
-        assert_eq!(split_authority("hooks.test", 443).unwrap(), ("hooks.test".into(), 443));
-        assert_eq!(split_authority("[::1]:8080", 80).unwrap(), ("::1".into(), 8080));
+        assert_eq!(
+            split_authority("127.0.0.1:9000", 80).unwrap(),
+            ("127.0.0.1".into(), 9000)
+        );
+        assert_eq!(
+            split_authority("hooks.test", 443).unwrap(),
+            ("hooks.test".into(), 443)
+        );
+        assert_eq!(
+            split_authority("[::1]:8080", 80).unwrap(),
+            ("::1".into(), 8080)
+        );
         assert!(split_authority("h:x", 80).is_err());
     }
 

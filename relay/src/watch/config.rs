@@ -145,7 +145,9 @@ impl Config {
     pub fn parse(text: &str, base: &Path) -> Result<Self, String> {
         let raw: Raw = toml::from_str(text).map_err(|e| e.to_string().trim().replace('\n', " "))?;
         let dur = |key: &str, v: &str| {
-            parse_duration(v).ok_or_else(|| format!("{key} = {v:?} is not a duration like \"30s\", \"15m\", \"6h\" or \"1d\""))
+            parse_duration(v).ok_or_else(|| {
+                format!("{key} = {v:?} is not a duration like \"30s\", \"15m\", \"6h\" or \"1d\"")
+            })
         };
         let interval = dur("interval", &raw.interval)?;
         if interval < Duration::from_secs(10) {
@@ -160,7 +162,9 @@ impl Config {
         alert_days.dedup();
         if let Some(w) = &raw.webhook {
             if !(w.starts_with("http://") || w.starts_with("https://")) {
-                return Err(format!("webhook = {w:?} must be an http:// or https:// URL"));
+                return Err(format!(
+                    "webhook = {w:?} must be an http:// or https:// URL"
+                ));
             }
         }
         if raw.targets.is_empty() {
@@ -168,7 +172,10 @@ impl Config {
         }
         for t in &raw.targets {
             if t.host.trim().is_empty() || t.port == 0 {
-                return Err(format!("target {:?}:{} needs a host and a port from 1 to 65535", t.host, t.port));
+                return Err(format!(
+                    "target {:?}:{} needs a host and a port from 1 to 65535",
+                    t.host, t.port
+                ));
             }
         }
         if raw.concurrency == 0 || raw.max_connections == 0 {
@@ -230,7 +237,10 @@ host = "other.test"
         assert_eq!(c.interval, Duration::from_secs(21_600));
         assert_eq!(c.alert_days, [30, 14, 7, 1]);
         assert_eq!(c.database, Path::new("/etc/tlslens/tlslens-watch.sqlite"));
-        assert_eq!(c.ca_file.as_deref(), Some(Path::new("/etc/tlslens/private-ca.pem")));
+        assert_eq!(
+            c.ca_file.as_deref(),
+            Some(Path::new("/etc/tlslens/private-ca.pem"))
+        );
         assert_eq!(c.targets[1].port, 443);
         assert_eq!(c.jitter, Duration::from_secs(300));
     }
@@ -242,10 +252,16 @@ host = "other.test"
         assert!(c.webhook.is_none());
         for (bad, why) in [
             ("", "no [[target]]"),
-            ("interval = \"soon\"\n[[target]]\nhost = \"a\"", "not a duration"),
+            (
+                "interval = \"soon\"\n[[target]]\nhost = \"a\"",
+                "not a duration",
+            ),
             ("webhook = \"ftp://x\"\n[[target]]\nhost = \"a\"", "http://"),
             ("[[target]]\nhost = \"a\"\nbogus = 1", "unknown field"),
-            ("interval = \"1s\"\n[[target]]\nhost = \"a\"", "at least 10s"),
+            (
+                "interval = \"1s\"\n[[target]]\nhost = \"a\"",
+                "at least 10s",
+            ),
         ] {
             let err = Config::parse(bad, Path::new(".")).unwrap_err();
             assert!(err.contains(why), "{bad:?}: {err}");

@@ -60,7 +60,9 @@ fn jitter_for(t: &Target, jitter: Duration) -> Duration {
     }
     let h = format!("{}:{}", t.host, t.port)
         .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
     Duration::from_millis(h % ms)
 }
 
@@ -113,7 +115,12 @@ impl Watcher {
         for r in results {
             queued += r?;
         }
-        tracing::info!(round, queued, targets = self.cfg.targets.len(), "round done");
+        tracing::info!(
+            round,
+            queued,
+            targets = self.cfg.targets.len(),
+            "round done"
+        );
         Ok(queued)
     }
 
@@ -138,7 +145,9 @@ impl Watcher {
                         .iter()
                         .map(|a| a.trim_matches(['[', ']']).parse())
                         .collect::<Result<Vec<_>, _>>()
-                        .map_err(|_| Error::BadInput(format!("target {target}: bad resolve address")));
+                        .map_err(|_| {
+                            Error::BadInput(format!("target {target}: bad resolve address"))
+                        });
                     match addrs {
                         Ok(addrs) => opts.resolve.push(ResolveOverride {
                             host: spec.host.clone(),
@@ -168,7 +177,13 @@ impl Watcher {
         Ok(queued)
     }
 
-    fn record_endpoint(&self, round: i64, t: &Target, ep: &EndpointReport, now: i64) -> Result<usize, Error> {
+    fn record_endpoint(
+        &self,
+        round: i64,
+        t: &Target,
+        ep: &EndpointReport,
+        now: i64,
+    ) -> Result<usize, Error> {
         let mut store = lock(&self.store)?;
         if let Some(err) = &ep.error {
             let since = store.outage_start(&t.host, t.port, &ep.ip, now)?;
@@ -186,7 +201,15 @@ impl Watcher {
         }
         store.outage_end(&t.host, t.port, &ep.ip)?;
         let previous = store.last_grade(&t.host, t.port, &ep.ip)?;
-        let alerts = alerts::for_endpoint(&t.host, t.port, ep, previous.as_deref(), &self.cfg.alert_days, now, now);
+        let alerts = alerts::for_endpoint(
+            &t.host,
+            t.port,
+            ep,
+            previous.as_deref(),
+            &self.cfg.alert_days,
+            now,
+            now,
+        );
         let leaf = ep.chain.as_ref().and_then(|c| c.certificates.first());
         let ts = |s: &str| tlslens_core::time::parse_rfc3339(s);
         let row = ScanRow {
@@ -203,7 +226,10 @@ impl Watcher {
             leaf_not_after: leaf.and_then(|c| ts(&c.not_after)),
             earliest_not_after: ep.expiry.as_ref().and_then(|x| ts(&x.earliest_not_after)),
             earliest_subject: ep.expiry.as_ref().map(|x| x.earliest_subject.clone()),
-            chain_json: ep.chain.as_ref().and_then(|c| serde_json::to_string(c).ok()),
+            chain_json: ep
+                .chain
+                .as_ref()
+                .and_then(|c| serde_json::to_string(c).ok()),
         };
         store.record(round, &row, &alerts)
     }
@@ -263,7 +289,8 @@ impl Watcher {
                 }
                 Err(e) => {
                     tracing::warn!(alert = alert.id, error = %e, "webhook delivery failed; will retry");
-                    let next = unix_now() + i64::try_from(alerts::backoff(alert.attempts).as_secs()).unwrap_or(3600);
+                    let next = unix_now()
+                        + i64::try_from(alerts::backoff(alert.attempts).as_secs()).unwrap_or(3600);
                     store.failed(alert.id, &e, next)?;
                     failed += 1;
                 }

@@ -113,8 +113,10 @@ impl Store {
     }
 
     fn init(conn: Connection) -> Result<Self, Error> {
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(db)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(db)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(db)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
         let mut store = Self { conn };
         store.migrate()?;
@@ -143,7 +145,9 @@ impl Store {
 
     /// The schema version.
     pub fn schema_version(&self) -> Result<usize, Error> {
-        self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db)
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(db)
     }
 
     /// Starts a round.
@@ -157,7 +161,10 @@ impl Store {
     /// Ends a round.
     pub fn end_round(&self, round: i64, now: i64) -> Result<(), Error> {
         self.conn
-            .execute("UPDATE rounds SET finished_at = ?1 WHERE id = ?2", params![now, round])
+            .execute(
+                "UPDATE rounds SET finished_at = ?1 WHERE id = ?2",
+                params![now, round],
+            )
             .map_err(db)?;
         Ok(())
     }
@@ -178,7 +185,12 @@ impl Store {
     /// Records one endpoint's scan and the alerts it caused, atomically. Each alert
     /// is `(dedup key, payload)`; an alert whose key was seen before is dropped.
     /// Returns how many alerts were queued.
-    pub fn record(&mut self, round: i64, row: &ScanRow, alerts: &[(String, String)]) -> Result<usize, Error> {
+    pub fn record(
+        &mut self,
+        round: i64,
+        row: &ScanRow,
+        alerts: &[(String, String)],
+    ) -> Result<usize, Error> {
         let tx = self.conn.transaction().map_err(db)?;
         tx.execute(
             "INSERT INTO scans (round_id, host, port, ip, scanned_at, success, error, grade, score,
@@ -308,7 +320,13 @@ impl Store {
     }
 
     /// The last `limit` scans of one endpoint, oldest first.
-    pub fn history(&self, host: &str, port: u16, ip: &str, limit: u32) -> Result<Vec<ScanRow>, Error> {
+    pub fn history(
+        &self,
+        host: &str,
+        port: u16,
+        ip: &str,
+        limit: u32,
+    ) -> Result<Vec<ScanRow>, Error> {
         let mut rows = self.rows(
             "SELECT host, port, ip, scanned_at, success, error, grade, score, leaf_sha256, leaf_subject,
                     leaf_not_after, earliest_not_after, earliest_subject, NULL
@@ -398,7 +416,10 @@ mod tests {
         s.record(r, &row("1.1.1.1", "A", 10), &[]).unwrap();
         s.record(r, &row("1.1.1.1", "B", 20), &[]).unwrap();
         s.record(r, &row("2.2.2.2", "A+", 20), &[]).unwrap();
-        assert_eq!(s.last_grade("a.test", 443, "1.1.1.1").unwrap().as_deref(), Some("B"));
+        assert_eq!(
+            s.last_grade("a.test", 443, "1.1.1.1").unwrap().as_deref(),
+            Some("B")
+        );
         assert_eq!(s.last_grade("a.test", 443, "9.9.9.9").unwrap(), None);
         let h = s.history("a.test", 443, "1.1.1.1", 10).unwrap();
         assert_eq!(h.iter().map(|r| r.scanned_at).collect::<Vec<_>>(), [10, 20]);
