@@ -1,39 +1,150 @@
-// The popup: loads the WASM core and shows what it inspects. The scan itself
-// (relay call, grade, chain, endpoints) is added on top of this skeleton.
-import { browserApi } from '../src/compat.js';
+// The popup: what to inspect → cached result at once → relay scan (SSE
+// progress, then /v1/facts graded in WASM) → render; Firefox adds the
+// browser's own view. All analysis comes from the core; this is glue.
+import { browserApi, isFirefox } from '../src/compat.js';
 import { loadCore } from '../src/core.js';
 import { parseTarget, targetUrl } from '../src/target.js';
+import { loadSettings } from '../src/settings.js';
+import { scan, RelayError } from '../src/relay.js';
+import { getCached, putCached, isFresh } from '../src/cache.js';
+import { explain } from '../src/messages.js';
+import { setTabGrade } from '../src/badge.js';
+import { h, clear } from '../src/dom.js';
+import { renderSummary, renderRules, renderEndpoints, renderProtocols, renderDetails, renderNoSni } from '../src/render-report.js';
+import { renderChain } from '../src/render-chain.js';
 
 const $ = (id) => document.getElementById(id);
+const state = { target: null, tabId: null, settings: null, core: null, report: null, selected: 0, source: null, savedAt: 0, scanning: null, relayFailed: false };
 
-// Shows a failure in the element tests and people look for: data-testid="error".
-function showError(message) {
-  let el = document.querySelector('[data-testid="error"]');
-  if (!el) {
-    el = document.createElement('p');
-    el.className = 'error';
-    el.setAttribute('data-testid', 'error');
-    el.setAttribute('role', 'alert');
-    $('main').append(el);
-  }
-  el.textContent = el.textContent ? `${el.textContent}\n${message}` : message;
+function setStatus(text) {
+  $('status').textContent = text;
 }
 
-async function showTarget() {
-  const url = await targetUrl(browserApi);
-  if (!url) {
-    $('host').textContent = 'no page';
-    return null;
+function showProgress(p) {
+  const box = $('progress-box');
+  if (!p) {
+    box.hidden = true;
+    return;
   }
+  box.hidden = false;
+  const bar = $('progress');
+  if (p.total > 0) {
+    bar.max = p.total;
+    bar.value = Math.min(p.done, p.total);
+  } else {
+    bar.removeAttribute('value');
+  }
+  setStatus(p.total > 0 ? `Scanning… ${p.done}/${p.total}: ${p.step}` : `Scanning… ${p.step ?? ''}`);
+}
+
+function clearErrors() {
+  clear($('errors'));
+}
+
+// A failure, explained, in data-testid="error", with what to do.
+function showError(err) {
+  const e = explain(err, { relayUrl: state.settings?.relayUrl });
+  const box = h('div', { class: 'error', 'data-testid': 'error', role: 'alert', 'data-kind': err?.kind ?? 'other' },
+    h('p', { class: 'error-title' }, e.title),
+    h('p', null, e.text),
+    e.command ? h('p', null, h('code', { class: 'command', 'data-testid': 'error-command' }, e.command),
+      ' ', h('button', { type: 'button', class: 'button ghost small', onclick: (ev) => copy(e.command, ev.currentTarget) }, 'Copy')) : null,
+    e.options ? h('p', null, h('button', { type: 'button', class: 'button ghost small', onclick: openOptions }, 'Open the options')) : null,
+    e.action ? h('p', null, h('button', { type: 'button', class: 'button small', onclick: () => restart(e.action.url) }, e.action.label)) : null);
+  $('errors').append(box);
+}
+
+async function copy(text, button) {
   try {
-    const target = parseTarget(url);
-    $('host').textContent = target.display;
-    return target;
-  } catch (err) {
-    $('host').textContent = '—';
-    showError(err.message);
-    return null;
+    await navigator.clipboard.writeText(text);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Select and copy';
   }
+}
+
+function openOptions() {
+  browserApi.runtime.openOptionsPage?.();
+}
+
+// Grades facts in WASM at now; the report object.
+function gradeFacts(facts) {
+  try {
+    return JSON.parse(state.core.grade(facts, Date.now()));
+  } catch (err) {
+    throw Object.assign(new Error(`The core could not grade the relay's facts: ${err?.message ?? err}`), { kind: 'grade_failed' });
+  }
+}
+
+function firstGraded(report) {
+  const i = (report.endpoints ?? []).findIndex((e) => e.grade);
+  return i < 0 ? 0 : i;
+}
+
+function render() {
+  const root = clear($('result'));
+  const report = state.report;
+  if (!report) return;
+  const ep = report.endpoints?.[state.selected] ?? null;
+  root.append(renderSummary(report, ep, { source: state.source, savedAt: state.savedAt }));
+  root.append(renderEndpoints(report, state.selected, (i) => {
+    state.selected = i;
+    render();
+    document.querySelector('.endpoint.selected button')?.focus();
+  }));
+  if (ep?.error) {
+    root.append(h('p', { class: 'alert' }, `This endpoint could not be scanned: ${ep.error.message ?? ep.error.code}`));
+  } else if (ep) {
+    root.append(renderRules(ep));
+    root.append(renderChain(ep.chain));
+    const noSni = renderNoSni(ep);
+    if (noSni) root.append(noSni);
+    root.append(renderProtocols(ep));
+    root.append(renderDetails(ep));
+  }
+  document.documentElement.dataset.grade = report.grade ?? '';
+}
+
+// Shows a result (fresh or cached) and records the tab's badge.
+function showResult(report, source, savedAt) {
+  state.report = report;
+  state.source = source;
+  state.savedAt = savedAt;
+  state.selected = Math.min(state.selected, Math.max(0, (report.endpoints?.length ?? 1) - 1));
+  if (source !== 'cache') state.selected = firstGraded(report);
+  render();
+  if (!document.documentElement.dataset.gradeMs) {
+    document.documentElement.dataset.gradeMs = String(Math.round(performance.now()));
+  }
+  setTabGrade(state.tabId, state.target.key, report.grade ?? null).catch(() => {});
+}
+
+async function runScan({ fresh }) {
+  if (state.scanning) return state.scanning;
+  $('rescan').disabled = true;
+  $('rescan').setAttribute('aria-busy', 'true');
+  clearErrors();
+  state.relayFailed = false;
+  showProgress({ done: 0, total: 0, step: 'asking the relay' });
+  state.scanning = (async () => {
+    try {
+      const { facts, report } = await scan(state.settings, state.target, { fresh, onProgress: showProgress });
+      const graded = facts ? gradeFacts(facts) : report;
+      await putCached(state.target.key, { ...(facts ? { facts } : { report }), grade: graded.grade ?? null });
+      showResult(graded, facts ? 'relay' : 'relay-report', Date.now());
+      setStatus(`Scanned ${state.target.display}: grade ${graded.grade ?? 'none'}.`);
+    } catch (err) {
+      state.relayFailed = true;
+      showError(err);
+      setStatus(state.report ? 'The rescan failed; showing the earlier result.' : 'No result.');
+    } finally {
+      showProgress(null);
+      $('rescan').disabled = false;
+      $('rescan').removeAttribute('aria-busy');
+      state.scanning = null;
+    }
+  })();
+  return state.scanning;
 }
 
 async function showCore() {
@@ -42,23 +153,86 @@ async function showCore() {
     $('core-version').textContent = `tlslens-core ${core.version()} · policy ${core.policy_id()}`;
     return core;
   } catch (err) {
-    showError(`The TLS Lens core (WebAssembly) failed to load: ${err?.message ?? err}`);
+    showError({ kind: 'core', message: `The TLS Lens core (WebAssembly) failed to load: ${err?.message ?? err}. Rebuild (npm run build) and reload the extension.` });
     return null;
   }
 }
 
-async function main() {
-  const [target, core] = await Promise.all([showTarget(), showCore()]);
-  if (!core) {
-    $('status').textContent = 'Unavailable.';
-  } else if (target) {
-    $('status').textContent = 'Ready.';
-  } else if (document.querySelector('[data-testid="error"]')) {
-    $('status').textContent = 'Nothing to inspect here.';
-  } else {
-    $('status').textContent = 'Open a web site and click TLS Lens to inspect it.';
+async function resolveTarget(urlOverride) {
+  const found = urlOverride ? { url: urlOverride, tabId: state.tabId } : await targetUrl(browserApi);
+  if (!found) {
+    $('host').textContent = 'no page';
+    setStatus('Open a web site and click TLS Lens to inspect it.');
+    return null;
   }
-  document.documentElement.dataset.ready = 'true';
+  state.tabId = found.tabId;
+  try {
+    const target = parseTarget(found.url, { allowHttp: Boolean(urlOverride) });
+    $('host').textContent = target.display;
+    return target;
+  } catch (err) {
+    let shown = '—';
+    try { shown = new URL(found.url).host || found.url; } catch { /* keep the dash */ }
+    $('host').textContent = shown;
+    showError(err);
+    setStatus('Nothing to inspect here.');
+    return null;
+  }
 }
 
+// The Firefox-only part, loaded on demand so Chromium never evaluates it.
+async function showBrowserView() {
+  if (!isFirefox || !state.target) return;
+  try {
+    const mod = await import('./firefox-view.js');
+    await mod.show(state, $('browser'));
+  } catch (err) {
+    console.warn('TLS Lens: browser view unavailable', err);
+  }
+}
+
+async function restart(url) {
+  clearErrors();
+  clear($('result'));
+  clear($('browser'));
+  state.report = null;
+  state.target = await resolveTarget(url);
+  if (state.target && state.core) await start();
+}
+
+async function start() {
+  const entry = await getCached(state.target.key);
+  let shown = false;
+  if (entry) {
+    try {
+      const report = entry.facts ? gradeFacts(entry.facts) : entry.report;
+      showResult(report, 'cache', entry.savedAt);
+      shown = true;
+      setStatus(`Cached result for ${state.target.display}.`);
+    } catch { /* a stale format: scan again */ }
+  }
+  $('rescan').disabled = false;
+  document.documentElement.dataset.ready = 'true';
+  if (!shown || !isFresh(entry, state.settings.cacheMinutes)) await runScan({ fresh: false });
+  showBrowserView();
+  document.documentElement.dataset.done = 'true';
+}
+
+async function main() {
+  $('rescan').addEventListener('click', () => state.target && runScan({ fresh: true }).then(showBrowserView));
+  $('open-options').addEventListener('click', openOptions);
+  const [target, core, settings] = await Promise.all([resolveTarget(), showCore(), loadSettings()]);
+  state.target = target;
+  state.core = core;
+  state.settings = settings;
+  if (!core || !target) {
+    if (!core) setStatus('Unavailable.');
+    document.documentElement.dataset.ready = 'true';
+    document.documentElement.dataset.done = 'true';
+    return;
+  }
+  await start();
+}
+
+export { RelayError };
 main();

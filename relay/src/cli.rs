@@ -215,7 +215,7 @@ pub struct WatchArgs {
     /// Run one round and exit.
     #[arg(long)]
     pub once: bool,
-    /// Serve /metrics and /healthz here.
+    /// Serve /metrics, /healthz, /report and /report.json here (ADDR:PORT).
     #[arg(long)]
     pub listen: Option<String>,
 }
@@ -273,9 +273,24 @@ pub fn main() -> i32 {
                 }
             }
         }
-        Command::Watch(_) => {
-            eprintln!("tlslens-relay: not implemented yet");
-            2
+        Command::Watch(args) => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("tlslens-relay: cannot start the runtime: {e}");
+                    return 1;
+                }
+            };
+            match runtime.block_on(crate::watch::run(&args.config, args.once, args.listen.as_deref())) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("tlslens-relay: {e}");
+                    e.exit_code()
+                }
+            }
         }
     }
 }

@@ -1,0 +1,129 @@
+// A zoo of local TLS servers (openssl s_server with certificates made at
+// test time) and the real relay, for the extension's end-to-end tests.
+// Every process started here is tracked and killed by stopAll().
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ROOT } from '../wasm/core.mjs';
+
+export const RELAY_BIN = path.join(ROOT, 'target', 'release', 'tlslens-relay');
+const children = new Set();
+
+export function freePort(host = '127.0.0.1') {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function openssl(dir, args) {
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+
+// Makes the certificates in dir: a private root and intermediate; leaves
+// for good/expired/incomplete (signed by the intermediate) and a self-signed
+// one. Returns file paths.
+export function makeCerts(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+  openssl(dir, ['req', '-x509', ...EC, '-keyout', 'root.key', '-out', 'root.pem', '-days', '30', '-subj', '/CN=TLS Lens Zoo Root/O=TLS Lens Test',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl(dir, ['req', ...EC, '-keyout', 'inter.key', '-out', 'inter.csr', '-subj', '/CN=TLS Lens Zoo Intermediate/O=TLS Lens Test']);
+  openssl(dir, ['x509', '-req', '-in', 'inter.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-days', '20', '-out', 'inter.pem', '-extfile', 'ca.ext']);
+  const leaf = (name, host, days) => {
+    fs.writeFileSync(path.join(dir, `${name}.ext`), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${host}\nauthorityKeyIdentifier=keyid\n`);
+    openssl(dir, ['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${host}`]);
+    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'inter.pem', '-CAkey', 'inter.key', '-days', String(days), '-out', `${name}.pem`, '-extfile', `${name}.ext`]);
+  };
+  leaf('good', 'good.zoo.test', 10);
+  leaf('expired', 'expired.zoo.test', -1);
+  leaf('multi', 'multi.zoo.test', 10);
+  leaf('multiexp', 'multi.zoo.test', -1);
+  openssl(dir, ['req', '-x509', ...EC, '-keyout', 'self.key', '-out', 'self.pem', '-days', '10', '-subj', '/CN=self.zoo.test', '-addext', 'subjectAltName=DNS:self.zoo.test']);
+  const f = (n) => path.join(dir, n);
+  return { dir, root: f('root.pem'), inter: f('inter.pem'), key: (n) => f(`${n}.key`), cert: (n) => f(`${n}.pem`) };
+}
+
+function track(child, name) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  child.name = name;
+  return child;
+}
+
+function waitForPort(port, host = '127.0.0.1', timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const sock = net.connect(port, host);
+      sock.once('connect', () => { sock.destroy(); resolve(); });
+      sock.once('error', () => {
+        sock.destroy();
+        if (Date.now() > deadline) reject(new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+// openssl s_server on host:port with cert/key (and an optional chain file),
+// answering HTTP with its status page (-www).
+export async function startTlsServer({ host = '127.0.0.1', port, cert, key, chain }) {
+  const args = ['s_server', '-accept', `${host}:${port}`, '-cert', cert, '-key', key, '-www', '-quiet', '-naccept', '100000'];
+  if (chain) args.push('-cert_chain', chain);
+  const child = track(spawn('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] }), `s_server ${host}:${port}`);
+  let err = '';
+  child.stderr.on('data', (d) => { err += d; });
+  try {
+    await waitForPort(port, host);
+  } catch (e) {
+    throw new Error(`${e.message}; openssl s_server said: ${err.trim()}`);
+  }
+  return child;
+}
+
+// The real relay: `tlslens-relay serve` with the given flags.
+export async function startRelay(args) {
+  const port = await freePort();
+  const child = track(spawn(RELAY_BIN, ['serve', '--listen', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' } }), `relay :${port}`);
+  let err = '';
+  child.stderr.on('data', (d) => { err = (err + d).slice(-4000); });
+  try {
+    await waitForPort(port);
+  } catch (e) {
+    throw new Error(`${e.message}; the relay said: ${err.trim()}`);
+  }
+  return { url: `http://127.0.0.1:${port}`, port, child, log: () => err };
+}
+
+// Builds the relay when its binary is missing or does not serve yet.
+export function ensureRelay() {
+  let ok = fs.existsSync(RELAY_BIN);
+  if (ok) {
+    const help = execFileSync(RELAY_BIN, ['serve', '--help'], { encoding: 'utf8' });
+    ok = !/not implemented/i.test(help);
+  }
+  if (!ok) {
+    execFileSync('cargo', ['build', '--release', '-p', 'tlslens-relay'], { cwd: ROOT, stdio: 'inherit' });
+  }
+}
+
+export async function stopAll() {
+  const waits = [...children].map((c) => new Promise((resolve) => {
+    if (c.exitCode !== null || c.signalCode !== null) return resolve();
+    const t = setTimeout(() => { try { c.kill('SIGKILL'); } catch { /* gone */ } resolve(); }, 3000);
+    t.unref();
+    c.once('exit', () => { clearTimeout(t); resolve(); });
+    try { c.kill('SIGTERM'); } catch { resolve(); }
+  }));
+  await Promise.all(waits);
+}
