@@ -284,7 +284,11 @@ pub fn main() -> i32 {
                     return 1;
                 }
             };
-            match runtime.block_on(crate::watch::run(&args.config, args.once, args.listen.as_deref())) {
+            match runtime.block_on(crate::watch::run(
+                &args.config,
+                args.once,
+                args.listen.as_deref(),
+            )) {
                 Ok(()) => 0,
                 Err(e) => {
                     eprintln!("tlslens-relay: {e}");

@@ -61,7 +61,8 @@ fn label(v: &str) -> String {
 /// The Prometheus exposition of the latest scan of every endpoint.
 pub fn metrics_text(rows: &[ScanRow], pending: usize) -> String {
     let mut out = String::new();
-    let series: [(&str, &str, fn(&ScanRow) -> Option<String>); 4] = [
+    type Value = fn(&ScanRow) -> Option<String>;
+    let series: [(&str, &str, Value); 4] = [
         (
             "tlslens_cert_not_after_timestamp_seconds",
             "notAfter of the leaf certificate (Unix seconds).",
@@ -275,9 +276,9 @@ pub fn render_html(entries: &[ReportEntry], generated: &str) -> String {
             (None, Some(d)) => format!("{d} days left"),
             (None, None) => "–".into(),
         };
-        let _ = write!(
+        let _ = writeln!(
             rows,
-            "<tr><td>{}:{}</td><td>{}</td><td class=\"grade {}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}:{}</td><td>{}</td><td class=\"grade {}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&e.host),
             e.port,
             esc(e.ip.as_deref().unwrap_or("–")),
