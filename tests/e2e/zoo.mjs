@@ -46,6 +46,7 @@ export function makeCerts(dir) {
   leaf('good', 'good.zoo.test', 10);
   leaf('expired', 'expired.zoo.test', -1);
   leaf('multi', 'multi.zoo.test', 10);
+  leaf('incomplete', 'incomplete.zoo.test', 10);
   leaf('multiexp', 'multi.zoo.test', -1);
   openssl(dir, ['req', '-x509', ...EC, '-keyout', 'self.key', '-out', 'self.pem', '-days', '10', '-subj', '/CN=self.zoo.test', '-addext', 'subjectAltName=DNS:self.zoo.test']);
   const f = (n) => path.join(dir, n);
