@@ -121,7 +121,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         };
         total = total.checked_add(n.checked_mul(unit)?)?;
     }
-    if !num.is_empty() || total == 0 {
+    if !num.is_empty() || s.is_empty() {
         return None;
     }
     Some(Duration::from_secs(total))
@@ -209,6 +209,8 @@ mod tests {
         assert_eq!(parse_duration("1d"), Some(Duration::from_secs(86_400)));
         assert_eq!(parse_duration("6x"), None);
         assert_eq!(parse_duration("h"), None);
+        assert_eq!(parse_duration("0s"), Some(Duration::ZERO));
+        assert_eq!(parse_duration(""), None);
         assert_eq!(parse_duration("5m3"), None);
     }
 

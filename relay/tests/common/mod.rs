@@ -127,6 +127,26 @@ impl Pki {
         }
     }
 
+    /// A leaf for `names` valid from `from_days` to `until_days` relative to
+    /// now (negative: in the past).
+    pub fn leaf_days(&self, names: &[&str], from_days: i64, until_days: i64) -> Issued {
+        let key = new_key(Key::P256);
+        let mut p = CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .unwrap();
+        p.distinguished_name
+            .push(DnType::CommonName, names.first().copied().unwrap_or("leaf"));
+        let now = time::OffsetDateTime::now_utc();
+        p.not_before = now + time::Duration::days(from_days);
+        p.not_after = now + time::Duration::days(until_days) + time::Duration::hours(1);
+        let issuer = Issuer::new(self.inter_params.clone(), &self.inter_key);
+        let cert = p.signed_by(&key, &issuer).unwrap();
+        Issued {
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+            der: cert.der().to_vec(),
+        }
+    }
+
     /// Writes `leaf` (+ intermediate when `full`) and its key into `dir`;
     /// returns (chain path, key path).
     pub fn write(&self, dir: &Path, name: &str, leaf: &Issued, full: bool) -> (PathBuf, PathBuf) {
