@@ -34,8 +34,7 @@ impl Hook {
                 let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
                 let mut buf = Vec::new();
                 let mut chunk = [0u8; 4096];
-                loop {
-                    let Ok(n) = s.read(&mut chunk) else { break };
+                while let Ok(n) = s.read(&mut chunk) {
                     if n == 0 {
                         break;
                     }
@@ -275,7 +274,8 @@ fn issue6_grade_drop_and_unreachable_alerts() {
 
     // The node is redeployed with a self-signed certificate: grade drops to T.
     let bad = self_signed(&["drop.test"]);
-    *current.lock().unwrap() = rustls_config(&[bad.der.clone()], &bad.key_pem, &tls13());
+    *current.lock().unwrap() =
+        rustls_config(std::slice::from_ref(&bad.der), &bad.key_pem, &tls13());
     watch_once(&config);
     let alerts = hook.alerts();
     let drop = alerts
