@@ -23,7 +23,10 @@ for (const browser of ['chromium', 'firefox']) {
     });
 
     test('asks for exactly the agreed permissions', () => {
-      assert.deepEqual([...m.permissions].sort(), ['activeTab', 'alarms', 'notifications', 'storage']);
+      // Firefox also reads its own view of a connection (webRequest.getSecurityInfo,
+      // which needs a blocking onHeadersReceived listener).
+      const extra = browser === 'firefox' ? ['webRequest', 'webRequestBlocking'] : [];
+      assert.deepEqual([...m.permissions].sort(), ['activeTab', 'alarms', 'notifications', 'storage', ...extra].sort());
       assert.deepEqual(m.host_permissions, ['http://127.0.0.1:8787/*']);
       assert.deepEqual([...m.optional_host_permissions].sort(), ['http://*/*', 'https://*/*']);
     });
@@ -32,8 +35,10 @@ for (const browser of ['chromium', 'firefox']) {
       assert.equal(m.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
     });
 
-    test('has the popup, icons and the WASM core', () => {
+    test('has the popup, options page, icons and the WASM core', () => {
       assert.equal(m.action.default_popup, 'popup/popup.html');
+      assert.equal(m.options_ui.page, 'options/options.html');
+      assert.ok(fs.existsSync(path.join(dir, m.options_ui.page)));
       for (const f of [m.action.default_popup, ...Object.values(m.icons), 'wasm/tlslens_core.js', 'wasm/tlslens_core_bg.wasm']) {
         assert.ok(fs.existsSync(path.join(dir, f)), `dist/${browser}/${f} is missing`);
       }
