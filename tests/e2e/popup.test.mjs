@@ -10,6 +10,9 @@ import { launchExtension, ARTIFACTS } from './browser.mjs';
 import { makeCerts, startTlsServer, startRelay, ensureRelay, freePort, stopAll } from './zoo.mjs';
 
 const FILE_TIMEOUT_MS = 300_000;
+// Build the relay first when it is missing (minutes on a cold target/), so
+// the build does not count against the browser tests' time limits.
+ensureRelay();
 const watchdog = setTimeout(() => {
   console.error('popup e2e: still running after the file timeout, giving up');
   stopAll().finally(() => process.exit(1));
@@ -27,7 +30,6 @@ describe('popup against the zoo and the real relay', { timeout: FILE_TIMEOUT_MS 
   const TOKEN = 'e2e-secret-token';
 
   before(async () => {
-    ensureRelay();
     certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlslens-zoo-'));
     const c = makeCerts(certDir);
     for (const name of ['good', 'expired', 'self', 'incomplete', 'multi', 'dead']) ports[name] = await freePort();

@@ -7,7 +7,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { ROOT } from '../wasm/core.mjs';
 
-export const RELAY_BIN = path.join(ROOT, 'target', 'release', 'tlslens-relay');
+// $TLSLENS_RELAY_BIN picks another relay binary.
+export const RELAY_BIN = process.env.TLSLENS_RELAY_BIN || path.join(ROOT, 'target', 'release', 'tlslens-relay');
 const children = new Set();
 
 export function freePort(host = '127.0.0.1') {
@@ -113,7 +114,7 @@ export function ensureRelay() {
     const help = execFileSync(RELAY_BIN, ['serve', '--help'], { encoding: 'utf8' });
     ok = !/not implemented/i.test(help);
   }
-  if (!ok) {
+  if (!ok && !process.env.TLSLENS_RELAY_BIN) {
     execFileSync('cargo', ['build', '--release', '-p', 'tlslens-relay'], { cwd: ROOT, stdio: 'inherit' });
   }
 }
