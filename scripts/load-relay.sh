@@ -13,4 +13,4 @@ if [[ "${1:-}" == "--debug" ]]; then profile=(); fi
 export LOAD_CLIENTS="${LOAD_CLIENTS:-200}" LOAD_SECS="${LOAD_SECS:-20}"
 ulimit -n 4096 2>/dev/null || true
 cargo test "${profile[@]}" -p tlslens-relay --test issue4_load -- \
-    --ignored --nocapture --test-threads 1 2>&1 | tee /dev/stderr | grep '^LOAD ' >/dev/null
+    --ignored --nocapture --test-threads 1 2>&1 | tee /dev/stderr | grep 'LOAD clients=' >/dev/null
