@@ -235,66 +235,34 @@ pub fn main() -> i32 {
     };
     init_tracing();
     match cli.command {
-        Command::Scan(args) => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("tlslens-relay: cannot start the runtime: {e}");
-                    return 1;
-                }
-            };
-            match runtime.block_on(run_scan(&args)) {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("tlslens-relay: {e}");
-                    e.exit_code()
-                }
-            }
+        Command::Scan(args) => block_on(run_scan(&args)),
+        Command::Serve(args) => block_on(crate::serve::run(&args)),
+        Command::Watch(args) => block_on(crate::watch::run(
+            &args.config,
+            args.once,
+            args.listen.as_deref(),
+        )),
+    }
+}
+
+/// Runs a subcommand on a fresh multi-threaded runtime; returns the exit status
+/// (printing the one-line error when it fails).
+fn block_on(work: impl std::future::Future<Output = Result<(), Error>>) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("tlslens-relay: cannot start the runtime: {e}");
+            return 1;
         }
-        Command::Serve(args) => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("tlslens-relay: cannot start the runtime: {e}");
-                    return 1;
-                }
-            };
-            match runtime.block_on(crate::serve::run(&args)) {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("tlslens-relay: {e}");
-                    e.exit_code()
-                }
-            }
-        }
-        Command::Watch(args) => {
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("tlslens-relay: cannot start the runtime: {e}");
-                    return 1;
-                }
-            };
-            match runtime.block_on(crate::watch::run(
-                &args.config,
-                args.once,
-                args.listen.as_deref(),
-            )) {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("tlslens-relay: {e}");
-                    e.exit_code()
-                }
-            }
+    };
+    match runtime.block_on(work) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("tlslens-relay: {e}");
+            e.exit_code()
         }
     }
 }
