@@ -3,6 +3,10 @@ import { h, dateText } from './dom.js';
 import { compareLeaf } from './browser-view.js';
 import { gradeTile } from './render-report.js';
 
+// getSecurityInfo gives validity in ms since the epoch; dateText wants the
+// relay's ISO form (no milliseconds) to print "YYYY-MM-DD hh:mm UTC".
+const isoSeconds = (ms) => (Number.isFinite(ms) ? new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z') : null);
+
 export function renderBrowserView(view, report, partialReport) {
   const cmp = compareLeaf(view, report);
   const ep = partialReport?.endpoints?.[0];
@@ -28,6 +32,6 @@ export function renderBrowserView(view, report, partialReport) {
       h('dt', null, 'State'), h('dd', null, view.state + (view.errorMessage ? ` (${view.errorMessage})` : ''))),
     h('h3', null, 'Chain Firefox built'),
     h('ol', { class: 'certs compact' }, view.certificates.map((c) => h('li', { class: 'cert' },
-      h('p', { class: 'cert-subject' }, c.subject), h('p', { class: 'small muted' }, `until ${dateText(c.notAfter ? new Date(c.notAfter).toISOString() : null)}${c.builtInRoot ? ' · built-in root' : ''}`),
+      h('p', { class: 'cert-subject' }, c.subject), h('p', { class: 'small muted' }, `until ${dateText(isoSeconds(c.notAfter))}${c.builtInRoot ? ' · built-in root' : ''}`),
       h('code', { class: 'fp small' }, c.sha256)))));
 }
