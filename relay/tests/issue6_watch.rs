@@ -74,35 +74,13 @@ impl Hook {
 fn switchable_server(
     first: Arc<rustls::ServerConfig>,
 ) -> (u16, Arc<Mutex<Arc<rustls::ServerConfig>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let port = free_port();
     let current = Arc::new(Mutex::new(first));
-    let cfg = current.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut tcp) = stream else { continue };
-            let config = cfg.lock().unwrap().clone();
-            std::thread::spawn(move || {
-                let _ = tcp.set_read_timeout(Some(Duration::from_secs(5)));
-                let Ok(conn) = rustls::ServerConnection::new(config) else {
-                    return;
-                };
-                let mut tls = rustls::StreamOwned::new(conn, &mut tcp);
-                let mut buf = [0u8; 4096];
-                let mut req = Vec::new();
-                while !req.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match tls.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => req.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let _ = tls.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\nStrict-Transport-Security: max-age=31536000\r\n\r\nok");
-                tls.conn.send_close_notify();
-                let _ = tls.flush();
-            });
-        }
-    });
-    wait_listening(SocketAddr::from(([127, 0, 0, 1], port)));
+    rustls_server_swappable(
+        SocketAddr::from(([127, 0, 0, 1], port)),
+        current.clone(),
+        "Strict-Transport-Security: max-age=31536000\r\n",
+    );
     (port, current)
 }
 

@@ -390,12 +390,23 @@ pub fn rustls_config(
 /// A blocking rustls HTTPS server on `addr` answering `GET /` with `headers`.
 /// Runs until the process ends.
 pub fn rustls_server(addr: SocketAddr, config: Arc<rustls::ServerConfig>, headers: &str) {
+    rustls_server_swappable(addr, Arc::new(std::sync::Mutex::new(config)), headers);
+}
+
+/// Like [`rustls_server`], with a configuration that can be swapped while it runs
+/// (a node redeployed with another certificate): each new connection uses the
+/// configuration current when it arrives.
+pub fn rustls_server_swappable(
+    addr: SocketAddr,
+    current: Arc<std::sync::Mutex<Arc<rustls::ServerConfig>>>,
+    headers: &str,
+) {
     let listener = TcpListener::bind(addr).unwrap();
     let headers = headers.to_owned();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut tcp) = stream else { continue };
-            let config = config.clone();
+            let config = current.lock().unwrap().clone();
             let headers = headers.clone();
             std::thread::spawn(move || {
                 let _ = tcp.set_read_timeout(Some(Duration::from_secs(5)));
