@@ -10,7 +10,7 @@ if [[ -d "${CARGO_HOME:-$HOME/.cargo}/bin" ]]; then
 fi
 export NO_UPDATE_NOTIFIER=1 # web-ext: no update check
 
-STEPS=(tools fmt clippy cargo-test wasm-test build web-ext-lint node-wasm node-e2e)
+STEPS=(tools fmt clippy cargo-test wasm-test build web-ext-lint node-wasm node-e2e node-firefox)
 TOTAL=${#STEPS[@]}
 n=0
 START=$SECONDS
@@ -46,7 +46,13 @@ cargo_test() {
   cargo test --workspace
 }
 
-step tools bash scripts/ensure-tools.sh wasm e2e zoo
+tools() {
+  bash scripts/ensure-tools.sh wasm e2e zoo
+  # Firefox ESR, NSS certutil and geckodriver for the real getSecurityInfo test.
+  bash scripts/ensure-firefox.sh
+}
+
+step tools tools
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 step cargo-test cargo_test
@@ -62,5 +68,6 @@ step build npm run --silent build
 step web-ext-lint node_modules/.bin/web-ext lint --source-dir dist/firefox --no-config-discovery
 step node-wasm node_tests tests/wasm
 step node-e2e node_tests tests/e2e
+step node-firefox node_tests tests/firefox
 
 printf '\n==> all %d steps passed in %ds: %s\n' "$TOTAL" $((SECONDS - START)) "${STEPS[*]}" >&2
