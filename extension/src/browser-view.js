@@ -89,11 +89,18 @@ export async function forgetBrowserView(tabId) {
 
 // Partial facts from what the browser saw: one handshake, its chain. The
 // chain Firefox built ends in the root; a trailing self-signed root is left
-// out so it is not counted as sent by the server.
+// out so it is not counted as sent by the server. When Firefox accepted the
+// connection it trusted that root (its own store, an enterprise or private
+// CA), so the root goes in as a trust anchor: otherwise a private CA would be
+// graded "incomplete chain".
 export function partialFacts(view, target) {
   let certs = view.certificates.filter((c) => c.der);
   const last = certs.at(-1);
-  if (certs.length > 1 && last && last.subject === last.issuer) certs = certs.slice(0, -1);
+  let anchors = [];
+  if (certs.length > 1 && last && last.subject === last.issuer) {
+    certs = certs.slice(0, -1);
+    if (view.state === 'secure') anchors = [last.der];
+  }
   const ep = {
     ip: view.ip ?? '0.0.0.0',
     protocols: view.protocol ? [view.protocol] : [],
@@ -107,6 +114,7 @@ export function partialFacts(view, target) {
     target: { host: target.hostname, port: target.port },
     started_at: new Date(view.at).toISOString(),
     scanner: 'firefox getSecurityInfo (partial)',
+    extra_anchors: anchors,
     endpoints: [ep],
   };
 }

@@ -49,3 +49,36 @@ test('getSecurityInfo → partial facts → a partial grade; leaf comparison', a
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a chain Firefox trusted up to a private root grades as trusted, not incomplete', async () => {
+  const core = await loadCore();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlslens-bv-'));
+  try {
+    const c = makeCerts(dir);
+    const built = [c.cert('good'), c.inter, c.root].map(der);
+    const names = ['CN=good.zoo.test', 'CN=TLS Lens Zoo Intermediate', 'CN=TLS Lens Zoo Root'];
+    const issuers = ['CN=TLS Lens Zoo Intermediate', 'CN=TLS Lens Zoo Root', 'CN=TLS Lens Zoo Root'];
+    const info = (state) => ({
+      state,
+      protocolVersion: 'TLSv1.3',
+      cipherSuite: 'TLS_AES_128_GCM_SHA256',
+      keaGroupName: 'x25519',
+      certificates: built.map((d, i) => ({ subject: names[i], issuer: issuers[i], fingerprint: { sha256: fingerprint(d) }, validity: { start: 0, end: Date.now() + 864e5 }, rawDER: [...d] })),
+    });
+    const target = { hostname: 'good.zoo.test', port: 8443 };
+    const trusted = partialFacts(recordFrom({ url: 'https://good.zoo.test:8443/', ip: '127.0.0.1' }, info('secure')), target);
+    assert.equal(trusted.endpoints[0].chain.certificates.length, 2, 'the root is not counted as sent');
+    assert.equal(trusted.extra_anchors.length, 1, 'the root Firefox trusted is an anchor');
+    const report = JSON.parse(core.grade(JSON.stringify(trusted), Date.now()));
+    const chain = report.endpoints[0].chain;
+    assert.equal(chain.trusted, true, JSON.stringify(chain.issues));
+    assert.deepEqual(chain.issues, []);
+    assert.notEqual(report.grade, 'T');
+    // A connection Firefox did not accept does not lend its root any trust.
+    const broken = partialFacts(recordFrom({ url: 'https://good.zoo.test:8443/', ip: '127.0.0.1' }, info('broken')), target);
+    assert.deepEqual(broken.extra_anchors, []);
+    assert.equal(JSON.parse(core.grade(JSON.stringify(broken), Date.now())).grade, 'T');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
