@@ -98,20 +98,25 @@ function yesNo(v, good = true) {
 
 export function renderDetails(ep) {
   const hsts = ep.hsts;
-  const vulns = Object.entries(ep.vulnerabilities ?? {}).filter(([, v]) => v === true).map(([k]) => k);
+  const checks = Object.entries(ep.vulnerabilities ?? {}).filter(([, v]) => typeof v === 'boolean');
+  const vulns = checks.filter(([, v]) => v).map(([k]) => k);
+  // An empty object means the relay ran no vulnerability probe: say so, not "none found".
+  const vulnText = vulns.length
+    ? h('span', { class: 'bad' }, vulns.join(', '))
+    : checks.length ? `none found (${checks.map(([k]) => k).join(', ')} checked)` : 'not tested';
   const kx = ep.key_exchange ?? {};
   return h('section', { class: 'details-section', 'aria-label': 'Other settings' },
     h('h2', null, 'Other settings'),
     h('dl', { class: 'kv' },
       h('dt', null, 'HSTS'), h('dd', null, hsts ? `max-age ${hsts.max_age ?? '?'}${hsts.include_subdomains ? ', includeSubDomains' : ''}${hsts.preload ? ', preload' : ''}${hsts.valid === false ? ' (invalid)' : ''}` : h('span', { class: 'bad' }, 'not sent')),
-      h('dt', null, 'Browser handshake'), h('dd', null, ep.browser?.protocol ? `${ep.browser.protocol} · ${ep.browser.cipher_suite ?? '?'} · ${ep.browser.group ?? '?'} (${ep.browser.client ?? 'reference browser'})` : h('span', { class: 'bad' }, ep.browser?.error?.message ?? 'no current browser connects')),
+      h('dt', null, 'Browser handshake'), h('dd', null, ep.browser?.protocol ? `${ep.browser.protocol} · ${ep.browser.cipher_suite ?? '?'} · ${ep.browser.group ?? '?'} (${ep.browser.client ?? 'reference browser'})` : h('span', { class: 'bad' }, ep.browser?.error ? `no current browser connects (${ep.browser.error})` : 'no current browser connects')),
       h('dt', null, 'Key exchange'), h('dd', null, [kx.ecdh_group, kx.dh_bits ? `DH ${kx.dh_bits} bits` : null, (ep.groups ?? []).length ? `groups: ${ep.groups.join(', ')}` : null].filter(Boolean).join(' · ') || '—'),
       h('dt', null, 'OCSP stapling'), h('dd', null, yesNo(ep.ocsp_stapling)),
       h('dt', null, 'ALPN'), h('dd', null, (ep.alpn ?? []).join(', ') || '—'),
       h('dt', null, 'Secure renegotiation'), h('dd', null, yesNo(ep.secure_renegotiation)),
       h('dt', null, 'Fallback SCSV'), h('dd', null, yesNo(ep.fallback_scsv)),
       h('dt', null, 'TLS compression'), h('dd', null, yesNo(ep.compression, false)),
-      h('dt', null, 'Vulnerabilities'), h('dd', null, vulns.length ? h('span', { class: 'bad' }, vulns.join(', ')) : 'none found')));
+      h('dt', null, 'Vulnerabilities'), h('dd', null, vulnText)));
 }
 
 // The chain served to clients that send no SNI (old clients, some bots).
