@@ -1,6 +1,8 @@
 // Background: a service worker in Chromium, an event page (module background
 // script) in Firefox. It keeps the toolbar badge right as tabs navigate and,
 // in Firefox, records the browser's own view of each page's TLS connection.
+// It also re-checks the watchlist on an alarm and raises notifications
+// (src/watcher.js).
 // No state in globals (the worker comes and goes): everything is in storage.
 // Listeners are registered synchronously at the top level so the browser can
 // wake the worker for them.
@@ -8,6 +10,7 @@ import { browserApi, isFirefox } from '../src/compat.js';
 import { getTabGrade, setTabGrade, showBadge, forgetTab } from '../src/badge.js';
 import { getCached } from '../src/cache.js';
 import { forgetBrowserView, startRecording } from '../src/browser-view.js';
+import { registerWatcher, ensureAlarm } from '../src/watcher.js';
 
 function keyOf(url) {
   try {
@@ -50,7 +53,10 @@ browserApi.tabs.onRemoved.addListener((tabId) => {
 });
 
 browserApi.runtime.onInstalled.addListener(() => {
-  // Settings have defaults in code (src/settings.js); nothing to write.
+  // Settings have defaults in code (src/settings.js); only the alarm is made.
+  ensureAlarm().catch(() => {});
 });
+
+registerWatcher();
 
 if (isFirefox) startRecording();

@@ -9,6 +9,8 @@ import { scan, RelayError } from '../src/relay.js';
 import { getCached, putCached, isFresh } from '../src/cache.js';
 import { explain } from '../src/messages.js';
 import { setTabGrade } from '../src/badge.js';
+import { addWatch, removeWatch, isWatched } from '../src/watchlist.js';
+import { summarise } from '../src/watch-alerts.js';
 import { h, clear } from '../src/dom.js';
 import { renderSummary, renderRules, renderEndpoints, renderProtocols, renderDetails, renderNoSni } from '../src/render-report.js';
 import { renderChain } from '../src/render-chain.js';
@@ -191,12 +193,57 @@ async function showBrowserView() {
   }
 }
 
+// "Watch this site": the worker re-checks it on an alarm (src/watcher.js).
+function watchHelp(watched) {
+  const every = `every ${state.settings?.watchHours ?? 12} h`;
+  return watched
+    ? `Watched: re-checked ${every}. You are notified 30, 14, 7 and 1 days before a certificate expires, when the grade drops, and when the site cannot be checked. The list is in the options.`
+    : `Re-checked ${every}; you are notified 30, 14, 7 and 1 days before a certificate expires and when the grade drops.`;
+}
+
+async function showWatch() {
+  const box = $('watch-box');
+  if (!state.target) {
+    box.hidden = true;
+    return;
+  }
+  const watched = await isWatched(state.target.key).catch(() => false);
+  $('watch').checked = watched;
+  $('watch-help').textContent = watchHelp(watched);
+  box.hidden = false;
+}
+
+async function onWatchChange(ev) {
+  const input = ev.currentTarget;
+  const target = state.target;
+  if (!target) return;
+  input.disabled = true;
+  try {
+    if (input.checked) {
+      const seed = state.report ? summarise(state.report) : {};
+      await addWatch(target.hostname, target.port, seed);
+      setStatus(`Watching ${target.display}.`);
+    } else {
+      await removeWatch(target.key);
+      setStatus(`No longer watching ${target.display}.`);
+    }
+    $('watch-help').textContent = watchHelp(input.checked);
+    document.documentElement.dataset.watched = String(input.checked);
+  } catch (err) {
+    input.checked = !input.checked;
+    setStatus(`Could not change the watchlist: ${err?.message ?? err}`);
+  } finally {
+    input.disabled = false;
+  }
+}
+
 async function restart(url) {
   clearErrors();
   clear($('result'));
   clear($('browser'));
   state.report = null;
   state.target = await resolveTarget(url);
+  await showWatch();
   if (state.target && state.core) await start();
 }
 
@@ -221,10 +268,12 @@ async function start() {
 async function main() {
   $('rescan').addEventListener('click', () => state.target && runScan({ fresh: true }).then(showBrowserView));
   $('open-options').addEventListener('click', openOptions);
+  $('watch').addEventListener('change', onWatchChange);
   const [target, core, settings] = await Promise.all([resolveTarget(), showCore(), loadSettings()]);
   state.target = target;
   state.core = core;
   state.settings = settings;
+  await showWatch();
   if (!core || !target) {
     if (!core) setStatus('Unavailable.');
     document.documentElement.dataset.ready = 'true';

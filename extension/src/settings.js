@@ -6,7 +6,10 @@ export const DEFAULTS = Object.freeze({
   relayUrl: DEFAULT_RELAY,
   token: '',
   cacheMinutes: 10,
+  watchHours: 12, // how often watched sites are re-checked
 });
+export const WATCH_HOURS_MIN = 1;
+export const WATCH_HOURS_MAX = 168;
 const KEY = 'settings';
 
 // Normalises a relay URL: http(s) only, no trailing slash, no query.
@@ -36,6 +39,8 @@ export async function loadSettings() {
   const s = { ...DEFAULTS, ...(got?.[KEY] ?? {}) };
   const minutes = Number(s.cacheMinutes);
   s.cacheMinutes = Number.isFinite(minutes) && minutes >= 0 ? minutes : DEFAULTS.cacheMinutes;
+  const hours = Number(s.watchHours);
+  s.watchHours = Number.isFinite(hours) && hours >= WATCH_HOURS_MIN && hours <= WATCH_HOURS_MAX ? hours : DEFAULTS.watchHours;
   return s;
 }
 

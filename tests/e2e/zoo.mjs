@@ -54,6 +54,40 @@ export function makeCerts(dir) {
   return { dir, root: f('root.pem'), inter: f('inter.pem'), key: (n) => f(`${n}.key`), cert: (n) => f(`${n}.pem`) };
 }
 
+// Certificates for the watchlist tests: a private root and intermediate that
+// last ten years (so only the leaves alert), leaves for `soon` (expires in
+// 10 days) and `healthy` (200 days), and a self-signed certificate for the
+// healthy host (the same site after a bad deployment: grade T).
+export function makeWatchCerts(dir, { soon = 'soon.watch.test', healthy = 'healthy.watch.test' } = {}) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+  openssl(dir, ['req', '-x509', ...EC, '-keyout', 'root.key', '-out', 'root.pem', '-days', '3650', '-subj', '/CN=TLS Lens Watch Root/O=TLS Lens Test',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl(dir, ['req', ...EC, '-keyout', 'inter.key', '-out', 'inter.csr', '-subj', '/CN=TLS Lens Watch Intermediate/O=TLS Lens Test']);
+  openssl(dir, ['x509', '-req', '-in', 'inter.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-days', '3650', '-out', 'inter.pem', '-extfile', 'ca.ext']);
+  const leaf = (name, host, days) => {
+    fs.writeFileSync(path.join(dir, `${name}.ext`), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${host}\nauthorityKeyIdentifier=keyid\n`);
+    openssl(dir, ['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${host}`]);
+    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'inter.pem', '-CAkey', 'inter.key', '-days', String(days), '-out', `${name}.pem`, '-extfile', `${name}.ext`]);
+  };
+  leaf('soon', soon, 10);
+  leaf('healthy', healthy, 200);
+  openssl(dir, ['req', '-x509', ...EC, '-keyout', 'healthy-self.key', '-out', 'healthy-self.pem', '-days', '200', '-subj', `/CN=${healthy}`, '-addext', `subjectAltName=DNS:${healthy}`]);
+  const f = (n) => path.join(dir, n);
+  return { dir, root: f('root.pem'), inter: f('inter.pem'), key: (n) => f(`${n}.key`), cert: (n) => f(`${n}.pem`) };
+}
+
+// Stops one process started here (SIGTERM, then SIGKILL) and waits for it.
+export function stopOne(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const t = setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, 3000);
+    t.unref();
+    child.once('exit', () => { clearTimeout(t); resolve(); });
+    try { child.kill('SIGTERM'); } catch { resolve(); }
+  });
+}
+
 function track(child, name) {
   children.add(child);
   child.once('exit', () => children.delete(child));
