@@ -103,7 +103,7 @@ describe('watchlist: alarms, notifications, stored state', { timeout: FILE_TIMEO
     await inExtension(() => chrome.alarms.create('watch-now', { when: Date.now() + 50 }));
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const { watchRun } = await browser.worker.evaluate(() => chrome.storage.local.get('watchRun')).catch(() => ({}));
+      const { watchRun } = await inExtension(() => chrome.storage.local.get('watchRun')).catch(() => ({}));
       if (watchRun?.startedAt >= t0 && watchRun.finishedAt >= watchRun.startedAt) return watchRun;
       assert.ok(Date.now() < deadline, `the watch round did not finish: ${JSON.stringify(watchRun)}`);
       await new Promise((r) => setTimeout(r, 200));
