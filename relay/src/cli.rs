@@ -245,6 +245,23 @@ pub fn main() -> i32 {
     }
 }
 
+/// Reads extra trust anchors (PEM certificates) from `path`; `what` names the
+/// option in the error (`--ca-file`, `ca_file`).
+pub fn load_anchors(path: &std::path::Path, what: &str) -> Result<Vec<tlslens_core::Der>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::File {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let certs = tlslens_core::der::certificates_from_text(&text);
+    if certs.is_empty() {
+        return Err(Error::BadInput(format!(
+            "{what} {}: no PEM certificate in it",
+            path.display()
+        )));
+    }
+    Ok(certs)
+}
+
 /// Runs a subcommand on a fresh multi-threaded runtime; returns the exit status
 /// (printing the one-line error when it fails).
 fn block_on(work: impl std::future::Future<Output = Result<(), Error>>) -> i32 {
@@ -309,20 +326,7 @@ pub fn options(args: &ScanArgs) -> Result<ScanOptions, Error> {
         .collect::<Result<Vec<_>, _>>()?;
     let extra_anchors = match &args.ca_file {
         None => Vec::new(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::File {
-                path: path.display().to_string(),
-                source,
-            })?;
-            let certs = tlslens_core::der::certificates_from_text(&text);
-            if certs.is_empty() {
-                return Err(Error::BadInput(format!(
-                    "--ca-file {}: no PEM certificate in it",
-                    path.display()
-                )));
-            }
-            certs
-        }
+        Some(path) => load_anchors(path, "--ca-file")?,
     };
     Ok(ScanOptions {
         allow_private: args.allow_private,

@@ -71,20 +71,7 @@ impl Watcher {
     pub fn new(cfg: Config) -> Result<Self, Error> {
         let anchors = match &cfg.ca_file {
             None => Vec::new(),
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| Error::File {
-                    path: path.display().to_string(),
-                    source,
-                })?;
-                let certs = tlslens_core::der::certificates_from_text(&text);
-                if certs.is_empty() {
-                    return Err(Error::Config {
-                        path: path.display().to_string(),
-                        message: "ca_file holds no PEM certificate".into(),
-                    });
-                }
-                certs
-            }
+            Some(path) => crate::cli::load_anchors(path, "ca_file")?,
         };
         let store = Store::open(&cfg.database)?;
         let webhook = cfg.webhook.as_deref().map(alerts::Webhook::new);
