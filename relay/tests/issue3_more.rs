@@ -5,7 +5,7 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,22 +44,35 @@ fn issue3_ipv6_endpoint() {
     assert_eq!(v["endpoints"][0]["ip"], "::1");
 }
 
-#[test]
-fn issue3_max_connections_is_respected() {
+/// A server that refuses every hello after 30 ms, counting how many
+/// connections are open at once; on 127.0.0.1, or on .1 and .2 with `pair`.
+/// Returns the port and the peak count.
+fn counting_server(pair: bool) -> (u16, Arc<AtomicUsize>) {
     let current = Arc::new(AtomicUsize::new(0));
     let peak = Arc::new(AtomicUsize::new(0));
-    let (c, p) = (current.clone(), peak.clone());
-    let port = hostile(move |mut s| {
-        let now = c.fetch_add(1, Ordering::SeqCst) + 1;
+    let p = peak.clone();
+    let behave = move |mut s: TcpStream| {
+        let now = current.fetch_add(1, Ordering::SeqCst) + 1;
         p.fetch_max(now, Ordering::SeqCst);
         read_hello(&mut s);
         std::thread::sleep(Duration::from_millis(30));
         // Leave the count before answering: the client may open its next
         // connection as soon as it has the answer.
-        c.fetch_sub(1, Ordering::SeqCst);
+        current.fetch_sub(1, Ordering::SeqCst);
         // A fatal handshake_failure alert.
         let _ = s.write_all(&[21, 3, 3, 0, 2, 2, 40]);
-    });
+    };
+    let port = if pair {
+        hostile_pair(behave)
+    } else {
+        hostile(behave)
+    };
+    (port, peak)
+}
+
+#[test]
+fn issue3_max_connections_is_respected() {
+    let (port, peak) = counting_server(false);
     let target = format!("127.0.0.1:{port}");
     let (code, _, err) = relay(&[
         "scan",
@@ -78,17 +91,7 @@ fn issue3_max_connections_is_respected() {
 
 #[test]
 fn issue3_connection_cap_is_per_target_across_addresses() {
-    let current = Arc::new(AtomicUsize::new(0));
-    let peak = Arc::new(AtomicUsize::new(0));
-    let (c, p) = (current.clone(), peak.clone());
-    let port = hostile_pair(move |mut s| {
-        let now = c.fetch_add(1, Ordering::SeqCst) + 1;
-        p.fetch_max(now, Ordering::SeqCst);
-        read_hello(&mut s);
-        std::thread::sleep(Duration::from_millis(30));
-        c.fetch_sub(1, Ordering::SeqCst);
-        let _ = s.write_all(&[21, 3, 3, 0, 2, 2, 40]);
-    });
+    let (port, peak) = counting_server(true);
     let target = format!("pair.test:{port}");
     let resolve = format!("pair.test:{port}:127.0.0.1,127.0.0.2");
     let (code, out, err) = relay(&[
