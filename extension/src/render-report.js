@@ -121,6 +121,11 @@ export function renderDetails(ep) {
 
 // The chain served to clients that send no SNI (old clients, some bots).
 export function renderNoSni(ep) {
+  if (ep.sni_required === true) {
+    return h('section', { class: 'no-sni', 'data-testid': 'no-sni' },
+      h('h2', null, 'Without SNI'),
+      h('p', { class: 'alert' }, '⚠ The server refuses clients that send no server name (SNI). Browsers always send it, but old libraries, some monitoring tools and IP-only clients fail the handshake here.'));
+  }
   if (!ep.no_sni_chain_differs) return null;
   const leaf = ep.no_sni_chain?.certificates?.[0];
   return h('section', { class: 'no-sni', 'data-testid': 'no-sni' },

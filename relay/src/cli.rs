@@ -606,6 +606,12 @@ fn render_endpoint(o: &mut String, ep: &Value, st: &Style) {
             st.yellow("!")
         ));
     }
+    if ep.get("sni_required") == Some(&Value::Bool(true)) {
+        o.push_str(&format!(
+            "  {} the server refuses handshakes without SNI: clients that send none (old libraries, some monitors) fail\n",
+            st.yellow("!")
+        ));
+    }
     for (i, c) in arr(ep, "other_chains").iter().enumerate() {
         render_chain(o, &format!("Other chain #{}", i + 1), c, st);
     }

@@ -245,6 +245,10 @@ fn issue3_nginx_sni_hsts_and_two_addresses() {
     assert_eq!(a["no_sni_chain_differs"], true, "{a}");
     assert_eq!(b["no_sni_chain_differs"], false, "{b}");
     assert_eq!(
+        a["sni_required"], false,
+        "the default server answers without SNI: {a}"
+    );
+    assert_eq!(
         strings(&a["protocols"]),
         ["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
         "{a}"
@@ -481,4 +485,45 @@ fn issue3_matches_sslscan() {
             "{args:?}: only tlslens {only_ours:x?}, only sslscan {only_theirs:x?}"
         );
     }
+}
+
+#[test]
+fn issue3_nginx_that_rejects_handshakes_without_sni() {
+    if skip_without("nginx") || skip_without("openssl") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Strict");
+    let root = pki.write_root(dir.path());
+    let leaf = pki.leaf(&["strict.test"], Key::P256, false);
+    let (c, k) = pki.write(dir.path(), "strict", &leaf, true);
+    let port = free_port();
+    let mut body = String::from(" ssl_protocols TLSv1.2 TLSv1.3;\n");
+    body.push_str(&format!(
+        "server {{ listen 127.0.0.1:{port} ssl default_server; server_name _; ssl_reject_handshake on; }}\n"
+    ));
+    body.push_str(&nginx_site("127.0.0.1", port, "strict.test", &c, &k, ""));
+    let _nginx = nginx(
+        dir.path(),
+        &body,
+        &[SocketAddr::from(([127, 0, 0, 1], port))],
+    );
+    let ca = root.to_str().unwrap();
+    let report = scan_json("strict.test", port, "127.0.0.1", &["--ca-file", ca]);
+    let ep = &report["endpoints"][0];
+    assert_eq!(ep["sni_required"], true, "{ep}");
+    assert_eq!(ep["chain"]["trusted"], true, "{}", ep["chain"]);
+    assert_eq!(ep["no_sni_chain_differs"], false);
+    let (code, out, _) = relay(&[
+        "scan",
+        &format!("strict.test:{port}"),
+        "--allow-private",
+        "--resolve",
+        &format!("strict.test:{port}:127.0.0.1"),
+        "--ca-file",
+        ca,
+        "--no-color",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("refuses handshakes without SNI"), "{out}");
 }

@@ -75,6 +75,11 @@ pub struct EndpointFacts {
     /// The chain served without SNI, when a no-SNI handshake succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain_no_sni: Option<ChainFacts>,
+    /// The server refused a handshake without SNI while it accepted one with SNI
+    /// (`Some(false)`: the no-SNI handshake worked; `None`: not measured). Clients
+    /// that send no SNI (old libraries, some monitoring tools) fail there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sni_required: Option<bool>,
     /// Further chains served with SNI for other certificate types (e.g. ECDSA
     /// beside RSA).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -317,6 +317,7 @@ fn grade_endpoint(
         chain: None,
         other_chains: Vec::new(),
         no_sni_chain_differs: no_sni.is_some(),
+        sni_required: ep.sni_required,
         no_sni_chain: no_sni,
         hsts,
         ocsp_stapling: ep.chain.as_ref().is_some_and(|c| c.ocsp_staple.is_some()),

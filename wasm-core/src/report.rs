@@ -202,6 +202,9 @@ pub struct EndpointReport {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_chains: Vec<crate::chain::ChainReport>,
     pub no_sni_chain_differs: bool,
+    /// The server refuses handshakes without SNI (`null`: not measured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sni_required: Option<bool>,
     /// The no-SNI chain, when it differs from the SNI one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_sni_chain: Option<crate::chain::ChainReport>,

@@ -1213,6 +1213,15 @@ async fn scan_endpoint(
         ms: t2.elapsed().as_millis() as u64,
     });
     progress.step(format!("{ip}: chain"));
+    // Refused without SNI (not a probe failure) while a chain came with SNI.
+    let no_sni_failed = ep
+        .errors
+        .lock()
+        .map(|e| e.iter().any(|x| x.probe == "chain_no_sni"))
+        .unwrap_or(true);
+    if ep.sni.is_some() && primary.is_some() && !no_sni_failed {
+        facts.sni_required = Some(no_sni.is_none());
+    }
     facts.chain = primary;
     facts.chain_no_sni = no_sni;
     facts.other_chains = others;
