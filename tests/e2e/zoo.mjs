@@ -29,29 +29,38 @@ function openssl(dir, args) {
 
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 
+// A private root and intermediate in dir (valid `rootDays`/`interDays`), and a
+// leaf maker signed by the intermediate. Returns { leaf, files }.
+function makePki(dir, name, rootDays, interDays) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+  openssl(dir, ['req', '-x509', ...EC, '-keyout', 'root.key', '-out', 'root.pem', '-days', String(rootDays), '-subj', `/CN=TLS Lens ${name} Root/O=TLS Lens Test`,
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl(dir, ['req', ...EC, '-keyout', 'inter.key', '-out', 'inter.csr', '-subj', `/CN=TLS Lens ${name} Intermediate/O=TLS Lens Test`]);
+  openssl(dir, ['x509', '-req', '-in', 'inter.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-days', String(interDays), '-out', 'inter.pem', '-extfile', 'ca.ext']);
+  const leaf = (file, host, days) => {
+    fs.writeFileSync(path.join(dir, `${file}.ext`), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${host}\nauthorityKeyIdentifier=keyid\n`);
+    openssl(dir, ['req', ...EC, '-keyout', `${file}.key`, '-out', `${file}.csr`, '-subj', `/CN=${host}`]);
+    openssl(dir, ['x509', '-req', '-in', `${file}.csr`, '-CA', 'inter.pem', '-CAkey', 'inter.key', '-days', String(days), '-out', `${file}.pem`, '-extfile', `${file}.ext`]);
+  };
+  const selfSigned = (file, host, days) => openssl(dir, ['req', '-x509', ...EC, '-keyout', `${file}.key`, '-out', `${file}.pem`, '-days', String(days), '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`]);
+  const f = (n) => path.join(dir, n);
+  const files = { dir, root: f('root.pem'), inter: f('inter.pem'), key: (n) => f(`${n}.key`), cert: (n) => f(`${n}.pem`) };
+  return { leaf, selfSigned, files };
+}
+
 // Makes the certificates in dir: a private root and intermediate; leaves
 // for good/expired/incomplete (signed by the intermediate) and a self-signed
 // one. Returns file paths.
 export function makeCerts(dir) {
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
-  openssl(dir, ['req', '-x509', ...EC, '-keyout', 'root.key', '-out', 'root.pem', '-days', '30', '-subj', '/CN=TLS Lens Zoo Root/O=TLS Lens Test',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  openssl(dir, ['req', ...EC, '-keyout', 'inter.key', '-out', 'inter.csr', '-subj', '/CN=TLS Lens Zoo Intermediate/O=TLS Lens Test']);
-  openssl(dir, ['x509', '-req', '-in', 'inter.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-days', '20', '-out', 'inter.pem', '-extfile', 'ca.ext']);
-  const leaf = (name, host, days) => {
-    fs.writeFileSync(path.join(dir, `${name}.ext`), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${host}\nauthorityKeyIdentifier=keyid\n`);
-    openssl(dir, ['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${host}`]);
-    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'inter.pem', '-CAkey', 'inter.key', '-days', String(days), '-out', `${name}.pem`, '-extfile', `${name}.ext`]);
-  };
+  const { leaf, selfSigned, files } = makePki(dir, 'Zoo', 30, 20);
   leaf('good', 'good.zoo.test', 10);
   leaf('expired', 'expired.zoo.test', -1);
   leaf('multi', 'multi.zoo.test', 10);
   leaf('incomplete', 'incomplete.zoo.test', 10);
   leaf('multiexp', 'multi.zoo.test', -1);
-  openssl(dir, ['req', '-x509', ...EC, '-keyout', 'self.key', '-out', 'self.pem', '-days', '10', '-subj', '/CN=self.zoo.test', '-addext', 'subjectAltName=DNS:self.zoo.test']);
-  const f = (n) => path.join(dir, n);
-  return { dir, root: f('root.pem'), inter: f('inter.pem'), key: (n) => f(`${n}.key`), cert: (n) => f(`${n}.pem`) };
+  selfSigned('self', 'self.zoo.test', 10);
+  return files;
 }
 
 // Certificates for the watchlist tests: a private root and intermediate that
@@ -59,22 +68,11 @@ export function makeCerts(dir) {
 // 10 days) and `healthy` (200 days), and a self-signed certificate for the
 // healthy host (the same site after a bad deployment: grade T).
 export function makeWatchCerts(dir, { soon = 'soon.watch.test', healthy = 'healthy.watch.test' } = {}) {
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
-  openssl(dir, ['req', '-x509', ...EC, '-keyout', 'root.key', '-out', 'root.pem', '-days', '3650', '-subj', '/CN=TLS Lens Watch Root/O=TLS Lens Test',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  openssl(dir, ['req', ...EC, '-keyout', 'inter.key', '-out', 'inter.csr', '-subj', '/CN=TLS Lens Watch Intermediate/O=TLS Lens Test']);
-  openssl(dir, ['x509', '-req', '-in', 'inter.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-days', '3650', '-out', 'inter.pem', '-extfile', 'ca.ext']);
-  const leaf = (name, host, days) => {
-    fs.writeFileSync(path.join(dir, `${name}.ext`), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${host}\nauthorityKeyIdentifier=keyid\n`);
-    openssl(dir, ['req', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${host}`]);
-    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'inter.pem', '-CAkey', 'inter.key', '-days', String(days), '-out', `${name}.pem`, '-extfile', `${name}.ext`]);
-  };
+  const { leaf, selfSigned, files } = makePki(dir, 'Watch', 3650, 3650);
   leaf('soon', soon, 10);
   leaf('healthy', healthy, 200);
-  openssl(dir, ['req', '-x509', ...EC, '-keyout', 'healthy-self.key', '-out', 'healthy-self.pem', '-days', '200', '-subj', `/CN=${healthy}`, '-addext', `subjectAltName=DNS:${healthy}`]);
-  const f = (n) => path.join(dir, n);
-  return { dir, root: f('root.pem'), inter: f('inter.pem'), key: (n) => f(`${n}.key`), cert: (n) => f(`${n}.pem`) };
+  selfSigned('healthy-self', healthy, 200);
+  return files;
 }
 
 // Stops one process started here (SIGTERM, then SIGKILL) and waits for it.
