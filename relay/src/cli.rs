@@ -413,6 +413,37 @@ fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
         .unwrap_or(&[])
 }
 
+/// The vulnerability probes that ran (the others are left out): `Heartbleed
+/// not vulnerable, CCS injection VULNERABLE`.
+fn render_vulnerabilities(o: &mut String, ep: &Value, st: &Style) {
+    const NAMES: [(&str, &str); 6] = [
+        ("heartbleed", "Heartbleed"),
+        ("ccs_injection", "CCS injection"),
+        ("ticketbleed", "Ticketbleed"),
+        ("robot", "ROBOT"),
+        ("drown", "DROWN"),
+        ("poodle_tls", "POODLE (TLS)"),
+    ];
+    let Some(v) = ep.get("vulnerabilities") else {
+        return;
+    };
+    let parts: Vec<String> = NAMES
+        .iter()
+        .filter_map(|(key, name)| match v.get(*key).and_then(Value::as_bool) {
+            Some(true) => Some(format!("{name} {}", st.red("VULNERABLE"))),
+            Some(false) => Some(format!("{name} not vulnerable")),
+            None => None,
+        })
+        .collect();
+    if !parts.is_empty() {
+        o.push_str(&format!(
+            "  {} {}\n",
+            st.bold("Vulnerabilities:"),
+            parts.join(", ")
+        ));
+    }
+}
+
 fn yes_no(v: Option<&Value>) -> &'static str {
     match v.and_then(Value::as_bool) {
         Some(true) => "yes",
@@ -630,6 +661,7 @@ fn render_endpoint(o: &mut String, ep: &Value, st: &Style) {
         yes_no(ep.get("fallback_scsv")),
         yes_no(ep.get("compression")),
     ));
+    render_vulnerabilities(o, ep, st);
     if let Some(b) = ep.get("browser").filter(|v| !v.is_null()) {
         match b.get("error").filter(|v| !v.is_null()) {
             Some(e) => o.push_str(&format!(

@@ -207,6 +207,14 @@ pub mod heartbeat_mode {
     pub const PEER_NOT_ALLOWED_TO_SEND: u8 = 2;
 }
 
+/// Heartbeat message types (RFC 6520).
+pub mod heartbeat_message_type {
+    /// `heartbeat_request`.
+    pub const REQUEST: u8 = 1;
+    /// `heartbeat_response`.
+    pub const RESPONSE: u8 = 2;
+}
+
 /// Certificate status types (`status_request`, `CertificateStatus`).
 pub mod certificate_status_type {
     /// `ocsp`.

@@ -122,6 +122,7 @@ pub struct FlightParser {
     error: Option<Error>,
     kex_kind: Option<KeyExchangeKind>,
     max_flight_len: usize,
+    rest: Vec<u8>,
 }
 
 impl Default for FlightParser {
@@ -147,6 +148,7 @@ impl FlightParser {
             error: None,
             kex_kind: None,
             max_flight_len: Self::DEFAULT_MAX_FLIGHT_LEN,
+            rest: Vec::new(),
         }
     }
 
@@ -176,6 +178,13 @@ impl FlightParser {
     /// What was parsed so far (also after an error).
     pub fn flight(&self) -> &ServerFlight {
         &self.flight
+    }
+
+    /// The bytes received after the record that completed a TLS flight
+    /// (what a probe that talks on must read first); empty while the flight
+    /// is incomplete, and for SSLv2 replies.
+    pub fn remaining(&self) -> &[u8] {
+        &self.rest
     }
 
     /// What was parsed.
@@ -208,7 +217,10 @@ impl FlightParser {
             Ok(status) => {
                 self.status = status;
                 if status != FlightStatus::Incomplete {
-                    self.buf = Vec::new();
+                    let rest = std::mem::take(&mut self.buf);
+                    if self.mode != Mode::Sslv2 {
+                        self.rest = rest;
+                    }
                 }
                 Ok(status)
             }

@@ -15,6 +15,8 @@
 //!   [`CertificateStatus`], [`ServerKeyExchange`], [`ServerHelloDone`],
 //!   [`CertificateRequest`], [`NewSessionTicket`], [`Alert`]: what servers
 //!   answer, each with `read` and `encode` that round-trip.
+//! * [`HeartbeatMessage`]: RFC 6520 heartbeats, including the over-long
+//!   requests of the Heartbleed probe.
 //! * [`Sslv2ClientHello`], [`Sslv2ServerHello`]: the SSLv2 handshake.
 //! * [`FlightParser`] / [`ServerFlight`]: walks a server's answer to a
 //!   ClientHello, as far as it is plaintext.
@@ -24,6 +26,7 @@ mod client_hello;
 mod consts;
 mod extension;
 mod flight;
+mod heartbeat;
 mod key_exchange;
 mod record;
 mod server;
@@ -37,10 +40,12 @@ pub use alert::{alert_description, alert_description_name, alert_level, Alert};
 pub use client_hello::{ClientHello, Padding};
 pub use consts::{
     certificate_status_type, cipher_suite, compression, content_type, ec_point_format,
-    extension_type, handshake_type, heartbeat_mode, named_group, psk_key_exchange_mode, version,
+    extension_type, handshake_type, heartbeat_message_type, heartbeat_mode, named_group,
+    psk_key_exchange_mode, version,
 };
 pub use extension::{ClientExtension, Extension, KeyShareEntry};
 pub use flight::{FlightEnd, FlightParser, FlightStatus, ServerFlight};
+pub use heartbeat::{HeartbeatMessage, HEARTBEAT_MIN_PADDING};
 pub use key_exchange::{
     DheParams, EcdheParams, KeyExchangeKind, KeyExchangeParams, ServerKeyExchange,
 };

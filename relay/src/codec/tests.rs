@@ -889,3 +889,85 @@ fn random_values_round_trip() {
         );
     }
 }
+
+#[test]
+fn heartbeat_messages_round_trip() {
+    // A well-formed request: payload then 16 bytes of padding.
+    let req = HeartbeatMessage::request(b"abc", &[0x55; 16]).unwrap();
+    assert_eq!(req.message_type, heartbeat_message_type::REQUEST);
+    assert_eq!(req.payload_length, 3);
+    assert!(req.is_well_formed());
+    assert_eq!(req.payload(), Some(b"abc".as_slice()));
+    assert_eq!(req.padding(), Some([0x55; 16].as_slice()));
+    let bytes = req.encode();
+    assert_eq!(bytes.len(), req.len());
+    assert_eq!(&bytes[..3], [1, 0, 3]);
+    assert_eq!(HeartbeatMessage::read(&bytes).unwrap(), req);
+    // In a record, read back through the record layer.
+    let records = req.encode_records(0x0302);
+    let record = Record::read(&records).unwrap();
+    assert_eq!(record.content_type, content_type::HEARTBEAT);
+    assert_eq!(record.version, 0x0302);
+    assert_eq!(HeartbeatMessage::read(&record.payload).unwrap(), req);
+
+    // The Heartbleed request: 0x4000 claimed, nothing carried.
+    let bleed = HeartbeatMessage::overlong_request(0x4000, &[]);
+    assert_eq!(bleed.encode_records(0x0303), [24, 3, 3, 0, 3, 1, 0x40, 0]);
+    assert!(!bleed.is_well_formed());
+    assert_eq!(bleed.payload(), None);
+    assert_eq!(bleed.padding(), None);
+    assert_eq!(HeartbeatMessage::read(&bleed.encode()).unwrap(), bleed);
+
+    // A leaking response: 0x4000 bytes of "memory" and padding, split over
+    // two records like a server with 16 KiB fragments sends it.
+    let leak = HeartbeatMessage {
+        message_type: heartbeat_message_type::RESPONSE,
+        payload_length: 0x4000,
+        data: (0..0x4000 + 16).map(|i| (i % 251) as u8).collect(),
+    };
+    assert!(leak.is_well_formed());
+    let records = leak.encode_records(0x0303);
+    let mut reader = RecordReader::new();
+    reader.push(&records);
+    let mut joined = Vec::new();
+    while let Some(r) = reader.next_record().unwrap() {
+        assert_eq!(r.content_type, 24);
+        joined.extend(r.payload);
+    }
+    assert_eq!(HeartbeatMessage::read(&joined).unwrap(), leak);
+
+    // Truncated headers are errors; unknown types are kept.
+    assert!(matches!(
+        HeartbeatMessage::read(&[1, 0]),
+        Err(Error::Truncated { .. })
+    ));
+    assert!(HeartbeatMessage::read(&[]).is_err());
+    let odd = HeartbeatMessage::read(&[9, 0, 0]).unwrap();
+    assert_eq!(odd.message_type, 9);
+    assert!(odd.data.is_empty());
+    assert!(!odd.is_empty());
+    assert!(HeartbeatMessage::request(&vec![0; 70_000], &[]).is_err());
+}
+
+#[test]
+fn flight_parser_keeps_bytes_after_the_flight() {
+    let sh = ServerHello::new(0x0303, [1; 32], 0x002F)
+        .to_message()
+        .unwrap()
+        .encode()
+        .unwrap();
+    let mut stream = encode_records(22, 0x0303, &sh);
+    stream.extend(encode_records(22, 0x0303, &[14, 0, 0, 0]));
+    let after = encode_records(21, 0x0303, &[2, 10]);
+    stream.extend(&after);
+    let mut parser = FlightParser::new();
+    assert!(parser.remaining().is_empty());
+    assert_eq!(
+        parser.push(&stream).unwrap(),
+        FlightStatus::Done(FlightEnd::ServerHelloDone)
+    );
+    assert_eq!(parser.remaining(), after.as_slice());
+    // Pushed later, bytes are ignored (the caller reads them itself).
+    parser.push(&[1, 2, 3]).unwrap();
+    assert_eq!(parser.remaining(), after.as_slice());
+}

@@ -1,5 +1,8 @@
 //! One raw probe = one TCP connection: connect, write a hello, read the
 //! server's plaintext flight through the codec's [`FlightParser`], close.
+//! Probes that talk on after that flight (the vulnerability probes) keep the
+//! connection as a [`Session`] from [`Link::open`], under the same permit and
+//! deadlines.
 //!
 //! Every step has a deadline (connect, first byte, the whole probe, and the
 //! scan's total), every connection holds a permit of the endpoint's semaphore
@@ -20,9 +23,11 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::codec::{self, Alert, FlightEnd, FlightParser, FlightStatus, ServerFlight};
+use crate::codec::{
+    self, Alert, FlightEnd, FlightParser, FlightStatus, Record, RecordReader, ServerFlight,
+};
 
 /// Deadlines of one endpoint scan.
 #[derive(Debug, Clone, Copy)]
@@ -185,10 +190,23 @@ impl Link {
         }
     }
 
-    async fn exchange_once(&self, hello: &[u8], mut parser: FlightParser) -> Result<Reply, Fail> {
-        let _permit = self
+    async fn exchange_once(&self, hello: &[u8], parser: FlightParser) -> Result<Reply, Fail> {
+        self.open(hello, parser).await.map(|(reply, _)| reply)
+    }
+
+    /// Like [`Self::exchange`] (without the retry), but keeps the connection
+    /// open when the flight ended normally, for probes that talk on after
+    /// the server's first flight (the vulnerability probes). The [`Session`]
+    /// holds the connection's permit and the probe's deadline.
+    pub async fn open(
+        &self,
+        hello: &[u8],
+        mut parser: FlightParser,
+    ) -> Result<(Reply, Option<Session>), Fail> {
+        let permit = self
             .sem
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|_| Fail::new("io", "connection limiter closed"))?;
         let start = Instant::now();
@@ -201,7 +219,7 @@ impl Link {
                 let fail = io_fail(&e, "write");
                 return if fail.code == "reset" {
                     self.stats.silent_refusals.fetch_add(1, Ordering::Relaxed);
-                    Ok(Reply::Refused(Refusal::Reset))
+                    Ok((Reply::Refused(Refusal::Reset), None))
                 } else {
                     Err(fail)
                 };
@@ -226,36 +244,50 @@ impl Link {
                     ))
                 }
                 Err(_) => {
-                    return self.partial_or(
-                        parser,
-                        Fail::new("timeout", "the server stalled mid-flight"),
-                    )
+                    return self
+                        .partial_or(
+                            parser,
+                            Fail::new("timeout", "the server stalled mid-flight"),
+                        )
+                        .map(|r| (r, None))
                 }
                 Ok(Ok(0)) if received == 0 => {
                     self.stats.silent_refusals.fetch_add(1, Ordering::Relaxed);
-                    return Ok(Reply::Refused(Refusal::Closed));
+                    return Ok((Reply::Refused(Refusal::Closed), None));
                 }
                 Ok(Ok(0)) => {
-                    return self.partial_or(
-                        parser,
-                        Fail::new("closed", "the server closed the connection mid-flight"),
-                    )
+                    return self
+                        .partial_or(
+                            parser,
+                            Fail::new("closed", "the server closed the connection mid-flight"),
+                        )
+                        .map(|r| (r, None))
                 }
                 Ok(Err(e)) => {
                     let fail = io_fail(&e, "read");
                     if received == 0 && fail.code == "reset" {
                         self.stats.silent_refusals.fetch_add(1, Ordering::Relaxed);
-                        return Ok(Reply::Refused(Refusal::Reset));
+                        return Ok((Reply::Refused(Refusal::Reset), None));
                     }
-                    return self.partial_or(parser, fail);
+                    return self.partial_or(parser, fail).map(|r| (r, None));
                 }
                 Ok(Ok(n)) => n,
             };
             received = received.saturating_add(n);
             match parser.push(buf.get(..n).unwrap_or_default()) {
                 Ok(FlightStatus::Incomplete) => {}
-                Ok(FlightStatus::Done(end)) => return Ok(self.finish(parser.into_flight(), end)),
-                Err(e) => return self.partial_or(parser, codec_fail(&e)),
+                Ok(FlightStatus::Done(end)) => {
+                    let mut reader = RecordReader::new();
+                    reader.push(parser.remaining());
+                    let session = Session {
+                        stream,
+                        _permit: permit,
+                        deadline: probe_deadline,
+                        reader,
+                    };
+                    return Ok((self.finish(parser.into_flight(), end), Some(session)));
+                }
+                Err(e) => return self.partial_or(parser, codec_fail(&e)).map(|r| (r, None)),
             }
         }
     }
@@ -292,6 +324,72 @@ impl Link {
                     flight: Box::new(flight),
                     broken: None,
                 }
+            }
+        }
+    }
+}
+
+/// What the next read of a [`Session`] gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// A complete record.
+    Record(Record),
+    /// The server closed the connection (or reset it).
+    Closed,
+    /// Nothing within the wait.
+    Silent,
+}
+
+/// A connection kept open after the server's first flight (see
+/// [`Link::open`]): its permit of the connection cap is held until it is
+/// dropped, and every read and write ends by the probe's deadline.
+#[derive(Debug)]
+pub struct Session {
+    stream: TcpStream,
+    _permit: OwnedSemaphorePermit,
+    deadline: Instant,
+    reader: RecordReader,
+}
+
+impl Session {
+    /// Writes `bytes`. A reset is a `reset` [`Fail`].
+    pub async fn send(&mut self, bytes: &[u8]) -> Result<(), Fail> {
+        let budget = remaining(self.deadline)?;
+        match tokio::time::timeout(budget, self.stream.write_all(bytes)).await {
+            Err(_) => Err(Fail::new("timeout", "writing timed out")),
+            Ok(Err(e)) => Err(io_fail(&e, "write")),
+            Ok(Ok(())) => Ok(()),
+        }
+    }
+
+    /// The next record, waiting at most `wait` (and never past the probe's
+    /// deadline): [`Next::Silent`] when nothing complete came in time.
+    /// A record too large or bytes that are not records are a [`Fail`].
+    pub async fn next(&mut self, wait: Duration) -> Result<Next, Fail> {
+        let until = (Instant::now() + wait).min(self.deadline);
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            if let Some(record) = self.reader.next_record().map_err(|e| codec_fail(&e))? {
+                return Ok(Next::Record(record));
+            }
+            let Some(budget) = until
+                .checked_duration_since(Instant::now())
+                .filter(|d| !d.is_zero())
+            else {
+                return Ok(Next::Silent);
+            };
+            match tokio::time::timeout(budget, self.stream.read(&mut buf)).await {
+                Err(_) => return Ok(Next::Silent),
+                Ok(Ok(0)) => return Ok(Next::Closed),
+                Ok(Err(e)) => {
+                    let fail = io_fail(&e, "read");
+                    return if fail.code == "reset" {
+                        Ok(Next::Closed)
+                    } else {
+                        Err(fail)
+                    };
+                }
+                Ok(Ok(n)) => self.reader.push(buf.get(..n).unwrap_or_default()),
             }
         }
     }

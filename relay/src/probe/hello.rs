@@ -13,8 +13,8 @@ use tlslens_core::groups::{self, GroupKind};
 use tlslens_core::suites;
 
 use crate::codec::{
-    compression, named_group, version, ClientExtension, ClientHello, KeyShareEntry, Padding,
-    Sslv2ClientHello,
+    compression, heartbeat_mode, named_group, version, ClientExtension, ClientHello, KeyShareEntry,
+    Padding, Sslv2ClientHello,
 };
 
 /// Signature schemes offered in TLS 1.2 hellos: everything, old ones too, so
@@ -136,12 +136,15 @@ pub struct LegacyOpts {
     pub deflate: bool,
     /// Append TLS_FALLBACK_SCSV.
     pub fallback_scsv: bool,
+    /// Offer the `heartbeat` extension (mode `peer_allowed_to_send`), for the
+    /// Heartbleed probe.
+    pub heartbeat: bool,
 }
 
 /// A SSLv3–TLS 1.2 hello. SSLv3 hellos carry no extensions (and the
 /// renegotiation SCSV instead); TLS ones carry SNI, groups, point formats,
 /// signature algorithms, status_request, renegotiation_info, session_ticket and
-/// extended_master_secret.
+/// extended_master_secret (and heartbeat when asked).
 pub fn legacy(
     client_version: u16,
     suites: &[u16],
@@ -177,6 +180,11 @@ pub fn legacy(
         .with_extension(ClientExtension::ExtendedMasterSecret);
     if !opts.alpn.is_empty() {
         hello = hello.with_extension(ClientExtension::alpn(&opts.alpn));
+    }
+    if opts.heartbeat {
+        hello = hello.with_extension(ClientExtension::Heartbeat(
+            heartbeat_mode::PEER_ALLOWED_TO_SEND,
+        ));
     }
     hello.with_padding(Padding::F5Workaround)
 }

@@ -12,12 +12,14 @@
 //!    server's order by elimination), groups (TLS 1.3 by HelloRetryRequest
 //!    elimination, TLS 1.2 by ServerKeyExchange elimination), ALPN, fallback
 //!    SCSV, compression, per-key-type chains, HSTS and session resumption over
-//!    rustls ([`danger`]), then AIA completion.
+//!    rustls ([`danger`]), the Heartbleed and CCS injection probes at the best
+//!    of TLS 1.0–1.2 ([`vuln`]), then AIA completion.
 
 pub mod aia;
 pub mod conn;
 pub mod danger;
 pub mod hello;
+pub mod vuln;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -1126,17 +1128,30 @@ async fn scan_endpoint(
         };
         (http, resumed, ids, http_alpn)
     };
+    let vulns_fut = async {
+        let t = Instant::now();
+        let found = vuln::probe(&ep, &supported_legacy).await;
+        (found, t.elapsed())
+    };
     let (
         orders,
         groups,
         (alpn, fallback, compression),
         (primary, no_sni, others, alpn13),
         (http, resumed, ids, http_alpn),
-    ) = tokio::join!(order_futs, groups_fut, extras_fut, chains_fut, http_fut);
+        (vulns, vulns_time),
+    ) = tokio::join!(order_futs, groups_fut, extras_fut, chains_fut, http_fut, vulns_fut);
     timings.push(Timing {
         probe: "details".to_owned(),
         ms: t1.elapsed().as_millis() as u64,
     });
+    if let Some(vulns) = vulns {
+        facts.vulnerabilities = vulns;
+        timings.push(Timing {
+            probe: "vulnerabilities".to_owned(),
+            ms: vulns_time.as_millis() as u64,
+        });
+    }
     progress.step(format!("{ip}: groups, order and extras"));
 
     // Assemble.

@@ -1,0 +1,340 @@
+//! Vulnerability probes: Heartbleed (CVE-2014-0160) and the OpenSSL CCS
+//! injection (CVE-2014-0224).
+//!
+//! Both run in the second wave of an endpoint scan, on one connection each
+//! (under the endpoint's connection cap and the probe and scan deadlines), at
+//! the best protocol from TLS 1.0 to TLS 1.2 the server accepted, offering the
+//! suites it accepted there. A server that speaks only SSLv3 or TLS 1.3 is not
+//! tested (`None`).
+//!
+//! Both are conservative: they say "vulnerable" only on an answer a patched
+//! server cannot give, and "not vulnerable" on an alert, a close or silence.
+//! A failure before the test could be made leaves the field `None` with a
+//! `probe_errors` entry (`vuln:heartbleed`, `vuln:ccs_injection`).
+//!
+//! * **Heartbleed**: a ClientHello offering the `heartbeat` extension; when
+//!   the ServerHello does not echo it, the server cannot be vulnerable.
+//!   Otherwise, before finishing the handshake (as testssl.sh and nmap do), a
+//!   heartbeat request whose `payload_length` claims 0x4000 bytes while it
+//!   carries none. A patched server discards it silently (RFC 6520 §4); a
+//!   vulnerable one answers with a heartbeat response carrying the claimed
+//!   length of its memory. Vulnerable only when such a response arrives with
+//!   more payload than was sent.
+//! * **CCS injection**: after the server's flight (ServerHelloDone), two
+//!   ChangeCipherSpec records before any key exchange, as nmap's
+//!   `ssl-ccs-injection` and testssl.sh's `run_ccs_injection` send them. A
+//!   patched server answers the first with an `unexpected_message` alert (or
+//!   closes); a vulnerable one accepts it, switches its read state to keys
+//!   derived from an empty master secret, and fails to decrypt the second:
+//!   `bad_record_mac` or `decryption_failed`. Vulnerable only on one of those
+//!   two alerts as the first record after the injection (testssl.sh's
+//!   verdicts; nmap's "any other record" is not taken as proof here).
+
+use std::time::{Duration, Instant};
+
+use tlslens_core::facts::Vulnerabilities;
+
+use super::conn::{Fail, Next, Reply, Session};
+use super::hello::LegacyOpts;
+use super::{pname, Ep, VersionScan};
+use crate::codec::{
+    alert_description, content_type, encode_records, heartbeat_message_type, version, Alert,
+    FlightParser, HeartbeatMessage, ServerHello,
+};
+
+/// The `probe` of Heartbleed's probe errors.
+const HEARTBLEED: &str = "vuln:heartbleed";
+/// The `probe` of the CCS injection's probe errors.
+const CCS_INJECTION: &str = "vuln:ccs_injection";
+
+/// The payload length the Heartbleed request claims.
+const HEARTBLEED_CLAIM: u16 = 0x4000;
+/// The payload bytes it actually carries.
+const HEARTBLEED_SENT: &[u8] = &[];
+
+/// How long to wait for a leaking heartbeat response. A patched server that
+/// supports heartbeats stays silent, so this is paid by those only.
+const HEARTBEAT_WAIT: Duration = Duration::from_secs(3);
+/// How long to wait for the answer to the injected ChangeCipherSpecs (both
+/// patched and vulnerable servers answer at once).
+const CCS_WAIT: Duration = Duration::from_secs(3);
+
+/// Runs the probes at the best of TLS 1.0–1.2 among `legacy` (the versions
+/// the server accepted, with their suites). `None` when there is none (only
+/// SSLv3 or TLS 1.3): nothing was tested.
+pub(super) async fn probe(ep: &Ep<'_>, legacy: &[&VersionScan]) -> Option<Vulnerabilities> {
+    let best = legacy
+        .iter()
+        .filter(|s| (version::TLS10..=version::TLS12).contains(&s.version))
+        .filter(|s| !s.suites.is_empty())
+        .max_by_key(|s| s.version)?;
+    let (heartbleed, ccs_injection) = tokio::join!(
+        heartbleed(ep, best.version, &best.suites),
+        ccs_injection(ep, best.version, &best.suites),
+    );
+    Some(Vulnerabilities {
+        heartbleed,
+        ccs_injection,
+        ..Vulnerabilities::default()
+    })
+}
+
+/// Sends a hello at `v` and reads the server's flight to ServerHelloDone;
+/// the ServerHello and the open connection, or `None` (with a probe error)
+/// when the test cannot be made.
+async fn start(
+    ep: &Ep<'_>,
+    probe: &str,
+    v: u16,
+    suites: &[u16],
+    opts: &LegacyOpts,
+) -> Option<(ServerHello, Session)> {
+    let hello = ep.legacy(v, suites, opts);
+    let bytes = match hello.encode_records() {
+        Ok(b) => b,
+        Err(e) => {
+            ep.error(probe, &Fail::new("encode", e.to_string()));
+            return None;
+        }
+    };
+    let (reply, session) = match ep.link.open(&bytes, FlightParser::new()).await {
+        Ok(r) => r,
+        Err(f) => {
+            ep.error(probe, &f);
+            return None;
+        }
+    };
+    let flight = match reply {
+        Reply::Refused(r) => {
+            ep.error(
+                probe,
+                &Fail::new(
+                    "refused",
+                    format!("the server declined the probe's hello ({r})"),
+                ),
+            );
+            return None;
+        }
+        Reply::Hello {
+            broken: Some(f), ..
+        } => {
+            ep.error(probe, &f);
+            return None;
+        }
+        Reply::Hello {
+            flight,
+            broken: None,
+        } => flight,
+    };
+    let (Some(session), Some(sh), true) = (session, flight.server_hello, flight.server_hello_done)
+    else {
+        ep.error(
+            probe,
+            &Fail::new(
+                "incomplete",
+                "the server's flight did not end with ServerHelloDone",
+            ),
+        );
+        return None;
+    };
+    if sh.negotiated_version() != v {
+        ep.error(
+            probe,
+            &Fail::new(
+                "protocol_violation",
+                format!(
+                    "the server answered a {} hello with {}",
+                    pname(v),
+                    pname(sh.negotiated_version())
+                ),
+            ),
+        );
+        return None;
+    }
+    Some((sh, session))
+}
+
+/// What the heartbeat bytes received so far prove.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Heartbeat {
+    /// A response carrying more payload than was sent: memory leaked.
+    Leaked,
+    /// An answer that cannot be a leak (a request, or a response declaring
+    /// no more than was sent).
+    Harmless,
+    /// Not enough bytes yet.
+    Undecided,
+}
+
+/// Judges the heartbeat bytes received (one message, possibly over several
+/// records) against the `sent` payload bytes.
+fn judge_heartbeat(received: &[u8], sent: usize) -> Heartbeat {
+    let Ok(msg) = HeartbeatMessage::read(received) else {
+        return Heartbeat::Undecided;
+    };
+    let declared = usize::from(msg.payload_length);
+    if msg.message_type != heartbeat_message_type::RESPONSE || declared <= sent {
+        return Heartbeat::Harmless;
+    }
+    if msg.data.len() >= declared {
+        Heartbeat::Leaked
+    } else {
+        Heartbeat::Undecided
+    }
+}
+
+/// Heartbleed: `Some(true)` only when the server answered the over-long
+/// heartbeat request with more payload than it carried.
+async fn heartbleed(ep: &Ep<'_>, v: u16, suites: &[u16]) -> Option<bool> {
+    let opts = LegacyOpts {
+        heartbeat: true,
+        ..LegacyOpts::default()
+    };
+    let (sh, mut session) = start(ep, HEARTBLEED, v, suites, &opts).await?;
+    if sh.heartbeat_mode().is_none() {
+        // No heartbeat support: nothing to bleed.
+        return Some(false);
+    }
+    let request = HeartbeatMessage::overlong_request(HEARTBLEED_CLAIM, HEARTBLEED_SENT);
+    if let Err(f) = session.send(&request.encode_records(v)).await {
+        ep.error(HEARTBLEED, &f);
+        return None;
+    }
+    let until = Instant::now() + HEARTBEAT_WAIT;
+    let mut received = Vec::new();
+    loop {
+        let wait = until.saturating_duration_since(Instant::now());
+        match session.next(wait).await {
+            Ok(Next::Record(r)) if r.content_type == content_type::HEARTBEAT => {
+                received.extend_from_slice(&r.payload);
+                match judge_heartbeat(&received, HEARTBLEED_SENT.len()) {
+                    Heartbeat::Leaked => {
+                        tracing::warn!(
+                            endpoint = %ep.link.addr,
+                            bytes = received.len(),
+                            "Heartbleed: the server leaked memory"
+                        );
+                        return Some(true);
+                    }
+                    Heartbeat::Harmless => return Some(false),
+                    Heartbeat::Undecided => {}
+                }
+            }
+            // An alert: the request was refused.
+            Ok(Next::Record(r)) if r.content_type == content_type::ALERT => return Some(false),
+            // Anything else (a HelloRequest…) is not an answer: read on.
+            Ok(Next::Record(_)) => {}
+            // Closed, reset or silent: the request was discarded.
+            Ok(Next::Closed | Next::Silent) => return Some(false),
+            Err(f) => {
+                ep.error(HEARTBLEED, &f);
+                return None;
+            }
+        }
+    }
+}
+
+/// Judges the first record after the injected ChangeCipherSpecs.
+fn judge_ccs(next: &Next) -> bool {
+    let Next::Record(r) = next else {
+        return false;
+    };
+    if r.content_type != content_type::ALERT {
+        return false;
+    }
+    Alert::read(&r.payload).is_ok_and(|a| {
+        a.description == alert_description::BAD_RECORD_MAC
+            || a.description == alert_description::DECRYPTION_FAILED
+    })
+}
+
+/// CCS injection: `Some(true)` only when the server, sent two early
+/// ChangeCipherSpecs, fails to decrypt the second.
+async fn ccs_injection(ep: &Ep<'_>, v: u16, suites: &[u16]) -> Option<bool> {
+    let (_, mut session) = start(ep, CCS_INJECTION, v, suites, &LegacyOpts::default()).await?;
+    let ccs = encode_records(content_type::CHANGE_CIPHER_SPEC, v, &[1]);
+    let mut twice = ccs.clone();
+    twice.extend_from_slice(&ccs);
+    if let Err(f) = session.send(&twice).await {
+        ep.error(CCS_INJECTION, &f);
+        return None;
+    }
+    match session.next(CCS_WAIT).await {
+        Ok(next) => {
+            let vulnerable = judge_ccs(&next);
+            if vulnerable {
+                tracing::warn!(endpoint = %ep.link.addr, "CCS injection: the early ChangeCipherSpec was accepted");
+            }
+            Some(vulnerable)
+        }
+        Err(f) => {
+            ep.error(CCS_INJECTION, &f);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::codec::Record;
+
+    fn response(declared: u16, data_len: usize) -> Vec<u8> {
+        HeartbeatMessage {
+            message_type: heartbeat_message_type::RESPONSE,
+            payload_length: declared,
+            data: vec![0xAB; data_len],
+        }
+        .encode()
+    }
+
+    #[test]
+    fn heartbeat_verdicts() {
+        // The leak: the claimed 0x4000 bytes and padding came back.
+        assert_eq!(
+            judge_heartbeat(&response(0x4000, 0x4000 + 16), 0),
+            Heartbeat::Leaked
+        );
+        // Only part of it so far: read on.
+        assert_eq!(
+            judge_heartbeat(&response(0x4000, 100), 0),
+            Heartbeat::Undecided
+        );
+        assert_eq!(judge_heartbeat(&[2, 0x40], 0), Heartbeat::Undecided);
+        // A correctly sized echo of what was sent, with padding.
+        assert_eq!(judge_heartbeat(&response(0, 16), 0), Heartbeat::Harmless);
+        assert_eq!(judge_heartbeat(&response(3, 19), 3), Heartbeat::Harmless);
+        // A request from the server is not an answer.
+        let req = HeartbeatMessage::request(&[1; 20], &[0; 16]).unwrap();
+        assert_eq!(judge_heartbeat(&req.encode(), 0), Heartbeat::Harmless);
+    }
+
+    #[test]
+    fn ccs_verdicts() {
+        let alert = |d: u8| {
+            Next::Record(Record {
+                content_type: content_type::ALERT,
+                version: version::TLS12,
+                payload: Alert::fatal(d).encode().to_vec(),
+            })
+        };
+        assert!(judge_ccs(&alert(alert_description::BAD_RECORD_MAC)));
+        assert!(judge_ccs(&alert(alert_description::DECRYPTION_FAILED)));
+        assert!(!judge_ccs(&alert(alert_description::UNEXPECTED_MESSAGE)));
+        assert!(!judge_ccs(&alert(alert_description::HANDSHAKE_FAILURE)));
+        assert!(!judge_ccs(&Next::Closed));
+        assert!(!judge_ccs(&Next::Silent));
+        // An encrypted-looking alert proves nothing.
+        assert!(!judge_ccs(&Next::Record(Record {
+            content_type: content_type::ALERT,
+            version: version::TLS12,
+            payload: vec![2, 20, 0, 0, 0],
+        })));
+        assert!(!judge_ccs(&Next::Record(Record {
+            content_type: content_type::APPLICATION_DATA,
+            version: version::TLS12,
+            payload: vec![2, 20],
+        })));
+    }
+}
