@@ -12,7 +12,8 @@ use crate::groups::GroupKind;
 use crate::hsts::{self, MIN_MAX_AGE};
 use crate::policy::{self, Effect, POLICY_ID};
 use crate::report::{
-    Cap, EndpointReport, Grade, KeyExchangeReport, Report, Score, Warning, WeakSuite, REPORT_SCHEMA,
+    Cap, EndpointReport, Grade, Hsts, KeyExchangeReport, Report, Score, Warning, WeakSuite,
+    REPORT_SCHEMA,
 };
 use crate::suites::{CipherMode, KeyExchange, SuiteInfo};
 use crate::time::rfc3339;
@@ -339,7 +340,28 @@ fn grade_endpoint(
     report
 }
 
-#[allow(clippy::too_many_lines)]
+/// What the rules look at for one endpoint.
+struct Ctx<'a> {
+    ep: &'a EndpointFacts,
+    protocols: &'a [ProtocolVersion],
+    /// Accepted suites that the registry knows, with their protocol.
+    known: Vec<(ProtocolVersion, SuiteInfo)>,
+}
+
+impl Ctx<'_> {
+    /// Names of the known accepted suites matching `pred`.
+    fn names(&self, pred: impl Fn(ProtocolVersion, &SuiteInfo) -> bool) -> Vec<String> {
+        let mut n: Vec<String> = self
+            .known
+            .iter()
+            .filter(|(p, i)| pred(*p, i))
+            .map(|(_, i)| i.name.to_owned())
+            .collect();
+        n.dedup();
+        n
+    }
+}
+
 fn score_and_cap(
     ep: &EndpointFacts,
     report: &mut EndpointReport,
@@ -351,27 +373,84 @@ fn score_and_cap(
         caps: Vec::new(),
         warnings: Vec::new(),
     };
-    let protocols = &report.protocols;
-    let known: Vec<(ProtocolVersion, SuiteInfo)> = offered
-        .iter()
-        .filter_map(|(p, _, i)| i.map(|i| (*p, i)))
-        .collect();
-    let names = |pred: &dyn Fn(&ProtocolVersion, &SuiteInfo) -> bool| -> Vec<String> {
-        let mut n: Vec<String> = known
+    let protocols = report.protocols.clone();
+    let cx = Ctx {
+        ep,
+        protocols: &protocols,
+        known: offered
             .iter()
-            .filter(|(p, i)| pred(p, i))
-            .map(|(_, i)| i.name.to_owned())
-            .collect();
-        n.dedup();
-        n
+            .filter_map(|(p, _, i)| i.map(|i| (*p, i)))
+            .collect(),
     };
+    let protocol_score = protocol_rules(&mut v, &protocols);
+    if !protocols.is_empty() && offered.is_empty() {
+        v.hit("no_cipher_suites", None);
+    }
+    let (cipher_score, export) = cipher_rules(&mut v, &cx);
+    browser_rules(&mut v, &cx);
+    let chains: Vec<&GradedChain> = chain.into_iter().chain(others).collect();
+    let (kx_score, weakest, anonymous) = key_exchange_rules(&mut v, &cx, &chains, export);
+    report.key_exchange.weakest_rsa_equivalent_bits = weakest;
+    if chain.is_none() {
+        v.hit("no_certificate", None);
+    } else {
+        for c in &chains {
+            chain_caps(&mut v, c);
+        }
+    }
+    probe_rules(&mut v, ep);
+    warning_rules(&mut v, &cx, report.hsts.as_ref());
 
-    // --- protocol ---
+    let total = (3 * protocol_score + 3 * kx_score + 4 * cipher_score + 5) / 10;
+    let zero: Vec<&str> = [
+        ("protocol", protocol_score),
+        ("key exchange", kx_score),
+        ("cipher", cipher_score),
+    ]
+    .iter()
+    .filter(|(_, s)| *s == 0)
+    .map(|(n, _)| *n)
+    .collect();
+    if !zero.is_empty() && !protocols.is_empty() {
+        let why = if anonymous && kx_score == 0 {
+            " — anonymous key exchange is offered"
+        } else {
+            ""
+        };
+        v.hit(
+            "zero_score",
+            Some(format!("(zero: {}{why})", zero.join(", "))),
+        );
+    }
+    let (grade, trust_ignored) = letters(&v, total, report.hsts.as_ref());
+    let order = |code: &str| {
+        policy::RULES
+            .iter()
+            .position(|r| r.code == code)
+            .unwrap_or(usize::MAX)
+    };
+    v.caps
+        .sort_by_key(|c| (std::cmp::Reverse(c.grade.rank()), order(&c.code)));
+    v.warnings.sort_by_key(|w| order(&w.code));
+    report.score = Some(Score {
+        protocol: protocol_score,
+        key_exchange: kx_score,
+        cipher: cipher_score,
+        total,
+    });
+    report.grade = Some(grade);
+    report.grade_trust_ignored = Some(trust_ignored);
+    report.caps = v.caps;
+    report.warnings = v.warnings;
+}
+
+/// Protocol caps; returns the protocol score ((best + worst) / 2).
+fn protocol_rules(v: &mut Verdicts, protocols: &[ProtocolVersion]) -> u32 {
     let points: Vec<u32> = protocols
         .iter()
         .filter_map(|p| protocol_points(*p))
         .collect();
-    let protocol_score = match (points.iter().max(), points.iter().min()) {
+    let score = match (points.iter().max(), points.iter().min()) {
         (Some(&best), Some(&worst)) => mid(best, worst),
         _ => 0,
     };
@@ -392,105 +471,116 @@ fn score_and_cap(
     if best.is_some_and(|b| b < ProtocolVersion::TLS12) {
         v.hit("no_tls12", None);
     }
-    if protocols.contains(&ProtocolVersion::SSLV3) {
-        v.hit("sslv3_offered", None);
+    for (version, code) in [
+        (ProtocolVersion::SSLV3, "sslv3_offered"),
+        (ProtocolVersion::TLS10, "tls10_offered"),
+        (ProtocolVersion::TLS11, "tls11_offered"),
+    ] {
+        if protocols.contains(&version) {
+            v.hit(code, None);
+        }
     }
-    if protocols.contains(&ProtocolVersion::TLS10) {
-        v.hit("tls10_offered", None);
-    }
-    if protocols.contains(&ProtocolVersion::TLS11) {
-        v.hit("tls11_offered", None);
-    }
+    score
+}
 
-    // --- cipher ---
-    let bits: Vec<u16> = known.iter().map(|(_, i)| i.bits).collect();
-    let cipher_score = match (bits.iter().max(), bits.iter().min()) {
+/// Caps on what is offered; returns the cipher score ((strongest + weakest) / 2)
+/// and whether export suites are offered.
+fn cipher_rules(v: &mut Verdicts, cx: &Ctx<'_>) -> (u32, bool) {
+    let bits: Vec<u16> = cx.known.iter().map(|(_, i)| i.bits).collect();
+    let score = match (bits.iter().max(), bits.iter().min()) {
         (Some(&s), Some(&w)) => mid(cipher_points(s), cipher_points(w)),
         _ => 0,
     };
-    if !protocols.is_empty() && offered.is_empty() {
-        v.hit("no_cipher_suites", None);
-    }
-    let export = names(&|_, i| i.export);
+    let export = cx.names(|_, i| i.export);
     if !export.is_empty() {
         v.hit("export_suites", Some(suite_list(&export)));
     }
-    let weak = names(&|_, i| i.bits < 112);
+    let weak = cx.names(|_, i| i.bits < 112);
     if !weak.is_empty() {
         v.hit("weak_cipher", Some(suite_list(&weak)));
     }
-    let rc4 = names(&|_, i| is_rc4(i));
+    let rc4 = cx.names(|_, i| is_rc4(i));
     if !rc4.is_empty() {
         v.hit("rc4_offered", Some(suite_list(&rc4)));
     }
-    let sslv3_cbc = known
+    let sslv3_cbc = cx
+        .known
         .iter()
         .any(|(p, i)| *p == ProtocolVersion::SSLV3 && i.mode == CipherMode::Cbc)
-        || (protocols.contains(&ProtocolVersion::SSLV3)
-            && ep.suites_for(ProtocolVersion::SSLV3).is_empty());
-    if sslv3_cbc || ep.vulnerabilities.poodle_tls == Some(true) {
+        || (cx.protocols.contains(&ProtocolVersion::SSLV3)
+            && cx.ep.suites_for(ProtocolVersion::SSLV3).is_empty());
+    if sslv3_cbc || cx.ep.vulnerabilities.poodle_tls == Some(true) {
         v.hit("poodle", None);
     }
+    (score, !export.is_empty())
+}
 
-    // What browsers get: the reference browser's handshake when there was one.
-    let browser = ep.browser.as_ref();
-    let negotiated = browser.and_then(|b| Some((b.protocol?, b.cipher_suite?.info()?)));
-    if browser.is_some_and(|b| b.protocol.is_none()) {
-        let why = browser.and_then(|b| b.error.clone()).map(|e| {
-            format!(
-                "({} handshake failed: {e})",
-                browser.map(|b| b.client.as_str()).unwrap_or("browser")
-            )
-        });
+/// The rules judged on what browsers get: the reference browser's handshake
+/// when there was one, else what is offered.
+fn browser_rules(v: &mut Verdicts, cx: &Ctx<'_>) {
+    let browser = cx.ep.browser.as_ref();
+    if let Some(b) = browser.filter(|b| b.protocol.is_none()) {
+        let why = b
+            .error
+            .as_ref()
+            .map(|e| format!("({} handshake failed: {e})", b.client));
         v.hit("no_browser_compatible", why);
     }
-    let browser_detail = |b: &SuiteInfo| Some(format!("(a current browser negotiates {})", b.name));
+    let negotiated = browser.and_then(|b| Some((b.protocol?, b.cipher_suite?.info()?)));
     match negotiated {
         Some((p, info)) => {
+            let detail = || Some(format!("(a current browser negotiates {})", info.name));
             if !info.forward_secret() {
-                v.hit("no_forward_secrecy", browser_detail(&info));
+                v.hit("no_forward_secrecy", detail());
             }
             if !info.aead() {
-                v.hit("no_aead", browser_detail(&info));
+                v.hit("no_aead", detail());
             }
             if p >= ProtocolVersion::TLS11 && is_rc4(&info) {
-                v.hit("rc4_modern", browser_detail(&info));
+                v.hit("rc4_modern", detail());
             }
             if p >= ProtocolVersion::TLS11 && info.block_bits == 64 {
-                v.hit("block64_modern", browser_detail(&info));
+                v.hit("block64_modern", detail());
             }
         }
-        None if !known.is_empty() => {
-            if !known.iter().any(|(_, i)| i.forward_secret()) {
+        None if !cx.known.is_empty() => {
+            if !cx.known.iter().any(|(_, i)| i.forward_secret()) {
                 v.hit(
                     "no_forward_secrecy",
                     Some("(no suite with forward secrecy is offered)".into()),
                 );
             }
-            if !known.iter().any(|(_, i)| i.aead()) {
+            if !cx.known.iter().any(|(_, i)| i.aead()) {
                 v.hit("no_aead", Some("(no AEAD suite is offered)".into()));
             }
-            let modern_rc4 = names(&|p, i| *p >= ProtocolVersion::TLS11 && is_rc4(i));
+            let modern_rc4 = cx.names(|p, i| p >= ProtocolVersion::TLS11 && is_rc4(i));
             if !modern_rc4.is_empty() {
                 v.hit("rc4_modern", Some(suite_list(&modern_rc4)));
             }
-            let modern_64 = names(&|p, i| *p >= ProtocolVersion::TLS11 && i.block_bits == 64);
+            let modern_64 = cx.names(|p, i| p >= ProtocolVersion::TLS11 && i.block_bits == 64);
             if !modern_64.is_empty() {
                 v.hit("block64_modern", Some(suite_list(&modern_64)));
             }
         }
         None => {}
     }
+}
 
-    // --- key exchange ---
-    let anonymous = known.iter().any(|(_, i)| i.anonymous());
+/// Key and DH strength caps; returns the key-exchange score, the weakest
+/// strength in RSA-equivalent bits, and whether anonymous suites are offered.
+fn key_exchange_rules(
+    v: &mut Verdicts,
+    cx: &Ctx<'_>,
+    chains: &[&GradedChain],
+    export: bool,
+) -> (u32, Option<u32>, bool) {
     let mut weakest: Option<(u32, String)> = None;
     let mut consider = |bits: u32, what: String| {
         if bits > 0 && weakest.as_ref().is_none_or(|(w, _)| bits < *w) {
             weakest = Some((bits, what));
         }
     };
-    for c in chain.into_iter().chain(others) {
+    for c in chains {
         if let Some(bits) = c.verdict.weakest_key_bits {
             let key = c
                 .report
@@ -503,13 +593,19 @@ fn score_and_cap(
             consider(bits, what);
         }
     }
-    let dhe_offered = known
+    let dhe_offered = cx
+        .known
         .iter()
         .any(|(_, i)| matches!(i.kx, KeyExchange::Dhe | KeyExchange::DhePsk) && !i.tls13);
-    if let (true, Some(dh)) = (dhe_offered, ep.key_exchange.dh_bits) {
+    if let (true, Some(dh)) = (dhe_offered, cx.ep.key_exchange.dh_bits) {
         consider(dh, format!("DH parameters of {dh} bits"));
     }
-    for g in ep.groups.iter().chain(ep.key_exchange.ecdh_group.iter()) {
+    for g in cx
+        .ep
+        .groups
+        .iter()
+        .chain(cx.ep.key_exchange.ecdh_group.iter())
+    {
         if let Some(info) = g.info() {
             if matches!(
                 info.kind,
@@ -519,16 +615,15 @@ fn score_and_cap(
             }
         }
     }
-    report.key_exchange.weakest_rsa_equivalent_bits = weakest.as_ref().map(|(b, _)| *b);
-    let mut kx_score = match &weakest {
-        Some((bits, _)) => key_exchange_points(*bits),
-        None => 0,
-    };
+    let anonymous = cx.known.iter().any(|(_, i)| i.anonymous());
+    let mut score = weakest
+        .as_ref()
+        .map_or(0, |(bits, _)| key_exchange_points(*bits));
     if anonymous {
-        kx_score = 0;
+        score = 0;
     }
-    if !export.is_empty() {
-        kx_score = kx_score.min(40);
+    if export {
+        score = score.min(40);
     }
     if let Some((bits, what)) = &weakest {
         if *bits < 1024 {
@@ -537,18 +632,11 @@ fn score_and_cap(
             v.hit("weak_key", Some(format!("({what})")));
         }
     }
+    (score, weakest.map(|(b, _)| b), anonymous)
+}
 
-    // --- certificates ---
-    match chain {
-        None => v.hit("no_certificate", None),
-        Some(primary) => {
-            for c in std::iter::once(primary).chain(others) {
-                chain_caps(&mut v, c);
-            }
-        }
-    }
-
-    // --- probes ---
+/// Vulnerability probes and compression.
+fn probe_rules(v: &mut Verdicts, ep: &EndpointFacts) {
     let vulns = &ep.vulnerabilities;
     for (flag, code) in [
         (vulns.heartbleed, "heartbleed"),
@@ -564,16 +652,19 @@ fn score_and_cap(
     if ep.compression == Some(true) {
         v.hit("crime", None);
     }
+}
 
-    // --- warnings ---
+/// The warnings that turn A into A-.
+fn warning_rules(v: &mut Verdicts, cx: &Ctx<'_>, hsts: Option<&Hsts>) {
+    let protocols = cx.protocols;
     if !protocols.is_empty() && !protocols.contains(&ProtocolVersion::TLS13) {
         v.hit("no_tls13", None);
     }
     let pre13 = protocols.iter().any(|p| *p < ProtocolVersion::TLS13);
-    if pre13 && ep.secure_renegotiation == Some(false) {
+    if pre13 && cx.ep.secure_renegotiation == Some(false) {
         v.hit("no_secure_renegotiation", None);
     }
-    if let Some(h) = &report.hsts {
+    if let Some(h) = hsts {
         if !h.valid {
             v.hit("hsts_invalid", Some(format!("({})", h.problems.join("; "))));
         } else if h.max_age == Some(0) {
@@ -586,29 +677,12 @@ fn score_and_cap(
             );
         }
     }
+}
 
-    // --- score and grade ---
-    let total = (3 * protocol_score + 3 * kx_score + 4 * cipher_score + 5) / 10;
-    let zero: Vec<&str> = [
-        ("protocol", protocol_score),
-        ("key exchange", kx_score),
-        ("cipher", cipher_score),
-    ]
-    .iter()
-    .filter(|(_, s)| *s == 0)
-    .map(|(n, _)| *n)
-    .collect();
-    if !zero.is_empty() && !protocols.is_empty() {
-        let why = if anonymous && kx_score == 0 {
-            " — anonymous key exchange is offered".to_owned()
-        } else {
-            String::new()
-        };
-        v.hit(
-            "zero_score",
-            Some(format!("(zero: {}{why})", zero.join(", "))),
-        );
-    }
+/// The grade and the grade ignoring trust: the score's letter, lowered by
+/// every cap but T/M; A- with warnings, A+ with none and a strong HSTS; then M,
+/// else T, override.
+fn letters(v: &Verdicts, total: u32, hsts: Option<&Hsts>) -> (Grade, Grade) {
     let mut letter_grade = letter(total);
     for cap in &v.caps {
         if !matches!(cap.grade, Grade::T | Grade::M) {
@@ -616,42 +690,22 @@ fn score_and_cap(
         }
     }
     if letter_grade == Grade::A {
-        let strong_hsts = report
-            .hsts
-            .as_ref()
-            .is_some_and(|h| h.valid && h.max_age.is_some_and(|a| a >= MIN_MAX_AGE));
+        let strong_hsts =
+            hsts.is_some_and(|h| h.valid && h.max_age.is_some_and(|a| a >= MIN_MAX_AGE));
         if !v.warnings.is_empty() {
             letter_grade = Grade::AMinus;
         } else if strong_hsts {
             letter_grade = Grade::APlus;
         }
     }
-    let overridden = if v.caps.iter().any(|c| c.grade == Grade::M) {
+    let grade = if v.caps.iter().any(|c| c.grade == Grade::M) {
         Grade::M
     } else if v.caps.iter().any(|c| c.grade == Grade::T) {
         Grade::T
     } else {
         letter_grade
     };
-    let order = |code: &str| {
-        policy::RULES
-            .iter()
-            .position(|r| r.code == code)
-            .unwrap_or(usize::MAX)
-    };
-    v.caps
-        .sort_by_key(|c| (std::cmp::Reverse(c.grade.rank()), order(&c.code)));
-    v.warnings.sort_by_key(|w| order(&w.code));
-    report.score = Some(Score {
-        protocol: protocol_score,
-        key_exchange: kx_score,
-        cipher: cipher_score,
-        total,
-    });
-    report.grade = Some(overridden);
-    report.grade_trust_ignored = Some(letter_grade);
-    report.caps = v.caps;
-    report.warnings = v.warnings;
+    (grade, letter_grade)
 }
 
 fn chain_caps(v: &mut Verdicts, c: &GradedChain) {
