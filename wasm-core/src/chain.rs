@@ -276,34 +276,42 @@ pub struct ChainInput<'a> {
     pub now: i64,
 }
 
-/// Analyses one chain.
-pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, ChainVerdict) {
-    let mut findings = Vec::new();
-    let mut pool = Vec::new();
-    for (i, der) in input.sent.iter().enumerate() {
+/// Issues found so far, and the certificate reports they are drawn on.
+struct Marks {
+    issues: Vec<ChainIssue>,
+    certs: Vec<CertReport>,
+}
+
+impl Marks {
+    /// Records `issue` for the chain, drawn on certificate `at` when given.
+    fn flag(&mut self, issue: ChainIssue, at: Option<usize>) {
+        self.issues.push(issue);
+        if let Some(r) = at.and_then(|i| self.certs.get_mut(i)) {
+            r.issues.push(issue.as_str().to_owned());
+        }
+    }
+}
+
+/// Parses `ders` into the pool; what does not parse becomes a finding.
+fn parse_into<'a>(
+    ders: &'a [Der],
+    source: Source,
+    pool: &mut Vec<PoolCert<'a>>,
+    findings: &mut Vec<Finding>,
+) {
+    for (i, der) in ders.iter().enumerate() {
         match cert::parse(der.as_bytes()) {
             Ok(c) => pool.push(PoolCert {
                 der: der.as_bytes(),
                 cert: c,
-                source: Source::Sent,
-                sent_index: Some(i),
+                source,
+                sent_index: (source == Source::Sent).then_some(i),
             }),
-            Err(e) => findings.push(Finding::new(
+            Err(e) if source == Source::Sent => findings.push(Finding::new(
                 Severity::Error,
                 "certificate_unparsable",
                 format!("certificate #{i} sent by the server cannot be read: {e}"),
             )),
-        }
-    }
-    let leaf_ok = pool.first().is_some_and(|p| p.sent_index == Some(0));
-    for (i, der) in input.aia.iter().enumerate() {
-        match cert::parse(der.as_bytes()) {
-            Ok(c) => pool.push(PoolCert {
-                der: der.as_bytes(),
-                cert: c,
-                source: Source::Aia,
-                sent_index: None,
-            }),
             Err(e) => findings.push(Finding::new(
                 Severity::Warning,
                 "aia_unparsable",
@@ -311,25 +319,38 @@ pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, C
             )),
         }
     }
-    if !leaf_ok {
-        let reason = if input.sent.is_empty() {
-            "the server sent no certificate"
-        } else {
-            "the server's certificate cannot be read"
-        };
-        findings.push(Finding::new(Severity::Error, "no_leaf", reason));
-        let report = ChainReport {
-            verify_code: 21,
-            verify_message: verify_message(21).to_owned(),
-            trusted: false,
-            issues: Vec::new(),
-            certificates: Vec::new(),
-            missing_issuer: None,
-            ocsp: None,
-            findings,
-        };
-        return (report, ChainVerdict::default());
+}
+
+/// The report for a chain whose leaf is missing or unreadable.
+fn no_leaf(input: &ChainInput<'_>, mut findings: Vec<Finding>) -> (ChainReport, ChainVerdict) {
+    let reason = if input.sent.is_empty() {
+        "the server sent no certificate"
+    } else {
+        "the server's certificate cannot be read"
+    };
+    findings.push(Finding::new(Severity::Error, "no_leaf", reason));
+    let report = ChainReport {
+        verify_code: 21,
+        verify_message: verify_message(21).to_owned(),
+        trusted: false,
+        issues: Vec::new(),
+        certificates: Vec::new(),
+        missing_issuer: None,
+        ocsp: None,
+        findings,
+    };
+    (report, ChainVerdict::default())
+}
+
+/// Analyses one chain.
+pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, ChainVerdict) {
+    let mut findings = Vec::new();
+    let mut pool = Vec::new();
+    parse_into(input.sent, Source::Sent, &mut pool, &mut findings);
+    if pool.first().is_none_or(|p| p.sent_index != Some(0)) {
+        return no_leaf(&input, findings);
     }
+    parse_into(input.aia, Source::Aia, &mut pool, &mut findings);
 
     let mut b = Builder {
         pool,
@@ -352,185 +373,37 @@ pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, C
         (sent_best.clone(), false)
     };
     let (path, end) = best;
-
     let leaf = b.cert(Node::Pool(0)).clone();
-    let is_anchor = |b: &Builder<'_, '_>, n: Node| match n {
-        Node::Anchor(_) => true,
-        Node::Pool(i) => b.store.same_as(&b.pool[i].cert).is_some(),
-    };
-
-    let mut issues = Vec::new();
     let mut verdict = ChainVerdict {
         anchored: end == End::Trusted,
         completed_by_aia,
         leaf_sha256: Some(cert::hex(&sha2_digest(b.pool[0].der))),
         ..ChainVerdict::default()
     };
-
-    // Per-certificate facts along the path.
-    let mut reports: Vec<CertReport> = Vec::new();
+    let mut m = describe_path(&b, &path, end, input.now, &mut verdict);
     let top = path.len().saturating_sub(1);
-    for (pos, &n) in path.iter().enumerate() {
-        let (der, source, sent_index) = match n {
-            Node::Pool(i) => (b.pool[i].der, b.pool[i].source, b.pool[i].sent_index),
-            Node::Anchor(i) => (b.anchors[i].der, Source::RootStore, None),
-        };
-        let c = b.cert(n);
-        let mut r = cert::describe(c, der, input.now);
-        r.source = source;
-        r.sent_index = sent_index;
-        r.role = if pos == 0 {
-            "leaf"
-        } else if pos == top && !matches!(end, End::Missing { .. }) {
-            "root"
-        } else {
-            "intermediate"
-        }
-        .to_owned();
-        let anchor = is_anchor(&b, n);
-        if !anchor {
-            let nb = c.tbs_certificate.validity.not_before.timestamp();
-            let na = c.tbs_certificate.validity.not_after.timestamp();
-            if input.now > na {
-                r.issues.push("expired".into());
-                issues.push(ChainIssue::Expired);
-            }
-            if input.now < nb {
-                r.issues.push("not_yet_valid".into());
-                issues.push(ChainIssue::NotYetValid);
-            }
-            let bits = r.key.rsa_equivalent_bits;
-            if bits > 0 {
-                verdict.weakest_key_bits =
-                    Some(verdict.weakest_key_bits.map_or(bits, |w| w.min(bits)));
-                if pos == 0 {
-                    verdict.leaf_key_bits = Some(bits);
-                }
-                if bits < 2048 {
-                    r.issues.push("weak_key".into());
-                    issues.push(ChainIssue::WeakKey);
-                }
-            }
-        }
-        // Signatures made by another certificate (a self-signature proves nothing).
-        let signed_by_other = pos < top || (matches!(end, End::Missing { .. }) && pos == top);
-        if signed_by_other && !(pos == top && is_self_signed(c)) {
-            match cert::signature_hash(c) {
-                SignatureHash::Md2 | SignatureHash::Md4 | SignatureHash::Md5 => {
-                    verdict.md5_signature = true;
-                    r.issues.push("weak_signature".into());
-                    issues.push(ChainIssue::WeakSignature);
-                }
-                SignatureHash::Sha1 => {
-                    verdict.sha1_signature = true;
-                    r.issues.push("weak_signature".into());
-                    issues.push(ChainIssue::WeakSignature);
-                }
-                _ => {}
-            }
-        }
-        reports.push(r);
-    }
 
     // Name.
     if let Some(host) = input.host {
         if !crate::hostname::matches(&leaf, host) {
-            issues.push(ChainIssue::HostnameMismatch);
-            if let Some(r) = reports.first_mut() {
-                r.issues.push("hostname_mismatch".into());
-            }
+            m.flag(ChainIssue::HostnameMismatch, Some(0));
         }
     }
 
     // How the path ends.
     let mut missing_issuer = None;
     match end {
-        End::Trusted if completed_by_aia => issues.push(ChainIssue::IncompleteChain),
+        End::Trusted if completed_by_aia => m.flag(ChainIssue::IncompleteChain, None),
         End::Trusted => {}
-        End::SelfSigned if path.len() == 1 => {
-            issues.push(ChainIssue::SelfSigned);
-            push_issue(&mut reports, top, "self_signed");
-        }
-        End::SelfSigned => {
-            issues.push(ChainIssue::UntrustedRoot);
-            push_issue(&mut reports, top, "untrusted_root");
-        }
+        End::SelfSigned if path.len() == 1 => m.flag(ChainIssue::SelfSigned, Some(top)),
+        End::SelfSigned => m.flag(ChainIssue::UntrustedRoot, Some(top)),
         End::Missing { .. } => {
-            issues.push(ChainIssue::IncompleteChain);
-            push_issue(&mut reports, top, "incomplete_chain");
+            m.flag(ChainIssue::IncompleteChain, Some(top));
             missing_issuer = Some(b.cert(path[top]).tbs_certificate.issuer.to_string());
         }
     }
 
-    // Order, extras and anchors among what was sent.
-    // The sent certificates on the path must come in path order, and a sent copy
-    // of the anchor the path ends at belongs after them.
-    let anchor_copy = match path.last() {
-        Some(&Node::Anchor(a)) => {
-            let anchor = &b.anchors[a].cert.tbs_certificate;
-            b.pool
-                .iter()
-                .filter(|p| p.source == Source::Sent)
-                .find(|p| {
-                    p.cert.tbs_certificate.subject.as_raw() == anchor.subject.as_raw()
-                        && p.cert.tbs_certificate.subject_pki.raw == anchor.subject_pki.raw
-                })
-                .and_then(|p| p.sent_index)
-        }
-        _ => None,
-    };
-    let sent_order: Vec<usize> = path
-        .iter()
-        .filter_map(|n| match n {
-            Node::Pool(i) => b.pool[*i].sent_index,
-            Node::Anchor(_) => None,
-        })
-        .chain(anchor_copy)
-        .collect();
-    let misplaced: Vec<usize> = sent_order
-        .iter()
-        .enumerate()
-        .filter(|(k, s)| sent_order[..*k].iter().any(|earlier| earlier > s))
-        .map(|(_, s)| *s)
-        .collect();
-    if !misplaced.is_empty() {
-        issues.push(ChainIssue::WrongOrder);
-        for r in reports.iter_mut() {
-            if r.sent_index.is_some_and(|s| misplaced.contains(&s)) {
-                r.issues.push("wrong_order".into());
-            }
-        }
-    }
-    for i in 0..b.pool.len() {
-        let p = &b.pool[i];
-        let anchor = b.store.same_as(&p.cert).is_some();
-        if p.source == Source::Sent && anchor && p.sent_index != Some(0) {
-            issues.push(ChainIssue::ContainsAnchor);
-            if let Some(r) = reports.iter_mut().find(|r| r.sent_index == p.sent_index) {
-                r.issues.push("contains_anchor".into());
-            }
-        }
-        if path.contains(&Node::Pool(i)) || p.source == Source::Aia {
-            continue;
-        }
-        let mut r = cert::describe(&p.cert, p.der, input.now);
-        r.source = p.source;
-        r.sent_index = p.sent_index;
-        r.role = "extra".into();
-        if p.sent_index.is_some_and(|s| misplaced.contains(&s)) {
-            r.issues.push("wrong_order".into());
-        }
-        if anchor {
-            r.issues.push("contains_anchor".into());
-        } else {
-            r.issues.push("extra_certs".into());
-            issues.push(ChainIssue::ExtraCerts);
-        }
-        reports.push(r);
-    }
-    if input.sent.len() > b.pool.iter().filter(|p| p.source == Source::Sent).count() {
-        issues.push(ChainIssue::ExtraCerts);
-    }
+    sent_order_and_extras(&b, &path, input, &mut m);
 
     // Revocation, from the staple.
     let ocsp = input.ocsp_staple.map(|der| {
@@ -538,10 +411,13 @@ pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, C
         ocsp::read(der, &leaf, issuer.as_ref(), input.now)
     });
     if matches!(ocsp.as_ref().map(|o| o.status), Some(OcspStatus::Revoked)) {
-        issues.push(ChainIssue::Revoked);
-        push_issue(&mut reports, 0, "revoked");
+        m.flag(ChainIssue::Revoked, Some(0));
     }
 
+    let Marks {
+        mut issues,
+        certs: mut reports,
+    } = m;
     issues.sort();
     issues.dedup();
     for r in &mut reports {
@@ -575,9 +451,152 @@ pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, C
     (report, verdict)
 }
 
-fn push_issue(reports: &mut [CertReport], pos: usize, issue: &str) {
-    if let Some(r) = reports.get_mut(pos) {
-        r.issues.push(issue.to_owned());
+/// Describes every certificate on the path, with the issues that are about one
+/// certificate: validity, key size, weak signature hash. Fills the verdict's key
+/// and signature facts.
+fn describe_path(
+    b: &Builder<'_, '_>,
+    path: &[Node],
+    end: End,
+    now: i64,
+    verdict: &mut ChainVerdict,
+) -> Marks {
+    let mut m = Marks {
+        issues: Vec::new(),
+        certs: Vec::new(),
+    };
+    let top = path.len().saturating_sub(1);
+    for (pos, &n) in path.iter().enumerate() {
+        let (der, source, sent_index) = match n {
+            Node::Pool(i) => (b.pool[i].der, b.pool[i].source, b.pool[i].sent_index),
+            Node::Anchor(i) => (b.anchors[i].der, Source::RootStore, None),
+        };
+        let c = b.cert(n);
+        let mut r = cert::describe(c, der, now);
+        r.source = source;
+        r.sent_index = sent_index;
+        r.role = if pos == 0 {
+            "leaf"
+        } else if pos == top && !matches!(end, End::Missing { .. }) {
+            "root"
+        } else {
+            "intermediate"
+        }
+        .to_owned();
+        let bits = r.key.rsa_equivalent_bits;
+        m.certs.push(r);
+        let anchor = match n {
+            Node::Anchor(_) => true,
+            Node::Pool(i) => b.store.same_as(&b.pool[i].cert).is_some(),
+        };
+        if !anchor {
+            let validity = &c.tbs_certificate.validity;
+            if now > validity.not_after.timestamp() {
+                m.flag(ChainIssue::Expired, Some(pos));
+            }
+            if now < validity.not_before.timestamp() {
+                m.flag(ChainIssue::NotYetValid, Some(pos));
+            }
+            if bits > 0 {
+                verdict.weakest_key_bits =
+                    Some(verdict.weakest_key_bits.map_or(bits, |w| w.min(bits)));
+                if pos == 0 {
+                    verdict.leaf_key_bits = Some(bits);
+                }
+                if bits < 2048 {
+                    m.flag(ChainIssue::WeakKey, Some(pos));
+                }
+            }
+        }
+        // Signatures made by another certificate (a self-signature proves nothing).
+        let signed_by_other = pos < top || (matches!(end, End::Missing { .. }) && pos == top);
+        if signed_by_other && !(pos == top && is_self_signed(c)) {
+            match cert::signature_hash(c) {
+                SignatureHash::Md2 | SignatureHash::Md4 | SignatureHash::Md5 => {
+                    verdict.md5_signature = true;
+                    m.flag(ChainIssue::WeakSignature, Some(pos));
+                }
+                SignatureHash::Sha1 => {
+                    verdict.sha1_signature = true;
+                    m.flag(ChainIssue::WeakSignature, Some(pos));
+                }
+                _ => {}
+            }
+        }
+    }
+    m
+}
+
+/// Order, extras and anchors among what was sent: the sent certificates on the
+/// path must come in path order, a sent copy of the anchor the path ends at
+/// belongs after them, and everything sent but unused is listed as `extra`.
+fn sent_order_and_extras(b: &Builder<'_, '_>, path: &[Node], input: ChainInput<'_>, m: &mut Marks) {
+    let anchor_copy = match path.last() {
+        Some(&Node::Anchor(a)) => {
+            let anchor = &b.anchors[a].cert.tbs_certificate;
+            b.pool
+                .iter()
+                .filter(|p| p.source == Source::Sent)
+                .find(|p| {
+                    p.cert.tbs_certificate.subject.as_raw() == anchor.subject.as_raw()
+                        && p.cert.tbs_certificate.subject_pki.raw == anchor.subject_pki.raw
+                })
+                .and_then(|p| p.sent_index)
+        }
+        _ => None,
+    };
+    let sent_order: Vec<usize> = path
+        .iter()
+        .filter_map(|n| match n {
+            Node::Pool(i) => b.pool[*i].sent_index,
+            Node::Anchor(_) => None,
+        })
+        .chain(anchor_copy)
+        .collect();
+    let misplaced: Vec<usize> = sent_order
+        .iter()
+        .enumerate()
+        .filter(|(k, s)| sent_order[..*k].iter().any(|earlier| earlier > s))
+        .map(|(_, s)| *s)
+        .collect();
+    if !misplaced.is_empty() {
+        m.issues.push(ChainIssue::WrongOrder);
+        for r in m.certs.iter_mut() {
+            if r.sent_index.is_some_and(|s| misplaced.contains(&s)) {
+                r.issues.push(ChainIssue::WrongOrder.as_str().to_owned());
+            }
+        }
+    }
+    for (i, p) in b.pool.iter().enumerate() {
+        let anchor = b.store.same_as(&p.cert).is_some();
+        if p.source == Source::Sent && anchor && p.sent_index != Some(0) {
+            let at = m.certs.iter().position(|r| r.sent_index == p.sent_index);
+            m.flag(ChainIssue::ContainsAnchor, at);
+        }
+        if path.contains(&Node::Pool(i)) || p.source == Source::Aia {
+            continue;
+        }
+        let mut r = cert::describe(&p.cert, p.der, input.now);
+        r.source = p.source;
+        r.sent_index = p.sent_index;
+        r.role = "extra".into();
+        if p.sent_index.is_some_and(|s| misplaced.contains(&s)) {
+            r.issues.push(ChainIssue::WrongOrder.as_str().to_owned());
+        }
+        m.certs.push(r);
+        let at = Some(m.certs.len() - 1);
+        if anchor {
+            // Its ContainsAnchor chain issue was recorded above.
+            if let Some(r) = m.certs.last_mut() {
+                r.issues
+                    .push(ChainIssue::ContainsAnchor.as_str().to_owned());
+            }
+        } else {
+            m.flag(ChainIssue::ExtraCerts, at);
+        }
+    }
+    if input.sent.len() > b.pool.iter().filter(|p| p.source == Source::Sent).count() {
+        m.flag(ChainIssue::ExtraCerts, None);
     }
 }
 
