@@ -2,8 +2,8 @@
 //! the core's report, as JSON (`--json`) or for people (grade, caps and
 //! warnings with fixes, protocols and suites with weak ones marked, the chain
 //! with days left, per endpoint; colour only on a terminal; progress on stderr
-//! when it is a terminal). `serve` runs [`crate::serve`]; `watch` belongs to
-//! another issue.
+//! when it is a terminal). `serve` runs [`crate::serve`]; `watch` runs
+//! [`crate::watch`].
 //!
 //! Exit status: 0 when a report was produced (whatever the grade); 2 bad input,
 //! 3 refused target, 4 unresolvable, 5 nothing reachable, 1 anything else —
@@ -38,7 +38,7 @@ pub enum Command {
     Scan(ScanArgs),
     /// Serve the HTTP API the browser extension calls (see docs/relay.md).
     Serve(ServeArgs),
-    /// Monitor targets (not implemented in this build).
+    /// Monitor targets: rescan every interval, keep history, alert by webhook (see docs/watch.md).
     Watch(WatchArgs),
 }
 

@@ -610,9 +610,10 @@ fn sha2_digest(der: &[u8]) -> Vec<u8> {
 }
 
 /// The code OpenSSL 3 ends with: each check may overwrite the error of an earlier
-/// one, in this order: chain building (18/19/20), key and digest strength at
-/// security level 2 (66/67/68), host name (62), revocation (23), then the
-/// signature walk from the top down (21, 7, 9/10).
+/// one, in this order: the leaf's key strength (66), chain building (18/19/20),
+/// issuer key and digest strength per certificate at security level 2 (67/68),
+/// host name (62), revocation (23), then the signature walk from the top down
+/// (21, 7, 9/10).
 fn openssl_code(
     b: &Builder<'_, '_>,
     sent: &(Vec<Node>, End),
@@ -620,27 +621,30 @@ fn openssl_code(
     now: i64,
 ) -> i32 {
     let (path, end) = sent;
-    let mut code = match end {
-        End::Trusted => 0,
-        End::SelfSigned if path.len() == 1 => 18,
-        End::SelfSigned => 19,
-        End::Missing { .. } => 20,
+    let weak_key = |n: Node| {
+        let bits = cert::key_info(&b.cert(n).tbs_certificate.subject_pki).rsa_equivalent_bits;
+        bits > 0 && bits < 2048
     };
-    let top = path.len().saturating_sub(1);
-    for (pos, &n) in path.iter().enumerate() {
-        let c = b.cert(n);
-        let anchor_top = pos == top && !matches!(end, End::Missing { .. });
-        if anchor_top {
-            continue;
-        }
-        let bits = cert::key_info(&c.tbs_certificate.subject_pki).rsa_equivalent_bits;
-        if bits > 0 && bits < 2048 {
-            code = if pos == 0 { 66 } else { 67 };
-        }
+    // The leaf's key is checked before the chain is built.
+    let mut code = if path.first().is_some_and(|&n| weak_key(n)) {
+        66
+    } else {
+        0
+    };
+    match end {
+        End::Trusted => {}
+        End::SelfSigned if path.len() == 1 => code = 18,
+        End::SelfSigned => code = 19,
+        End::Missing { .. } => code = 20,
     }
+    // check_auth_level: per certificate, the issuer keys (not the leaf's
+    // again), then the signature digest of all but the last certificate.
+    let last = path.len().saturating_sub(1);
     for (pos, &n) in path.iter().enumerate() {
-        let signed_by_other = pos < top || matches!(end, End::Missing { .. });
-        if signed_by_other
+        if pos > 0 && weak_key(n) {
+            code = 67;
+        }
+        if pos < last
             && matches!(
                 cert::signature_hash(b.cert(n)),
                 SignatureHash::Md2 | SignatureHash::Md4 | SignatureHash::Md5 | SignatureHash::Sha1

@@ -664,3 +664,37 @@ fn anchor_sent_before_its_intermediate_is_wrong_order() {
         "the intermediate is where it belongs relative to the leaf"
     );
 }
+
+#[test]
+fn weak_issuer_key_after_weak_digest_gives_openssls_code() {
+    // The leaf is signed with SHA-1 by an intermediate whose own key is RSA-1024:
+    // `openssl s_client -verify_hostname` ends with 67, the later of the two checks.
+    let root = Node::self_signed(Spec::ca("Weak Root"), KeyKind::Rsa(2048, Hash::Sha256));
+    let inter = root.issue(
+        Spec::ca("Weak Intermediate"),
+        KeyKind::Rsa(1024, Hash::Sha1),
+    );
+    let leaf = inter.issue(Spec::leaf(&["example.test"]), KeyKind::P256);
+    let (r, _) = run(
+        &[leaf.der(), inter.der()],
+        &[],
+        &[root.der()],
+        "example.test",
+    );
+    assert_eq!(issues(&r), ["weak_key", "weak_signature"]);
+    assert_eq!(
+        (r.verify_code, r.verify_message.as_str()),
+        (67, "CA certificate key too weak")
+    );
+}
+
+#[test]
+fn self_signed_weak_leaf_reports_the_chain_error() {
+    // The leaf key check comes first; building the chain overwrites it.
+    let leaf = Node::self_signed(
+        Spec::leaf(&["example.test"]),
+        KeyKind::Rsa(1024, Hash::Sha256),
+    );
+    let (r, _) = run(&[leaf.der()], &[], &[], "example.test");
+    assert_eq!(r.verify_code, 18);
+}

@@ -158,7 +158,7 @@ impl AppError {
         let out = match err {
             E::BadInput(m) => Self::bad_input(m.clone()),
             E::Refused { reason, .. } => Self::refused(format!(
-                "{host} is or resolves to a {reason} address, which this relay does not scan"
+                "{host} is or resolves to an address this relay does not scan ({reason})"
             )),
             E::Unresolvable { .. } => Self::unresolvable(host),
             // The scanner reports an endpoint that never answered in time
