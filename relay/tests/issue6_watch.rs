@@ -351,3 +351,52 @@ fn issue6_metrics_and_report_pages() {
     let html = http::get(listen, "/report");
     assert!(html.body.contains("<svg class=\"spark\"") && html.body.contains("metrics.test"));
 }
+
+#[test]
+fn issue6_sigterm_stops_watch_during_a_long_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Term");
+    pki.write_root(dir.path());
+    let port = https_server(&pki, &pki.leaf_days(&["term.test"], -10, 300));
+    let config = write_config(dir.path(), free_port(), &[("term.test", port)]);
+    // A long jitter keeps the first round busy for minutes.
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("jitter = \"0s\"", "jitter = \"10m\"");
+    std::fs::write(&config, text).unwrap();
+    let listen = SocketAddr::from(([127, 0, 0, 1], free_port()));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tlslens-relay"))
+        .args([
+            "watch",
+            "--config",
+            config.to_str().unwrap(),
+            "--listen",
+            &listen.to_string(),
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(listen).is_err() {
+        assert!(Instant::now() < deadline, "watch did not start listening");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let stop = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        if Instant::now() > stop {
+            let _ = child.kill();
+            panic!("watch ignored SIGTERM for 10 s during a round");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

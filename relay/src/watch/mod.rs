@@ -308,18 +308,28 @@ pub async fn run(config_path: &Path, once: bool, listen: Option<&str>) -> Result
         }
         return Ok(());
     }
+    // Rounds run as their own task, so a long round (jitter, thousands of
+    // targets) neither delays alert delivery nor a SIGTERM.
     let shutdown = crate::serve::shutdown_signal();
     tokio::pin!(shutdown);
     let mut next_round = tokio::time::Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs(15));
+    let mut running: Option<tokio::task::JoinHandle<()>> = None;
     loop {
         tokio::select! {
             () = &mut shutdown => break,
             () = tokio::time::sleep_until(next_round) => {
                 next_round += watcher.cfg.interval;
-                if let Err(e) = watcher.round(true).await {
-                    tracing::error!(error = %e, "round failed");
+                if running.as_ref().is_some_and(|r| !r.is_finished()) {
+                    tracing::warn!("the previous round is still running; skipping this one");
+                    continue;
                 }
+                let w = watcher.clone();
+                running = Some(tokio::spawn(async move {
+                    if let Err(e) = w.round(true).await {
+                        tracing::error!(error = %e, "round failed");
+                    }
+                }));
             }
             _ = tick.tick() => {
                 if let Err(e) = watcher.deliver(None).await {
@@ -327,6 +337,9 @@ pub async fn run(config_path: &Path, once: bool, listen: Option<&str>) -> Result
                 }
             }
         }
+    }
+    if let Some(r) = running {
+        r.abort();
     }
     if let Some(s) = server {
         s.abort();
