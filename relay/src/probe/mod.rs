@@ -194,6 +194,27 @@ pub async fn scan(
     Ok(facts)
 }
 
+/// Offers `remaining`, takes the server's choice out and offers the rest again,
+/// until the server refuses, picks something it was not offered, or nothing is
+/// left. Returns the choices in the order the server made them.
+async fn eliminate<F: std::future::Future<Output = Option<u16>>>(
+    mut remaining: Vec<u16>,
+    mut choose: impl FnMut(Vec<u16>) -> F,
+) -> Vec<u16> {
+    let mut found = Vec::new();
+    while !remaining.is_empty() {
+        let Some(g) = choose(remaining.clone()).await else {
+            break;
+        };
+        found.push(g);
+        if !remaining.contains(&g) {
+            break;
+        }
+        remaining.retain(|x| *x != g);
+    }
+    found
+}
+
 fn pname(v: u16) -> String {
     ProtocolVersion(v)
         .known_name()
@@ -495,15 +516,10 @@ impl<'a> Ep<'a> {
     /// TLS 1.3 groups by elimination with an empty key_share: the server's
     /// HelloRetryRequest names the group it wants.
     async fn groups_tls13(&self, suites: &[u16]) -> Vec<u16> {
-        let mut found = Vec::new();
-        let mut remaining = hello::tls13_groups();
-        for _ in 0..remaining.len() + 1 {
-            if remaining.is_empty() {
-                break;
-            }
+        eliminate(hello::tls13_groups(), |offer| async move {
             let hello = hello::tls13(
                 suites,
-                &remaining,
+                &offer,
                 vec![],
                 self.sni,
                 self.random(),
@@ -511,54 +527,33 @@ impl<'a> Ep<'a> {
             );
             let Some(Reply::Hello { flight, .. }) = self.send("groups:TLSv1.3", &hello).await
             else {
-                break;
+                return None;
             };
-            let Some(g) = flight
+            flight
                 .server_hello
                 .as_ref()
                 .and_then(|sh| sh.key_share_group())
-            else {
-                break;
-            };
-            found.push(g);
-            if !remaining.contains(&g) {
-                break;
-            }
-            remaining.retain(|x| *x != g);
-        }
-        found
+        })
+        .await
     }
 
     /// TLS ≤ 1.2 curves by elimination, offering only ECDHE suites.
     async fn groups_legacy(&self, v: u16, ecdhe: &[u16]) -> Vec<u16> {
-        let mut found = Vec::new();
-        let mut remaining = hello::legacy_groups();
-        for _ in 0..remaining.len() + 1 {
-            if remaining.is_empty() {
-                break;
-            }
+        eliminate(hello::legacy_groups(), |offer| async move {
             let opts = LegacyOpts {
-                groups: Some(remaining.clone()),
+                groups: Some(offer),
                 ..LegacyOpts::default()
             };
             let hello = self.legacy(v, ecdhe, &opts);
             let Some(Reply::Hello { flight, .. }) = self.send("groups:legacy", &hello).await else {
-                break;
+                return None;
             };
-            let Some(g) = flight
+            flight
                 .server_key_exchange
                 .as_ref()
                 .and_then(|k| k.named_group())
-            else {
-                break;
-            };
-            found.push(g);
-            if !remaining.contains(&g) {
-                break;
-            }
-            remaining.retain(|x| *x != g);
-        }
-        found
+        })
+        .await
     }
 
     async fn alpn_legacy(&self, v: u16, suites: &[u16]) -> Vec<String> {
