@@ -127,6 +127,21 @@ fn watch_once(config: &Path) -> String {
     err
 }
 
+/// Starts `watch --config CONFIG --listen LISTEN` in continuous mode.
+fn spawn_watch(config: &Path, listen: SocketAddr) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tlslens-relay"))
+        .args([
+            "watch",
+            "--config",
+            config.to_str().unwrap(),
+            "--listen",
+            &listen.to_string(),
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn kinds(alerts: &[Value]) -> Vec<(String, String)> {
     let mut k: Vec<_> = alerts
         .iter()
@@ -282,17 +297,7 @@ fn issue6_metrics_and_report_pages() {
     let hook = Hook::start_on(0);
     let config = write_config(dir.path(), hook.port, &[("metrics.test", port)]);
     let listen = SocketAddr::from(([127, 0, 0, 1], free_port()));
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tlslens-relay"))
-        .args([
-            "watch",
-            "--config",
-            config.to_str().unwrap(),
-            "--listen",
-            &listen.to_string(),
-        ])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let child = spawn_watch(&config, listen);
     let _guard = Proc(child);
     let deadline = Instant::now() + Duration::from_secs(60);
     let metrics = loop {
@@ -365,17 +370,7 @@ fn issue6_sigterm_stops_watch_during_a_long_round() {
         .replace("jitter = \"0s\"", "jitter = \"10m\"");
     std::fs::write(&config, text).unwrap();
     let listen = SocketAddr::from(([127, 0, 0, 1], free_port()));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tlslens-relay"))
-        .args([
-            "watch",
-            "--config",
-            config.to_str().unwrap(),
-            "--listen",
-            &listen.to_string(),
-        ])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_watch(&config, listen);
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(listen).is_err() {
         assert!(Instant::now() < deadline, "watch did not start listening");
