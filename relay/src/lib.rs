@@ -1,6 +1,7 @@
 //! TLS Lens relay: everything that touches the network. It observes servers and
 //! hands the facts to `tlslens-core`, which grades them.
 //!
+//! * [`clock`]: the one wall clock, passed in.
 //! * [`resolve`] and [`guard`]: targets, `--resolve`, DNS, and which addresses
 //!   may be scanned at all.
 //! * [`probe`]: the scanner (raw probes through [`codec`], rustls handshakes in
@@ -12,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod clock;
 pub mod codec;
 mod error;
 pub mod guard;
