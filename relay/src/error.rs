@@ -1,23 +1,41 @@
-//! The crate's one error type. Every variant maps to a CLI exit status
-//! ([`Error::exit_code`]) and, later, to an HTTP status in `serve`.
+//! The crate's one error type. Every variant has an [`ErrorKind`]: the CLI's
+//! exit status ([`Error::exit_code`]) and the `code` of the JSON error object
+//! that `scan --json` prints and the HTTP API answers with.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
+
+use crate::resolve::TargetError;
+use crate::settings::SettingError;
 
 /// Why a scan could not produce a report (or an internal step failed).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The user's input is malformed: a bad host, port or flag value.
+    /// The user's input is malformed.
     #[error("bad input: {0}")]
     BadInput(String),
+    /// The target (a host, port or URL) does not parse.
+    #[error("bad input: {0}")]
+    Target(#[from] TargetError),
+    /// A flag, environment variable or config key has a bad value.
+    #[error(transparent)]
+    Setting(#[from] SettingError),
+    /// The listen address cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The target is not allowed (a private, loopback, reserved… address).
-    #[error("refused: {host} is {reason} ({ip}); pass --allow-private to scan it")]
+    #[error("refused: {}; pass --allow-private to scan it", refusal(.host, *.ip, .reason))]
     Refused {
         /// The host as given.
         host: String,
         /// The address that was refused.
         ip: IpAddr,
-        /// Which range it is in.
+        /// Which range it is in, e.g. `loopback (127.0.0.0/8)`.
         reason: &'static str,
     },
     /// The name did not resolve.
@@ -36,14 +54,6 @@ pub enum Error {
         /// The first endpoint's error.
         message: String,
     },
-    /// A file could not be read (e.g. `--ca-file`).
-    #[error("cannot read {path}: {source}")]
-    File {
-        /// The path.
-        path: String,
-        /// The I/O error.
-        source: std::io::Error,
-    },
     /// Any other I/O failure.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
@@ -53,29 +63,135 @@ pub enum Error {
     /// JSON output failed.
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
-    /// The monitor's configuration file is invalid.
-    #[error("config {path}: {message}")]
-    Config {
-        /// The file.
-        path: String,
-        /// What is wrong, with the offending key.
-        message: String,
-    },
     /// The monitor's history database failed.
     #[error("database: {0}")]
     Database(String),
 }
 
+/// `127.0.0.1 is loopback (127.0.0.0/8)` for an address, `localhost
+/// resolves to 127.0.0.1, loopback (127.0.0.0/8)` for a name: the address
+/// once.
+fn refusal(host: &str, ip: IpAddr, reason: &str) -> String {
+    if host.parse::<IpAddr>() == Ok(ip) {
+        format!("{host} is {reason}")
+    } else {
+        format!("{host} resolves to {ip}, {reason}")
+    }
+}
+
+/// What kind of failure an [`Error`] is: the exit status of the CLI and the
+/// `code` of the JSON error (the same codes as the HTTP API's `AppError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Malformed input: exit 2, `bad_input`.
+    BadInput,
+    /// A target the guard refuses: exit 3, `refused`.
+    Refused,
+    /// A name that does not resolve: exit 4, `unresolvable`.
+    Unresolvable,
+    /// No endpoint completed a TLS handshake: exit 5, `unreachable`.
+    Unreachable,
+    /// The endpoints did not answer in time: exit 5, `timeout`.
+    Timeout,
+    /// Anything else: exit 1, `internal`.
+    Internal,
+}
+
+impl ErrorKind {
+    /// The stable code (`bad_input`, `refused`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::BadInput => "bad_input",
+            ErrorKind::Refused => "refused",
+            ErrorKind::Unresolvable => "unresolvable",
+            ErrorKind::Unreachable => "unreachable",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    /// The CLI exit status.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            ErrorKind::BadInput => 2,
+            ErrorKind::Refused => 3,
+            ErrorKind::Unresolvable => 4,
+            ErrorKind::Unreachable | ErrorKind::Timeout => 5,
+            ErrorKind::Internal => 1,
+        }
+    }
+}
+
 impl Error {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::BadInput(_) | Error::Target(_) | Error::Setting(_) | Error::Listen { .. } => {
+                ErrorKind::BadInput
+            }
+            Error::Refused { .. } => ErrorKind::Refused,
+            Error::Unresolvable { .. } => ErrorKind::Unresolvable,
+            // The scanner reports endpoints that never answered in time as
+            // unreachable; its message says so.
+            Error::Unreachable { message, .. }
+                if message.contains("timed out") || message.contains("timeout") =>
+            {
+                ErrorKind::Timeout
+            }
+            Error::Unreachable { .. } => ErrorKind::Unreachable,
+            Error::Io(_) | Error::Codec(_) | Error::Json(_) | Error::Database(_) => {
+                ErrorKind::Internal
+            }
+        }
+    }
+
     /// The CLI exit status: 2 bad input, 3 refused target, 4 unresolvable,
     /// 5 nothing reachable, 1 anything else.
     pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::BadInput(_) | Error::File { .. } | Error::Config { .. } => 2,
-            Error::Refused { .. } => 3,
-            Error::Unresolvable { .. } => 4,
-            Error::Unreachable { .. } => 5,
-            Error::Io(_) | Error::Codec(_) | Error::Json(_) | Error::Database(_) => 1,
-        }
+        self.kind().exit_code()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_name_the_address_once() {
+        let e = Error::Refused {
+            host: "::1".into(),
+            ip: "::1".parse().unwrap(),
+            reason: "loopback (::1)",
+        };
+        assert_eq!(
+            e.to_string(),
+            "refused: ::1 is loopback (::1); pass --allow-private to scan it"
+        );
+        let e = Error::Refused {
+            host: "intranet.example".into(),
+            ip: "10.0.0.7".parse().unwrap(),
+            reason: "private (10.0.0.0/8)",
+        };
+        assert_eq!(
+            e.to_string(),
+            "refused: intranet.example resolves to 10.0.0.7, private (10.0.0.0/8); pass --allow-private to scan it"
+        );
+    }
+
+    #[test]
+    fn kinds_give_exit_codes_and_api_codes() {
+        let timeout = Error::Unreachable {
+            target: "x.test:443".into(),
+            message: "192.0.2.1: connect timed out".into(),
+        };
+        assert_eq!(timeout.kind(), ErrorKind::Timeout);
+        assert_eq!(
+            (timeout.exit_code(), timeout.kind().as_str()),
+            (5, "timeout")
+        );
+        let bad = Error::from(TargetError::EmptyHost);
+        assert_eq!((bad.exit_code(), bad.kind().as_str()), (2, "bad_input"));
+        assert_eq!(bad.to_string(), "bad input: empty host");
     }
 }

@@ -6,9 +6,17 @@
 //!   may be scanned at all.
 //! * [`probe`]: the scanner (raw probes through [`codec`], rustls handshakes in
 //!   [`probe::danger`], AIA fetches) producing `ScanFacts`.
-//! * [`cli`]: the `tlslens-relay` command line and the human report.
 //! * [`serve`]: the HTTP API (`tlslens-relay serve`).
 //! * [`watch`]: the monitor (`tlslens-relay watch`).
+//! * [`settings`]: flags, variables and the watch config, read once into
+//!   checked settings for the subcommands.
+//! * [`render`]: the report for people (and JSON), from the typed report.
+//! * [`cli`]: the `tlslens-relay` command line: settings → subcommand → exit
+//!   status.
+//! * [`signal`]: SIGTERM/SIGINT for `serve` and `watch`.
+//!
+//! Imports point one way: `cli` → `settings` → (`serve`, `watch`) →
+//! `probe` → `codec`; `tests/module_graph.rs` checks there is no circle.
 
 #![forbid(unsafe_code)]
 
@@ -18,9 +26,12 @@ pub mod codec;
 mod error;
 pub mod guard;
 pub mod probe;
+pub mod render;
 pub mod resolve;
 pub mod serve;
+pub mod settings;
+pub mod signal;
 pub mod watch;
 
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use probe::{scan, ScanOptions};

@@ -42,27 +42,78 @@ pub struct ResolveOverride {
     pub addrs: Vec<IpAddr>,
 }
 
-fn bad(msg: impl Into<String>) -> Error {
-    Error::BadInput(msg.into())
+/// Why a target, a host or a `--resolve` entry does not parse. The messages
+/// say what is wrong with the value; the setting or request parameter it came
+/// from is named by whoever wraps it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    /// Nothing to scan.
+    #[error("empty target")]
+    EmptyTarget,
+    /// A URL scheme other than `https`.
+    #[error("unsupported scheme {0:?} (use https)")]
+    Scheme(String),
+    /// `[` without `]`.
+    #[error("unclosed '[' in {0:?}")]
+    UnclosedBracket(String),
+    /// Something other than `:PORT` after `]`.
+    #[error("unexpected {0:?} after ']'")]
+    AfterBracket(String),
+    /// A port that is not 1–65535.
+    #[error("invalid port {port:?} in {input}")]
+    Port {
+        /// The port as written.
+        port: String,
+        /// Where it was.
+        input: String,
+    },
+    /// An empty host.
+    #[error("empty host")]
+    EmptyHost,
+    /// `%eth0` and the like.
+    #[error("zone identifiers are not supported: {0:?}")]
+    Zone(String),
+    /// Has colons but is no IPv6 address.
+    #[error("invalid IPv6 address {0:?}")]
+    Ipv6(String),
+    /// Numeric but no IPv4 address.
+    #[error("invalid IPv4 address {0:?}")]
+    Ipv4(String),
+    /// Not a DNS name (characters, label lengths).
+    #[error("invalid host name {0:?}")]
+    HostName(String),
+    /// A `--resolve` entry without its three parts.
+    #[error("expected HOST:PORT:ADDR[,ADDR...]")]
+    ResolveShape,
+    /// An address that does not parse.
+    #[error("invalid address {0:?}")]
+    Address(String),
+    /// A `--resolve` entry without an address.
+    #[error("no address")]
+    NoAddress,
 }
 
-fn parse_port(s: &str, what: &str) -> Result<u16, Error> {
+fn parse_port(s: &str, input: &str) -> Result<u16, TargetError> {
     match s.parse::<u16>() {
-        Ok(0) | Err(_) => Err(bad(format!("invalid port {s:?} in {what}"))),
+        Ok(0) | Err(_) => Err(TargetError::Port {
+            port: s.to_owned(),
+            input: input.to_owned(),
+        }),
         Ok(p) => Ok(p),
     }
 }
 
 /// Parses `HOST[:PORT]`, `[IPv6]:PORT`, a bare IPv6 literal or
 /// `https://HOST[:PORT]/…`. The default port is 443.
-pub fn parse_target(input: &str) -> Result<TargetSpec, Error> {
+pub fn parse_target(input: &str) -> Result<TargetSpec, TargetError> {
     let mut s = input.trim();
     if s.is_empty() {
-        return Err(bad("empty target"));
+        return Err(TargetError::EmptyTarget);
     }
     if let Some((scheme, rest)) = s.split_once("://") {
         if !scheme.eq_ignore_ascii_case("https") {
-            return Err(bad(format!("unsupported scheme {scheme:?} (use https)")));
+            return Err(TargetError::Scheme(scheme.to_owned()));
         }
         s = rest;
         let end = s.find(['/', '?', '#']).unwrap_or(s.len());
@@ -74,12 +125,12 @@ pub fn parse_target(input: &str) -> Result<TargetSpec, Error> {
     let (host, port) = if let Some(rest) = s.strip_prefix('[') {
         let (h, after) = rest
             .split_once(']')
-            .ok_or_else(|| bad(format!("unclosed '[' in {input:?}")))?;
+            .ok_or_else(|| TargetError::UnclosedBracket(input.to_owned()))?;
         let port = match after {
             "" => 443,
             p => parse_port(
                 p.strip_prefix(':')
-                    .ok_or_else(|| bad(format!("unexpected {after:?} after ']'")))?,
+                    .ok_or_else(|| TargetError::AfterBracket(after.to_owned()))?,
                 input,
             )?,
         };
@@ -97,17 +148,17 @@ pub fn parse_target(input: &str) -> Result<TargetSpec, Error> {
 
 /// Normalises a host: IP literals in any spelling become the address they
 /// mean; names are checked for valid characters and lower-cased.
-pub fn parse_host(host: &str) -> Result<(String, Option<IpAddr>), Error> {
+pub fn parse_host(host: &str) -> Result<(String, Option<IpAddr>), TargetError> {
     if host.is_empty() {
-        return Err(bad("empty host"));
+        return Err(TargetError::EmptyHost);
     }
     if host.contains('%') {
-        return Err(bad(format!("zone identifiers are not supported: {host:?}")));
+        return Err(TargetError::Zone(host.to_owned()));
     }
     if host.contains(':') {
         let ip: IpAddr = host
             .parse()
-            .map_err(|_| bad(format!("invalid IPv6 address {host:?}")))?;
+            .map_err(|_| TargetError::Ipv6(host.to_owned()))?;
         return Ok((ip.to_string(), Some(ip)));
     }
     if let Some(v4) = guard::parse_ipv4_numeric(host) {
@@ -115,7 +166,7 @@ pub fn parse_host(host: &str) -> Result<(String, Option<IpAddr>), Error> {
         return Ok((ip.to_string(), Some(ip)));
     }
     if guard::looks_numeric(host) {
-        return Err(bad(format!("invalid IPv4 address {host:?}")));
+        return Err(TargetError::Ipv4(host.to_owned()));
     }
     let name = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
     let valid_label = |l: &str| {
@@ -127,22 +178,17 @@ pub fn parse_host(host: &str) -> Result<(String, Option<IpAddr>), Error> {
             && !l.ends_with('-')
     };
     if name.len() > 253 || !name.split('.').all(valid_label) {
-        return Err(bad(format!("invalid host name {host:?}")));
+        return Err(TargetError::HostName(host.to_owned()));
     }
     Ok((name, None))
 }
 
 /// Parses one `--resolve` value: `HOST:PORT:ADDR[,ADDR...]`, addresses
 /// optionally in brackets (`[::1]`).
-pub fn parse_resolve(value: &str) -> Result<ResolveOverride, Error> {
-    let what = format!("--resolve {value:?}");
-    let (host, rest) = value
-        .split_once(':')
-        .ok_or_else(|| bad(format!("{what}: expected HOST:PORT:ADDR[,ADDR...]")))?;
-    let (port, addrs) = rest
-        .split_once(':')
-        .ok_or_else(|| bad(format!("{what}: expected HOST:PORT:ADDR[,ADDR...]")))?;
-    let port = parse_port(port, &what)?;
+pub fn parse_resolve(value: &str) -> Result<ResolveOverride, TargetError> {
+    let (host, rest) = value.split_once(':').ok_or(TargetError::ResolveShape)?;
+    let (port, addrs) = rest.split_once(':').ok_or(TargetError::ResolveShape)?;
+    let port = parse_port(port, "HOST:PORT:ADDR")?;
     let host = if host == "*" {
         "*".to_owned()
     } else {
@@ -150,30 +196,36 @@ pub fn parse_resolve(value: &str) -> Result<ResolveOverride, Error> {
     };
     let mut out = Vec::new();
     for a in addrs.split(',') {
-        let a = a.trim();
-        let a = a
-            .strip_prefix('[')
-            .and_then(|x| x.strip_suffix(']'))
-            .unwrap_or(a);
-        let ip = if let Ok(ip) = a.parse::<IpAddr>() {
-            ip
-        } else if let Some(v4) = guard::parse_ipv4_numeric(a) {
-            IpAddr::V4(v4)
-        } else {
-            return Err(bad(format!("{what}: invalid address {a:?}")));
-        };
+        let ip = parse_address(a)?;
         if !out.contains(&ip) {
             out.push(ip);
         }
     }
     if out.is_empty() {
-        return Err(bad(format!("{what}: no address")));
+        return Err(TargetError::NoAddress);
     }
     Ok(ResolveOverride {
         host,
         port,
         addrs: out,
     })
+}
+
+/// Parses one address to use instead of DNS: an IPv4 address in any
+/// spelling, or an IPv6 address with or without brackets.
+pub fn parse_address(a: &str) -> Result<IpAddr, TargetError> {
+    let a = a.trim();
+    let bare = a
+        .strip_prefix('[')
+        .and_then(|x| x.strip_suffix(']'))
+        .unwrap_or(a);
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        Ok(ip)
+    } else if let Some(v4) = guard::parse_ipv4_numeric(bare) {
+        Ok(IpAddr::V4(v4))
+    } else {
+        Err(TargetError::Address(a.to_owned()))
+    }
 }
 
 /// The endpoints of `target`: the `--resolve` entry for its host and port if
@@ -298,10 +350,7 @@ mod tests {
             "fe80::1%eth0",
             "a..b",
         ] {
-            assert!(
-                matches!(parse_target(bad), Err(Error::BadInput(_))),
-                "{bad}"
-            );
+            assert!(parse_target(bad).is_err(), "{bad}");
         }
     }
 
@@ -322,6 +371,12 @@ mod tests {
         ] {
             assert!(parse_resolve(bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            parse_resolve("example.test:443:nope")
+                .unwrap_err()
+                .to_string(),
+            "invalid address \"nope\""
+        );
     }
 
     #[tokio::test]

@@ -38,6 +38,17 @@ pub enum Source {
     RootStore,
 }
 
+impl Source {
+    /// The contract spelling (`sent`, `aia`, `root_store`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Sent => "sent",
+            Source::Aia => "aia",
+            Source::RootStore => "root_store",
+        }
+    }
+}
+
 /// The public key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyInfo {

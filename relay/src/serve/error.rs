@@ -153,22 +153,18 @@ impl AppError {
     }
 
     /// Maps a scanner error for `target` (`host:port`), logging the cause.
+    /// The code is the error's [`crate::ErrorKind`], as the CLI's JSON error.
     pub fn from_scan(err: &crate::Error, host: &str, target: &str) -> Self {
-        use crate::Error as E;
-        let out = match err {
-            E::BadInput(m) => Self::bad_input(m.clone()),
-            E::Refused { reason, .. } => Self::refused(format!(
+        use crate::{Error as E, ErrorKind as K};
+        let out = match (err.kind(), err) {
+            (K::BadInput, E::BadInput(m)) => Self::bad_input(m.clone()),
+            (K::BadInput, E::Target(e)) => Self::from(e.clone()),
+            (K::Refused, E::Refused { reason, .. }) => Self::refused(format!(
                 "{host} is or resolves to an address this relay does not scan ({reason})"
             )),
-            E::Unresolvable { .. } => Self::unresolvable(host),
-            // The scanner reports an endpoint that never answered in time
-            // as unreachable; its message says so.
-            E::Unreachable { message, .. }
-                if message.contains("timed out") || message.contains("timeout") =>
-            {
-                Self::timeout(target)
-            }
-            E::Unreachable { .. } => Self::unreachable(target),
+            (K::Unresolvable, _) => Self::unresolvable(host),
+            (K::Timeout, _) => Self::timeout(target),
+            (K::Unreachable, _) => Self::unreachable(target),
             _ => Self::internal(),
         };
         if out.status.is_server_error() {
@@ -199,6 +195,13 @@ impl std::fmt::Display for AppError {
 
 impl std::error::Error for AppError {}
 
+/// A host or port parameter that does not parse: 400 with what is wrong.
+impl From<crate::resolve::TargetError> for AppError {
+    fn from(e: crate::resolve::TargetError) -> Self {
+        Self::bad_input(e.to_string())
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut res = (self.status, axum::Json(self.body())).into_response();
@@ -225,7 +228,7 @@ mod tests {
     use std::net::IpAddr;
 
     #[test]
-    fn issue4_scan_errors_map_without_internals() {
+    fn scan_errors_map_without_internals() {
         let ip: IpAddr = "10.0.0.7".parse().unwrap();
         let e = AppError::from_scan(
             &crate::Error::Refused {
@@ -277,7 +280,7 @@ mod tests {
     }
 
     #[test]
-    fn issue4_error_response_shape() {
+    fn error_response_shape() {
         let res = AppError::rate_limited(7, false).into_response();
         assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(res.headers()[header::RETRY_AFTER], "7");

@@ -1,8 +1,10 @@
 //! `tlslens-relay serve`: the HTTP API the browser extension calls (DESIGN.md
 //! contract 3), built to be exposed to the internet.
 //!
-//! * [`app`]: the axum router and its state (routes, token, CORS, the guard
-//!   before any connection, cache, in-flight sharing, limits).
+//! * [`app`]: `fn app(state) -> Router` and its state; the routes are in
+//!   `routes` (JSON), `sse` (the stream) and `index` (the HTML page), the
+//!   layers in `middleware` (token, CORS, limits, record), request checks in
+//!   `validate`, one scan per target in `flight`.
 //! * [`error`]: [`AppError`], the one JSON error answer.
 //! * [`limits`]: per-client token buckets and the global scan slots.
 //! * [`cache`]: the report cache and the table of running scans.
@@ -10,13 +12,20 @@
 //!
 //! This module's own code is the server loop: hyper HTTP/1.1 connections with
 //! a header-read timeout (slow clients), a header-size bound, a cap on open
-//! connections, and graceful shutdown on SIGTERM/SIGINT.
+//! connections, and graceful shutdown on SIGTERM/SIGINT. Its settings come
+//! checked from `settings::ServeSettings`; nothing here reads a flag.
 
 pub mod app;
 pub mod cache;
 pub mod error;
+mod flight;
+mod index;
 pub mod limits;
 pub mod metrics;
+mod middleware;
+mod routes;
+mod sse;
+mod validate;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -33,8 +42,9 @@ use tower::ServiceExt;
 
 pub use app::{app, AppState, Config, PeerAddr};
 pub use error::AppError;
+pub use middleware::is_extension_origin;
+pub use validate::{validate_host, validate_port};
 
-use crate::cli::ServeArgs;
 use crate::Error;
 
 /// Connection-level limits of the server loop.
@@ -61,116 +71,17 @@ impl Default for ServerLimits {
     }
 }
 
-/// Parses `443,8443,8000-8999`.
-pub fn parse_ports(spec: &str) -> Result<Vec<(u16, u16)>, Error> {
-    let bad = || {
-        Error::BadInput(format!(
-            "--allow-ports {spec:?}: expected PORT or LO-HI, comma-separated"
-        ))
-    };
-    let mut out = Vec::new();
-    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (lo, hi) = part.split_once('-').unwrap_or((part, part));
-        let lo: u16 = lo.trim().parse().map_err(|_| bad())?;
-        let hi: u16 = hi.trim().parse().map_err(|_| bad())?;
-        if lo == 0 || hi < lo {
-            return Err(bad());
-        }
-        out.push((lo, hi));
-    }
-    if out.is_empty() {
-        return Err(bad());
-    }
-    Ok(out)
-}
+/// The default listen address: also the extension's default relay URL.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 
-/// The listen address, service settings and server limits from the flags.
-pub fn config_from_args(args: &ServeArgs) -> Result<(SocketAddr, Config, ServerLimits), Error> {
-    let listen: SocketAddr = args.listen.parse().map_err(|_| {
-        Error::BadInput(format!(
-            "--listen {:?}: expected ADDR:PORT, e.g. 127.0.0.1:8787 or [::]:8787",
-            args.listen
-        ))
-    })?;
-    let scan_args = crate::cli::ScanArgs {
-        target: String::new(),
-        json: true,
-        resolve: args.resolve.clone(),
-        ca_file: args.ca_file.clone(),
-        allow_private: args.allow_private,
-        timeout: args.scan_timeout,
-        max_connections: args.probe_connections,
-        no_color: true,
-    };
-    let mut scan = crate::cli::options(&scan_args).map_err(|e| match e {
-        Error::BadInput(m) => Error::BadInput(m.replace("--timeout", "--scan-timeout")),
-        other => other,
-    })?;
-    scan.allow_cidrs = args
-        .allow_cidr
-        .iter()
-        .map(|c| {
-            c.parse()
-                .map_err(|e: String| Error::BadInput(format!("--allow-cidr: {e}")))
-        })
-        .collect::<Result<_, _>>()?;
-    if args.max_scans == 0 || args.max_scans > 256 {
-        return Err(Error::BadInput(
-            "--max-scans must be between 1 and 256".into(),
-        ));
-    }
-    if args.queue > 10_000 {
-        return Err(Error::BadInput("--queue must be at most 10000".into()));
-    }
-    let client_ip_header = match &args.client_ip_header {
-        None => None,
-        Some(h) => Some(h.parse::<axum::http::HeaderName>().map_err(|_| {
-            Error::BadInput(format!("--client-ip-header {h:?} is not a header name"))
-        })?),
-    };
-    let allow_ports = match &args.allow_ports {
-        None => Vec::new(),
-        Some(spec) => parse_ports(spec)?,
-    };
-    for o in &args.cors_origin {
-        if !(o.starts_with("https://") || o.starts_with("http://") || app::is_extension_origin(o)) {
-            return Err(Error::BadInput(format!(
-                "--cors-origin {o:?}: expected an origin such as https://example.org"
-            )));
-        }
-    }
-    if args.max_http_connections == 0 {
-        return Err(Error::BadInput(
-            "--max-http-connections must be at least 1".into(),
-        ));
-    }
-    let config = Config {
-        scan,
-        token: args.token.clone().filter(|t| !t.is_empty()),
-        cors_origins: args.cors_origin.clone(),
-        allow_ports,
-        max_scans: args.max_scans,
-        queue: args.queue,
-        rate_per_minute: args.rate_per_minute,
-        cache_ttl: Duration::from_secs(args.cache_ttl),
-        cache_entries: args.cache_entries,
-        client_ip_header,
-        ..Config::default()
-    };
-    let limits = ServerLimits {
-        header_timeout: Duration::from_secs(args.header_timeout.max(1)),
-        max_connections: args.max_http_connections,
-        ..ServerLimits::default()
-    };
-    Ok((listen, config, limits))
-}
-
-/// Runs `serve` until SIGTERM or SIGINT.
-pub async fn run(args: &ServeArgs) -> Result<(), Error> {
-    let (listen, config, limits) = config_from_args(args)?;
+/// Runs `serve` on `listen` until SIGTERM or SIGINT.
+pub async fn run(listen: SocketAddr, config: Config, limits: ServerLimits) -> Result<(), Error> {
     let listener = TcpListener::bind(listen)
         .await
-        .map_err(|e| Error::BadInput(format!("cannot listen on {listen}: {e}")))?;
+        .map_err(|source| Error::Listen {
+            addr: listen,
+            source,
+        })?;
     let local = listener.local_addr()?;
     if config.token.is_none() && !local.ip().is_loopback() {
         tracing::warn!(%local, "listening beyond loopback without --token: anyone can use this relay");
@@ -179,34 +90,22 @@ pub async fn run(args: &ServeArgs) -> Result<(), Error> {
         tracing::warn!("--allow-private: the relay will scan private and loopback addresses");
     }
     tracing::info!(%local, max_scans = config.max_scans, queue = config.queue, "tlslens-relay serve listening");
-    eprintln!("tlslens-relay: listening on http://{local}/");
+    eprintln!("tlslens-relay: {}", banner(local));
     let state = AppState::new(config);
-    serve_on(listener, state, limits, shutdown_signal()).await?;
+    serve_on(listener, state, limits, crate::signal::shutdown()).await?;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// Resolves on SIGTERM or SIGINT.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+/// `listening on http://ADDR/`, and the Relay URL to set in the extension
+/// when it is not the extension's default.
+pub fn banner(local: SocketAddr) -> String {
+    let url = format!("http://{local}/");
+    if local.to_string() == DEFAULT_LISTEN {
+        format!("listening on {url} (the extension's default relay URL)")
+    } else {
+        format!("listening on {url} (set the extension's Relay URL to it; the default is http://{DEFAULT_LISTEN}/)")
     }
-    tracing::info!("shutdown signal: finishing open requests");
 }
 
 /// Serves [`app`] on `listener` until `shutdown` resolves, then lets open
@@ -219,7 +118,9 @@ pub async fn serve_on(
 ) -> std::io::Result<()> {
     let router: Router = app(state.clone());
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let open = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let open = Arc::new(Semaphore::new(
+        limits.max_connections.clamp(1, Semaphore::MAX_PERMITS),
+    ));
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -271,19 +172,21 @@ pub async fn serve_on(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
-    fn issue4_port_lists() {
-        assert_eq!(parse_ports("443").unwrap(), vec![(443, 443)]);
+    fn banner_shows_the_real_address() {
+        let default: SocketAddr = DEFAULT_LISTEN.parse().unwrap_or_else(|_| unreachable!());
         assert_eq!(
-            parse_ports("443, 8000-8999").unwrap(),
-            vec![(443, 443), (8000, 8999)]
+            banner(default),
+            "listening on http://127.0.0.1:8787/ (the extension's default relay URL)"
         );
-        for bad in ["", "0", "x", "10-5", "1-70000", ","] {
-            assert!(parse_ports(bad).is_err(), "{bad}");
-        }
+        let other = SocketAddr::from(([127, 0, 0, 1], 9000));
+        let text = banner(other);
+        assert!(
+            text.starts_with("listening on http://127.0.0.1:9000/ (set the extension's Relay URL"),
+            "{text}"
+        );
     }
 }

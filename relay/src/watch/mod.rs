@@ -3,7 +3,8 @@
 //! (30/14/7/1 days by default), when a grade drops and when a target stops
 //! answering; serve `/metrics`, `/healthz`, `/report` and `/report.json`.
 //!
-//! * [`config`]: the TOML file. * [`store`]: history, dedup keys, the outbox.
+//! * [`config`]: the checked configuration (read from the TOML file by
+//!   `settings::WatchSettings`). * [`store`]: history, dedup keys, the outbox.
 //! * [`alerts`]: which alerts a scan raises, and webhook delivery.
 //! * `web`: the HTTP endpoints.
 
@@ -12,7 +13,7 @@ pub mod config;
 pub mod store;
 mod web;
 
-use std::path::Path;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,10 +21,10 @@ use futures_util::future::join_all;
 use tlslens_core::report::EndpointReport;
 use tokio::sync::Semaphore;
 
-use crate::probe::{self, ScanOptions};
-use crate::resolve::{self, ResolveOverride};
+use crate::probe;
+use crate::resolve::ResolveOverride;
 use crate::Error;
-use config::{Config, Target};
+pub use config::{Config, Target};
 use store::{ScanRow, Store};
 
 /// Delivery attempts per alert within one `--once` run before leaving it queued
@@ -35,14 +36,7 @@ const ONCE_ATTEMPTS: u32 = 3;
 pub struct Watcher {
     cfg: Config,
     store: Mutex<Store>,
-    anchors: Vec<tlslens_core::Der>,
     webhook: Option<alerts::Webhook>,
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 fn lock(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, Error> {
@@ -67,25 +61,25 @@ fn jitter_for(t: &Target, jitter: Duration) -> Duration {
 }
 
 impl Watcher {
-    /// Loads the configuration, opens the database.
+    /// Opens the database.
     pub fn new(cfg: Config) -> Result<Self, Error> {
-        let anchors = match &cfg.ca_file {
-            None => Vec::new(),
-            Some(path) => crate::cli::load_anchors(path, "ca_file")?,
-        };
         let store = Store::open(&cfg.database)?;
         let webhook = cfg.webhook.as_deref().map(alerts::Webhook::new);
         Ok(Self {
             cfg,
             store: Mutex::new(store),
-            anchors,
             webhook,
         })
     }
 
+    /// "Now", from the configured clock.
+    pub(crate) fn now(&self) -> i64 {
+        self.cfg.clock.now()
+    }
+
     /// Runs one round over every target; returns how many alerts were queued.
     pub async fn round(&self, spread: bool) -> Result<usize, Error> {
-        let round = lock(&self.store)?.begin_round(unix_now())?;
+        let round = lock(&self.store)?.begin_round(self.now())?;
         let sem = Semaphore::new(self.cfg.concurrency);
         let results = join_all(self.cfg.targets.iter().map(|t| async {
             if spread {
@@ -97,7 +91,7 @@ impl Watcher {
             self.watch_target(round, t).await
         }))
         .await;
-        lock(&self.store)?.end_round(round, unix_now())?;
+        lock(&self.store)?.end_round(round, self.now())?;
         let mut queued = 0;
         for r in results {
             queued += r?;
@@ -112,50 +106,23 @@ impl Watcher {
     }
 
     async fn watch_target(&self, round: i64, t: &Target) -> Result<usize, Error> {
-        let target = if t.host.contains(':') {
-            format!("[{}]:{}", t.host, t.port)
-        } else {
-            format!("{}:{}", t.host, t.port)
-        };
-        let scanned = match resolve::parse_target(&target) {
-            Ok(spec) => {
-                let mut opts = ScanOptions {
-                    allow_private: self.cfg.allow_private,
-                    timeout: self.cfg.scan_timeout,
-                    max_connections: self.cfg.max_connections,
-                    extra_anchors: self.anchors.clone(),
-                    ..ScanOptions::default()
-                };
-                if !t.resolve.is_empty() {
-                    let addrs = t
-                        .resolve
-                        .iter()
-                        .map(|a| a.trim_matches(['[', ']']).parse())
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(|_| {
-                            Error::BadInput(format!("target {target}: bad resolve address"))
-                        });
-                    match addrs {
-                        Ok(addrs) => opts.resolve.push(ResolveOverride {
-                            host: spec.host.clone(),
-                            port: spec.port,
-                            addrs,
-                        }),
-                        Err(e) => return self.target_failed(round, t, &e.to_string()),
-                    }
-                }
-                probe::scan(&spec, &opts, None).await
-            }
-            Err(e) => Err(e),
-        };
+        let mut opts = self.cfg.scan.clone();
+        if !t.resolve.is_empty() {
+            opts.resolve.push(ResolveOverride {
+                host: t.spec.host.clone(),
+                port: t.spec.port,
+                addrs: t.resolve.clone(),
+            });
+        }
+        let scanned = probe::scan(&t.spec, &opts, None).await;
         let facts = match scanned {
             Ok(f) => f,
             Err(e) => {
-                tracing::warn!(target = %target, error = %e, "scan failed");
+                tracing::warn!(host = %t.host, port = t.port, error = %e, "scan failed");
                 return self.target_failed(round, t, &e.to_string());
             }
         };
-        let now = unix_now();
+        let now = self.now();
         let report = tlslens_core::grade(&facts, now);
         let mut queued = 0;
         for ep in &report.endpoints {
@@ -222,7 +189,7 @@ impl Watcher {
     }
 
     fn target_failed(&self, round: i64, t: &Target, error: &str) -> Result<usize, Error> {
-        let now = unix_now();
+        let now = self.now();
         let mut store = lock(&self.store)?;
         let since = store.outage_start(&t.host, t.port, "", now)?;
         let alert = alerts::unreachable(&t.host, t.port, "", error, since);
@@ -251,7 +218,7 @@ impl Watcher {
             if attempts.is_some() {
                 store.pending(None)?
             } else {
-                store.pending(Some(unix_now()))?
+                store.pending(Some(self.now()))?
             }
         };
         let mut delivered = 0;
@@ -271,12 +238,12 @@ impl Watcher {
             let store = lock(&self.store)?;
             match outcome {
                 Ok(()) => {
-                    store.delivered(alert.id, unix_now())?;
+                    store.delivered(alert.id, self.now())?;
                     delivered += 1;
                 }
                 Err(e) => {
                     tracing::warn!(alert = alert.id, error = %e, "webhook delivery failed; will retry");
-                    let next = unix_now()
+                    let next = self.now()
                         + i64::try_from(alerts::backoff(alert.attempts).as_secs()).unwrap_or(3600);
                     store.failed(alert.id, &e, next)?;
                     failed += 1;
@@ -289,8 +256,7 @@ impl Watcher {
 
 /// Runs `watch`: one round with `once`, else rounds every `interval` until SIGINT
 /// or SIGTERM. `listen` serves the metrics and the report.
-pub async fn run(config_path: &Path, once: bool, listen: Option<&str>) -> Result<(), Error> {
-    let cfg = Config::load(config_path)?;
+pub async fn run(cfg: Config, once: bool, listen: Option<SocketAddr>) -> Result<(), Error> {
     let watcher = Arc::new(Watcher::new(cfg)?);
     let server = match listen {
         Some(addr) => Some(web::spawn(addr, watcher.clone()).await?),
@@ -310,7 +276,7 @@ pub async fn run(config_path: &Path, once: bool, listen: Option<&str>) -> Result
     }
     // Rounds run as their own task, so a long round (jitter, thousands of
     // targets) neither delays alert delivery nor a SIGTERM.
-    let shutdown = crate::serve::shutdown_signal();
+    let shutdown = crate::signal::shutdown();
     tokio::pin!(shutdown);
     let mut next_round = tokio::time::Instant::now();
     let mut tick = tokio::time::interval(Duration::from_secs(15));

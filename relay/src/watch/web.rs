@@ -3,6 +3,7 @@
 //! left, and grade/expiry history as small charts) and `/report.json`.
 
 use std::fmt::Write as _;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -14,7 +15,7 @@ use serde::Serialize;
 use tokio::task::JoinHandle;
 
 use super::store::ScanRow;
-use super::{lock, unix_now, Watcher};
+use super::{lock, Watcher};
 use crate::Error;
 
 /// History points per endpoint in the report.
@@ -31,10 +32,10 @@ pub fn app(watcher: Arc<Watcher>) -> Router {
 }
 
 /// Binds `addr` and serves in the background.
-pub async fn spawn(addr: &str, watcher: Arc<Watcher>) -> Result<JoinHandle<()>, Error> {
+pub async fn spawn(addr: SocketAddr, watcher: Arc<Watcher>) -> Result<JoinHandle<()>, Error> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
-        .map_err(|e| Error::BadInput(format!("--listen {addr}: {e}")))?;
+        .map_err(|source| Error::Listen { addr, source })?;
     tracing::info!(addr = %addr, "watch: serving /metrics and /report");
     Ok(tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app(watcher)).await {
@@ -164,7 +165,7 @@ pub struct HistoryPoint {
 
 fn entries(w: &Watcher) -> Result<Vec<ReportEntry>, Error> {
     let store = lock(&w.store)?;
-    let now = unix_now();
+    let now = w.now();
     let days = |t: Option<i64>| t.map(|t| tlslens_core::time::days_until(t, now));
     let rfc = |t: Option<i64>| t.map(tlslens_core::time::rfc3339);
     store
@@ -300,7 +301,7 @@ pub fn render_html(entries: &[ReportEntry], generated: &str) -> String {
 
 async fn report_html(State(w): State<Arc<Watcher>>) -> Response {
     match entries(&w) {
-        Ok(e) => Html(render_html(&e, &tlslens_core::time::rfc3339(unix_now()))).into_response(),
+        Ok(e) => Html(render_html(&e, &tlslens_core::time::rfc3339(w.now()))).into_response(),
         Err(e) => internal(&e),
     }
 }

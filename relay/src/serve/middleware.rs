@@ -1,0 +1,200 @@
+//! The layers around the routes: the bearer token (compared in constant
+//! time), CORS (browser extensions and `--cors-origin`), request limits (URI
+//! length, overall time) and the record layer (metrics and one log line per
+//! answer).
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderName, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use super::app::{AppState, Config};
+use super::error::{AppError, ErrorCode};
+
+/// SHA-256 of a token (both sides of the comparison are digests).
+pub(super) fn digest(s: &str) -> [u8; 32] {
+    let d = ring::digest::digest(&ring::digest::SHA256, s.as_bytes());
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+/// Compares two digests in time independent of where they differ (the
+/// digests also hide the token's length).
+fn constant_time_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    let diff = a
+        .iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(diff) == 0
+}
+
+/// Whether `origin` is a browser extension's (`chrome-extension://ID`,
+/// `moz-extension://UUID`).
+pub fn is_extension_origin(origin: &str) -> bool {
+    ["chrome-extension://", "moz-extension://"]
+        .iter()
+        .any(|scheme| {
+            origin.strip_prefix(scheme).is_some_and(|id| {
+                !id.is_empty()
+                    && id.len() <= 64
+                    && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            })
+        })
+}
+
+/// CORS: browser extensions and the `--cors-origin` list, GET only.
+pub(super) fn cors(config: &Config) -> CorsLayer {
+    let extra: Vec<String> = config
+        .cors_origins
+        .iter()
+        .map(|o| o.trim_end_matches('/').to_owned())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            origin
+                .to_str()
+                .is_ok_and(|o| is_extension_origin(o) || extra.iter().any(|e| e == o))
+        }))
+        .allow_methods([Method::GET])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::ACCEPT,
+            header::CACHE_CONTROL,
+            HeaderName::from_static("last-event-id"),
+        ])
+        .expose_headers([header::RETRY_AFTER, HeaderName::from_static("x-cache")])
+        .max_age(Duration::from_secs(600))
+}
+
+const ROUTES: [&str; 6] = [
+    "/",
+    "/healthz",
+    "/metrics",
+    "/v1/scan",
+    "/v1/scan/stream",
+    "/v1/facts",
+];
+
+fn route_label(path: &str) -> &'static str {
+    ROUTES
+        .iter()
+        .find(|r| **r == path)
+        .copied()
+        .unwrap_or("other")
+}
+
+/// Counts every answer by route and status (and refusals by reason), and
+/// logs it.
+pub(super) async fn record(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let route = route_label(req.uri().path());
+    let method = req.method().clone();
+    let started = Instant::now();
+    let res = next.run(req).await;
+    let status = res.status();
+    let m = &st.inner.metrics;
+    m.request(route, status.as_u16());
+    let code = res.extensions().get::<ErrorCode>().map(|c| c.0);
+    if let Some(code) = code {
+        if status.is_client_error() {
+            m.refusal(code);
+        }
+    }
+    let ms = started.elapsed().as_millis() as u64;
+    if route == "/healthz" || route == "/metrics" {
+        tracing::debug!(%method, route, status = status.as_u16(), ms, "request");
+    } else {
+        tracing::info!(%method, route, status = status.as_u16(), code, ms, "request");
+    }
+    res
+}
+
+/// Refuses over-long request targets and bounds the time to answer.
+pub(super) async fn request_limits(
+    State(st): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let cfg = &st.inner.config;
+    let len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    if len > cfg.max_uri {
+        return AppError::uri_too_long(cfg.max_uri).into_response();
+    }
+    match tokio::time::timeout(cfg.request_timeout(), next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::warn!("request timed out");
+            AppError::timeout("the request").into_response()
+        }
+    }
+}
+
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// Refuses requests without the configured bearer token (401).
+pub(super) async fn require_token(
+    State(st): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    if let Some(want) = &st.inner.token_digest {
+        let got = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(bearer)
+            .map(digest);
+        let ok = got.is_some_and(|g| constant_time_eq(&g, want));
+        if !ok {
+            return Err(AppError::unauthorized());
+        }
+    }
+    Ok(next.run(req).await)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_origins_are_recognised() {
+        assert!(is_extension_origin(
+            "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+        ));
+        assert!(is_extension_origin(
+            "moz-extension://0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+        ));
+        for bad in [
+            "https://evil.example",
+            "chrome-extension://",
+            "chrome-extension://abc/../x",
+            "chrome-extension://abc.evil.example",
+            "null",
+            "moz-extension://a b",
+        ] {
+            assert!(!is_extension_origin(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tokens_compare_in_constant_time() {
+        let a = digest("secret");
+        assert!(constant_time_eq(&a, &digest("secret")));
+        assert!(!constant_time_eq(&a, &digest("secreT")));
+        assert_eq!(bearer("Bearer abc"), Some("abc"));
+        assert_eq!(bearer("bearer  abc "), Some("abc"));
+        assert_eq!(bearer("Basic abc"), None);
+        assert_eq!(bearer("Bearer "), None);
+        assert_eq!(bearer("Bearerabc"), None);
+    }
+}

@@ -1,0 +1,106 @@
+//! The JSON routes: `GET /v1/scan` (the report), `/v1/facts` (the raw
+//! facts), `/healthz`, `/metrics`, and the JSON 404/405 fallbacks. The SSE
+//! route is in [`super::sse`], the HTML page in [`super::index`].
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+
+use super::app::{AppState, PeerAddr};
+use super::cache::Entry;
+use super::error::AppError;
+use super::flight::{wait_result, Ticket};
+use super::validate::{client_ip, ScanQuery};
+
+fn json_response(body: Bytes, cache: &'static str) -> Response {
+    let mut res = Response::new(Body::from(body));
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert("x-cache", HeaderValue::from_static(cache));
+    res
+}
+
+/// The scan query as axum extracts it.
+pub(super) type ScanParams = Result<Query<ScanQuery>, QueryRejection>;
+
+/// The query, or 400.
+pub(super) fn query(q: ScanParams) -> Result<ScanQuery, AppError> {
+    q.map(|Query(q)| q).map_err(|e| {
+        tracing::debug!(error = %e, "bad query");
+        AppError::bad_input("malformed query string (expected host=H&port=P[&fresh=1])")
+    })
+}
+
+async fn scan_common(
+    st: &AppState,
+    q: ScanParams,
+    req: &axum::http::request::Parts,
+) -> Result<(Arc<Entry>, &'static str), AppError> {
+    let (t, fresh) = st.validate(&query(q)?)?;
+    let client = client_ip(st, &req.headers, req.extensions.get::<PeerAddr>().copied());
+    match st.acquire(&t, fresh, client)? {
+        Ticket::Cached(e) => Ok((e, "hit")),
+        Ticket::Wait(rx, how) => Ok((wait_result(rx).await?, how)),
+    }
+}
+
+/// `GET /v1/scan`: the report.
+pub(super) async fn scan_report(
+    State(st): State<AppState>,
+    q: ScanParams,
+    req: axum::http::request::Parts,
+) -> Result<Response, AppError> {
+    let (e, how) = scan_common(&st, q, &req).await?;
+    Ok(json_response(e.report.clone(), how))
+}
+
+/// `GET /v1/facts`: the raw facts.
+pub(super) async fn scan_facts(
+    State(st): State<AppState>,
+    q: ScanParams,
+    req: axum::http::request::Parts,
+) -> Result<Response, AppError> {
+    let (e, how) = scan_common(&st, q, &req).await?;
+    Ok(json_response(e.facts.clone(), how))
+}
+
+/// `GET /metrics`: Prometheus text.
+pub(super) async fn metrics(State(st): State<AppState>) -> Response {
+    let text = st.inner.metrics.render(st.gauges());
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        text,
+    )
+        .into_response()
+}
+
+/// `GET /healthz`.
+pub(super) async fn healthz() -> Response {
+    (
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        axum::Json(serde_json::json!({"status": "ok"})),
+    )
+        .into_response()
+}
+
+/// Unknown paths: 404 JSON.
+pub(super) async fn not_found() -> AppError {
+    AppError::not_found()
+}
+
+/// Methods other than GET: 405 JSON.
+pub(super) async fn method_not_allowed() -> AppError {
+    AppError::method_not_allowed()
+}

@@ -1,0 +1,248 @@
+//! The low layer: the command line as clap reads it (DESIGN.md contract 1),
+//! values still as typed — numbers unbounded, addresses and files unread.
+//! [`super::ScanSettings`], [`super::ServeSettings`] and
+//! [`super::WatchSettings`] turn these into checked settings; nothing else
+//! reads them.
+//!
+//! Canonical names and old spellings are listed in [`super::name::Setting`];
+//! a test checks the two agree.
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use super::name::Setting;
+
+/// TLS Lens relay: scan TLS servers, serve scans over HTTP, watch
+/// certificates.
+#[derive(Debug, Parser)]
+#[command(name = "tlslens-relay", version, about, arg_required_else_help = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan one HOST[:PORT] and print the graded report.
+    Scan(ScanArgs),
+    /// Serve the HTTP API the browser extension calls (see docs/relay.md).
+    Serve(ServeArgs),
+    /// Monitor targets: rescan every interval, keep history, alert by webhook (see docs/watch.md).
+    Watch(WatchArgs),
+}
+
+/// `scan` arguments.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// HOST[:PORT], [IPv6]:PORT or https://HOST[:PORT]/ (port 443 by default).
+    pub target: String,
+    /// Print the report as JSON (and, when there is none, a JSON error object).
+    #[arg(long)]
+    pub json: bool,
+    /// HOST:PORT:ADDR[,ADDR...] — use these addresses instead of DNS (as curl).
+    #[arg(long, value_name = "HOST:PORT:ADDR[,ADDR...]")]
+    pub resolve: Vec<String>,
+    /// PEM file of extra trust anchors (added to the Mozilla roots).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Allow private, loopback, link-local and reserved addresses.
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Time limit of the scan, in seconds (more than 0, at most 3600).
+    #[arg(
+        long,
+        visible_alias = "timeout",
+        value_name = "SECS",
+        default_value_t = 60.0,
+        allow_negative_numbers = true
+    )]
+    pub scan_timeout: f64,
+    /// Concurrent connections to the target, all its addresses together
+    /// (1 to 64; lower it for fragile servers).
+    #[arg(
+        long,
+        visible_alias = "max-connections",
+        value_name = "N",
+        default_value_t = 8
+    )]
+    pub scan_connections: u64,
+    /// Never use colour.
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+/// `serve` arguments (contract 1). Every flag can also be set with the
+/// `TLSLENS_*` environment variable named in its help.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Listen address, ADDR:PORT (`[::]:8787` for every IPv6 and IPv4
+    /// address). Without --token, keep it on loopback or behind a proxy that
+    /// authenticates.
+    #[arg(
+        long,
+        env = "TLSLENS_LISTEN",
+        value_name = "ADDR:PORT",
+        default_value = crate::serve::DEFAULT_LISTEN
+    )]
+    pub listen: String,
+    /// Allow private, loopback, link-local and other special-purpose targets
+    /// (self-hosting on an internal network; never on a public relay).
+    #[arg(long, env = "TLSLENS_ALLOW_PRIVATE")]
+    pub allow_private: bool,
+    /// Allow this special-purpose range anyway, e.g. 10.20.0.0/16
+    /// (repeatable; comma-separated in the environment variable).
+    #[arg(
+        long,
+        env = "TLSLENS_ALLOW_CIDR",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
+    pub allow_cidr: Vec<String>,
+    /// Bearer token clients must send (`Authorization: Bearer TOKEN`);
+    /// without it the API is open. Prefer the environment variable: command
+    /// lines are visible to other users.
+    #[arg(
+        long,
+        env = "TLSLENS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+    /// Use these addresses instead of DNS for HOST:PORT, as curl (repeatable;
+    /// space-separated in the environment variable).
+    #[arg(
+        long,
+        env = "TLSLENS_RESOLVE",
+        value_name = "HOST:PORT:ADDR[,ADDR...]",
+        value_delimiter = ' '
+    )]
+    pub resolve: Vec<String>,
+    /// PEM file of extra trust anchors (added to the Mozilla roots).
+    #[arg(long, env = "TLSLENS_CA_FILE", value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Also allow this web origin by CORS (browser extensions are always
+    /// allowed); repeatable, comma-separated in the environment variable.
+    #[arg(
+        long,
+        env = "TLSLENS_CORS_ORIGIN",
+        value_name = "ORIGIN",
+        value_delimiter = ','
+    )]
+    pub cors_origin: Vec<String>,
+    /// Scan only these ports, e.g. 443,8443,9000-9100 (default: any port).
+    #[arg(long, env = "TLSLENS_ALLOW_PORTS", value_name = "PORTS")]
+    pub allow_ports: Option<String>,
+    /// Scans running at the same time (1 to 256).
+    #[arg(long, env = "TLSLENS_MAX_SCANS", value_name = "N", default_value_t = 4)]
+    pub max_scans: u64,
+    /// Scans that may wait for a free slot (0 to 10000); beyond, requests
+    /// get 429.
+    #[arg(long, env = "TLSLENS_QUEUE", value_name = "N", default_value_t = 16)]
+    pub queue: u64,
+    /// Scans per client address (IPv6: per /64) per minute, as a token
+    /// bucket; cached answers are free, fresh=1 costs 5. 0 disables it (at
+    /// most 100000).
+    #[arg(
+        long,
+        env = "TLSLENS_RATE_PER_MINUTE",
+        value_name = "N",
+        default_value_t = 30
+    )]
+    pub rate_per_minute: u64,
+    /// Seconds a report is served from the cache (0 disables the cache; at
+    /// most 604800, a week).
+    #[arg(
+        long,
+        env = "TLSLENS_CACHE_TTL",
+        value_name = "SECS",
+        default_value_t = 300
+    )]
+    pub cache_ttl: u64,
+    /// Reports kept in the cache at most (0 to 1000000).
+    #[arg(
+        long,
+        env = "TLSLENS_CACHE_ENTRIES",
+        value_name = "N",
+        default_value_t = 4096
+    )]
+    pub cache_entries: u64,
+    /// Time limit of one scan, in seconds (more than 0, at most 3600).
+    #[arg(
+        long,
+        env = "TLSLENS_SCAN_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = 60.0,
+        allow_negative_numbers = true
+    )]
+    pub scan_timeout: f64,
+    /// Concurrent connections of one scan to its target, all the target's
+    /// addresses together (1 to 64; TLSLENS_PROBE_CONNECTIONS is read too).
+    #[arg(
+        long,
+        visible_alias = "probe-connections",
+        env = "TLSLENS_SCAN_CONNECTIONS",
+        value_name = "N",
+        default_value_t = 8
+    )]
+    pub scan_connections: u64,
+    /// Open HTTP connections at most (1 to 100000); more are closed at once.
+    #[arg(
+        long,
+        env = "TLSLENS_MAX_HTTP_CONNECTIONS",
+        value_name = "N",
+        default_value_t = 1024
+    )]
+    pub max_http_connections: u64,
+    /// Seconds a client has to send its request headers (1 to 300).
+    #[arg(
+        long,
+        env = "TLSLENS_HEADER_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = 10
+    )]
+    pub header_timeout: u64,
+    /// Behind a reverse proxy: rate-limit by the address in this header
+    /// (e.g. X-Real-IP; the last address of X-Forwarded-For). Only set it
+    /// when the proxy overwrites the header.
+    #[arg(long, env = "TLSLENS_CLIENT_IP_HEADER", value_name = "HEADER")]
+    pub client_ip_header: Option<String>,
+}
+
+/// `watch` arguments (contract 1); the rest of its settings are in the TOML
+/// file (docs/watch.md).
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The TOML configuration.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Run one round and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Serve /metrics, /healthz, /report and /report.json here (ADDR:PORT).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
+}
+
+/// Old `serve` environment variables, read when the canonical one is unset:
+/// (subcommand, argument id, setting).
+const LEGACY_ENV: [(&str, &str, Setting); 1] =
+    [("serve", "scan_connections", Setting::ScanConnections)];
+
+/// The clap command. `env_set` says whether an environment variable is set:
+/// where only an old name of a `serve` variable is, that one is read.
+pub fn command(env_set: impl Fn(&str) -> bool) -> clap::Command {
+    let mut cmd = Cli::command();
+    for (sub, id, setting) in LEGACY_ENV {
+        let canonical = setting.env().unwrap_or_default();
+        if env_set(canonical) {
+            continue;
+        }
+        if let Some(old) = setting.aliases().env.iter().find(|e| env_set(e)) {
+            cmd = cmd.mut_subcommand(sub, |s| s.mut_arg(id, |a| a.env(*old)));
+        }
+    }
+    cmd
+}

@@ -1,0 +1,132 @@
+//! [`SettingError`]: a value that cannot become a setting, knowing which flag,
+//! variable or key it came from. Its text is one line: the name, the value
+//! as given, and what is wrong or allowed.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::bounds::RangeText;
+use super::name::Name;
+use crate::resolve::TargetError;
+
+/// A value as the user gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    /// A number, shown as is.
+    Number(String),
+    /// Text, shown quoted.
+    Text(String),
+}
+
+/// What is wrong with a value that is not out of range.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Problem {
+    /// It does not have the expected form.
+    #[error("expected {0}")]
+    Expected(&'static str),
+    /// A host, target or `--resolve` entry that does not parse.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// A CIDR that does not parse.
+    #[error("{0}")]
+    Cidr(String),
+    /// A trust-anchor file without a certificate.
+    #[error("no PEM certificate in it")]
+    NoCertificate,
+}
+
+/// A flag, environment variable or config key with a bad value.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingError {
+    /// A number outside its range.
+    #[error("{}: must be {range}", Given(.name, .value))]
+    OutOfRange {
+        /// Which setting.
+        name: Name,
+        /// The value given.
+        value: Value,
+        /// The allowed range, in words.
+        range: RangeText,
+    },
+    /// A value of the wrong form.
+    #[error("{}: {problem}", Given(.name, .value))]
+    Invalid {
+        /// Which setting.
+        name: Name,
+        /// The value given.
+        value: Value,
+        /// What is wrong.
+        problem: Problem,
+    },
+    /// Something required is absent (`no [[target]] to watch`).
+    #[error("{0}")]
+    Missing(&'static str),
+    /// A file a setting names cannot be read.
+    #[error("{name} {}: cannot read it: {source}", .path.display())]
+    Unreadable {
+        /// Which setting.
+        name: Name,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The TOML does not parse (syntax, types, unknown keys).
+    #[error("{}{message}", Line(*.line))]
+    Toml {
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// What the TOML reader said.
+        message: String,
+    },
+    /// An error inside a configuration file.
+    #[error("config {}: {source}", .path.display())]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong in it.
+        source: Box<SettingError>,
+    },
+}
+
+impl SettingError {
+    /// `name`'s `value` has the wrong form.
+    pub fn invalid(name: Name, value: &str, problem: impl Into<Problem>) -> Self {
+        SettingError::Invalid {
+            name,
+            value: Value::Text(value.to_owned()),
+            problem: problem.into(),
+        }
+    }
+
+    /// `name`'s `value` is not `expected`.
+    pub fn expected(name: Name, value: &str, expected: &'static str) -> Self {
+        Self::invalid(name, value, Problem::Expected(expected))
+    }
+}
+
+/// `--flag VALUE`, `--flag "text"` or `key = VALUE`.
+struct Given<'a>(&'a Name, &'a Value);
+
+impl fmt::Display for Given<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sep = if self.0.is_key() { " = " } else { " " };
+        match self.1 {
+            Value::Number(n) => write!(f, "{}{sep}{n}", self.0),
+            Value::Text(t) => write!(f, "{}{sep}{t:?}", self.0),
+        }
+    }
+}
+
+struct Line(Option<usize>);
+
+impl fmt::Display for Line {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, "line {n}: "),
+            None => Ok(()),
+        }
+    }
+}
