@@ -20,7 +20,7 @@ use crate::clock::SharedClock;
 use crate::probe::{Progress, ProgressFn};
 use crate::settings::args::{Cli, Command};
 use crate::settings::{Output, ScanSettings, ServeSettings, Terminal, WatchSettings};
-use crate::{render, Error};
+use crate::{render, Error, ErrorKind};
 
 /// Runs the command line of this process; returns the exit status.
 pub fn main() -> i32 {
@@ -48,7 +48,7 @@ pub fn run(args: Vec<OsString>, clock: SharedClock) -> i32 {
             };
             match ScanSettings::from_args(&args, term) {
                 Ok(settings) => block_on(scan(settings, clock), json),
-                Err(e) => fail(&e, json),
+                Err(e) => fail(&e, e.kind(), json),
             }
         }
         Command::Serve(args) => match ServeSettings::from_args(&args) {
@@ -56,14 +56,14 @@ pub fn run(args: Vec<OsString>, clock: SharedClock) -> i32 {
                 s.service.clock = clock;
                 block_on(crate::serve::run(s.listen, s.service, s.limits), false)
             }
-            Err(e) => fail(&e.into(), false),
+            Err(e) => fail(&e, e.kind(), false),
         },
         Command::Watch(args) => match WatchSettings::from_args(&args) {
             Ok(mut s) => {
                 s.monitor.clock = clock;
                 block_on(crate::watch::run(s.monitor, s.once, s.listen), false)
             }
-            Err(e) => fail(&e.into(), false),
+            Err(e) => fail(&e, e.kind(), false),
         },
     }
 }
@@ -96,22 +96,22 @@ fn usage_error(e: &clap::Error, json: bool) -> i32 {
     if json {
         print!(
             "{}",
-            render::json_error(crate::ErrorKind::BadInput.as_str(), &line)
+            render::json_error(ErrorKind::BadInput.as_str(), &line)
         );
     }
     2
 }
 
 /// Prints the one-line error (and the JSON error object with `json`);
-/// returns the exit status.
-fn fail(e: &Error, json: bool) -> i32 {
+/// returns the exit status of its `kind`.
+fn fail(e: &dyn std::fmt::Display, kind: ErrorKind, json: bool) -> i32 {
     eprintln!("tlslens-relay: {e}");
     if json {
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(render::json_error(e.kind().as_str(), &e.to_string()).as_bytes());
+        let _ = out.write_all(render::json_error(kind.as_str(), &e.to_string()).as_bytes());
         let _ = out.flush();
     }
-    e.exit_code()
+    kind.exit_code()
 }
 
 /// Runs a subcommand on a fresh multi-threaded runtime; returns the exit status
@@ -129,7 +129,7 @@ fn block_on(work: impl std::future::Future<Output = Result<(), Error>>, json: bo
     };
     match runtime.block_on(work) {
         Ok(()) => 0,
-        Err(e) => fail(&e, json),
+        Err(e) => fail(&e, e.kind(), json),
     }
 }
 

@@ -1,11 +1,11 @@
-//! The crate's one error type. Every variant has an [`ErrorKind`]: the CLI's
-//! exit status ([`Error::exit_code`]) and the `code` of the JSON error object
-//! that `scan --json` prints and the HTTP API answers with.
+//! The crate's error types: [`Error`], why a scan (or `serve`, `watch`)
+//! failed, and [`TargetError`], why a target does not parse. Every error has
+//! an [`ErrorKind`]: the CLI's exit status ([`Error::exit_code`]) and the
+//! `code` of the JSON error object that `scan --json` prints and the HTTP
+//! API answers with. (A bad flag or config key is a
+//! `settings::SettingError`, kind [`ErrorKind::BadInput`].)
 
 use std::net::{IpAddr, SocketAddr};
-
-use crate::resolve::TargetError;
-use crate::settings::SettingError;
 
 /// Why a scan could not produce a report (or an internal step failed).
 #[derive(Debug, thiserror::Error)]
@@ -17,9 +17,6 @@ pub enum Error {
     /// The target (a host, port or URL) does not parse.
     #[error("bad input: {0}")]
     Target(#[from] TargetError),
-    /// A flag, environment variable or config key has a bad value.
-    #[error(transparent)]
-    Setting(#[from] SettingError),
     /// The listen address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Listen {
@@ -66,6 +63,58 @@ pub enum Error {
     /// The monitor's history database failed.
     #[error("database: {0}")]
     Database(String),
+}
+
+/// Why a target, a host or a `--resolve` entry does not parse. The messages
+/// say what is wrong with the value; the setting or request parameter it came
+/// from is named by whoever wraps it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    /// Nothing to scan.
+    #[error("empty target")]
+    EmptyTarget,
+    /// A URL scheme other than `https`.
+    #[error("unsupported scheme {0:?} (use https)")]
+    Scheme(String),
+    /// `[` without `]`.
+    #[error("unclosed '[' in {0:?}")]
+    UnclosedBracket(String),
+    /// Something other than `:PORT` after `]`.
+    #[error("unexpected {0:?} after ']'")]
+    AfterBracket(String),
+    /// A port that is not 1–65535.
+    #[error("invalid port {port:?} in {input}")]
+    Port {
+        /// The port as written.
+        port: String,
+        /// Where it was.
+        input: String,
+    },
+    /// An empty host.
+    #[error("empty host")]
+    EmptyHost,
+    /// `%eth0` and the like.
+    #[error("zone identifiers are not supported: {0:?}")]
+    Zone(String),
+    /// Has colons but is no IPv6 address.
+    #[error("invalid IPv6 address {0:?}")]
+    Ipv6(String),
+    /// Numeric but no IPv4 address.
+    #[error("invalid IPv4 address {0:?}")]
+    Ipv4(String),
+    /// Not a DNS name (characters, label lengths).
+    #[error("invalid host name {0:?}")]
+    HostName(String),
+    /// A `--resolve` entry without its three parts.
+    #[error("expected HOST:PORT:ADDR[,ADDR...]")]
+    ResolveShape,
+    /// An address that does not parse.
+    #[error("invalid address {0:?}")]
+    Address(String),
+    /// A `--resolve` entry without an address.
+    #[error("no address")]
+    NoAddress,
 }
 
 /// `127.0.0.1 is loopback (127.0.0.0/8)` for an address, `localhost
@@ -126,9 +175,7 @@ impl Error {
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::BadInput(_) | Error::Target(_) | Error::Setting(_) | Error::Listen { .. } => {
-                ErrorKind::BadInput
-            }
+            Error::BadInput(_) | Error::Target(_) | Error::Listen { .. } => ErrorKind::BadInput,
             Error::Refused { .. } => ErrorKind::Refused,
             Error::Unresolvable { .. } => ErrorKind::Unresolvable,
             // The scanner reports endpoints that never answered in time as

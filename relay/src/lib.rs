@@ -33,5 +33,5 @@ pub mod settings;
 pub mod signal;
 pub mod watch;
 
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, TargetError};
 pub use probe::{scan, ScanOptions};

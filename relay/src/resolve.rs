@@ -5,6 +5,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+pub use crate::error::TargetError;
 use crate::guard;
 use crate::Error;
 
@@ -40,58 +41,6 @@ pub struct ResolveOverride {
     pub port: u16,
     /// Addresses, in order.
     pub addrs: Vec<IpAddr>,
-}
-
-/// Why a target, a host or a `--resolve` entry does not parse. The messages
-/// say what is wrong with the value; the setting or request parameter it came
-/// from is named by whoever wraps it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TargetError {
-    /// Nothing to scan.
-    #[error("empty target")]
-    EmptyTarget,
-    /// A URL scheme other than `https`.
-    #[error("unsupported scheme {0:?} (use https)")]
-    Scheme(String),
-    /// `[` without `]`.
-    #[error("unclosed '[' in {0:?}")]
-    UnclosedBracket(String),
-    /// Something other than `:PORT` after `]`.
-    #[error("unexpected {0:?} after ']'")]
-    AfterBracket(String),
-    /// A port that is not 1–65535.
-    #[error("invalid port {port:?} in {input}")]
-    Port {
-        /// The port as written.
-        port: String,
-        /// Where it was.
-        input: String,
-    },
-    /// An empty host.
-    #[error("empty host")]
-    EmptyHost,
-    /// `%eth0` and the like.
-    #[error("zone identifiers are not supported: {0:?}")]
-    Zone(String),
-    /// Has colons but is no IPv6 address.
-    #[error("invalid IPv6 address {0:?}")]
-    Ipv6(String),
-    /// Numeric but no IPv4 address.
-    #[error("invalid IPv4 address {0:?}")]
-    Ipv4(String),
-    /// Not a DNS name (characters, label lengths).
-    #[error("invalid host name {0:?}")]
-    HostName(String),
-    /// A `--resolve` entry without its three parts.
-    #[error("expected HOST:PORT:ADDR[,ADDR...]")]
-    ResolveShape,
-    /// An address that does not parse.
-    #[error("invalid address {0:?}")]
-    Address(String),
-    /// A `--resolve` entry without an address.
-    #[error("no address")]
-    NoAddress,
 }
 
 fn parse_port(s: &str, input: &str) -> Result<u16, TargetError> {

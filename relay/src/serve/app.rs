@@ -1,210 +1,30 @@
-//! The router and its state: `fn app(state) -> Router` wires the routes
-//! ([`super::routes`], [`super::sse`], [`super::index`]) and the layers that
-//! make them safe to expose ([`super::middleware`]) around one [`AppState`]:
-//! the settings, the scanner, the cache, the single-flight table
-//! ([`super::flight`]), the limits and the metrics (DESIGN.md contract 3).
+//! `fn app(state) -> Router`: the routes ([`super::routes`] for JSON,
+//! [`super::sse`] for the stream, [`super::index`] for the HTML page) inside
+//! the layers that make them safe to expose ([`super::middleware`]: token,
+//! request limits, metrics and logs, CORS), around one [`AppState`]
+//! ([`super::state`]) (DESIGN.md contract 3).
 //!
 //! A scan request goes: bearer token (constant time) → query size → input
 //! validation (400, [`super::validate`]) → port policy and address guard on
 //! what is known before resolving (403) → cache (unless `fresh=1`) →
 //! per-client rate limit (429) → join the scan already running for this
 //! target, or admit a new one into the global slots and queue (429 when
-//! full) → the scanner, whose resolution goes through the same guard and
-//! which connects only to the checked addresses → `tlslens_core::grade` →
-//! cache → every waiting request.
+//! full, [`super::flight`]) → the scanner, whose resolution goes through the
+//! same guard and which connects only to the checked addresses →
+//! `tlslens_core::grade` → cache → every waiting request.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
-
-use axum::http::HeaderName;
 use axum::middleware;
 use axum::routing::get;
 use axum::Router;
-use futures_util::future::BoxFuture;
-use tlslens_core::ScanFacts;
 use tower_http::limit::RequestBodyLimitLayer;
 
-use super::cache::{Cache, Inflight};
 use super::index::index;
-use super::limits::{RateLimiter, Slots};
-use super::metrics::{Gauges, Metrics};
-use super::middleware::{cors, digest, record, request_limits, require_token};
+use super::middleware::{cors, record, request_limits, require_token};
 use super::routes::{healthz, method_not_allowed, metrics, not_found, scan_facts, scan_report};
 use super::sse::scan_stream;
-use crate::clock::SharedClock;
-use crate::probe::{ProgressFn, ScanOptions};
-use crate::resolve::TargetSpec;
-
-/// What a `fresh=1` request costs in rate-limit tokens (a cached answer is
-/// free, a scan costs 1).
-pub const FRESH_COST: f64 = 5.0;
-/// `Retry-After` when every scan slot and queue place is taken.
-pub const BUSY_RETRY_AFTER: u64 = 5;
-
-/// Extra time the scanner gets beyond its own deadline before it is cut off
-/// (at most the deadline itself).
-pub(super) const SCAN_GRACE: Duration = Duration::from_secs(5);
-
-/// Progress steps kept per scan (the scanner makes 4 per address).
-pub(super) const MAX_STEPS: usize = 256;
-
-/// The peer address of a connection, put into each request's extensions by
-/// the server loop (tests may insert one too).
-#[derive(Debug, Clone, Copy)]
-pub struct PeerAddr(pub SocketAddr);
-
-/// Service settings (from the `serve` flags: `settings::ServeSettings`).
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Scanner settings: guard policy, `--resolve`, `--ca-file`, timeout.
-    pub scan: ScanOptions,
-    /// Bearer token clients must send; `None` for an open relay.
-    pub token: Option<String>,
-    /// Origins allowed by CORS besides browser extensions.
-    pub cors_origins: Vec<String>,
-    /// Inclusive port ranges that may be scanned; empty for all.
-    pub allow_ports: Vec<(u16, u16)>,
-    /// Concurrent scans.
-    pub max_scans: usize,
-    /// Scans that may wait for a slot.
-    pub queue: usize,
-    /// Scans per client per minute (0: unlimited).
-    pub rate_per_minute: u32,
-    /// Clients remembered by the rate limiter.
-    pub max_clients: usize,
-    /// How long a report is served from the cache.
-    pub cache_ttl: Duration,
-    /// Reports kept at most.
-    pub cache_entries: usize,
-    /// Take the client address from this header (behind a reverse proxy).
-    pub client_ip_header: Option<HeaderName>,
-    /// Longest request target (path and query) accepted, in bytes.
-    pub max_uri: usize,
-    /// "Now" for grading.
-    pub clock: SharedClock,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            scan: ScanOptions::default(),
-            token: None,
-            cors_origins: Vec::new(),
-            allow_ports: Vec::new(),
-            max_scans: 4,
-            queue: 16,
-            rate_per_minute: 30,
-            max_clients: 65_536,
-            cache_ttl: Duration::from_secs(300),
-            cache_entries: 4096,
-            client_ip_header: None,
-            max_uri: 2048,
-            clock: crate::clock::system(),
-        }
-    }
-}
-
-impl Config {
-    /// The longest a request may take: a full queue wait plus a full scan.
-    pub fn request_timeout(&self) -> Duration {
-        self.scan.timeout * 2 + SCAN_GRACE * 3
-    }
-}
-
-/// What a scan returns.
-pub type ScanFuture = BoxFuture<'static, Result<ScanFacts, crate::Error>>;
-/// The scanner the service calls: [`probe_scanner`] in production, a fake in
-/// router tests.
-pub type Scanner = Arc<dyn Fn(TargetSpec, ScanOptions, ProgressFn) -> ScanFuture + Send + Sync>;
-
-/// The real scanner, [`crate::probe::scan`].
-pub fn probe_scanner() -> Scanner {
-    Arc::new(|target, opts, progress| {
-        Box::pin(async move { crate::probe::scan(&target, &opts, Some(progress)).await })
-    })
-}
-
-/// Shared state of the service.
-#[derive(Clone)]
-pub struct AppState {
-    pub(super) inner: Arc<Inner>,
-}
-
-/// What the handlers and layers share.
-pub(super) struct Inner {
-    pub(super) config: Config,
-    pub(super) scanner: Scanner,
-    pub(super) token_digest: Option<[u8; 32]>,
-    pub(super) cache: Cache,
-    pub(super) inflight: Inflight,
-    pub(super) limiter: RateLimiter,
-    pub(super) slots: Slots,
-    pub(super) metrics: Metrics,
-}
-
-impl std::fmt::Debug for AppState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState")
-            .field("active", &self.inner.slots.active())
-            .field("queued", &self.inner.slots.queued())
-            .field("cached", &self.inner.cache.len())
-            .finish_non_exhaustive()
-    }
-}
-
-impl AppState {
-    /// State with the real scanner.
-    pub fn new(config: Config) -> Self {
-        Self::with_scanner(config, probe_scanner())
-    }
-
-    /// State with any scanner (tests).
-    pub fn with_scanner(config: Config, scanner: Scanner) -> Self {
-        let token_digest = config.token.as_deref().map(digest);
-        Self {
-            inner: Arc::new(Inner {
-                cache: Cache::new(config.cache_ttl, config.cache_entries),
-                inflight: Inflight::default(),
-                limiter: RateLimiter::new(config.rate_per_minute, config.max_clients),
-                slots: Slots::new(config.max_scans, config.queue),
-                metrics: Metrics::default(),
-                token_digest,
-                scanner,
-                config,
-            }),
-        }
-    }
-
-    /// The settings.
-    pub fn config(&self) -> &Config {
-        &self.inner.config
-    }
-
-    /// The metrics (the server loop counts dropped connections).
-    pub fn metrics(&self) -> &Metrics {
-        &self.inner.metrics
-    }
-
-    /// Scans running now.
-    pub fn active_scans(&self) -> usize {
-        self.inner.slots.active()
-    }
-
-    /// Scans running or queued (one per target).
-    pub fn inflight_scans(&self) -> usize {
-        self.inner.inflight.len()
-    }
-
-    pub(super) fn gauges(&self) -> Gauges {
-        Gauges {
-            active: self.inner.slots.active(),
-            queued: self.inner.slots.queued(),
-            cached: self.inner.cache.len(),
-            clients: self.inner.limiter.clients(),
-        }
-    }
-}
+pub use super::state::{
+    probe_scanner, AppState, Config, PeerAddr, ScanFuture, Scanner, BUSY_RETRY_AFTER, FRESH_COST,
+};
 
 /// Builds the router.
 pub fn app(state: AppState) -> Router {

@@ -13,10 +13,10 @@ use bytes::Bytes;
 use tlslens_core::ScanFacts;
 use tokio::sync::watch;
 
-use super::app::{AppState, BUSY_RETRY_AFTER, FRESH_COST, MAX_STEPS, SCAN_GRACE};
 use super::cache::{Entry, Key, ScanState, Step};
 use super::error::AppError;
 use super::limits::{client_key, Admission};
+use super::state::{AppState, BUSY_RETRY_AFTER, FRESH_COST, MAX_STEPS, SCAN_GRACE};
 use super::validate::Target;
 use crate::probe::{Progress, ProgressFn};
 

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::response::Html;
 
-use super::app::AppState;
+use super::state::AppState;
 
 /// `GET /`: the page, saying whether a token is needed.
 pub(super) async fn index(State(st): State<AppState>) -> Html<String> {

@@ -1,7 +1,7 @@
 //! The layers around the routes: the bearer token (compared in constant
-//! time), CORS (browser extensions and `--cors-origin`), request limits (URI
-//! length, overall time) and the record layer (metrics and one log line per
-//! answer).
+//! time, [`super::token`]), CORS (browser extensions and `--cors-origin`),
+//! request limits (URI length, overall time) and the record layer (metrics
+//! and one log line per answer).
 
 use std::time::{Duration, Instant};
 
@@ -11,26 +11,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use super::app::{AppState, Config};
 use super::error::{AppError, ErrorCode};
-
-/// SHA-256 of a token (both sides of the comparison are digests).
-pub(super) fn digest(s: &str) -> [u8; 32] {
-    let d = ring::digest::digest(&ring::digest::SHA256, s.as_bytes());
-    let mut out = [0u8; 32];
-    out.copy_from_slice(d.as_ref());
-    out
-}
-
-/// Compares two digests in time independent of where they differ (the
-/// digests also hide the token's length).
-fn constant_time_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    let diff = a
-        .iter()
-        .zip(b.iter())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    std::hint::black_box(diff) == 0
-}
+use super::state::{AppState, Config};
+use super::token::{bearer, constant_time_eq, digest};
 
 /// Whether `origin` is a browser extension's (`chrome-extension://ID`,
 /// `moz-extension://UUID`).
@@ -132,14 +115,6 @@ pub(super) async fn request_limits(
     }
 }
 
-fn bearer(value: &str) -> Option<&str> {
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
-        .filter(|t| !t.is_empty())
-}
-
 /// Refuses requests without the configured bearer token (401).
 pub(super) async fn require_token(
     State(st): State<AppState>,
@@ -184,17 +159,5 @@ mod tests {
         ] {
             assert!(!is_extension_origin(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn tokens_compare_in_constant_time() {
-        let a = digest("secret");
-        assert!(constant_time_eq(&a, &digest("secret")));
-        assert!(!constant_time_eq(&a, &digest("secreT")));
-        assert_eq!(bearer("Bearer abc"), Some("abc"));
-        assert_eq!(bearer("bearer  abc "), Some("abc"));
-        assert_eq!(bearer("Basic abc"), None);
-        assert_eq!(bearer("Bearer "), None);
-        assert_eq!(bearer("Bearerabc"), None);
     }
 }

@@ -1,10 +1,11 @@
 //! `tlslens-relay serve`: the HTTP API the browser extension calls (DESIGN.md
 //! contract 3), built to be exposed to the internet.
 //!
-//! * [`app`]: `fn app(state) -> Router` and its state; the routes are in
-//!   `routes` (JSON), `sse` (the stream) and `index` (the HTML page), the
-//!   layers in `middleware` (token, CORS, limits, record), request checks in
-//!   `validate`, one scan per target in `flight`.
+//! * [`app`]: `fn app(state) -> Router`; the routes are in `routes` (JSON),
+//!   `sse` (the stream) and `index` (the HTML page), the layers in
+//!   `middleware` (token, CORS, limits, record; the token compare in
+//!   `token`), request checks in `validate`, one scan per target in `flight`.
+//! * [`state`]: [`Config`] and [`AppState`], what all of them share.
 //! * [`error`]: [`AppError`], the one JSON error answer.
 //! * [`limits`]: per-client token buckets and the global scan slots.
 //! * [`cache`]: the report cache and the table of running scans.
@@ -25,6 +26,8 @@ pub mod metrics;
 mod middleware;
 mod routes;
 mod sse;
+pub mod state;
+mod token;
 mod validate;
 
 use std::future::Future;

@@ -11,10 +11,10 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
-use super::app::{AppState, PeerAddr};
 use super::cache::Entry;
 use super::error::AppError;
 use super::flight::{wait_result, Ticket};
+use super::state::{AppState, PeerAddr};
 use super::validate::{client_ip, ScanQuery};
 
 fn json_response(body: Bytes, cache: &'static str) -> Response {

@@ -13,11 +13,11 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use tokio::sync::watch;
 
-use super::app::{AppState, PeerAddr};
 use super::cache::{Entry, ScanState, Step};
 use super::error::AppError;
 use super::flight::Ticket;
 use super::routes::{query, ScanParams};
+use super::state::{AppState, PeerAddr};
 use super::validate::client_ip;
 
 fn progress_event(step: &Step) -> Event {

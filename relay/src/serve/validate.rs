@@ -7,9 +7,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use serde::Deserialize;
 
-use super::app::{AppState, PeerAddr};
 use super::cache::Key;
 use super::error::AppError;
+use super::state::{AppState, PeerAddr};
 use crate::resolve::{self, TargetSpec};
 
 /// Longest host parameter accepted (a DNS name is at most 253).

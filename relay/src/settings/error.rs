@@ -5,9 +5,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::bounds::RangeText;
 use super::name::Name;
-use crate::resolve::TargetError;
+use super::range::RangeText;
+use crate::error::{ErrorKind, TargetError};
 
 /// A value as the user gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,9 @@ pub enum Problem {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SettingError {
+    /// The target to scan does not parse.
+    #[error("bad input: {0}")]
+    Target(#[from] TargetError),
     /// A number outside its range.
     #[error("{}: must be {range}", Given(.name, .value))]
     OutOfRange {
@@ -92,6 +95,11 @@ pub enum SettingError {
 }
 
 impl SettingError {
+    /// Always [`ErrorKind::BadInput`]: exit status 2, code `bad_input`.
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::BadInput
+    }
+
     /// `name`'s `value` has the wrong form.
     pub fn invalid(name: Name, value: &str, problem: impl Into<Problem>) -> Self {
         SettingError::Invalid {

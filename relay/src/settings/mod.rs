@@ -9,8 +9,8 @@
 //!
 //! * [`name`]: one setting, one name — each setting's canonical flag,
 //!   variable and key, the old spellings still accepted, and its range.
-//! * [`bounds`]: every number is checked against its range where it is
-//!   read, the same way for every source.
+//! * [`range`] and [`bounds`]: every number is checked against its range
+//!   where it is read, the same way for every source.
 //! * [`error`]: [`SettingError`], which knows the flag or key it is about.
 //! * [`probe`]: the probe settings `scan`, `serve` and `watch` share.
 //!
@@ -27,6 +27,7 @@ mod duration;
 pub mod error;
 pub mod name;
 pub mod probe;
+pub mod range;
 mod scan;
 pub mod serve;
 pub mod watch;

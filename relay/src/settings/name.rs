@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::bounds::{Range, Unit};
+use super::range::{Range, Unit};
 
 /// A setting, whatever source sets it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

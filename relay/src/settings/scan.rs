@@ -1,10 +1,10 @@
 //! [`ScanSettings`]: what `scan` does, checked.
 
 use super::args::ScanArgs;
+use super::error::SettingError;
 use super::probe::{scan_options, ProbeInput, Spelling};
 use crate::probe::ScanOptions;
 use crate::resolve::{parse_target, TargetSpec};
-use crate::Error;
 
 /// How the report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +44,7 @@ pub struct ScanSettings {
 impl ScanSettings {
     /// Checks `scan`'s arguments. Colour needs a terminal on standard output
     /// and no `--no-color`; progress needs one on standard error.
-    pub fn from_args(args: &ScanArgs, term: Terminal) -> Result<Self, Error> {
+    pub fn from_args(args: &ScanArgs, term: Terminal) -> Result<Self, SettingError> {
         let target = parse_target(&args.target)?;
         let probe = scan_options(&ProbeInput {
             spelling: Spelling::ScanFlags,

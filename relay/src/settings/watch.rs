@@ -16,6 +16,7 @@ use super::duration::parse_duration;
 use super::error::SettingError;
 use super::name::{Name, Setting};
 use super::probe::{scan_options, ProbeInput, Spelling, DURATION};
+use super::range::{Range, Unit};
 use super::serve::parse_listen;
 use crate::resolve::{parse_address, parse_host, TargetSpec};
 use crate::watch::{Config, Target};
@@ -215,7 +216,7 @@ fn target(i: usize, t: &RawTarget) -> Result<Target, SettingError> {
         return Err(SettingError::OutOfRange {
             name: path("port"),
             value: super::error::Value::Number("0".into()),
-            range: bounds::Range::new(1, 65_535, bounds::Unit::Count).describe(true),
+            range: Range::new(1, 65_535, Unit::Count).describe(true),
         });
     }
     let resolve = t
