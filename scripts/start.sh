@@ -26,7 +26,7 @@ TLS Lens is built.
             (or: npx web-ext run --source-dir dist/firefox)
 
 Starting the relay: target/release/tlslens-relay serve $*
-(default address 127.0.0.1:8787; stop it with Ctrl-C)
+(it prints the address it listens on; stop it with Ctrl-C)
 
 MSG
 exec target/release/tlslens-relay serve "$@"

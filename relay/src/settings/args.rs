@@ -246,3 +246,77 @@ pub fn command(env_set: impl Fn(&str) -> bool) -> clap::Command {
     }
     cmd
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn long_names(cmd: &clap::Command) -> Vec<String> {
+        cmd.get_arguments()
+            .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+            .collect()
+    }
+
+    /// The clap definitions spell every setting as the table in
+    /// `settings::name` does: the canonical flag, its variable, the old
+    /// spellings as aliases.
+    #[test]
+    fn flags_match_the_setting_table() {
+        let cli = command(|_| false);
+        let serve = cli.find_subcommand("serve").unwrap();
+        let scan = cli.find_subcommand("scan").unwrap();
+        let watch = cli.find_subcommand("watch").unwrap();
+        for setting in Setting::ALL {
+            let Some(flag) = setting.flag() else { continue };
+            let long = flag.trim_start_matches("--");
+            let arg = serve
+                .get_arguments()
+                .find(|a| a.get_long() == Some(long))
+                .unwrap_or_else(|| panic!("serve has no {flag}"));
+            let env = arg.get_env().and_then(|e| e.to_str());
+            assert_eq!(env, setting.env(), "{flag}");
+            let aliases: Vec<String> = arg
+                .get_visible_aliases()
+                .unwrap_or_default()
+                .iter()
+                .map(|a| format!("--{a}"))
+                .collect();
+            for alias in &aliases {
+                assert!(setting.aliases().flags.contains(&alias.as_str()), "{alias}");
+            }
+        }
+        // scan shares the probe settings, under the same names.
+        for setting in [Setting::ScanTimeout, Setting::ScanConnections] {
+            let flag = setting.flag().unwrap();
+            assert!(long_names(scan).contains(&flag.to_owned()), "scan {flag}");
+        }
+        let scan_aliases: Vec<&str> = scan
+            .get_arguments()
+            .flat_map(|a| a.get_visible_aliases().unwrap_or_default())
+            .collect();
+        assert_eq!(scan_aliases, ["timeout", "max-connections"]);
+        assert!(long_names(watch).contains(&"--listen".to_owned()));
+    }
+
+    #[test]
+    fn an_old_variable_is_read_when_the_new_one_is_unset() {
+        let env_of = |cmd: clap::Command| {
+            cmd.find_subcommand("serve")
+                .unwrap()
+                .get_arguments()
+                .find(|a| a.get_id() == "scan_connections")
+                .and_then(|a| a.get_env().map(|e| e.to_string_lossy().into_owned()))
+                .unwrap()
+        };
+        assert_eq!(env_of(command(|_| false)), "TLSLENS_SCAN_CONNECTIONS");
+        assert_eq!(
+            env_of(command(|k| k == "TLSLENS_PROBE_CONNECTIONS")),
+            "TLSLENS_PROBE_CONNECTIONS"
+        );
+        assert_eq!(
+            env_of(command(|k| k.starts_with("TLSLENS_"))),
+            "TLSLENS_SCAN_CONNECTIONS"
+        );
+    }
+}

@@ -71,6 +71,31 @@ pub struct Aliases {
 }
 
 impl Setting {
+    /// Every setting.
+    pub const ALL: [Setting; 21] = [
+        Setting::ScanTimeout,
+        Setting::ScanConnections,
+        Setting::MaxScans,
+        Setting::Queue,
+        Setting::RatePerMinute,
+        Setting::CacheTtl,
+        Setting::CacheEntries,
+        Setting::MaxHttpConnections,
+        Setting::HeaderTimeout,
+        Setting::Interval,
+        Setting::Jitter,
+        Setting::Concurrency,
+        Setting::AlertDays,
+        Setting::Listen,
+        Setting::AllowCidr,
+        Setting::Resolve,
+        Setting::CaFile,
+        Setting::CorsOrigin,
+        Setting::AllowPorts,
+        Setting::ClientIpHeader,
+        Setting::Webhook,
+    ];
+
     /// The canonical flag (`--scan-timeout`), when a flag sets it.
     pub fn flag(self) -> Option<&'static str> {
         Some(match self {
