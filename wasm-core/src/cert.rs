@@ -473,6 +473,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn source_as_str_is_the_json_spelling() {
+        for s in [Source::Sent, Source::Aia, Source::RootStore] {
+            let json = serde_json::to_string(&s).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+        }
+    }
+
+    #[test]
     fn modulus_bits_ignore_leading_zeros() {
         assert_eq!(rsa_modulus_bits(&[0, 0x80, 0]), 16);
         assert_eq!(rsa_modulus_bits(&[0, 0x01, 0]), 9);
