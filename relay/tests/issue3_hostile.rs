@@ -28,7 +28,14 @@ fn scan_hostile(port: u16) -> (String, Duration) {
     let took = start.elapsed();
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(code, 5, "expected 'nothing reachable': {err}\n{out}");
-    assert!(out.is_empty(), "no report for an unreachable target: {out}");
+    // No report: with --json, only the error object (as the HTTP API's).
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v.get("endpoints").is_none(),
+        "no report for an unreachable target: {out}"
+    );
+    let code = v["error"]["code"].as_str().unwrap_or_default();
+    assert!(["unreachable", "timeout"].contains(&code), "{out}");
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
     (err, took)
 }

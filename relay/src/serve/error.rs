@@ -2,11 +2,15 @@
 //! `{"error": {"code": "...", "message": "..."}}` with a fitting status
 //! (DESIGN.md contract 3). Messages are written for the client and never carry
 //! internals (resolver texts, socket errors, addresses behind a name); the
-//! cause goes to the log with `tracing` where the error is made.
+//! cause goes to the log with `tracing` where the error is made. Codes a scan
+//! failure shares with the CLI come from [`crate::ErrorKind`], so `scan
+//! --json` and the API say the same.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+
+use crate::ErrorKind as K;
 
 /// An error answer: status, stable machine code, human message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +42,7 @@ impl AppError {
 
     /// 400: the request is malformed.
     pub fn bad_input(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_input", message)
+        Self::new(StatusCode::BAD_REQUEST, K::BadInput.as_str(), message)
     }
 
     /// 401: the bearer token is missing or wrong.
@@ -52,7 +56,7 @@ impl AppError {
 
     /// 403: the target is not allowed (special-purpose address).
     pub fn refused(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "refused", message)
+        Self::new(StatusCode::FORBIDDEN, K::Refused.as_str(), message)
     }
 
     /// 403: the operator restricted ports and this one is not among them.
@@ -97,7 +101,7 @@ impl AppError {
     pub fn unresolvable(host: &str) -> Self {
         Self::new(
             StatusCode::BAD_GATEWAY,
-            "unresolvable",
+            K::Unresolvable.as_str(),
             format!("{host} does not resolve"),
         )
     }
@@ -106,7 +110,7 @@ impl AppError {
     pub fn unreachable(target: &str) -> Self {
         Self::new(
             StatusCode::BAD_GATEWAY,
-            "unreachable",
+            K::Unreachable.as_str(),
             format!("no address of {target} accepted a connection"),
         )
     }
@@ -115,7 +119,7 @@ impl AppError {
     pub fn timeout(target: &str) -> Self {
         Self::new(
             StatusCode::GATEWAY_TIMEOUT,
-            "timeout",
+            K::Timeout.as_str(),
             format!("scanning {target} timed out"),
         )
     }
@@ -147,7 +151,7 @@ impl AppError {
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            K::Internal.as_str(),
             "internal error (see the relay's log)",
         )
     }
@@ -155,7 +159,7 @@ impl AppError {
     /// Maps a scanner error for `target` (`host:port`), logging the cause.
     /// The code is the error's [`crate::ErrorKind`], as the CLI's JSON error.
     pub fn from_scan(err: &crate::Error, host: &str, target: &str) -> Self {
-        use crate::{Error as E, ErrorKind as K};
+        use crate::Error as E;
         let out = match (err.kind(), err) {
             (K::BadInput, E::BadInput(m)) => Self::bad_input(m.clone()),
             (K::BadInput, E::Target(e)) => Self::from(e.clone()),

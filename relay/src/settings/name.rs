@@ -215,7 +215,8 @@ pub enum Name {
     FlagOrEnv(Setting),
     /// A top-level `watch` key.
     Key(Setting),
-    /// A key inside a table of the `watch` config (`target[2].host`).
+    /// A name outside the table: a key inside a table of the `watch` config
+    /// (`target[2].host`), or a flag only one command has (`--config`).
     Path(Cow<'static, str>),
 }
 
