@@ -1,15 +1,15 @@
-//! `fn app(state) -> Router`: the routes ([`super::routes`] for JSON,
-//! [`super::sse`] for the stream, [`super::index`] for the HTML page) inside
-//! the layers that make them safe to expose ([`super::middleware`]: token,
+//! `fn app(state) -> Router`: the routes (`routes` for JSON,
+//! `sse` for the stream, `index` for the HTML page) inside
+//! the layers that make them safe to expose (`middleware`: token,
 //! request limits, metrics and logs, CORS), around one [`AppState`]
 //! ([`super::state`]) (DESIGN.md contract 3).
 //!
 //! A scan request goes: bearer token (constant time) → query size → input
-//! validation (400, [`super::validate`]) → port policy and address guard on
+//! validation (400, `validate`) → port policy and address guard on
 //! what is known before resolving (403) → cache (unless `fresh=1`) →
 //! per-client rate limit (429) → join the scan already running for this
 //! target, or admit a new one into the global slots and queue (429 when
-//! full, [`super::flight`]) → the scanner, whose resolution goes through the
+//! full, `flight`) → the scanner, whose resolution goes through the
 //! same guard and which connects only to the checked addresses →
 //! `tlslens_core::grade` → cache → every waiting request.
 

@@ -1,5 +1,5 @@
 //! The layers around the routes: the bearer token (compared in constant
-//! time, [`super::token`]), CORS (browser extensions and `--cors-origin`),
+//! time, `token`), CORS (browser extensions and `--cors-origin`),
 //! request limits (URI length, overall time) and the record layer (metrics
 //! and one log line per answer).
 

@@ -1,7 +1,7 @@
 //! `tlslens-relay serve`: the HTTP API the browser extension calls (DESIGN.md
 //! contract 3), built to be exposed to the internet.
 //!
-//! * [`app`]: `fn app(state) -> Router`; the routes are in `routes` (JSON),
+//! * [`mod@app`]: `fn app(state) -> Router`; the routes are in `routes` (JSON),
 //!   `sse` (the stream) and `index` (the HTML page), the layers in
 //!   `middleware` (token, CORS, limits, record; the token compare in
 //!   `token`), request checks in `validate`, one scan per target in `flight`.
@@ -111,7 +111,7 @@ pub fn banner(local: SocketAddr) -> String {
     }
 }
 
-/// Serves [`app`] on `listener` until `shutdown` resolves, then lets open
+/// Serves [`app()`] on `listener` until `shutdown` resolves, then lets open
 /// requests finish (at most [`ServerLimits::shutdown_grace`]).
 pub async fn serve_on(
     listener: TcpListener,

@@ -1,6 +1,6 @@
 //! The JSON routes: `GET /v1/scan` (the report), `/v1/facts` (the raw
 //! facts), `/healthz`, `/metrics`, and the JSON 404/405 fallbacks. The SSE
-//! route is in [`super::sse`], the HTML page in [`super::index`].
+//! route is in `sse`, the HTML page in `index`.
 
 use std::sync::Arc;
 

@@ -7,6 +7,10 @@
 //! Canonical names and old spellings are listed in [`super::name::Setting`];
 //! a test checks the two agree.
 
+// The doc comments below are the `--help` text: `HOST[:PORT]` is meant
+// literally, not as a link.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
