@@ -47,8 +47,8 @@ pub fn run(args: Vec<OsString>, clock: SharedClock) -> i32 {
                 stderr: std::io::stderr().is_terminal(),
             };
             match ScanSettings::from_args(&args, term) {
-                Ok(settings) => block_on(scan(settings, clock), json),
-                Err(e) => fail(&e, e.kind(), json),
+                Ok(settings) => block_on(scan(settings, clock), args.json),
+                Err(e) => fail(&e, e.kind(), args.json),
             }
         }
         Command::Serve(args) => match ServeSettings::from_args(&args) {
