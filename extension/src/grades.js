@@ -18,6 +18,3 @@ const WORDS = {
 export function gradeWords(grade) {
   return WORDS[grade] ?? 'no grade';
 }
-
-// Grade order, best first, to pick the worst.
-export const ORDER = ['A+', 'A', 'A-', 'B', 'C', 'D', 'E', 'F', 'M', 'T'];

@@ -1,13 +1,13 @@
 // What one check of a watched site means: the entry to store and the
 // notifications to raise (pure: no storage, no browser API, so it is tested
-// in Node). Thresholds come from the WASM core's alert_threshold (the same
-// rule as `tlslens-relay watch`); each alert has a dedup key that is stored in
+// in Node). The decisions come from the WASM core — thresholds from its
+// alert_threshold, grade drops from its grade_dropped (the same rules and grade
+// order as `tlslens-relay watch`); each alert has a dedup key that is stored in
 // the entry once raised:
 //   expiry|<sha256>|<threshold>   once per certificate and threshold, so a
 //                                 renewed certificate (a new sha256) starts afresh
 //   grade_drop|<from>|<to>|<at>   once per drop (the stored grade moves on)
 //   unreachable|<since>           once per outage (cleared by a good check)
-import { ORDER } from './grades.js';
 import { daysText, dateText } from './dom.js';
 import { explain } from './messages.js';
 
@@ -18,12 +18,6 @@ export const ALERT_DAYS = Object.freeze([30, 14, 7, 1]);
 export const RELAY_KINDS = new Set(['relay_down', 'unauthorized', 'relay_error', 'bad_response', 'not_found']);
 // Failures that are nobody's fault and pass: recorded, never raised.
 export const TRANSIENT_KINDS = new Set(['rate_limited']);
-
-const rank = (g) => ORDER.indexOf(g);
-
-export function gradeDropped(from, to) {
-  return Boolean(from && to) && rank(from) >= 0 && rank(to) > rank(from);
-}
 
 const graded = (report) => (report?.endpoints ?? []).filter((e) => !e.error && e.grade);
 
@@ -123,8 +117,10 @@ export function relayDownText(err, relayUrl, count) {
 }
 
 // A successful check: the new entry and the alerts to raise. `report` is the
-// graded report, `alertThreshold` the core's alert_threshold.
-export function evaluateReport(entry, report, alertThreshold, now) {
+// graded report; `core` gives the core's decisions: `alertThreshold`
+// (alert_threshold) and `gradeDropped` (grade_dropped).
+export function evaluateReport(entry, report, core, now) {
+  const { alertThreshold, gradeDropped } = core;
   const summary = summarise(report);
   const alerts = [];
   const raised = { ...(entry.alerts ?? {}) };
@@ -135,7 +131,7 @@ export function evaluateReport(entry, report, alertThreshold, now) {
   }
   const from = entry.lastGrade;
   const to = summary.grade;
-  if (gradeDropped(from, to)) {
+  if (from && to && gradeDropped(from, to)) {
     const key = `grade_drop|${from}|${to}|${now}`;
     alerts.push({ kind: 'grade_drop', key, from, to, ...gradeDropText(entry, from, to, report) });
   }

@@ -110,7 +110,7 @@ async function checkOne(settings, core, key, entry) {
   await updateWatch(key, (cur) => {
     if (!cur) return undefined; // removed meanwhile
     const r = outcome.report
-      ? evaluateReport(cur, outcome.report, core.alertThreshold, now)
+      ? evaluateReport(cur, outcome.report, core, now)
       : evaluateFailure(cur, outcome.error, now);
     alerts = r.alerts;
     return r.entry;

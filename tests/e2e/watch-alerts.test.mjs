@@ -4,9 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../wasm/core.mjs';
-import { evaluateReport, evaluateFailure, expiryAlerts, gradeDropped, summarise } from '../../extension/src/watch-alerts.js';
+import { evaluateReport, evaluateFailure, expiryAlerts, summarise } from '../../extension/src/watch-alerts.js';
 
 const core = await loadCore();
+// The core's decisions, as the extension's worker hands them to evaluateReport.
+const decisions = () => ({ alertThreshold: core.alert_threshold, gradeDropped: core.grade_dropped });
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1, 12);
 
@@ -31,7 +33,7 @@ test('alert_threshold from the core: the smallest threshold covering days left',
 
 test('a certificate 10 days from expiry alerts at 14, once', () => {
   const r = report('A', [cert('aa', 10), cert('bb', 3000, 'intermediate', 'CN=Inter')]);
-  const first = evaluateReport(entry(), r, core.alert_threshold, NOW);
+  const first = evaluateReport(entry(), r, decisions(), NOW);
   assert.equal(first.alerts.length, 1);
   const [a] = first.alerts;
   assert.equal(a.key, 'expiry|aa|14');
@@ -40,19 +42,19 @@ test('a certificate 10 days from expiry alerts at 14, once', () => {
   assert.equal(first.entry.lastGrade, 'A');
   assert.equal(first.entry.daysLeft, 10);
   assert.ok(first.entry.alerts['expiry|aa|14']);
-  const second = evaluateReport(first.entry, r, core.alert_threshold, NOW + 3_600_000);
+  const second = evaluateReport(first.entry, r, decisions(), NOW + 3_600_000);
   assert.deepEqual(second.alerts, []);
   // Three days later the 7-day threshold applies: a new alert.
-  const later = evaluateReport(second.entry, report('A', [cert('aa', 7)]), core.alert_threshold, NOW + 3 * DAY);
+  const later = evaluateReport(second.entry, report('A', [cert('aa', 7)]), decisions(), NOW + 3 * DAY);
   assert.deepEqual(later.alerts.map((x) => x.key), ['expiry|aa|7']);
 });
 
 test('a renewed certificate starts afresh and old keys are dropped', () => {
-  const first = evaluateReport(entry(), report('A', [cert('old', 5)]), core.alert_threshold, NOW);
-  const renewed = evaluateReport(first.entry, report('A', [cert('new', 90)]), core.alert_threshold, NOW + DAY);
+  const first = evaluateReport(entry(), report('A', [cert('old', 5)]), decisions(), NOW);
+  const renewed = evaluateReport(first.entry, report('A', [cert('new', 90)]), decisions(), NOW + DAY);
   assert.deepEqual(renewed.alerts, []);
   assert.deepEqual(Object.keys(renewed.entry.alerts), []);
-  const again = evaluateReport(renewed.entry, report('A', [cert('new2', 5)]), core.alert_threshold, NOW + 2 * DAY);
+  const again = evaluateReport(renewed.entry, report('A', [cert('new2', 5)]), decisions(), NOW + 2 * DAY);
   assert.deepEqual(again.alerts.map((x) => x.key), ['expiry|new2|7']);
 });
 
@@ -60,24 +62,25 @@ test('an expired intermediate: threshold 0, says what to do', () => {
   const [a] = expiryAlerts(report('T', [cert('leaf', 100), cert('int', -1, 'intermediate', 'CN=Old Inter')]), core.alert_threshold, NOW);
   assert.equal(a.threshold, 0);
   assert.equal(a.expired, true);
-  const { alerts } = evaluateReport(entry(), report('T', [cert('leaf', 100), cert('int', -1, 'intermediate', 'CN=Old Inter')]), core.alert_threshold, NOW);
+  const { alerts } = evaluateReport(entry(), report('T', [cert('leaf', 100), cert('int', -1, 'intermediate', 'CN=Old Inter')]), decisions(), NOW);
   assert.match(alerts[0].message, /intermediate certificate CN=Old Inter .* expired .* Renew it now/);
 });
 
 test('grade drops alert once per drop; rises do not', () => {
-  assert.equal(gradeDropped('A', 'T'), true);
-  assert.equal(gradeDropped('A', 'A+'), false);
-  assert.equal(gradeDropped(null, 'F'), false);
+  assert.equal(core.grade_dropped('A', 'T'), true);
+  assert.equal(core.grade_dropped('A', 'A+'), false);
+  assert.equal(core.grade_dropped('T', 'M'), true, 'M ranks below T, as in the relay');
+  assert.equal(core.grade_dropped('M', 'T'), false);
   const caps = [{ grade: 'T', code: 'self_signed', reason: 'The certificate is self-signed', fix: 'Install a certificate from a public CA.' }];
-  const drop = evaluateReport(entry({ lastGrade: 'A' }), report('T', [cert('s', 100)], { caps }), core.alert_threshold, NOW);
+  const drop = evaluateReport(entry({ lastGrade: 'A' }), report('T', [cert('s', 100)], { caps }), decisions(), NOW);
   assert.equal(drop.alerts.length, 1);
   assert.match(drop.alerts[0].title, /grade dropped from A to T/);
   assert.match(drop.alerts[0].message, /self-signed.*public CA/);
-  const same = evaluateReport(drop.entry, report('T', [cert('s', 100)], { caps }), core.alert_threshold, NOW + 1);
+  const same = evaluateReport(drop.entry, report('T', [cert('s', 100)], { caps }), decisions(), NOW + 1);
   assert.deepEqual(same.alerts, []);
-  const up = evaluateReport(same.entry, report('A', [cert('s', 100)]), core.alert_threshold, NOW + 2);
+  const up = evaluateReport(same.entry, report('A', [cert('s', 100)]), decisions(), NOW + 2);
   assert.deepEqual(up.alerts, []);
-  const down = evaluateReport(up.entry, report('B', [cert('s', 100)]), core.alert_threshold, NOW + 3);
+  const down = evaluateReport(up.entry, report('B', [cert('s', 100)]), decisions(), NOW + 3);
   assert.equal(down.alerts.length, 1, 'a second drop is a new alert');
 });
 
@@ -90,7 +93,7 @@ test('unreachable: once per outage; relay failures and rate limits are not per s
   const b = evaluateFailure(a.entry, err, NOW + DAY);
   assert.deepEqual(b.alerts, []);
   assert.equal(b.entry.outageSince, NOW);
-  const back = evaluateReport(b.entry, report('A', [cert('x', 100)]), core.alert_threshold, NOW + 2 * DAY);
+  const back = evaluateReport(b.entry, report('A', [cert('x', 100)]), decisions(), NOW + 2 * DAY);
   assert.equal(back.entry.outageSince, null);
   const c = evaluateFailure(back.entry, err, NOW + 3 * DAY);
   assert.equal(c.alerts.length, 1, 'a new outage alerts again');

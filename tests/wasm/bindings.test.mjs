@@ -22,7 +22,7 @@ before(async () => {
 
 describe('bindings', () => {
   test('exports the documented functions', () => {
-    for (const name of ['version', 'policy_id', 'policy_json', 'grade', 'parse_chain']) {
+    for (const name of ['version', 'policy_id', 'policy_json', 'grade', 'parse_chain', 'grade_order', 'grade_dropped', 'alert_threshold']) {
       assert.equal(typeof core[name], 'function', `core.${name} is not exported`);
     }
   });
@@ -37,6 +37,12 @@ describe('bindings', () => {
     const id = core.policy_id();
     assert.equal(typeof id, 'string');
     assert.ok(id.trim().length > 0, 'policy_id() is empty');
+  });
+
+  test('grade_order() is the core\'s order, T and M below F', () => {
+    assert.deepEqual(Array.from(core.grade_order()), ['A+', 'A', 'A-', 'B', 'C', 'D', 'E', 'F', 'T', 'M']);
+    assert.equal(core.grade_dropped('T', 'M'), true);
+    assert.equal(core.grade_dropped('M', 'T'), false);
   });
 
   test('policy_json() is JSON that names the policy', () => {

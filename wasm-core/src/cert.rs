@@ -11,6 +11,7 @@ use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
+use crate::issue::ChainIssue;
 use crate::time::{days_until, rfc3339};
 
 /// Parses one DER certificate. Trailing bytes after the certificate are an error:
@@ -89,8 +90,8 @@ pub struct CertReport {
     pub source: Source,
     /// Position in the list the server sent (`null` when not sent).
     pub sent_index: Option<usize>,
-    /// `leaf`, `intermediate`, `root` (on the trust path) or `extra` (sent, unused).
-    pub role: String,
+    /// Where it stands: on the trust path, or sent but unused.
+    pub role: CertRole,
     pub self_signed: bool,
     pub ca: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,7 +106,34 @@ pub struct CertReport {
     pub validation: Option<String>,
     pub must_staple: bool,
     /// Chain issues that are about this certificate.
-    pub issues: Vec<String>,
+    pub issues: Vec<ChainIssue>,
+}
+
+/// A certificate's place in the chain breakdown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertRole {
+    /// The server's own certificate (first on the path).
+    Leaf,
+    /// A CA between the leaf and the root.
+    Intermediate,
+    /// The trust anchor the path ends at.
+    Root,
+    /// Sent by the server but not on the path (also a certificate not yet
+    /// placed, as [`describe`] returns it).
+    Extra,
+}
+
+impl CertRole {
+    /// The contract spelling (`leaf`, `intermediate`, `root`, `extra`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertRole::Leaf => "leaf",
+            CertRole::Intermediate => "intermediate",
+            CertRole::Root => "root",
+            CertRole::Extra => "extra",
+        }
+    }
 }
 
 /// Lower-case hex, no separators.
@@ -133,13 +161,13 @@ pub fn describe(cert: &X509Certificate<'_>, der: &[u8], now: i64) -> CertReport 
         not_after: rfc3339(not_after),
         days_left: days_until(not_after, now),
         key: key_info(&tbs.subject_pki),
-        signature_algorithm: signature_algorithm_name(cert),
+        signature_algorithm: crate::sigalg::signature_algorithm_name(cert),
         sha256: hex(&Sha256::digest(der)),
         spki_sha256: hex(&Sha256::digest(tbs.subject_pki.raw)),
         san: Vec::new(),
         source: Source::Sent,
         sent_index: None,
-        role: String::new(),
+        role: CertRole::Extra,
         self_signed: tbs.subject.as_raw() == tbs.issuer.as_raw(),
         ca: false,
         path_len: None,
@@ -400,71 +428,6 @@ pub fn rsa_modulus_bits(be: &[u8]) -> u32 {
             let len = u32::try_from(be.len() - i).unwrap_or(u32::MAX / 8);
             len * 8 - be[i].leading_zeros()
         }
-    }
-}
-
-/// The hash a certificate's signature uses, for the weak-signature rules.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SignatureHash {
-    Md2,
-    Md4,
-    Md5,
-    Sha1,
-    Sha224,
-    Sha256,
-    Sha384,
-    Sha512,
-    /// EdDSA and others that hash internally.
-    Intrinsic,
-    Unknown,
-}
-
-/// OpenSSL's name for the signature algorithm (`sha256WithRSAEncryption`), and the
-/// hash it uses.
-pub fn signature_algorithm(oid: &str) -> (&'static str, SignatureHash) {
-    use SignatureHash::*;
-    match oid {
-        "1.2.840.113549.1.1.2" => ("md2WithRSAEncryption", Md2),
-        "1.2.840.113549.1.1.3" => ("md4WithRSAEncryption", Md4),
-        "1.2.840.113549.1.1.4" => ("md5WithRSAEncryption", Md5),
-        "1.2.840.113549.1.1.5" => ("sha1WithRSAEncryption", Sha1),
-        "1.3.14.3.2.29" => ("sha1WithRSA", Sha1),
-        "1.2.840.113549.1.1.14" => ("sha224WithRSAEncryption", Sha224),
-        "1.2.840.113549.1.1.11" => ("sha256WithRSAEncryption", Sha256),
-        "1.2.840.113549.1.1.12" => ("sha384WithRSAEncryption", Sha384),
-        "1.2.840.113549.1.1.13" => ("sha512WithRSAEncryption", Sha512),
-        "1.2.840.113549.1.1.10" => ("rsassaPss", Unknown),
-        "1.2.840.10045.4.1" => ("ecdsa-with-SHA1", Sha1),
-        "1.2.840.10045.4.3.1" => ("ecdsa-with-SHA224", Sha224),
-        "1.2.840.10045.4.3.2" => ("ecdsa-with-SHA256", Sha256),
-        "1.2.840.10045.4.3.3" => ("ecdsa-with-SHA384", Sha384),
-        "1.2.840.10045.4.3.4" => ("ecdsa-with-SHA512", Sha512),
-        "1.2.840.10040.4.3" => ("dsa_with_SHA1", Sha1),
-        "2.16.840.1.101.3.4.3.1" => ("dsa_with_SHA224", Sha224),
-        "2.16.840.1.101.3.4.3.2" => ("dsa_with_SHA256", Sha256),
-        "1.3.101.112" => ("ED25519", Intrinsic),
-        "1.3.101.113" => ("ED448", Intrinsic),
-        _ => ("unknown", Unknown),
-    }
-}
-
-fn signature_algorithm_name(cert: &X509Certificate<'_>) -> String {
-    let oid = cert.signature_algorithm.algorithm.to_id_string();
-    match signature_algorithm(&oid) {
-        ("unknown", _) => oid,
-        (name, _) => name.to_owned(),
-    }
-}
-
-/// The hash of a certificate's signature; for RSASSA-PSS it is read from the
-/// parameters.
-pub fn signature_hash(cert: &X509Certificate<'_>) -> SignatureHash {
-    let oid = cert.signature_algorithm.algorithm.to_id_string();
-    match signature_algorithm(&oid) {
-        ("rsassaPss", _) => crate::sigverify::pss_params(cert)
-            .map(|(hash, _)| hash)
-            .unwrap_or(SignatureHash::Unknown),
-        (_, hash) => hash,
     }
 }
 

@@ -11,49 +11,14 @@ use serde::{Deserialize, Serialize};
 use x509_parser::certificate::X509Certificate;
 
 use crate::anchors::{Anchor, TrustStore};
-use crate::cert::{self, CertReport, SignatureHash, Source};
+use crate::cert::{self, CertReport, CertRole, Source};
 use crate::der::Der;
 use crate::finding::{Finding, Severity};
 use crate::ocsp::{self, OcspReport, OcspStatus};
+use crate::sigalg::{self, SignatureHash};
 use crate::sigverify::{self, SigCheck};
 
-/// Chain problems, in the contract's fixed vocabulary.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChainIssue {
-    Expired,
-    NotYetValid,
-    HostnameMismatch,
-    SelfSigned,
-    UntrustedRoot,
-    IncompleteChain,
-    WrongOrder,
-    ExtraCerts,
-    ContainsAnchor,
-    WeakKey,
-    WeakSignature,
-    Revoked,
-}
-
-impl ChainIssue {
-    /// The contract spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChainIssue::Expired => "expired",
-            ChainIssue::NotYetValid => "not_yet_valid",
-            ChainIssue::HostnameMismatch => "hostname_mismatch",
-            ChainIssue::SelfSigned => "self_signed",
-            ChainIssue::UntrustedRoot => "untrusted_root",
-            ChainIssue::IncompleteChain => "incomplete_chain",
-            ChainIssue::WrongOrder => "wrong_order",
-            ChainIssue::ExtraCerts => "extra_certs",
-            ChainIssue::ContainsAnchor => "contains_anchor",
-            ChainIssue::WeakKey => "weak_key",
-            ChainIssue::WeakSignature => "weak_signature",
-            ChainIssue::Revoked => "revoked",
-        }
-    }
-}
+pub use crate::issue::ChainIssue;
 
 /// The chain breakdown of the report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,7 +252,7 @@ impl Marks {
     fn flag(&mut self, issue: ChainIssue, at: Option<usize>) {
         self.issues.push(issue);
         if let Some(r) = at.and_then(|i| self.certs.get_mut(i)) {
-            r.issues.push(issue.as_str().to_owned());
+            r.issues.push(issue);
         }
     }
 }
@@ -421,7 +386,8 @@ pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, C
     issues.sort();
     issues.dedup();
     for r in &mut reports {
-        r.issues.sort();
+        // By spelling: the order reports have always listed them in.
+        r.issues.sort_by_key(|i| i.as_str());
         r.issues.dedup();
     }
 
@@ -476,13 +442,12 @@ fn describe_path(
         r.source = source;
         r.sent_index = sent_index;
         r.role = if pos == 0 {
-            "leaf"
+            CertRole::Leaf
         } else if pos == top && !matches!(end, End::Missing { .. }) {
-            "root"
+            CertRole::Root
         } else {
-            "intermediate"
-        }
-        .to_owned();
+            CertRole::Intermediate
+        };
         let bits = r.key.rsa_equivalent_bits;
         m.certs.push(r);
         let anchor = match n {
@@ -511,7 +476,7 @@ fn describe_path(
         // Signatures made by another certificate (a self-signature proves nothing).
         let signed_by_other = pos < top || (matches!(end, End::Missing { .. }) && pos == top);
         if signed_by_other && !(pos == top && is_self_signed(c)) {
-            match cert::signature_hash(c) {
+            match sigalg::signature_hash(c) {
                 SignatureHash::Md2 | SignatureHash::Md4 | SignatureHash::Md5 => {
                     verdict.md5_signature = true;
                     m.flag(ChainIssue::WeakSignature, Some(pos));
@@ -563,7 +528,7 @@ fn sent_order_and_extras(b: &Builder<'_, '_>, path: &[Node], input: ChainInput<'
         m.issues.push(ChainIssue::WrongOrder);
         for r in m.certs.iter_mut() {
             if r.sent_index.is_some_and(|s| misplaced.contains(&s)) {
-                r.issues.push(ChainIssue::WrongOrder.as_str().to_owned());
+                r.issues.push(ChainIssue::WrongOrder);
             }
         }
     }
@@ -579,17 +544,16 @@ fn sent_order_and_extras(b: &Builder<'_, '_>, path: &[Node], input: ChainInput<'
         let mut r = cert::describe(&p.cert, p.der, input.now);
         r.source = p.source;
         r.sent_index = p.sent_index;
-        r.role = "extra".into();
+        r.role = CertRole::Extra;
         if p.sent_index.is_some_and(|s| misplaced.contains(&s)) {
-            r.issues.push(ChainIssue::WrongOrder.as_str().to_owned());
+            r.issues.push(ChainIssue::WrongOrder);
         }
         m.certs.push(r);
         let at = Some(m.certs.len() - 1);
         if anchor {
             // Its ContainsAnchor chain issue was recorded above.
             if let Some(r) = m.certs.last_mut() {
-                r.issues
-                    .push(ChainIssue::ContainsAnchor.as_str().to_owned());
+                r.issues.push(ChainIssue::ContainsAnchor);
             }
         } else {
             m.flag(ChainIssue::ExtraCerts, at);
@@ -646,7 +610,7 @@ fn openssl_code(
         }
         if pos < last
             && matches!(
-                cert::signature_hash(b.cert(n)),
+                sigalg::signature_hash(b.cert(n)),
                 SignatureHash::Md2 | SignatureHash::Md4 | SignatureHash::Md5 | SignatureHash::Sha1
             )
         {

@@ -2,6 +2,7 @@
 //! the chain to expire, and which alert threshold (default 30/14/7/1 days)
 //! applies. The relay's monitor and the extension's watchlist both use it.
 
+use crate::cert::CertRole;
 use crate::chain::ChainReport;
 use crate::report::Expiry;
 use crate::time::parse_rfc3339;
@@ -24,7 +25,10 @@ pub fn threshold(days_left: i64, expired: bool, alert_days: &[u32]) -> Option<u3
 
 /// Summarises a chain's expiry at `now`. `None` when the chain has no certificate.
 pub fn of_chain(chain: &ChainReport, now: i64, alert_days: &[u32]) -> Option<Expiry> {
-    let on_path = chain.certificates.iter().filter(|c| c.role != "extra");
+    let on_path = chain
+        .certificates
+        .iter()
+        .filter(|c| c.role != CertRole::Extra);
     let leaf = chain.certificates.first()?;
     let earliest = on_path.min_by_key(|c| parse_rfc3339(&c.not_after).unwrap_or(i64::MAX))?;
     let earliest_ts = parse_rfc3339(&earliest.not_after)?;

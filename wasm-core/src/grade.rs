@@ -10,7 +10,7 @@ use crate::expiry::{self, DEFAULT_ALERT_DAYS};
 use crate::facts::{ChainFacts, EndpointFacts, ScanFacts};
 use crate::groups::GroupKind;
 use crate::hsts::{self, MIN_MAX_AGE};
-use crate::policy::{self, Effect, POLICY_ID};
+use crate::policy::{Effect, RuleCode, POLICY_ID};
 use crate::report::{
     Cap, EndpointReport, Grade, Hsts, KeyExchangeReport, Report, Score, Warning, WeakSuite,
     REPORT_SCHEMA,
@@ -102,11 +102,8 @@ struct Verdicts {
 }
 
 impl Verdicts {
-    fn hit(&mut self, code: &str, detail: Option<String>) {
-        let Some(rule) = policy::rule(code) else {
-            debug_assert!(false, "rule {code} missing from the policy");
-            return;
-        };
+    fn hit(&mut self, code: RuleCode, detail: Option<String>) {
+        let rule = code.rule();
         let reason = match detail {
             Some(d) => format!("{} {d}", rule.reason),
             None => rule.reason.to_owned(),
@@ -116,7 +113,7 @@ impl Verdicts {
                 if !self.caps.iter().any(|c| c.code == code) {
                     self.caps.push(Cap {
                         grade,
-                        code: code.to_owned(),
+                        code,
                         reason,
                         fix: rule.fix.to_owned(),
                     });
@@ -125,7 +122,7 @@ impl Verdicts {
             Effect::Warning => {
                 if !self.warnings.iter().any(|w| w.code == code) {
                     self.warnings.push(Warning {
-                        code: code.to_owned(),
+                        code,
                         reason,
                         fix: rule.fix.to_owned(),
                     });
@@ -384,7 +381,7 @@ fn score_and_cap(
     };
     let protocol_score = protocol_rules(&mut v, &protocols);
     if !protocols.is_empty() && offered.is_empty() {
-        v.hit("no_cipher_suites", None);
+        v.hit(RuleCode::NoCipherSuites, None);
     }
     let (cipher_score, export) = cipher_rules(&mut v, &cx);
     browser_rules(&mut v, &cx);
@@ -392,7 +389,7 @@ fn score_and_cap(
     let (kx_score, weakest, anonymous) = key_exchange_rules(&mut v, &cx, &chains, export);
     report.key_exchange.weakest_rsa_equivalent_bits = weakest;
     if chain.is_none() {
-        v.hit("no_certificate", None);
+        v.hit(RuleCode::NoCertificate, None);
     } else {
         for c in &chains {
             chain_caps(&mut v, c);
@@ -418,20 +415,15 @@ fn score_and_cap(
             ""
         };
         v.hit(
-            "zero_score",
+            RuleCode::ZeroScore,
             Some(format!("(zero: {}{why})", zero.join(", "))),
         );
     }
     let (grade, trust_ignored) = letters(&v, total, report.hsts.as_ref());
-    let order = |code: &str| {
-        policy::RULES
-            .iter()
-            .position(|r| r.code == code)
-            .unwrap_or(usize::MAX)
-    };
+    // Rules are listed in RuleCode order.
     v.caps
-        .sort_by_key(|c| (std::cmp::Reverse(c.grade.rank()), order(&c.code)));
-    v.warnings.sort_by_key(|w| order(&w.code));
+        .sort_by_key(|c| (std::cmp::Reverse(c.grade.rank()), c.code));
+    v.warnings.sort_by_key(|w| w.code);
     report.score = Some(Score {
         protocol: protocol_score,
         key_exchange: kx_score,
@@ -460,21 +452,21 @@ fn protocol_rules(v: &mut Verdicts, protocols: &[ProtocolVersion]) -> u32 {
         .filter(|p| protocol_points(*p).is_some())
         .max();
     if protocols.is_empty() {
-        v.hit("no_protocols", None);
+        v.hit(RuleCode::NoProtocols, None);
     }
     if protocols.contains(&ProtocolVersion::SSLV2) {
-        v.hit("sslv2", None);
+        v.hit(RuleCode::Sslv2, None);
     }
     if best == Some(ProtocolVersion::SSLV3) {
-        v.hit("sslv3_best", None);
+        v.hit(RuleCode::Sslv3Best, None);
     }
     if best.is_some_and(|b| b < ProtocolVersion::TLS12) {
-        v.hit("no_tls12", None);
+        v.hit(RuleCode::NoTls12, None);
     }
     for (version, code) in [
-        (ProtocolVersion::SSLV3, "sslv3_offered"),
-        (ProtocolVersion::TLS10, "tls10_offered"),
-        (ProtocolVersion::TLS11, "tls11_offered"),
+        (ProtocolVersion::SSLV3, RuleCode::Sslv3Offered),
+        (ProtocolVersion::TLS10, RuleCode::Tls10Offered),
+        (ProtocolVersion::TLS11, RuleCode::Tls11Offered),
     ] {
         if protocols.contains(&version) {
             v.hit(code, None);
@@ -493,15 +485,15 @@ fn cipher_rules(v: &mut Verdicts, cx: &Ctx<'_>) -> (u32, bool) {
     };
     let export = cx.names(|_, i| i.export);
     if !export.is_empty() {
-        v.hit("export_suites", Some(suite_list(&export)));
+        v.hit(RuleCode::ExportSuites, Some(suite_list(&export)));
     }
     let weak = cx.names(|_, i| i.bits < 112);
     if !weak.is_empty() {
-        v.hit("weak_cipher", Some(suite_list(&weak)));
+        v.hit(RuleCode::WeakCipher, Some(suite_list(&weak)));
     }
     let rc4 = cx.names(|_, i| is_rc4(i));
     if !rc4.is_empty() {
-        v.hit("rc4_offered", Some(suite_list(&rc4)));
+        v.hit(RuleCode::Rc4Offered, Some(suite_list(&rc4)));
     }
     let sslv3_cbc = cx
         .known
@@ -510,7 +502,7 @@ fn cipher_rules(v: &mut Verdicts, cx: &Ctx<'_>) -> (u32, bool) {
         || (cx.protocols.contains(&ProtocolVersion::SSLV3)
             && cx.ep.suites_for(ProtocolVersion::SSLV3).is_empty());
     if sslv3_cbc || cx.ep.vulnerabilities.poodle_tls == Some(true) {
-        v.hit("poodle", None);
+        v.hit(RuleCode::Poodle, None);
     }
     (score, !export.is_empty())
 }
@@ -524,42 +516,42 @@ fn browser_rules(v: &mut Verdicts, cx: &Ctx<'_>) {
             .error
             .as_ref()
             .map(|e| format!("({} handshake failed: {e})", b.client));
-        v.hit("no_browser_compatible", why);
+        v.hit(RuleCode::NoBrowserCompatible, why);
     }
     let negotiated = browser.and_then(|b| Some((b.protocol?, b.cipher_suite?.info()?)));
     match negotiated {
         Some((p, info)) => {
             let detail = || Some(format!("(a current browser negotiates {})", info.name));
             if !info.forward_secret() {
-                v.hit("no_forward_secrecy", detail());
+                v.hit(RuleCode::NoForwardSecrecy, detail());
             }
             if !info.aead() {
-                v.hit("no_aead", detail());
+                v.hit(RuleCode::NoAead, detail());
             }
             if p >= ProtocolVersion::TLS11 && is_rc4(&info) {
-                v.hit("rc4_modern", detail());
+                v.hit(RuleCode::Rc4Modern, detail());
             }
             if p >= ProtocolVersion::TLS11 && info.block_bits == 64 {
-                v.hit("block64_modern", detail());
+                v.hit(RuleCode::Block64Modern, detail());
             }
         }
         None if !cx.known.is_empty() => {
             if !cx.known.iter().any(|(_, i)| i.forward_secret()) {
                 v.hit(
-                    "no_forward_secrecy",
+                    RuleCode::NoForwardSecrecy,
                     Some("(no suite with forward secrecy is offered)".into()),
                 );
             }
             if !cx.known.iter().any(|(_, i)| i.aead()) {
-                v.hit("no_aead", Some("(no AEAD suite is offered)".into()));
+                v.hit(RuleCode::NoAead, Some("(no AEAD suite is offered)".into()));
             }
             let modern_rc4 = cx.names(|p, i| p >= ProtocolVersion::TLS11 && is_rc4(i));
             if !modern_rc4.is_empty() {
-                v.hit("rc4_modern", Some(suite_list(&modern_rc4)));
+                v.hit(RuleCode::Rc4Modern, Some(suite_list(&modern_rc4)));
             }
             let modern_64 = cx.names(|p, i| p >= ProtocolVersion::TLS11 && i.block_bits == 64);
             if !modern_64.is_empty() {
-                v.hit("block64_modern", Some(suite_list(&modern_64)));
+                v.hit(RuleCode::Block64Modern, Some(suite_list(&modern_64)));
             }
         }
         None => {}
@@ -627,9 +619,9 @@ fn key_exchange_rules(
     }
     if let Some((bits, what)) = &weakest {
         if *bits < 1024 {
-            v.hit("key_under_1024", Some(format!("({what})")));
+            v.hit(RuleCode::KeyUnder1024, Some(format!("({what})")));
         } else if *bits < 2048 {
-            v.hit("weak_key", Some(format!("({what})")));
+            v.hit(RuleCode::WeakKey, Some(format!("({what})")));
         }
     }
     (score, weakest.map(|(b, _)| b), anonymous)
@@ -639,18 +631,18 @@ fn key_exchange_rules(
 fn probe_rules(v: &mut Verdicts, ep: &EndpointFacts) {
     let vulns = &ep.vulnerabilities;
     for (flag, code) in [
-        (vulns.heartbleed, "heartbleed"),
-        (vulns.ccs_injection, "ccs_injection"),
-        (vulns.ticketbleed, "ticketbleed"),
-        (vulns.robot, "robot"),
-        (vulns.drown, "drown"),
+        (vulns.heartbleed, RuleCode::Heartbleed),
+        (vulns.ccs_injection, RuleCode::CcsInjection),
+        (vulns.ticketbleed, RuleCode::Ticketbleed),
+        (vulns.robot, RuleCode::Robot),
+        (vulns.drown, RuleCode::Drown),
     ] {
         if flag == Some(true) {
             v.hit(code, None);
         }
     }
     if ep.compression == Some(true) {
-        v.hit("crime", None);
+        v.hit(RuleCode::Crime, None);
     }
 }
 
@@ -658,20 +650,23 @@ fn probe_rules(v: &mut Verdicts, ep: &EndpointFacts) {
 fn warning_rules(v: &mut Verdicts, cx: &Ctx<'_>, hsts: Option<&Hsts>) {
     let protocols = cx.protocols;
     if !protocols.is_empty() && !protocols.contains(&ProtocolVersion::TLS13) {
-        v.hit("no_tls13", None);
+        v.hit(RuleCode::NoTls13, None);
     }
     let pre13 = protocols.iter().any(|p| *p < ProtocolVersion::TLS13);
     if pre13 && cx.ep.secure_renegotiation == Some(false) {
-        v.hit("no_secure_renegotiation", None);
+        v.hit(RuleCode::NoSecureRenegotiation, None);
     }
     if let Some(h) = hsts {
         if !h.valid {
-            v.hit("hsts_invalid", Some(format!("({})", h.problems.join("; "))));
+            v.hit(
+                RuleCode::HstsInvalid,
+                Some(format!("({})", h.problems.join("; "))),
+            );
         } else if h.max_age == Some(0) {
-            v.hit("hsts_disabled", None);
+            v.hit(RuleCode::HstsDisabled, None);
         } else if h.max_age.is_some_and(|a| a < MIN_MAX_AGE) {
             v.hit(
-                "hsts_short",
+                RuleCode::HstsShort,
                 h.max_age
                     .map(|a| format!("(max-age={a}, {} days)", a / 86_400)),
             );
@@ -712,10 +707,10 @@ fn chain_caps(v: &mut Verdicts, c: &GradedChain) {
     let issues = &c.report.issues;
     let has = |i: ChainIssue| issues.contains(&i);
     if c.verdict.md5_signature {
-        v.hit("md5_signature", None);
+        v.hit(RuleCode::Md5Signature, None);
     }
     if c.verdict.sha1_signature {
-        v.hit("sha1_signature", None);
+        v.hit(RuleCode::Sha1Signature, None);
     }
     let subject = c
         .report
@@ -727,18 +722,18 @@ fn chain_caps(v: &mut Verdicts, c: &GradedChain) {
             .report
             .certificates
             .iter()
-            .find(|r| r.issues.iter().any(|i| i == "expired"))
+            .find(|r| r.issues.contains(&ChainIssue::Expired))
             .map(|r| format!("({} expired on {})", r.subject, r.not_after));
-        v.hit("expired", which);
+        v.hit(RuleCode::Expired, which);
     }
     if has(ChainIssue::NotYetValid) {
-        v.hit("not_yet_valid", None);
+        v.hit(RuleCode::NotYetValid, None);
     }
     if has(ChainIssue::SelfSigned) {
-        v.hit("self_signed", subject.clone());
+        v.hit(RuleCode::SelfSigned, subject.clone());
     }
     if has(ChainIssue::UntrustedRoot) {
-        v.hit("untrusted_root", None);
+        v.hit(RuleCode::UntrustedRoot, None);
     }
     if has(ChainIssue::IncompleteChain) {
         let missing = c
@@ -747,13 +742,13 @@ fn chain_caps(v: &mut Verdicts, c: &GradedChain) {
             .as_ref()
             .map(|m| format!("(missing: {m})"));
         if c.verdict.completed_by_aia {
-            v.hit("incomplete_chain_aia", None);
+            v.hit(RuleCode::IncompleteChainAia, None);
         } else {
-            v.hit("incomplete_chain", missing);
+            v.hit(RuleCode::IncompleteChain, missing);
         }
     }
     if has(ChainIssue::Revoked) {
-        v.hit("revoked", None);
+        v.hit(RuleCode::Revoked, None);
     }
     if has(ChainIssue::HostnameMismatch) {
         let sans = c.report.certificates.first().map(|r| {
@@ -766,6 +761,6 @@ fn chain_caps(v: &mut Verdicts, c: &GradedChain) {
                 }
             )
         });
-        v.hit("hostname_mismatch", sans);
+        v.hit(RuleCode::HostnameMismatch, sans);
     }
 }

@@ -6,8 +6,8 @@
 //! - [`facts`]: what the relay observed ([`ScanFacts`]).
 //! - [`report`]: the graded result ([`Report`], DESIGN.md contract 2).
 //! - [`grade()`]: facts → report.
-//! - [`chain`], [`cert`], [`anchors`], [`sigverify`], [`hostname`], [`ocsp`]:
-//!   certificates and trust.
+//! - [`chain`], [`cert`], [`issue`], [`anchors`], [`sigalg`], [`sigverify`],
+//!   [`hostname`], [`ocsp`]: certificates and trust.
 //! - [`policy`]: the grading rules as data; [`expiry`]: the alert schedule.
 //! - [`wire`], [`suites`], [`groups`]: TLS code points and their registries.
 
@@ -27,9 +27,11 @@ pub mod grade;
 pub mod groups;
 pub mod hostname;
 pub mod hsts;
+pub mod issue;
 pub mod ocsp;
 pub mod policy;
 pub mod report;
+pub mod sigalg;
 pub mod sigverify;
 pub mod suites;
 pub mod time;

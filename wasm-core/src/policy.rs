@@ -5,7 +5,9 @@
 //! `tlslens-2026.1` follows the SSL Labs rating guide (2009r); see DESIGN.md. The
 //! README's policy table is generated from [`RULES`] (a test keeps them equal).
 
-use serde::Serialize;
+use std::fmt;
+
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::report::Grade;
 
@@ -42,152 +44,225 @@ pub enum Basis {
 /// One rule.
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Rule {
-    pub code: &'static str,
+    pub code: RuleCode,
     pub effect: Effect,
     pub basis: Basis,
     pub reason: &'static str,
     pub fix: &'static str,
 }
 
+/// Generates [`RuleCode`] (one variant per rule, in table order), its stable
+/// spelling and [`RULES`] from one list, so a code without a rule (or a rule
+/// without a code) cannot be written.
+macro_rules! rules {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal => { $($field:ident: $value:expr),+ $(,)? },)+) => {
+        /// The stable code of a grading rule, as written in reports (`caps[].code`,
+        /// `warnings[].code`) and in the README's policy table.
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+        pub enum RuleCode {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl RuleCode {
+            /// Every code, in the order the rules are listed to users.
+            pub const ALL: &'static [RuleCode] = &[$(RuleCode::$variant,)+];
+
+            /// The stable spelling (`tls10_offered`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(RuleCode::$variant => $code,)+
+                }
+            }
+        }
+
+        /// Every rule of [`POLICY_ID`], in the order they are listed to users
+        /// (the order of [`RuleCode`]).
+        pub const RULES: &[Rule; RuleCode::ALL.len()] = &[
+            $(Rule { code: RuleCode::$variant, $($field: $value),+ },)+
+        ];
+    };
+}
+
+impl RuleCode {
+    /// Reads a stable spelling back.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+
+    /// This code's rule.
+    pub fn rule(self) -> &'static Rule {
+        // RULES is generated in the order of the variants, so the variant's
+        // index is its rule's position (and within bounds by construction).
+        &RULES[self as usize]
+    }
+}
+
+impl fmt::Display for RuleCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for RuleCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for RuleCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        RuleCode::parse(&s).ok_or_else(|| de::Error::custom(format!("unknown rule code {s:?}")))
+    }
+}
+
 const PROTOCOLS_FIX: &str = "Offer only TLS 1.2 and TLS 1.3. nginx: `ssl_protocols TLSv1.2 TLSv1.3;` · Apache: `SSLProtocol -all +TLSv1.2 +TLSv1.3` · Caddy: the default (`protocols tls1.2 tls1.3`). Check every server block and any load balancer or CDN in front: the first one that answers decides.";
 const SUITES_FIX: &str = "Use a modern suite list with ECDHE and AEAD only. nginx: `ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;` · Apache: the same list in `SSLCipherSuite` · Caddy: its defaults are already modern (remove any `ciphers` override).";
 
-/// Every rule of [`POLICY_ID`], in the order they are listed to users.
-pub const RULES: &[Rule] = &[
+// Every rule of `POLICY_ID`, in the order they are listed to users: one entry
+// each gives the `RuleCode` variant, its stable code and the `Rule`. The enum
+// and `RULES` are generated together, so every code has exactly one rule and
+// `RuleCode::rule` cannot miss.
+rules! {
     // --- F ---
-    Rule { code: "sslv2", effect: Effect::Cap(Grade::F), basis: Basis::Offered,
+    Sslv2 = "sslv2" => { effect: Effect::Cap(Grade::F), basis: Basis::Offered,
         reason: "SSLv2 is offered. It is broken beyond repair (DROWN) and no client should ever use it.",
         fix: PROTOCOLS_FIX },
-    Rule { code: "sslv3_best", effect: Effect::Cap(Grade::F), basis: Basis::Offered,
+    Sslv3Best = "sslv3_best" => { effect: Effect::Cap(Grade::F), basis: Basis::Offered,
         reason: "SSLv3 is the best protocol the server supports; every current client refuses it, so the handshake fails.",
         fix: "Upgrade the TLS library (OpenSSL 1.1.1 or newer) and enable TLS 1.2 and 1.3. nginx: `ssl_protocols TLSv1.2 TLSv1.3;` · Apache: `SSLProtocol -all +TLSv1.2 +TLSv1.3`." },
-    Rule { code: "no_protocols", effect: Effect::Cap(Grade::F), basis: Basis::Offered,
+    NoProtocols = "no_protocols" => { effect: Effect::Cap(Grade::F), basis: Basis::Offered,
         reason: "No SSL/TLS protocol version could be negotiated with this endpoint.",
         fix: "Check that the port really serves TLS (not plain HTTP) and that the TLS library is not restricted to a version nobody speaks. `openssl s_client -connect HOST:PORT` shows what happens." },
-    Rule { code: "no_cipher_suites", effect: Effect::Cap(Grade::F), basis: Basis::Offered,
+    NoCipherSuites = "no_cipher_suites" => { effect: Effect::Cap(Grade::F), basis: Basis::Offered,
         reason: "No cipher suite could be negotiated with any protocol the server accepts.",
         fix: SUITES_FIX },
-    Rule { code: "export_suites", effect: Effect::Cap(Grade::F), basis: Basis::Offered,
+    ExportSuites = "export_suites" => { effect: Effect::Cap(Grade::F), basis: Basis::Offered,
         reason: "Export-grade cipher suites are offered (FREAK, Logjam): they use 40- or 56-bit keys made to be broken.",
         fix: SUITES_FIX },
-    Rule { code: "weak_cipher", effect: Effect::Cap(Grade::F), basis: Basis::Offered,
+    WeakCipher = "weak_cipher" => { effect: Effect::Cap(Grade::F), basis: Basis::Offered,
         reason: "Cipher suites with less than 112 bits of strength are offered (NULL, DES, 40/56-bit ciphers).",
         fix: SUITES_FIX },
-    Rule { code: "key_under_1024", effect: Effect::Cap(Grade::F), basis: Basis::Certificate,
+    KeyUnder1024 = "key_under_1024" => { effect: Effect::Cap(Grade::F), basis: Basis::Certificate,
         reason: "The certificate key or the DH parameters are weaker than 1024 RSA-equivalent bits; they can be broken.",
         fix: "Issue a new certificate with an ECDSA P-256 or RSA 2048+ key, and use ECDHE (or ffdhe2048+ DH params: nginx `ssl_dhparam`, Apache `SSLOpenSSLConfCmd DHParameters`). Certbot: `certbot renew --force-renewal --key-type ecdsa`." },
-    Rule { code: "md5_signature", effect: Effect::Cap(Grade::F), basis: Basis::Certificate,
+    Md5Signature = "md5_signature" => { effect: Effect::Cap(Grade::F), basis: Basis::Certificate,
         reason: "A certificate in the chain is signed with MD2 or MD5, which can be forged.",
         fix: "Replace the certificate (and any intermediate) with one signed using SHA-256 or better. Any public CA issues only SHA-256 today." },
-    Rule { code: "heartbleed", effect: Effect::Cap(Grade::F), basis: Basis::Probe,
+    Heartbleed = "heartbleed" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
         reason: "The server is vulnerable to Heartbleed (CVE-2014-0160): memory, including private keys, can be read remotely.",
         fix: "Upgrade OpenSSL now, restart every process that loaded it, then replace the private key and certificate and revoke the old one." },
-    Rule { code: "ccs_injection", effect: Effect::Cap(Grade::F), basis: Basis::Probe,
+    CcsInjection = "ccs_injection" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
         reason: "The server is vulnerable to the OpenSSL CCS injection (CVE-2014-0224).",
         fix: "Upgrade OpenSSL to a supported release and restart the server." },
-    Rule { code: "ticketbleed", effect: Effect::Cap(Grade::F), basis: Basis::Probe,
+    Ticketbleed = "ticketbleed" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
         reason: "The server is vulnerable to Ticketbleed (CVE-2016-9244), leaking memory through session tickets.",
         fix: "Update the F5 BIG-IP firmware, or disable session tickets on the virtual server until then." },
-    Rule { code: "robot", effect: Effect::Cap(Grade::F), basis: Basis::Probe,
+    Robot = "robot" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
         reason: "The server is vulnerable to ROBOT: RSA key exchange leaks an oracle that lets attackers decrypt or sign.",
         fix: "Update the TLS stack or appliance firmware, and remove RSA key-exchange suites (`TLS_RSA_*`): offer ECDHE suites only." },
-    Rule { code: "drown", effect: Effect::Cap(Grade::F), basis: Basis::Probe,
+    Drown = "drown" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
         reason: "The server's key is exposed through SSLv2 (DROWN), here or on another server sharing the key.",
         fix: "Disable SSLv2 everywhere the key or certificate is used (mail servers too), or use a distinct key." },
-    Rule { code: "zero_score", effect: Effect::Cap(Grade::F), basis: Basis::Score,
+    ZeroScore = "zero_score" => { effect: Effect::Cap(Grade::F), basis: Basis::Score,
         reason: "A score category is zero (for example anonymous key exchange, or no encryption at all).",
         fix: SUITES_FIX },
     // --- C ---
-    Rule { code: "poodle", effect: Effect::Cap(Grade::C), basis: Basis::Offered,
+    Poodle = "poodle" => { effect: Effect::Cap(Grade::C), basis: Basis::Offered,
         reason: "The server is exposed to POODLE: SSLv3 with CBC suites, or TLS that does not check CBC padding.",
         fix: "Disable SSLv3 (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`); for POODLE-TLS, update the TLS stack or load balancer firmware." },
-    Rule { code: "rc4_modern", effect: Effect::Cap(Grade::C), basis: Basis::Browser,
+    Rc4Modern = "rc4_modern" => { effect: Effect::Cap(Grade::C), basis: Basis::Browser,
         reason: "RC4 is used with TLS 1.1 or newer; RC4 is broken (RFC 7465).",
         fix: SUITES_FIX },
-    Rule { code: "block64_modern", effect: Effect::Cap(Grade::C), basis: Basis::Browser,
+    Block64Modern = "block64_modern" => { effect: Effect::Cap(Grade::C), basis: Basis::Browser,
         reason: "A 64-bit block cipher (3DES, IDEA) is used with TLS 1.1 or newer; long connections leak data (Sweet32).",
         fix: SUITES_FIX },
-    Rule { code: "no_tls12", effect: Effect::Cap(Grade::C), basis: Basis::Offered,
+    NoTls12 = "no_tls12" => { effect: Effect::Cap(Grade::C), basis: Basis::Offered,
         reason: "Neither TLS 1.2 nor TLS 1.3 is supported; current browsers refuse anything older.",
         fix: "Upgrade the TLS library (OpenSSL 1.1.1+) and enable TLS 1.2 and 1.3. nginx: `ssl_protocols TLSv1.2 TLSv1.3;` · Apache: `SSLProtocol -all +TLSv1.2 +TLSv1.3`." },
     // --- B ---
-    Rule { code: "sslv3_offered", effect: Effect::Cap(Grade::B), basis: Basis::Offered,
+    Sslv3Offered = "sslv3_offered" => { effect: Effect::Cap(Grade::B), basis: Basis::Offered,
         reason: "SSLv3 is offered.", fix: PROTOCOLS_FIX },
-    Rule { code: "tls10_offered", effect: Effect::Cap(Grade::B), basis: Basis::Offered,
+    Tls10Offered = "tls10_offered" => { effect: Effect::Cap(Grade::B), basis: Basis::Offered,
         reason: "TLS 1.0 is offered (deprecated by RFC 8996).", fix: PROTOCOLS_FIX },
-    Rule { code: "tls11_offered", effect: Effect::Cap(Grade::B), basis: Basis::Offered,
+    Tls11Offered = "tls11_offered" => { effect: Effect::Cap(Grade::B), basis: Basis::Offered,
         reason: "TLS 1.1 is offered (deprecated by RFC 8996).", fix: PROTOCOLS_FIX },
-    Rule { code: "rc4_offered", effect: Effect::Cap(Grade::B), basis: Basis::Offered,
+    Rc4Offered = "rc4_offered" => { effect: Effect::Cap(Grade::B), basis: Basis::Offered,
         reason: "RC4 cipher suites are offered.", fix: SUITES_FIX },
-    Rule { code: "no_forward_secrecy", effect: Effect::Cap(Grade::B), basis: Basis::Browser,
+    NoForwardSecrecy = "no_forward_secrecy" => { effect: Effect::Cap(Grade::B), basis: Basis::Browser,
         reason: "Browsers get no forward secrecy: a stolen key would decrypt recorded traffic.",
         fix: "Put ECDHE suites first and honour the server's order. nginx: `ssl_prefer_server_ciphers on;` with an ECDHE-only `ssl_ciphers` · Apache: `SSLHonorCipherOrder on` · Caddy: defaults." },
-    Rule { code: "no_aead", effect: Effect::Cap(Grade::B), basis: Basis::Browser,
+    NoAead = "no_aead" => { effect: Effect::Cap(Grade::B), basis: Basis::Browser,
         reason: "Browsers get no AEAD suite (GCM or ChaCha20-Poly1305); CBC suites have a long history of padding attacks.",
         fix: SUITES_FIX },
-    Rule { code: "weak_key", effect: Effect::Cap(Grade::B), basis: Basis::Certificate,
+    WeakKey = "weak_key" => { effect: Effect::Cap(Grade::B), basis: Basis::Certificate,
         reason: "The certificate key or the DH parameters are weaker than 2048 RSA-equivalent bits.",
         fix: "Use an ECDSA P-256 or RSA 2048+ key for the certificate, and ECDHE or ffdhe2048+ DH parameters. nginx: `ssl_dhparam /etc/ssl/ffdhe2048.pem;` · Apache: `SSLOpenSSLConfCmd DHParameters`." },
-    Rule { code: "incomplete_chain_aia", effect: Effect::Cap(Grade::B), basis: Basis::Certificate,
+    IncompleteChainAia = "incomplete_chain_aia" => { effect: Effect::Cap(Grade::B), basis: Basis::Certificate,
         reason: "The chain is incomplete: only clients that fetch the missing intermediate themselves (AIA) will connect; curl, Java, Python, Android apps and many others fail.",
         fix: "Serve the full chain (leaf, then intermediates; no root). nginx: `ssl_certificate` must point at `fullchain.pem`, not `cert.pem` · Apache 2.4.8+: `SSLCertificateFile fullchain.pem` · Caddy: automatic. After a renewal, check that the intermediate still matches." },
-    Rule { code: "crime", effect: Effect::Cap(Grade::B), basis: Basis::Offered,
+    Crime = "crime" => { effect: Effect::Cap(Grade::B), basis: Basis::Offered,
         reason: "TLS compression is enabled (CRIME): secrets in requests can be recovered.",
         fix: "Disable TLS compression: upgrade OpenSSL (1.1.0+ has none) or set `SSLCompression off` (Apache)." },
     // --- T ---
-    Rule { code: "expired", effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
+    Expired = "expired" => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
         reason: "A certificate in the chain has expired; every client rejects it.",
         fix: "Renew now and reload the server (`nginx -s reload`, `apachectl graceful`). With certbot: `certbot renew` and check that the renewal timer runs and reloads the server. Check every node behind the load balancer." },
-    Rule { code: "not_yet_valid", effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
+    NotYetValid = "not_yet_valid" => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
         reason: "A certificate in the chain is not valid yet.",
         fix: "Check the server clock (NTP) and the certificate's notBefore; reissue if it was dated in the future." },
-    Rule { code: "self_signed", effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
+    SelfSigned = "self_signed" => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
         reason: "The certificate is self-signed; no browser trusts it.",
         fix: "Get a certificate from a public CA (free and automatic with Let's Encrypt: `certbot --nginx` or Caddy's automatic HTTPS). For internal services, trust your private CA on the clients instead." },
-    Rule { code: "untrusted_root", effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
+    UntrustedRoot = "untrusted_root" => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
         reason: "The chain ends at a root that is not in the Mozilla trust store.",
         fix: "Use a certificate from a publicly trusted CA, or, for a private CA, install its root on every client (and pass it to TLS Lens with `--ca-file`)." },
-    Rule { code: "incomplete_chain", effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
+    IncompleteChain = "incomplete_chain" => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
         reason: "The chain is incomplete and the missing intermediate could not be found: the certificate cannot be verified.",
         fix: "Serve the full chain (leaf, then intermediates). nginx: `ssl_certificate fullchain.pem;` · Apache 2.4.8+: `SSLCertificateFile fullchain.pem` · Caddy: automatic. Your CA's download page has the intermediate." },
-    Rule { code: "revoked", effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
+    Revoked = "revoked" => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
         reason: "The certificate has been revoked by its CA.",
         fix: "Replace the certificate now (and the key, if the revocation was for key compromise)." },
-    Rule { code: "sha1_signature", effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
+    Sha1Signature = "sha1_signature" => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
         reason: "A certificate in the chain is signed with SHA-1, which browsers no longer accept.",
         fix: "Reissue the certificate (and replace the intermediate) with SHA-256 signatures; make sure the server sends the current intermediate from your CA." },
-    Rule { code: "no_certificate", effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
+    NoCertificate = "no_certificate" => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
         reason: "No certificate chain could be captured from this endpoint, so nothing proves who it is.",
         fix: "Check that the server is configured with a certificate for this name (nginx `ssl_certificate`, Apache `SSLCertificateFile`) and that the handshake completes: `openssl s_client -connect HOST:PORT -servername HOST`." },
     // --- M ---
-    Rule { code: "hostname_mismatch", effect: Effect::Cap(Grade::M), basis: Basis::Certificate,
+    HostnameMismatch = "hostname_mismatch" => { effect: Effect::Cap(Grade::M), basis: Basis::Certificate,
         reason: "The certificate is not valid for this host name.",
         fix: "Issue a certificate whose SANs include this name (a wildcard covers one label only), or fix the `server_name`/`ServerName` so this name reaches the right virtual host. Without SNI, the default server's certificate is sent." },
     // --- warnings ---
-    Rule { code: "no_tls13", effect: Effect::Warning, basis: Basis::Offered,
+    NoTls13 = "no_tls13" => { effect: Effect::Warning, basis: Basis::Offered,
         reason: "TLS 1.3 is not supported.",
         fix: "Upgrade to OpenSSL 1.1.1+ and enable it. nginx: `ssl_protocols TLSv1.2 TLSv1.3;` · Apache 2.4.37+: `SSLProtocol -all +TLSv1.2 +TLSv1.3` · Caddy: on by default." },
-    Rule { code: "no_secure_renegotiation", effect: Effect::Warning, basis: Basis::Offered,
+    NoSecureRenegotiation = "no_secure_renegotiation" => { effect: Effect::Warning, basis: Basis::Offered,
         reason: "Secure renegotiation (RFC 5746) is not supported.",
         fix: "Upgrade the TLS library; every maintained one supports RFC 5746." },
-    Rule { code: "hsts_invalid", effect: Effect::Warning, basis: Basis::Probe,
+    HstsInvalid = "hsts_invalid" => { effect: Effect::Warning, basis: Basis::Probe,
         reason: "The Strict-Transport-Security header is present but invalid, so browsers ignore it.",
         fix: "Send exactly one well-formed header. nginx: `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;` · Apache: `Header always set Strict-Transport-Security \"max-age=31536000; includeSubDomains\"` · Caddy: `header Strict-Transport-Security \"max-age=31536000; includeSubDomains\"`." },
-    Rule { code: "hsts_disabled", effect: Effect::Warning, basis: Basis::Probe,
+    HstsDisabled = "hsts_disabled" => { effect: Effect::Warning, basis: Basis::Probe,
         reason: "HSTS is disabled with max-age=0.",
         fix: "Once HTTPS works everywhere on the site, set `max-age=31536000` (see hsts_invalid for the exact lines)." },
-    Rule { code: "hsts_short", effect: Effect::Warning, basis: Basis::Probe,
+    HstsShort = "hsts_short" => { effect: Effect::Warning, basis: Basis::Probe,
         reason: "The HSTS max-age is under 180 days.",
         fix: "Raise it to at least `max-age=15552000` (180 days); one year (`31536000`) is usual." },
-    Rule { code: "no_browser_compatible", effect: Effect::Warning, basis: Basis::Browser,
+    NoBrowserCompatible = "no_browser_compatible" => { effect: Effect::Warning, basis: Basis::Browser,
         reason: "No current browser can complete a handshake: the server shares no protocol, cipher suite or group with them (the classic \"no shared cipher\" handshake failure).",
         fix: "Add at least one suite browsers offer, e.g. ECDHE-RSA-AES128-GCM-SHA256 or ECDHE-ECDSA-AES128-GCM-SHA256 with TLS 1.2, and enable TLS 1.3." },
-];
+}
 
-/// Looks a rule up by code. Every code used by the grader is in [`RULES`] (a test
-/// checks it).
+/// Looks a rule up by its stable spelling.
 pub fn rule(code: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.code == code)
+    RuleCode::parse(code).map(RuleCode::rule)
 }
 
 /// The policy as JSON, for the extension and `--help`.

@@ -8,6 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::facts::{BrowserFacts, ProbeError, ResumptionFacts, Target, Vulnerabilities};
+use crate::policy::RuleCode;
 use crate::wire::{CipherSuite, NamedGroup, ProtocolVersion};
 
 /// The schema of [`Report`].
@@ -55,6 +56,32 @@ impl Grade {
             Grade::T => "T",
             Grade::M => "M",
         }
+    }
+
+    /// Every grade, best first: the one order everything that compares grades
+    /// uses (the relay's monitor, and the extension through the WASM
+    /// `grade_order` / `grade_dropped` exports).
+    pub const ORDER: [Grade; 10] = [
+        Grade::APlus,
+        Grade::A,
+        Grade::AMinus,
+        Grade::B,
+        Grade::C,
+        Grade::D,
+        Grade::E,
+        Grade::F,
+        Grade::T,
+        Grade::M,
+    ];
+
+    /// Reads the contract spelling (`A+`, `T`) back.
+    pub fn parse(s: &str) -> Option<Grade> {
+        Self::ORDER.into_iter().find(|g| g.as_str() == s)
+    }
+
+    /// Whether going from `previous` to `self` is a drop (a worse grade).
+    pub fn dropped_from(self, previous: Grade) -> bool {
+        self.rank() > previous.rank()
     }
 
     /// The worse of two grades.
@@ -113,7 +140,7 @@ pub struct Cap {
     /// The best grade this rule allows.
     pub grade: Grade,
     /// Stable rule code (see the policy table).
-    pub code: String,
+    pub code: RuleCode,
     /// Why, in plain words, with the specifics of this server.
     pub reason: String,
     /// What to change.
@@ -123,7 +150,7 @@ pub struct Cap {
 /// A rule that turns an A into an A- (and blocks A+).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
-    pub code: String,
+    pub code: RuleCode,
     pub reason: String,
     pub fix: String,
 }
@@ -222,4 +249,21 @@ pub struct EndpointReport {
     pub expiry: Option<Expiry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probe_errors: Vec<ProbeError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Grade;
+
+    #[test]
+    fn grade_order_is_rank_order_and_reads_back() {
+        for (i, g) in Grade::ORDER.iter().enumerate() {
+            assert_eq!(usize::from(g.rank()), i);
+            assert_eq!(Grade::parse(g.as_str()), Some(*g));
+        }
+        assert_eq!(Grade::parse("Z"), None);
+        assert!(Grade::T.dropped_from(Grade::F));
+        assert!(Grade::M.dropped_from(Grade::T));
+        assert!(!Grade::A.dropped_from(Grade::B));
+    }
 }

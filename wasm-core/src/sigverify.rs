@@ -10,10 +10,9 @@ use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::public_key::PublicKey;
-use x509_parser::signature_algorithm::SignatureAlgorithm;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
-use crate::cert::{signature_algorithm, SignatureHash};
+use crate::sigalg::{pss_params, signature_algorithm, SignatureHash};
 
 /// The outcome of checking one signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,23 +45,6 @@ pub fn verify(cert: &X509Certificate<'_>, issuer_key: &SubjectPublicKeyInfo<'_>)
         (n, "1.2.840.10045.2.1") if n.starts_with("ecdsa") => ecdsa(issuer_key, hash, tbs, sig),
         _ => SigCheck::Unsupported(format!("{name} ({oid}) with key {key_alg}")),
     }
-}
-
-/// Reads RSASSA-PSS parameters: (hash, salt length).
-pub fn pss_params(cert: &X509Certificate<'_>) -> Option<(SignatureHash, usize)> {
-    let alg = SignatureAlgorithm::try_from(&cert.signature_algorithm).ok()?;
-    let SignatureAlgorithm::RSASSA_PSS(params) = alg else {
-        return None;
-    };
-    let hash = match params.hash_algorithm_oid().to_id_string().as_str() {
-        "1.3.14.3.2.26" => SignatureHash::Sha1,
-        "2.16.840.1.101.3.4.2.4" => SignatureHash::Sha224,
-        "2.16.840.1.101.3.4.2.1" => SignatureHash::Sha256,
-        "2.16.840.1.101.3.4.2.2" => SignatureHash::Sha384,
-        "2.16.840.1.101.3.4.2.3" => SignatureHash::Sha512,
-        _ => return None,
-    };
-    Some((hash, usize::try_from(params.salt_length()).ok()?))
 }
 
 fn digest(hash: SignatureHash, data: &[u8]) -> Option<Vec<u8>> {

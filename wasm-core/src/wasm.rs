@@ -44,3 +44,22 @@ pub fn alert_threshold(days_left: i32, expired: bool, alert_days: Vec<u32>) -> O
     };
     crate::expiry::threshold(i64::from(days_left), expired, days)
 }
+
+/// Every grade, best first (`A+` … `F`, `T`, `M`): the core's one grade order.
+#[wasm_bindgen]
+pub fn grade_order() -> Vec<String> {
+    crate::Grade::ORDER
+        .iter()
+        .map(|g| g.as_str().to_owned())
+        .collect()
+}
+
+/// Whether going from grade `from` to grade `to` is a drop; `false` when either
+/// is not a grade.
+#[wasm_bindgen]
+pub fn grade_dropped(from: &str, to: &str) -> bool {
+    match (crate::Grade::parse(from), crate::Grade::parse(to)) {
+        (Some(from), Some(to)) => to.dropped_from(from),
+        _ => false,
+    }
+}

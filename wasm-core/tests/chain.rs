@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use tlslens_core::anchors::TrustStore;
-use tlslens_core::cert::Source;
+use tlslens_core::cert::{CertRole, Source};
 use tlslens_core::chain::{analyse, ChainInput, ChainIssue, ChainReport, ChainVerdict};
 use tlslens_core::Der;
 
@@ -92,7 +92,7 @@ fn www_and_apex_both_match_and_others_do_not() {
         (62, "hostname mismatch")
     );
     assert!(!r.trusted);
-    assert_eq!(r.certificates[0].issues, ["hostname_mismatch"]);
+    assert_eq!(r.certificates[0].issues, [ChainIssue::HostnameMismatch]);
 }
 
 #[test]
@@ -199,8 +199,8 @@ fn untrusted_root_sent_by_the_server() {
         (r.verify_code, r.verify_message.as_str()),
         (19, "self-signed certificate in certificate chain")
     );
-    assert_eq!(r.certificates[2].role, "root");
-    assert_eq!(r.certificates[2].issues, ["untrusted_root"]);
+    assert_eq!(r.certificates[2].role, CertRole::Root);
+    assert_eq!(r.certificates[2].issues, [ChainIssue::UntrustedRoot]);
 }
 
 #[test]
@@ -263,7 +263,7 @@ fn wrong_order_of_two_intermediates() {
     assert_eq!(r.verify_code, 0, "openssl reorders silently");
     let order: Vec<_> = r.certificates.iter().map(|c| c.sent_index).collect();
     assert_eq!(order, [Some(0), Some(2), Some(1), None]);
-    assert_eq!(r.certificates[2].issues, ["wrong_order"]);
+    assert_eq!(r.certificates[2].issues, [ChainIssue::WrongOrder]);
     // The right order is clean.
     let (ok, _) = run(
         &[leaf.der(), i2.der(), i1.der()],
@@ -283,7 +283,7 @@ fn extra_unrelated_certificate() {
     assert_eq!(issues(&r), ["extra_certs"]);
     assert!(r.trusted);
     let extra = r.certificates.last().unwrap();
-    assert_eq!((extra.role.as_str(), extra.sent_index), ("extra", Some(2)));
+    assert_eq!((extra.role, extra.sent_index), (CertRole::Extra, Some(2)));
 }
 
 #[test]
@@ -657,10 +657,13 @@ fn anchor_sent_before_its_intermediate_is_wrong_order() {
         .iter()
         .find(|c| c.sent_index == Some(1))
         .unwrap();
-    assert_eq!(root_copy.issues, ["contains_anchor", "wrong_order"]);
+    assert_eq!(
+        root_copy.issues,
+        [ChainIssue::ContainsAnchor, ChainIssue::WrongOrder]
+    );
     assert_eq!(
         r.certificates[1].issues,
-        Vec::<String>::new(),
+        Vec::<ChainIssue>::new(),
         "the intermediate is where it belongs relative to the leaf"
     );
 }

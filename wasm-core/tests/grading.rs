@@ -13,7 +13,7 @@ use common::*;
 use tlslens_core::facts::{
     BrowserFacts, ChainFacts, EndpointFacts, ProbeError, ProtocolSuites, ScanFacts,
 };
-use tlslens_core::policy::RULES;
+use tlslens_core::policy::{RuleCode, RULES};
 use tlslens_core::report::{EndpointReport, Grade};
 use tlslens_core::wire::{CipherSuite, ProtocolVersion};
 use tlslens_core::{grade, Der};
@@ -689,8 +689,8 @@ fn set_revoked(f: &mut ScanFacts) {
 fn codes(e: &EndpointReport) -> BTreeSet<String> {
     e.caps
         .iter()
-        .map(|c| c.code.clone())
-        .chain(e.warnings.iter().map(|w| w.code.clone()))
+        .map(|c| c.code.as_str().to_owned())
+        .chain(e.warnings.iter().map(|w| w.code.as_str().to_owned()))
         .collect()
 }
 
@@ -742,10 +742,27 @@ fn every_policy_rule_has_a_row() {
         .collect();
     let missing: Vec<&str> = RULES
         .iter()
-        .map(|r| r.code)
+        .map(|r| r.code.as_str())
         .filter(|c| !covered.contains(c))
         .collect();
     assert!(missing.is_empty(), "rules without a table row: {missing:?}");
+}
+
+#[test]
+fn rule_codes_are_unique_and_read_back() {
+    let mut seen = BTreeSet::new();
+    for (i, r) in RULES.iter().enumerate() {
+        assert_eq!(RuleCode::ALL[i], r.code, "RULES follows RuleCode order");
+        assert!(seen.insert(r.code.as_str()), "duplicate code {}", r.code);
+        assert_eq!(RuleCode::parse(r.code.as_str()), Some(r.code));
+        assert_eq!(r.code.rule().code, r.code);
+        assert_eq!(
+            serde_json::to_string(&r.code).unwrap(),
+            format!("\"{}\"", r.code)
+        );
+    }
+    assert_eq!(RuleCode::parse("no_such_rule"), None);
+    assert!(serde_json::from_str::<RuleCode>("\"no_such_rule\"").is_err());
 }
 
 #[test]

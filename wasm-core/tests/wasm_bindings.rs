@@ -64,3 +64,19 @@ fn pasted_pem_chain_is_analysed() {
     assert_eq!(wasm::policy_id(), "tlslens-2026.1");
     assert_eq!(wasm::alert_threshold(10, false, vec![]), Some(14));
 }
+
+#[wasm_bindgen_test]
+fn grade_order_and_drops_come_from_the_core() {
+    assert_eq!(
+        wasm::grade_order(),
+        ["A+", "A", "A-", "B", "C", "D", "E", "F", "T", "M"]
+    );
+    assert!(wasm::grade_dropped("A", "B"));
+    assert!(wasm::grade_dropped("F", "T"));
+    assert!(wasm::grade_dropped("T", "M"));
+    assert!(!wasm::grade_dropped("M", "T"));
+    assert!(!wasm::grade_dropped("B", "A+"));
+    assert!(!wasm::grade_dropped("A", "A"));
+    assert!(!wasm::grade_dropped("", "F"));
+    assert!(!wasm::grade_dropped("A", "Z"));
+}

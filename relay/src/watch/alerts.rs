@@ -17,7 +17,7 @@ use tokio::net::TcpStream;
 
 /// Grade from its contract spelling.
 pub fn grade_from_str(s: &str) -> Option<Grade> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+    Grade::parse(s)
 }
 
 /// The alerts one graded endpoint raises. `previous` is the endpoint's last
@@ -33,7 +33,11 @@ pub fn for_endpoint(
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if let Some(chain) = &ep.chain {
-        for cert in chain.certificates.iter().filter(|c| c.role != "extra") {
+        for cert in chain
+            .certificates
+            .iter()
+            .filter(|c| c.role != tlslens_core::cert::CertRole::Extra)
+        {
             let Some(not_after) = parse_rfc3339(&cert.not_after) else {
                 continue;
             };
@@ -55,7 +59,7 @@ pub fn for_endpoint(
         }
     }
     if let (Some(prev), Some(now_grade)) = (previous.and_then(grade_from_str), ep.grade) {
-        if now_grade.rank() > prev.rank() {
+        if now_grade.dropped_from(prev) {
             let key = format!("grade_drop|{host}|{port}|{}|{scan_id_hint}", ep.ip);
             let payload = json!({
                 "kind": "grade_drop",
