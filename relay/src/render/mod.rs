@@ -139,7 +139,7 @@ fn findings(o: &mut String, ep: &EndpointReport, st: Style) {
                 o,
                 "    {} {}  {}",
                 st.grade(Some(c.grade)),
-                st.red(&c.code),
+                st.red(c.code.as_str()),
                 c.reason
             );
             fix(o, &c.fix, st);
@@ -148,7 +148,7 @@ fn findings(o: &mut String, ep: &EndpointReport, st: Style) {
     if !ep.warnings.is_empty() {
         let _ = writeln!(o, "  {}", st.bold("Warnings"));
         for w in &ep.warnings {
-            let _ = writeln!(o, "    {}  {}", st.yellow(&w.code), w.reason);
+            let _ = writeln!(o, "    {}  {}", st.yellow(w.code.as_str()), w.reason);
             fix(o, &w.fix, st);
         }
     }
