@@ -34,6 +34,18 @@ pub enum Problem {
     /// A trust-anchor file without a certificate.
     #[error("no PEM certificate in it")]
     NoCertificate,
+    /// A file that is not a regular file (a FIFO, a device, a directory).
+    #[error("not a regular file ({0})")]
+    NotAFile(&'static str),
+    /// A file over the size limit, in bytes.
+    #[error("larger than {} MiB", .0 / (1024 * 1024))]
+    TooLarge(u64),
+    /// A file that is not text.
+    #[error("not PEM text (convert a DER certificate with `openssl x509 -inform der -in FILE`)")]
+    NotPem,
+    /// PEM blocks that are not certificates, each with its number and line.
+    #[error("unusable PEM blocks: {0}")]
+    BadPem(super::anchors::BadBlocks),
 }
 
 /// A flag, environment variable or config key with a bad value.

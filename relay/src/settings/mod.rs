@@ -12,7 +12,8 @@
 //! * [`range`] and [`bounds`]: every number is checked against its range
 //!   where it is read, the same way for every source.
 //! * [`error`]: [`SettingError`], which knows the flag or key it is about.
-//! * [`probe`]: the probe settings `scan`, `serve` and `watch` share.
+//! * [`probe`]: the probe settings `scan`, `serve` and `watch` share;
+//!   [`anchors`] reads their trust-anchor file.
 //!
 //! Adding a subcommand (`logs`) or a flag (`scan --min-grade`): a field in
 //! the `args` struct, a [`name::Setting`] entry if other sources share it,
@@ -21,6 +22,7 @@
 //! Dependencies point one way: `cli` → `settings` → the libraries (`probe`,
 //! `serve`, `watch`, `resolve`); no library imports `settings` or `cli`.
 
+pub mod anchors;
 pub mod args;
 pub mod bounds;
 mod duration;

@@ -1,9 +1,11 @@
 //! The probe's settings, shared by `scan`, `serve` and `watch`: the address
 //! policy, `--resolve`, extra trust anchors, the scan's time limit and its
-//! connection budget — turned into the [`ScanOptions`] the probe takes.
+//! connection budget — turned into the [`ScanOptions`] the probe takes. The
+//! trust-anchor file is read by [`super::anchors`].
 
 use std::path::Path;
 
+pub use super::anchors::load_anchors;
 use super::bounds;
 use super::error::{Problem, SettingError};
 use super::name::{Name, Setting};
@@ -98,22 +100,3 @@ pub fn scan_options(p: &ProbeInput<'_>) -> Result<ScanOptions, SettingError> {
 
 /// How the `watch` config's durations are written.
 pub const DURATION: &str = "a duration like \"30s\", \"15m\", \"6h\" or \"1d\"";
-
-/// Reads extra trust anchors (PEM certificates) from `path`, the value of
-/// `name`.
-pub fn load_anchors(name: Name, path: &Path) -> Result<Vec<tlslens_core::Der>, SettingError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SettingError::Unreadable {
-        name: name.clone(),
-        path: path.to_owned(),
-        source,
-    })?;
-    let certs = tlslens_core::der::certificates_from_text(&text);
-    if certs.is_empty() {
-        return Err(SettingError::invalid(
-            name,
-            &path.display().to_string(),
-            Problem::NoCertificate,
-        ));
-    }
-    Ok(certs)
-}

@@ -178,3 +178,36 @@ impl Drop for RelayServer {
         }
     }
 }
+
+/// `GET target` over a connection from `src` (another client on loopback:
+/// 127.0.0.2), with `Connection: close`. `None` when the connection fails
+/// or the server closes without an answer.
+pub fn get_from(
+    src: std::net::IpAddr,
+    addr: SocketAddr,
+    target: &str,
+    timeout: Duration,
+) -> Option<Answer> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    let stream = rt
+        .block_on(async {
+            let sock = tokio::net::TcpSocket::new_v4()?;
+            sock.bind(SocketAddr::new(src, 0))?;
+            let s = tokio::time::timeout(timeout, sock.connect(addr))
+                .await
+                .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))??;
+            s.into_std()
+        })
+        .ok()?;
+    let mut s = stream;
+    s.set_nonblocking(false).ok()?;
+    s.set_read_timeout(Some(timeout)).ok()?;
+    let req = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).ok()?;
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    parse(&buf)
+}
