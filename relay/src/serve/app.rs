@@ -19,12 +19,16 @@ use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use super::index::index;
-use super::middleware::{cors, record, request_limits, require_token};
+use super::middleware::{cors, json_errors, record, request_limits, require_token};
 use super::routes::{healthz, method_not_allowed, metrics, not_found, scan_facts, scan_report};
 use super::sse::scan_stream;
 pub use super::state::{
     probe_scanner, AppState, Config, PeerAddr, ScanFuture, Scanner, BUSY_RETRY_AFTER, FRESH_COST,
 };
+
+/// The largest request body accepted, in bytes (the API takes none; more is
+/// 413 `body_too_large`).
+pub const MAX_BODY: usize = 1024;
 
 /// Builds the router.
 pub fn app(state: AppState) -> Router {
@@ -40,7 +44,8 @@ pub fn app(state: AppState) -> Router {
         .merge(protected)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(RequestBodyLimitLayer::new(1024))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             request_limits,

@@ -147,6 +147,43 @@ impl AppError {
         )
     }
 
+    /// 413: the request has a body over the limit (this API takes none).
+    pub fn body_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "the request body is too large (this API takes none)",
+        )
+    }
+
+    /// 431: the request head (line and headers) is over the limit.
+    pub fn headers_too_large() -> Self {
+        Self::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            "the request headers are too large or too many",
+        )
+    }
+
+    /// The error for an answer a layer made with `status` and no JSON
+    /// (tower-http's 413, hyper's automatic 400/414/431).
+    pub fn for_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::body_too_large(),
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => Self::headers_too_large(),
+            StatusCode::URI_TOO_LONG => {
+                Self::new(status, "uri_too_long", "the request target is too long")
+            }
+            StatusCode::NOT_FOUND => Self::not_found(),
+            StatusCode::METHOD_NOT_ALLOWED => Self::method_not_allowed(),
+            s if s.is_server_error() => Self {
+                status: s,
+                ..Self::internal()
+            },
+            s => Self::new(s, K::BadInput.as_str(), "malformed HTTP request"),
+        }
+    }
+
     /// 500: a bug or an unexpected failure; details are in the log only.
     pub fn internal() -> Self {
         Self::new(

@@ -1,7 +1,7 @@
 //! The layers around the routes: the bearer token (compared in constant
 //! time, `token`), CORS (browser extensions and `--cors-origin`),
-//! request limits (URI length, overall time) and the record layer (metrics
-//! and one log line per answer).
+//! request limits (URI length, overall time), JSON for every error answer,
+//! and the record layer (metrics and one log line per answer).
 
 use std::time::{Duration, Instant};
 
@@ -91,6 +91,20 @@ pub(super) async fn record(State(st): State<AppState>, req: Request, next: Next)
         tracing::debug!(%method, route, status = status.as_u16(), ms, "request");
     } else {
         tracing::info!(%method, route, status = status.as_u16(), code, ms, "request");
+    }
+    res
+}
+
+/// Every error answer is the JSON [`AppError`]: one a layer made without it
+/// (tower-http's 413 for a body over the limit) is replaced by the error for
+/// its status.
+pub(super) async fn json_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    if (status.is_client_error() || status.is_server_error())
+        && res.extensions().get::<ErrorCode>().is_none()
+    {
+        return AppError::for_status(status).into_response();
     }
     res
 }

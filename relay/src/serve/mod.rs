@@ -13,10 +13,12 @@
 //!
 //! This module's own code is the server loop: hyper HTTP/1.1 connections with
 //! a header-read timeout (slow clients), a header-size bound, a cap on open
-//! connections, and graceful shutdown on SIGTERM/SIGINT. Its settings come
+//! connections, and graceful shutdown on SIGTERM/SIGINT; hyper's own answers
+//! to requests it cannot parse are made JSON by `autoreply`. Its settings come
 //! checked from `settings::ServeSettings`; nothing here reads a flag.
 
 pub mod app;
+mod autoreply;
 pub mod cache;
 pub mod error;
 mod flight;
@@ -42,6 +44,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
+
+use autoreply::JsonAutoReplies;
 
 pub use app::{app, AppState, Config, PeerAddr};
 pub use error::AppError;
@@ -155,7 +159,7 @@ pub async fn serve_on(
             .header_read_timeout(limits.header_timeout)
             .max_buf_size(limits.max_header_bytes.max(8192))
             .max_headers(64)
-            .serve_connection(TokioIo::new(stream), svc);
+            .serve_connection(JsonAutoReplies::new(TokioIo::new(stream)), svc);
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             if let Err(e) = conn.await {
