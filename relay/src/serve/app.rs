@@ -23,7 +23,8 @@ use super::middleware::{cors, json_errors, record, request_limits, require_token
 use super::routes::{healthz, method_not_allowed, metrics, not_found, scan_facts, scan_report};
 use super::sse::scan_stream;
 pub use super::state::{
-    probe_scanner, AppState, Config, PeerAddr, ScanFuture, Scanner, BUSY_RETRY_AFTER, FRESH_COST,
+    probe_scanner, AppState, Config, LocalAddr, PeerAddr, ScanFuture, Scanner, BUSY_RETRY_AFTER,
+    FRESH_COST,
 };
 
 /// The largest request body accepted, in bytes (the API takes none; more is

@@ -31,6 +31,8 @@ pub struct Metrics {
     cache_misses: AtomicU64,
     joined: AtomicU64,
     dropped_connections: AtomicU64,
+    shed_connections: AtomicU64,
+    open_connections: AtomicU64,
 }
 
 /// Values that are read, not counted.
@@ -97,6 +99,25 @@ impl Metrics {
     /// A connection closed at once because too many were open.
     pub fn dropped_connection(&self) {
         self.dropped_connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An idle connection closed to make room for a new one.
+    pub fn shed_connection(&self) {
+        self.shed_connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A connection admitted.
+    pub fn connection_opened(&self) {
+        self.open_connections.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// An admitted connection ended.
+    pub fn connection_closed(&self) {
+        let _ = self
+            .open_connections
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                Some(n.saturating_sub(1))
+            });
     }
 
     /// The text exposition.
@@ -172,8 +193,13 @@ impl Metrics {
             ),
             (
                 "tlslens_dropped_connections_total",
-                "Connections closed at once because too many were open.",
+                "Connections closed at once because every place they could take was busy.",
                 &self.dropped_connections,
+            ),
+            (
+                "tlslens_shed_connections_total",
+                "Idle connections closed to make room (per-client or global cap).",
+                &self.shed_connections,
             ),
         ];
         for (name, help, v) in counters {
@@ -195,6 +221,13 @@ impl Metrics {
                 g.clients,
             ),
         ];
+        let open = self.open_connections.load(Ordering::Relaxed);
+        let open = usize::try_from(open).unwrap_or(usize::MAX);
+        let gauges = gauges.into_iter().chain([(
+            "tlslens_http_connections_open",
+            "HTTP connections open now.",
+            open,
+        )]);
         for (name, help, v) in gauges {
             writeln!(o, "# HELP {name} {help}")?;
             writeln!(o, "# TYPE {name} gauge")?;

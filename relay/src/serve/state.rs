@@ -37,6 +37,11 @@ pub(super) const MAX_STEPS: usize = 256;
 #[derive(Debug, Clone, Copy)]
 pub struct PeerAddr(pub SocketAddr);
 
+/// The local address a connection was accepted on (the address the client
+/// reached), put into each request's extensions by the server loop.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalAddr(pub SocketAddr);
+
 /// Service settings (from the `serve` flags: `settings::ServeSettings`).
 #[derive(Debug, Clone)]
 pub struct Config {

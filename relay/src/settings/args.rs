@@ -33,7 +33,7 @@ pub enum Command {
     /// Scan one HOST[:PORT] and print the graded report.
     Scan(ScanArgs),
     /// Serve the HTTP API the browser extension calls (see docs/relay.md).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Monitor targets: rescan every interval, keep history, alert by webhook (see docs/watch.md).
     Watch(WatchArgs),
 }
@@ -136,6 +136,18 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub cors_origin: Vec<String>,
+    /// Also answer requests for this host name (the name the relay is
+    /// reached under through a proxy or DNS, e.g. relay.example.org);
+    /// repeatable, comma-separated in the environment variable. The listen
+    /// address and localhost are always accepted; other Host headers get
+    /// 421 host_not_allowed (DNS rebinding).
+    #[arg(
+        long,
+        env = "TLSLENS_PUBLIC_HOST",
+        value_name = "NAME",
+        value_delimiter = ','
+    )]
+    pub public_host: Vec<String>,
     /// Scan only these ports, e.g. 443,8443,9000-9100 (default: any port).
     #[arg(long, env = "TLSLENS_ALLOW_PORTS", value_name = "PORTS")]
     pub allow_ports: Option<String>,
@@ -200,6 +212,13 @@ pub struct ServeArgs {
         default_value_t = 1024
     )]
     pub max_http_connections: u64,
+    /// Open HTTP connections of one client address (IPv6: per /64) at most
+    /// (1 to 100000; never more than --max-http-connections less an eighth
+    /// kept for other clients). Default 64; with --client-ip-header every
+    /// connection comes from the proxy, so the default there is no
+    /// per-address cap (limit clients in the proxy).
+    #[arg(long, env = "TLSLENS_MAX_CLIENT_CONNECTIONS", value_name = "N")]
+    pub max_client_connections: Option<u64>,
     /// Seconds a client has to send its request headers (1 to 300).
     #[arg(
         long,

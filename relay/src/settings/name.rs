@@ -31,6 +31,10 @@ pub enum Setting {
     CacheEntries,
     /// Open HTTP connections `serve` accepts at most.
     MaxHttpConnections,
+    /// Open HTTP connections of one client address (IPv6: /64) at most.
+    MaxClientConnections,
+    /// Host names `serve` answers under besides its address and localhost.
+    PublicHost,
     /// Time a client has to send its request headers (`serve`).
     HeaderTimeout,
     /// Time between two `watch` rounds.
@@ -72,7 +76,7 @@ pub struct Aliases {
 
 impl Setting {
     /// Every setting.
-    pub const ALL: [Setting; 21] = [
+    pub const ALL: [Setting; 23] = [
         Setting::ScanTimeout,
         Setting::ScanConnections,
         Setting::MaxScans,
@@ -81,6 +85,8 @@ impl Setting {
         Setting::CacheTtl,
         Setting::CacheEntries,
         Setting::MaxHttpConnections,
+        Setting::MaxClientConnections,
+        Setting::PublicHost,
         Setting::HeaderTimeout,
         Setting::Interval,
         Setting::Jitter,
@@ -107,6 +113,8 @@ impl Setting {
             Setting::CacheTtl => "--cache-ttl",
             Setting::CacheEntries => "--cache-entries",
             Setting::MaxHttpConnections => "--max-http-connections",
+            Setting::MaxClientConnections => "--max-client-connections",
+            Setting::PublicHost => "--public-host",
             Setting::HeaderTimeout => "--header-timeout",
             Setting::Listen => "--listen",
             Setting::AllowCidr => "--allow-cidr",
@@ -134,6 +142,8 @@ impl Setting {
             Setting::CacheTtl => "TLSLENS_CACHE_TTL",
             Setting::CacheEntries => "TLSLENS_CACHE_ENTRIES",
             Setting::MaxHttpConnections => "TLSLENS_MAX_HTTP_CONNECTIONS",
+            Setting::MaxClientConnections => "TLSLENS_MAX_CLIENT_CONNECTIONS",
+            Setting::PublicHost => "TLSLENS_PUBLIC_HOST",
             Setting::HeaderTimeout => "TLSLENS_HEADER_TIMEOUT",
             Setting::Listen => "TLSLENS_LISTEN",
             Setting::AllowCidr => "TLSLENS_ALLOW_CIDR",
@@ -195,6 +205,7 @@ impl Setting {
             Setting::CacheTtl => secs(0, 7 * 86_400),
             Setting::CacheEntries => count(0, 1_000_000),
             Setting::MaxHttpConnections => count(1, 100_000),
+            Setting::MaxClientConnections => count(1, 100_000),
             Setting::HeaderTimeout => secs(1, 300),
             Setting::Interval => secs(10, 30 * 86_400),
             Setting::Jitter => secs(0, 86_400),

@@ -73,15 +73,21 @@ impl ServeSettings {
             client_ip_header,
             ..Config::default()
         };
+        let max_connections =
+            bounds::count(name(Setting::MaxHttpConnections), args.max_http_connections)?;
+        let max_client_connections = match args.max_client_connections {
+            Some(n) => bounds::count(name(Setting::MaxClientConnections), n)?,
+            // Behind a proxy every connection is the proxy's.
+            None if args.client_ip_header.is_some() => max_connections,
+            None => ServerLimits::default().max_client_connections,
+        };
         let limits = ServerLimits {
             header_timeout: bounds::whole_seconds(
                 name(Setting::HeaderTimeout),
                 args.header_timeout,
             )?,
-            max_connections: bounds::count(
-                name(Setting::MaxHttpConnections),
-                args.max_http_connections,
-            )?,
+            max_connections,
+            max_client_connections,
             ..ServerLimits::default()
         };
         Ok(Self {
