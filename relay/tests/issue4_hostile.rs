@@ -59,7 +59,7 @@ fn issue4_hostile_slow_headers_are_cut_off() {
     let (relay, _) = relay(short_limits());
     let mut s = TcpStream::connect(relay.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
-    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
         .unwrap();
     let mut w = s.try_clone().unwrap();
     let writer = std::thread::spawn(move || {
@@ -97,38 +97,75 @@ fn issue4_hostile_idle_connections_do_not_starve_others() {
     drop(idle);
 }
 
+/// A relay whose scanner never finishes for `hang.test`: requests for it
+/// keep their connection busy.
+fn hanging_relay(limits: ServerLimits) -> RelayServer {
+    let scanner: Scanner = Arc::new(move |t: TargetSpec, _o: ScanOptions, _p: ProgressFn| {
+        Box::pin(async move {
+            std::future::pending::<()>().await;
+            Err(tlslens_relay::Error::BadInput(t.host))
+        })
+    });
+    RelayServer::start_state(AppState::with_scanner(Config::default(), scanner), limits)
+}
+
+/// Whether `addr` closes a new connection without an answer.
+fn closed_at_once(addr: SocketAddr) -> bool {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    buf.is_empty()
+}
+
 #[test]
 fn issue4_hostile_connection_cap() {
-    let (relay, _) = relay(ServerLimits {
+    let limits = ServerLimits {
         max_connections: 8,
-        header_timeout: Duration::from_secs(2),
+        header_timeout: Duration::from_secs(5),
         ..ServerLimits::default()
-    });
+    };
+    // Idle connections are closed to make room: a ninth connection from the
+    // same address is answered.
+    let relay = hanging_relay(limits.clone());
     let idle: Vec<TcpStream> = (0..8)
         .map(|_| TcpStream::connect(relay.addr).unwrap())
         .collect();
     std::thread::sleep(Duration::from_millis(100));
-    // The ninth is closed at once without an answer.
-    let mut extra = TcpStream::connect(relay.addr).unwrap();
-    extra
-        .set_read_timeout(Some(Duration::from_secs(1)))
-        .unwrap();
-    let _ = extra.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-    let mut buf = Vec::new();
-    let _ = extra.read_to_end(&mut buf);
-    assert!(buf.is_empty(), "{}", String::from_utf8_lossy(&buf));
-    // Once the idle ones time out, service resumes.
+    healthy(relay.addr);
     drop(idle);
+    // Busy ones are not: with 7 scans in progress (one address holds at
+    // most 8 less the reserve of 1), the next connection of that address is
+    // closed at once, while another address still gets in.
+    let relay = hanging_relay(limits);
+    let busy: Vec<TcpStream> = (0..7)
+        .map(|i| {
+            let mut s = TcpStream::connect(relay.addr).unwrap();
+            let req = format!("GET /v1/scan?host=hang{i}.test HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            s.write_all(req.as_bytes()).unwrap();
+            s
+        })
+        .collect();
     std::thread::sleep(Duration::from_millis(300));
-    let a = get(relay.addr, "/metrics");
-    assert_eq!(a.status, 200);
+    assert!(closed_at_once(relay.addr));
+    let other = common::http::get_from(
+        "127.0.0.2".parse().unwrap(),
+        relay.addr,
+        "/metrics",
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    assert_eq!(other.status, 200);
     assert!(
-        a.body
+        other
+            .body
             .lines()
             .any(|l| l.starts_with("tlslens_dropped_connections_total ") && !l.ends_with(" 0")),
         "{}",
-        a.body
+        other.body
     );
+    drop(busy);
 }
 
 #[test]
@@ -136,7 +173,7 @@ fn issue4_hostile_huge_query_and_headers() {
     let (relay, calls) = relay(short_limits());
     // Over the header buffer: hyper answers 431 (or closes).
     let huge = format!(
-        "GET /v1/scan?host={}.example HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /v1/scan?host={}.example HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
         "a".repeat(100_000)
     );
     match send(relay.addr, huge.as_bytes()) {
@@ -145,20 +182,20 @@ fn issue4_hostile_huge_query_and_headers() {
     }
     // Over the URI limit but within the buffer: our 414 with JSON.
     let long = format!(
-        "GET /v1/scan?host=example.com&x={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /v1/scan?host=example.com&x={} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
         "a".repeat(4000)
     );
     let a = send(relay.addr, long.as_bytes()).unwrap();
     assert_eq!(a.status, 414);
     assert_eq!(a.error_code(), "uri_too_long");
     let big_header = format!(
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
         "b".repeat(20_000)
     );
     if let Some(a) = send(relay.addr, big_header.as_bytes()) {
         assert_eq!(a.status, 431);
     }
-    let mut many = String::from("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    let mut many = String::from("GET /healthz HTTP/1.1\r\nHost: localhost\r\n");
     for i in 0..200 {
         many.push_str(&format!("X-H{i}: v\r\n"));
     }
@@ -168,7 +205,7 @@ fn issue4_hostile_huge_query_and_headers() {
     }
     // A body on a GET is bounded too.
     let body = format!(
-        "GET /v1/scan?host=%00 HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n{}",
+        "GET /v1/scan?host=%00 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n{}",
         "z".repeat(1000)
     );
     if let Some(a) = send(relay.addr, body.as_bytes()) {
@@ -184,7 +221,7 @@ fn issue4_hostile_malformed_unicode_nul_and_brackets() {
     let line = |target: &[u8]| {
         let mut r = b"GET ".to_vec();
         r.extend_from_slice(target);
-        r.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        r.extend_from_slice(b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         r
     };
     // (request target, acceptable statuses)
@@ -237,12 +274,12 @@ fn issue4_hostile_malformed_unicode_nul_and_brackets() {
     }
     // Malformed HTTP: hyper answers 400 or closes; never a 2xx.
     let raw_cases: Vec<&[u8]> = vec![
-        b"GET /v1/scan?host=\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /v1/scan?host=\x00 HTTP/1.1\r\nHost: localhost\r\n\r\n",
         b"GET /healthz\r\n\r\n",
-        b"GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n",
+        b"GET /healthz HTTP/9.9\r\nHost: localhost\r\n\r\n",
         b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
-        b"GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n",
-        b"GET /healthz HTTP/1.1\r\nHost: x\r\nX: \xff\xfe\r\nConnection: close\r\n\r\n",
+        b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nBad Header: y\r\n\r\n",
+        b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX: \xff\xfe\r\nConnection: close\r\n\r\n",
     ];
     for r in raw_cases {
         if let Some(a) = send(relay.addr, r) {
@@ -260,7 +297,7 @@ fn issue4_hostile_malformed_unicode_nul_and_brackets() {
     let start = Instant::now();
     let a = send(
         relay.addr,
-        b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n",
     );
     if let Some(a) = a {
         assert!(matches!(a.status, 200 | 400), "{}", a.status);
@@ -273,7 +310,7 @@ fn issue4_hostile_malformed_unicode_nul_and_brackets() {
     // Wrong methods.
     let a = send(
         relay.addr,
-        b"DELETE /v1/scan?host=example.com HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"DELETE /v1/scan?host=example.com HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     )
     .unwrap();
     assert_eq!(a.status, 405);
@@ -284,7 +321,7 @@ fn issue4_hostile_malformed_unicode_nul_and_brackets() {
     let mut s = TcpStream::connect(relay.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     s.write_all(
-        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     )
     .unwrap();
     let mut buf = Vec::new();

@@ -392,6 +392,25 @@ fn issue16_foreign_host_names_are_refused() {
         let a = ask(&host, "/v1/scan?host=example.com");
         assert_eq!(a.status, 200, "{host}: {}", a.body);
     }
+    // The names given with --public-host are answered too.
+    let state = tlslens_relay::serve::AppState::with_scanner(
+        tlslens_relay::serve::Config {
+            public_hosts: vec!["relay.example.org".into()],
+            ..Default::default()
+        },
+        counting_scanner(calls.clone()),
+    );
+    let named =
+        http::RelayServer::start_state(state, tlslens_relay::serve::ServerLimits::default());
+    let ask = |host: &str| {
+        let req = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        http::raw(named.addr, req.as_bytes(), Duration::from_secs(10))
+            .unwrap()
+            .status
+    };
+    assert_eq!(ask("relay.example.org:443"), 200);
+    assert_eq!(ask("Relay.Example.org."), 200);
+    assert_eq!(ask("evil.example.org"), 421);
 }
 
 /// Issue 16, item 3: a blind cross-site GET (`Origin: https://evil.example`,

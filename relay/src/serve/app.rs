@@ -4,7 +4,8 @@
 //! request limits, metrics and logs, CORS), around one [`AppState`]
 //! ([`super::state`]) (DESIGN.md contract 3).
 //!
-//! A scan request goes: bearer token (constant time) → query size → input
+//! A scan request goes: Host check (421, DNS rebinding) → origin check
+//! (403, cross-site requests; both in `site`) → bearer token (constant time) → query size → input
 //! validation (400, `validate`) → port policy and address guard on
 //! what is known before resolving (403) → cache (unless `fresh=1`) →
 //! per-client rate limit (429) → join the scan already running for this
@@ -19,7 +20,9 @@ use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use super::index::index;
-use super::middleware::{cors, json_errors, record, request_limits, require_token};
+use super::middleware::{
+    cors, host_check, json_errors, origin_check, record, request_limits, require_token,
+};
 use super::routes::{healthz, method_not_allowed, metrics, not_found, scan_facts, scan_report};
 use super::sse::scan_stream;
 pub use super::state::{
@@ -38,7 +41,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/scan/stream", get(scan_stream))
         .route("/v1/facts", get(scan_facts))
         .route("/metrics", get(metrics))
-        .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .route_layer(middleware::from_fn_with_state(state.clone(), origin_check));
     Router::new()
         .route("/", get(index))
         .route("/healthz", get(healthz))
@@ -51,6 +55,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             request_limits,
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), host_check))
         .layer(middleware::from_fn_with_state(state.clone(), record))
         .layer(cors(&state.inner.config))
         .with_state(state)

@@ -59,6 +59,25 @@ impl AppError {
         Self::new(StatusCode::FORBIDDEN, K::Refused.as_str(), message)
     }
 
+    /// 421: the request names a host the relay is not served under (DNS
+    /// rebinding).
+    pub fn host_not_allowed() -> Self {
+        Self::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "host_not_allowed",
+            "this relay does not answer requests for that host name (its operator can add the name with --public-host)",
+        )
+    }
+
+    /// 403: a request from another web site may not start a scan.
+    pub fn origin_not_allowed() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "origin_not_allowed",
+            "this relay starts no scan for requests from another web site (its operator can allow an origin with --cors-origin)",
+        )
+    }
+
     /// 403: the operator restricted ports and this one is not among them.
     pub fn port_not_allowed(port: u16) -> Self {
         Self::new(

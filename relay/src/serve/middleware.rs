@@ -1,4 +1,5 @@
-//! The layers around the routes: the bearer token (compared in constant
+//! The layers around the routes: the Host check and, for scans, the origin
+//! check (the rules are in `site`), the bearer token (compared in constant
 //! time, `token`), CORS (browser extensions and `--cors-origin`),
 //! request limits (URI length, overall time), JSON for every error answer,
 //! and the record layer (metrics and one log line per answer).
@@ -12,30 +13,13 @@ use axum::response::{IntoResponse, Response};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::error::{AppError, ErrorCode};
-use super::state::{AppState, Config};
+use super::site::{host_allowed, is_extension_origin, site_allowed};
+use super::state::{AppState, Config, LocalAddr};
 use super::token::{bearer, constant_time_eq, digest};
-
-/// Whether `origin` is a browser extension's (`chrome-extension://ID`,
-/// `moz-extension://UUID`).
-pub fn is_extension_origin(origin: &str) -> bool {
-    ["chrome-extension://", "moz-extension://"]
-        .iter()
-        .any(|scheme| {
-            origin.strip_prefix(scheme).is_some_and(|id| {
-                !id.is_empty()
-                    && id.len() <= 64
-                    && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            })
-        })
-}
 
 /// CORS: browser extensions and the `--cors-origin` list, GET only.
 pub(super) fn cors(config: &Config) -> CorsLayer {
-    let extra: Vec<String> = config
-        .cors_origins
-        .iter()
-        .map(|o| o.trim_end_matches('/').to_owned())
-        .collect();
+    let extra = config.browser_cors_origins();
     CorsLayer::new()
         .allow_origin(AllowOrigin::predicate(move |origin, _| {
             origin
@@ -129,6 +113,47 @@ pub(super) async fn request_limits(
     }
 }
 
+/// Answers only requests for the names the relay is served under (421
+/// `host_not_allowed`): see `site`.
+pub(super) async fn host_check(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .map(|h| h.to_str().unwrap_or("\u{fffd}").to_owned())
+        .or_else(|| req.uri().authority().map(|a| a.as_str().to_owned()));
+    if let Some(host) = host {
+        let local = req.extensions().get::<LocalAddr>().map(|l| l.0.ip());
+        if !host_allowed(&host, local, &st.inner.config.public_hosts) {
+            tracing::info!(host = %host.escape_debug(), "request for a name this relay is not served under");
+            return AppError::host_not_allowed().into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// Starts no scan for a request from another web site (403
+/// `origin_not_allowed`): see `site`.
+pub(super) async fn origin_check(
+    State(st): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let h = req.headers();
+    let text = |name: header::HeaderName| h.get(name).map(|v| v.to_str().unwrap_or("\u{fffd}"));
+    let origin = text(header::ORIGIN);
+    let fetch_site = text(HeaderName::from_static("sec-fetch-site"));
+    let host = text(header::HOST);
+    if !site_allowed(origin, fetch_site, host, &st.inner.cors_origins) {
+        tracing::info!(
+            origin = origin.unwrap_or("").escape_debug().to_string(),
+            sec_fetch_site = fetch_site.unwrap_or("").escape_debug().to_string(),
+            "request from another site refused"
+        );
+        return Err(AppError::origin_not_allowed());
+    }
+    Ok(next.run(req).await)
+}
+
 /// Refuses requests without the configured bearer token (401).
 pub(super) async fn require_token(
     State(st): State<AppState>,
@@ -148,30 +173,4 @@ pub(super) async fn require_token(
         }
     }
     Ok(next.run(req).await)
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn extension_origins_are_recognised() {
-        assert!(is_extension_origin(
-            "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
-        ));
-        assert!(is_extension_origin(
-            "moz-extension://0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
-        ));
-        for bad in [
-            "https://evil.example",
-            "chrome-extension://",
-            "chrome-extension://abc/../x",
-            "chrome-extension://abc.evil.example",
-            "null",
-            "moz-extension://a b",
-        ] {
-            assert!(!is_extension_origin(bad), "{bad}");
-        }
-    }
 }

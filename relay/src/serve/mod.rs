@@ -30,6 +30,7 @@ pub mod limits;
 pub mod metrics;
 mod middleware;
 mod routes;
+mod site;
 mod sse;
 pub mod state;
 mod token;
@@ -52,7 +53,7 @@ use conns::{Admission, ConnLimits, ConnTable, Tracker};
 
 pub use app::{app, AppState, Config, LocalAddr, PeerAddr};
 pub use error::AppError;
-pub use middleware::is_extension_origin;
+pub use site::{is_extension_origin, public_host};
 pub use validate::{validate_host, validate_port};
 
 use crate::Error;

@@ -51,6 +51,9 @@ pub struct Config {
     pub token: Option<String>,
     /// Origins allowed by CORS besides browser extensions.
     pub cors_origins: Vec<String>,
+    /// Host names the relay is served under besides `localhost` and the
+    /// address a client reached (`--public-host`), lowercase.
+    pub public_hosts: Vec<String>,
     /// Inclusive port ranges that may be scanned; empty for all.
     pub allow_ports: Vec<(u16, u16)>,
     /// Concurrent scans.
@@ -79,6 +82,7 @@ impl Default for Config {
             scan: ScanOptions::default(),
             token: None,
             cors_origins: Vec::new(),
+            public_hosts: Vec::new(),
             allow_ports: Vec::new(),
             max_scans: 4,
             queue: 16,
@@ -94,6 +98,14 @@ impl Default for Config {
 }
 
 impl Config {
+    /// `cors_origins` as browsers send them (without a trailing slash).
+    pub fn browser_cors_origins(&self) -> Vec<String> {
+        self.cors_origins
+            .iter()
+            .map(|o| o.trim_end_matches('/').to_owned())
+            .collect()
+    }
+
     /// The longest a request may take: a full queue wait plus a full scan.
     pub fn request_timeout(&self) -> Duration {
         self.scan.timeout * 2 + SCAN_GRACE * 3
@@ -124,6 +136,8 @@ pub(super) struct Inner {
     pub(super) config: Config,
     pub(super) scanner: Scanner,
     pub(super) token_digest: Option<[u8; 32]>,
+    /// `config.cors_origins` as browsers send them.
+    pub(super) cors_origins: Vec<String>,
     pub(super) cache: Cache,
     pub(super) inflight: Inflight,
     pub(super) limiter: RateLimiter,
@@ -150,6 +164,7 @@ impl AppState {
     /// State with any scanner (tests).
     pub fn with_scanner(config: Config, scanner: Scanner) -> Self {
         let token_digest = config.token.as_deref().map(digest);
+        let cors_origins = config.browser_cors_origins();
         Self {
             inner: Arc::new(Inner {
                 cache: Cache::new(config.cache_ttl, config.cache_entries),
@@ -158,6 +173,7 @@ impl AppState {
                 slots: Slots::new(config.max_scans, config.queue),
                 metrics: Metrics::default(),
                 token_digest,
+                cors_origins,
                 scanner,
                 config,
             }),

@@ -4,14 +4,13 @@
 //! block must decode and parse — a bad block is reported with its number and
 //! line, never skipped.
 
-use std::fmt;
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::Path;
 
 use tlslens_core::Der;
 
-use super::error::{Problem, SettingError};
+use super::error::{BadBlock, BadBlocks, BlockProblem, Problem, SettingError};
 use super::name::Name;
 
 /// The largest trust-anchor file read (the whole Mozilla bundle is about
@@ -20,58 +19,6 @@ pub const MAX_CA_FILE: u64 = 4 * 1024 * 1024;
 
 /// PEM labels read as certificates; other blocks (keys, CRLs) are skipped.
 const CERT_LABELS: [&str; 3] = ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"];
-
-/// What is wrong with one PEM block.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BlockProblem {
-    /// No `-----END …-----` line follows.
-    Unclosed,
-    /// The body is not base64.
-    NotBase64,
-    /// The DER is not an X.509 certificate (the parser's words: "not a
-    /// valid X.509 certificate: …").
-    NotCertificate(String),
-}
-
-/// One unusable PEM block: its number (from 1, counting every block in the
-/// file) and the line of its BEGIN.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadBlock {
-    /// Which block.
-    pub number: usize,
-    /// The line of its `-----BEGIN`.
-    pub line: usize,
-    /// What is wrong.
-    pub problem: BlockProblem,
-}
-
-impl fmt::Display for BadBlock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "block {} (line {}): ", self.number, self.line)?;
-        match &self.problem {
-            BlockProblem::Unclosed => f.write_str("no END line"),
-            BlockProblem::NotBase64 => f.write_str("not base64"),
-            BlockProblem::NotCertificate(why) => f.write_str(why),
-        }
-    }
-}
-
-/// The unusable blocks of a file, in words: `block 2 (line 30): not
-/// base64; block 4 (line 61): no END line`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadBlocks(pub Vec<BadBlock>);
-
-impl fmt::Display for BadBlocks {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, b) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            write!(f, "{b}")?;
-        }
-        Ok(())
-    }
-}
 
 /// Reads extra trust anchors from `path`, the value of `name`.
 pub fn load_anchors(name: Name, path: &Path) -> Result<Vec<Der>, SettingError> {

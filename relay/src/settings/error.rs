@@ -45,7 +45,7 @@ pub enum Problem {
     NotPem,
     /// PEM blocks that are not certificates, each with its number and line.
     #[error("unusable PEM blocks: {0}")]
-    BadPem(super::anchors::BadBlocks),
+    BadPem(BadBlocks),
 }
 
 /// A flag, environment variable or config key with a bad value.
@@ -124,6 +124,58 @@ impl SettingError {
     /// `name`'s `value` is not `expected`.
     pub fn expected(name: Name, value: &str, expected: &'static str) -> Self {
         Self::invalid(name, value, Problem::Expected(expected))
+    }
+}
+
+/// What is wrong with one PEM block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockProblem {
+    /// No `-----END …-----` line follows.
+    Unclosed,
+    /// The body is not base64.
+    NotBase64,
+    /// The DER is not an X.509 certificate (the parser's words: "not a
+    /// valid X.509 certificate: …").
+    NotCertificate(String),
+}
+
+/// One unusable PEM block: its number (from 1, counting every block in the
+/// file) and the line of its BEGIN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadBlock {
+    /// Which block.
+    pub number: usize,
+    /// The line of its `-----BEGIN`.
+    pub line: usize,
+    /// What is wrong.
+    pub problem: BlockProblem,
+}
+
+impl fmt::Display for BadBlock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "block {} (line {}): ", self.number, self.line)?;
+        match &self.problem {
+            BlockProblem::Unclosed => f.write_str("no END line"),
+            BlockProblem::NotBase64 => f.write_str("not base64"),
+            BlockProblem::NotCertificate(why) => f.write_str(why),
+        }
+    }
+}
+
+/// The unusable blocks of a file, in words: `block 2 (line 30): not
+/// base64; block 4 (line 61): no END line`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadBlocks(pub Vec<BadBlock>);
+
+impl fmt::Display for BadBlocks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{b}")?;
+        }
+        Ok(())
     }
 }
 

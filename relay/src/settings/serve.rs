@@ -10,7 +10,8 @@ use super::bounds;
 use super::error::SettingError;
 use super::name::{Name, Setting};
 use super::probe::{scan_options, ProbeInput, Spelling};
-use crate::serve::{is_extension_origin, Config, ServerLimits};
+use crate::resolve::parse_host;
+use crate::serve::{is_extension_origin, public_host, Config, ServerLimits};
 
 /// `serve`'s settings.
 #[derive(Debug, Clone)]
@@ -60,7 +61,18 @@ impl ServeSettings {
                 ));
             }
         }
+        let public_hosts = args
+            .public_host
+            .iter()
+            .map(|h| {
+                let host = public_host(h);
+                parse_host(&host)
+                    .map(|_| host)
+                    .map_err(|e| SettingError::invalid(name(Setting::PublicHost), h, e))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let service = Config {
+            public_hosts,
             scan,
             token: args.token.clone().filter(|t| !t.is_empty()),
             cors_origins: args.cors_origin.clone(),
@@ -145,5 +157,47 @@ mod tests {
         for bad in ["", "0", "x", "10-5", "1-70000", ","] {
             assert!(parse_ports(bad).is_err(), "{bad}");
         }
+    }
+
+    fn serve(args: &[&str]) -> Result<ServeSettings, SettingError> {
+        use clap::Parser;
+        let cli =
+            super::super::args::Cli::try_parse_from(["tlslens-relay", "serve"].iter().chain(args))
+                .unwrap();
+        match cli.command {
+            super::super::args::Command::Serve(a) => ServeSettings::from_args(&a),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn public_hosts_and_connection_caps() {
+        let s = serve(&[
+            "--public-host",
+            "Relay.Example.org.",
+            "--public-host",
+            "b.test:443",
+        ])
+        .unwrap();
+        assert_eq!(s.service.public_hosts, ["relay.example.org", "b.test"]);
+        let e = serve(&["--public-host", "a b"]).unwrap_err().to_string();
+        assert!(
+            e.starts_with("--public-host/TLSLENS_PUBLIC_HOST \"a b\": invalid host name"),
+            "{e}"
+        );
+        assert_eq!(serve(&[]).unwrap().limits.max_client_connections, 64);
+        // Behind a proxy every connection is the proxy's: no per-address cap
+        // unless one is asked for.
+        let proxied = serve(&["--client-ip-header", "X-Real-IP"]).unwrap();
+        assert_eq!(proxied.limits.max_client_connections, 1024);
+        let capped = serve(&[
+            "--client-ip-header",
+            "X-Real-IP",
+            "--max-client-connections",
+            "200",
+        ])
+        .unwrap();
+        assert_eq!(capped.limits.max_client_connections, 200);
+        assert!(serve(&["--max-client-connections", "0"]).is_err());
     }
 }
