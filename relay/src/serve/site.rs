@@ -59,7 +59,7 @@ pub fn public_host(name: &str) -> String {
 /// connection that reached `local` (`None` outside the server loop: tests).
 pub fn host_allowed(host: &str, local: Option<IpAddr>, public: &[String]) -> bool {
     let name = host_name(host);
-    if name == "localhost" || public.iter().any(|p| *p == name) {
+    if name == "localhost" || public.contains(&name) {
         return true;
     }
     let Ok(ip) = name.parse::<IpAddr>() else {
