@@ -127,7 +127,11 @@ fn block_on(work: impl std::future::Future<Output = Result<(), Error>>, json: bo
             return 1;
         }
     };
-    match runtime.block_on(work) {
+    let outcome = runtime.block_on(work);
+    // A blocking task still running (a DNS lookup that hangs) must not hold
+    // the exit after SIGTERM.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    match outcome {
         Ok(()) => 0,
         Err(e) => fail(&e, e.kind(), json),
     }

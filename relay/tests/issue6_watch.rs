@@ -202,7 +202,13 @@ fn issue6_expiry_alerts_once_per_certificate_and_threshold_across_restarts() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys.len(), 8, "exactly the contract fields: {keys:?}");
+    assert_eq!(keys.len(), 9, "exactly the contract fields: {keys:?}");
+    // The stable id (issue 16): 32 hex digits.
+    let id = soon_alert["id"].as_str().unwrap();
+    assert!(
+        id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{id}"
+    );
     let expired_alert = alerts.iter().find(|a| a["host"] == "expired.test").unwrap();
     assert_eq!(expired_alert["threshold"], 0);
     assert!(expired_alert["days_left"].as_i64().unwrap() < 0);

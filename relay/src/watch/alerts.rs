@@ -2,6 +2,11 @@
 //! `(dedup key, JSON payload)` out, in exactly DESIGN.md contract 5's shapes), and
 //! their delivery to the webhook with retries and backoff.
 //!
+//! Every alert has an `id` ([`alert_id`]), derived from its deduplication key:
+//! the same alert always has the same id, in its payload and in the
+//! `Idempotency-Key` header of every delivery, so a receiver can drop a
+//! redelivery (after a crash between its answer and the outbox update).
+//!
 //! The webhook is the operator's own endpoint, so it is not subject to the
 //! address guard that protects scans.
 
@@ -14,6 +19,39 @@ use tlslens_core::report::{EndpointReport, Grade};
 use tlslens_core::time::{parse_rfc3339, rfc3339};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
+
+/// The stable id of the alert with deduplication key `key`: the first 16
+/// bytes of its SHA-256, in hex.
+pub fn alert_id(key: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, key.as_bytes());
+    digest
+        .as_ref()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `(key, payload)` with the alert's `id` in the payload.
+fn keyed(key: String, mut payload: serde_json::Value) -> (String, String) {
+    if let Some(map) = payload.as_object_mut() {
+        map.insert("id".to_owned(), json!(alert_id(&key)));
+    }
+    let text = payload.to_string();
+    (key, text)
+}
+
+/// The payload to send: `payload` with the alert's `id` (alerts queued by
+/// an older version have none).
+pub fn with_id(payload: &str, key: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(payload) {
+        Ok(serde_json::Value::Object(mut map)) if !map.contains_key("id") => {
+            map.insert("id".to_owned(), json!(alert_id(key)));
+            serde_json::Value::Object(map).to_string()
+        }
+        _ => payload.to_owned(),
+    }
+}
 
 /// Grade from its contract spelling.
 pub fn grade_from_str(s: &str) -> Option<Grade> {
@@ -54,7 +92,7 @@ pub fn for_endpoint(
                     "not_after": cert.not_after,
                     "subject": cert.subject,
                 });
-                out.push((key, payload.to_string()));
+                out.push(keyed(key, payload));
             }
         }
     }
@@ -69,7 +107,7 @@ pub fn for_endpoint(
                 "from": prev.as_str(),
                 "to": now_grade.as_str(),
             });
-            out.push((key, payload.to_string()));
+            out.push(keyed(key, payload));
         }
     }
     out
@@ -87,7 +125,7 @@ pub fn unreachable(host: &str, port: u16, ip: &str, error: &str, since: i64) -> 
         "error": error,
         "since": rfc3339(since),
     });
-    (key, payload.to_string())
+    keyed(key, payload)
 }
 
 /// Backoff after `attempts` failed deliveries: 30 s doubling, at most 1 h.
@@ -125,14 +163,14 @@ impl Webhook {
         }
     }
 
-    /// Sends one payload.
-    pub async fn post(&self, body: &str) -> Result<(), String> {
-        tokio::time::timeout(self.timeout, self.post_inner(body))
+    /// Sends one payload, with `id` as its `Idempotency-Key`.
+    pub async fn post(&self, body: &str, id: &str) -> Result<(), String> {
+        tokio::time::timeout(self.timeout, self.post_inner(body, id))
             .await
             .map_err(|_| format!("no answer within {} s", self.timeout.as_secs()))?
     }
 
-    async fn post_inner(&self, body: &str) -> Result<(), String> {
+    async fn post_inner(&self, body: &str, id: &str) -> Result<(), String> {
         let (tls, rest) = if let Some(r) = self.url.strip_prefix("https://") {
             (true, r)
         } else if let Some(r) = self.url.strip_prefix("http://") {
@@ -149,7 +187,7 @@ impl Webhook {
             .await
             .map_err(|e| format!("connect {authority}: {e}"))?;
         let request = format!(
-            "POST {path} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: tlslens-relay/{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "POST {path} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: tlslens-relay/{}\r\nContent-Type: application/json\r\nIdempotency-Key: {id}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             env!("CARGO_PKG_VERSION"),
             body.len()
         );
@@ -246,5 +284,21 @@ mod tests {
         assert_eq!(v["kind"], "unreachable");
         assert_eq!(v["ip"], serde_json::Value::Null);
         assert!(key.contains("1800000000"));
+        assert_eq!(v["id"], alert_id(&key));
+    }
+
+    #[test]
+    fn ids_are_stable_and_distinct() {
+        let a = alert_id("unreachable|a.test|443||1800000000");
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(a, alert_id("unreachable|a.test|443||1800000000"));
+        assert_ne!(a, alert_id("unreachable|a.test|443||1800000001"));
+        // An alert queued without an id gets it when sent; one with an id
+        // keeps it.
+        let sent = with_id(r#"{"kind":"expiry"}"#, "k");
+        let v: serde_json::Value = serde_json::from_str(&sent).unwrap();
+        assert_eq!(v["id"], alert_id("k"));
+        assert_eq!(with_id(&sent, "other"), sent);
     }
 }

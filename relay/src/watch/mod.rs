@@ -5,7 +5,8 @@
 //!
 //! * [`config`]: the checked configuration (read from the TOML file by
 //!   `settings::WatchSettings`). * [`store`]: history, dedup keys, the outbox.
-//! * [`alerts`]: which alerts a scan raises, and webhook delivery.
+//! * [`alerts`]: which alerts a scan raises, their ids, and webhook delivery
+//!   (here: from its own task, a few at a time, within a deadline).
 //! * `web`: the HTTP endpoints.
 
 pub mod alerts;
@@ -14,12 +15,14 @@ pub mod store;
 mod web;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::future::join_all;
+use futures_util::StreamExt;
 use tlslens_core::report::EndpointReport;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::probe;
 use crate::resolve::ResolveOverride;
@@ -30,6 +33,21 @@ use store::{ScanRow, Store};
 /// Delivery attempts per alert within one `--once` run before leaving it queued
 /// for the next run.
 const ONCE_ATTEMPTS: u32 = 3;
+
+/// Alerts posted at once.
+pub const DELIVERY_CONCURRENCY: usize = 4;
+
+/// How often continuous mode delivers due alerts (and right after a round
+/// that queued some).
+pub const DELIVERY_TICK: Duration = Duration::from_secs(15);
+
+/// The longest one delivery pass may take in continuous mode; what is left
+/// waits for the next pass.
+pub const DELIVERY_DEADLINE: Duration = Duration::from_secs(60);
+
+/// The longest delivery may take in a `--once` run; what is left waits for
+/// the next run.
+pub const ONCE_DELIVERY_DEADLINE: Duration = Duration::from_secs(120);
 
 /// The running monitor.
 #[derive(Debug)]
@@ -205,10 +223,16 @@ impl Watcher {
         store.record(round, &row, &[alert])
     }
 
-    /// Delivers due alerts. With `attempts`, retries each within this call (for
-    /// `--once`); without, makes one attempt per due alert and schedules the next
-    /// by backoff. Returns (delivered, still pending).
-    pub async fn deliver(&self, attempts: Option<u32>) -> Result<(usize, usize), Error> {
+    /// Delivers due alerts, [`DELIVERY_CONCURRENCY`] at a time, for at most
+    /// `deadline`; what is not done by then stays in the outbox as it was.
+    /// With `attempts`, retries each within this call (for `--once`);
+    /// without, makes one attempt per due alert and schedules the next by
+    /// backoff. Returns (delivered, still pending).
+    pub async fn deliver(
+        &self,
+        attempts: Option<u32>,
+        deadline: Duration,
+    ) -> Result<(usize, usize), Error> {
         let Some(webhook) = &self.webhook else {
             let pending = lock(&self.store)?.pending(None)?.len();
             return Ok((0, pending));
@@ -221,36 +245,75 @@ impl Watcher {
                 store.pending(Some(self.now()))?
             }
         };
-        let mut delivered = 0;
-        let mut failed = 0;
-        for alert in due {
-            let tries = attempts.unwrap_or(1).max(1);
-            let mut outcome = Err(String::new());
-            for attempt in 0..tries {
-                if attempt > 0 {
-                    tokio::time::sleep(Duration::from_secs(1u64 << (attempt - 1).min(4))).await;
-                }
-                outcome = webhook.post(&alert.payload).await;
-                if outcome.is_ok() {
-                    break;
-                }
+        let delivered = AtomicUsize::new(0);
+        let tries = attempts.unwrap_or(1).max(1);
+        let work = futures_util::stream::iter(due)
+            .map(|alert| self.deliver_one(webhook, alert, tries, &delivered))
+            .buffer_unordered(DELIVERY_CONCURRENCY)
+            .collect::<Vec<Result<(), Error>>>();
+        match tokio::time::timeout(deadline, work).await {
+            Ok(results) => results.into_iter().collect::<Result<(), Error>>()?,
+            Err(_) => tracing::warn!(
+                secs = deadline.as_secs(),
+                "webhook delivery ran out of time; the rest stays queued"
+            ),
+        }
+        let pending = lock(&self.store)?.pending(None)?.len();
+        Ok((delivered.into_inner(), pending))
+    }
+
+    /// Posts one alert (`tries` attempts, backoff between), then records the
+    /// outcome.
+    async fn deliver_one(
+        &self,
+        webhook: &alerts::Webhook,
+        alert: store::Pending,
+        tries: u32,
+        delivered: &AtomicUsize,
+    ) -> Result<(), Error> {
+        let id = alerts::alert_id(&alert.key);
+        let body = alerts::with_id(&alert.payload, &alert.key);
+        let mut outcome = Err(String::new());
+        for attempt in 0..tries {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_secs(1u64 << (attempt - 1).min(4))).await;
             }
-            let store = lock(&self.store)?;
-            match outcome {
-                Ok(()) => {
-                    store.delivered(alert.id, self.now())?;
-                    delivered += 1;
-                }
-                Err(e) => {
-                    tracing::warn!(alert = alert.id, error = %e, "webhook delivery failed; will retry");
-                    let next = self.now()
-                        + i64::try_from(alerts::backoff(alert.attempts).as_secs()).unwrap_or(3600);
-                    store.failed(alert.id, &e, next)?;
-                    failed += 1;
-                }
+            outcome = webhook.post(&body, &id).await;
+            if outcome.is_ok() {
+                break;
             }
         }
-        Ok((delivered, failed))
+        let store = lock(&self.store)?;
+        match outcome {
+            Ok(()) => {
+                store.delivered(alert.id, self.now())?;
+                delivered.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(e) => {
+                tracing::warn!(alert = alert.id, error = %e, "webhook delivery failed; will retry");
+                let next = self.now()
+                    + i64::try_from(alerts::backoff(alert.attempts).as_secs()).unwrap_or(3600);
+                store.failed(alert.id, &e, next)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Delivers in continuous mode: every [`DELIVERY_TICK`], and as soon as a
+/// round has queued alerts (`wake`). Runs as its own task, so a webhook that
+/// hangs delays neither the rounds nor a SIGTERM.
+async fn delivery_loop(watcher: Arc<Watcher>, wake: Arc<Notify>) {
+    let mut tick = tokio::time::interval(DELIVERY_TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            () = wake.notified() => {}
+        }
+        if let Err(e) = watcher.deliver(None, DELIVERY_DEADLINE).await {
+            tracing::error!(error = %e, "delivery failed");
+        }
     }
 }
 
@@ -262,24 +325,24 @@ pub async fn run(cfg: Config, once: bool, listen: Option<SocketAddr>) -> Result<
         Some(addr) => Some(web::spawn(addr, watcher.clone()).await?),
         None => None,
     };
+    let shutdown = crate::signal::shutdown();
+    tokio::pin!(shutdown);
     if once {
-        let queued = watcher.round(false).await?;
-        let (delivered, pending) = watcher.deliver(Some(ONCE_ATTEMPTS)).await?;
-        eprintln!(
-            "tlslens-relay watch: {} target(s) scanned, {queued} new alert(s), {delivered} delivered, {pending} still queued",
-            watcher.cfg.targets.len()
-        );
+        tokio::select! {
+            () = &mut shutdown => {}
+            done = run_once(&watcher) => done?,
+        }
         if let Some(s) = server {
             s.abort();
         }
         return Ok(());
     }
-    // Rounds run as their own task, so a long round (jitter, thousands of
-    // targets) neither delays alert delivery nor a SIGTERM.
-    let shutdown = crate::signal::shutdown();
-    tokio::pin!(shutdown);
+    // Rounds and deliveries run as their own tasks, so a long round (jitter,
+    // thousands of targets) or a webhook that hangs neither delays the next
+    // round nor a SIGTERM. What is undelivered at exit stays in the outbox.
+    let wake = Arc::new(Notify::new());
+    let deliveries = tokio::spawn(delivery_loop(watcher.clone(), wake.clone()));
     let mut next_round = tokio::time::Instant::now();
-    let mut tick = tokio::time::interval(Duration::from_secs(15));
     let mut running: Option<tokio::task::JoinHandle<()>> = None;
     loop {
         tokio::select! {
@@ -290,25 +353,36 @@ pub async fn run(cfg: Config, once: bool, listen: Option<SocketAddr>) -> Result<
                     tracing::warn!("the previous round is still running; skipping this one");
                     continue;
                 }
-                let w = watcher.clone();
+                let (w, wake) = (watcher.clone(), wake.clone());
                 running = Some(tokio::spawn(async move {
-                    if let Err(e) = w.round(true).await {
-                        tracing::error!(error = %e, "round failed");
+                    match w.round(true).await {
+                        Ok(queued) if queued > 0 => wake.notify_one(),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "round failed"),
                     }
                 }));
             }
-            _ = tick.tick() => {
-                if let Err(e) = watcher.deliver(None).await {
-                    tracing::error!(error = %e, "delivery failed");
-                }
-            }
         }
     }
+    deliveries.abort();
     if let Some(r) = running {
         r.abort();
     }
     if let Some(s) = server {
         s.abort();
     }
+    Ok(())
+}
+
+/// `--once`: one round, then delivery with retries within the run.
+async fn run_once(watcher: &Watcher) -> Result<(), Error> {
+    let queued = watcher.round(false).await?;
+    let (delivered, pending) = watcher
+        .deliver(Some(ONCE_ATTEMPTS), ONCE_DELIVERY_DEADLINE)
+        .await?;
+    eprintln!(
+        "tlslens-relay watch: {} target(s) scanned, {queued} new alert(s), {delivered} delivered, {pending} still queued",
+        watcher.cfg.targets.len()
+    );
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! The monitor's history in SQLite: every round's grade, chain and expiry per
 //! endpoint, the alert deduplication keys, and the alert outbox (alerts are
 //! written in the same transaction as the scan that caused them, then delivered
-//! and marked — so an alert survives a crash or a webhook outage and is sent once).
+//! and marked — so an alert survives a crash or a webhook outage; a crash between
+//! the webhook's answer and the mark sends it again, under the same id).
 //!
 //! Migrations are numbered and tracked with `PRAGMA user_version`.
 
@@ -90,6 +91,8 @@ pub struct ScanRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
     pub id: i64,
+    /// The deduplication key (the alert's `id` derives from it).
+    pub key: String,
     pub payload: String,
     pub attempts: u32,
 }
@@ -269,7 +272,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, payload, attempts FROM outbox
+                "SELECT id, key, payload, attempts FROM outbox
                  WHERE delivered_at IS NULL AND (?1 IS NULL OR next_attempt_at <= ?1) ORDER BY id",
             )
             .map_err(db)?;
@@ -277,8 +280,9 @@ impl Store {
             .query_map([now], |r| {
                 Ok(Pending {
                     id: r.get(0)?,
-                    payload: r.get(1)?,
-                    attempts: r.get(2)?,
+                    key: r.get(1)?,
+                    payload: r.get(2)?,
+                    attempts: r.get(3)?,
                 })
             })
             .map_err(db)?;
