@@ -143,6 +143,11 @@ pub(super) async fn origin_check(
     let origin = text(header::ORIGIN);
     let fetch_site = text(HeaderName::from_static("sec-fetch-site"));
     let host = text(header::HOST);
+    tracing::debug!(
+        origin = origin.unwrap_or("").escape_debug().to_string(),
+        sec_fetch_site = fetch_site.unwrap_or("").escape_debug().to_string(),
+        "request site"
+    );
     if !site_allowed(origin, fetch_site, host, &st.inner.cors_origins) {
         tracing::info!(
             origin = origin.unwrap_or("").escape_debug().to_string(),

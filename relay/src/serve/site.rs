@@ -15,10 +15,13 @@
 //!   browser send a GET to the relay (`fetch` in `no-cors` mode, an `<img>`)
 //!   without reading the answer — enough to make it scan. Scans are started
 //!   only for requests whose `Origin` is a browser extension, a
-//!   `--cors-origin`, or the relay itself; without `Origin` (the extension's
-//!   own GETs carry none: it has host permission for the relay), a request
-//!   the browser marks as coming from another site (`Sec-Fetch-Site:
-//!   cross-site` or `same-site`) is refused too.
+//!   `--cors-origin`, or the relay itself. The `Origin` decides when there
+//!   is one: the extension's requests carry its own (`chrome-extension://…`,
+//!   `moz-extension://…`) *and* `Sec-Fetch-Site: cross-site` in Chromium
+//!   and Firefox alike (seen in tests/e2e and tests/firefox). Without
+//!   `Origin` (curl, scripts, a typed URL), a request the browser marks as
+//!   coming from another site (`Sec-Fetch-Site: cross-site` or `same-site`:
+//!   an `<img>`, a link) is refused too.
 
 use std::net::IpAddr;
 
