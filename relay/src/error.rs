@@ -43,13 +43,16 @@ pub enum Error {
         /// What the resolver said.
         message: String,
     },
-    /// No endpoint accepted a connection.
+    /// No endpoint completed a TLS handshake.
     #[error("nothing reachable at {target}: {message}")]
     Unreachable {
         /// `host:port`.
         target: String,
         /// The first endpoint's error.
         message: String,
+        /// Whether some address accepted a TCP connection (and then gave no
+        /// TLS answer, or refused every hello).
+        connected: bool,
     },
     /// Any other I/O failure.
     #[error("I/O error: {0}")]
@@ -231,6 +234,7 @@ mod tests {
         let timeout = Error::Unreachable {
             target: "x.test:443".into(),
             message: "192.0.2.1: connect timed out".into(),
+            connected: false,
         };
         assert_eq!(timeout.kind(), ErrorKind::Timeout);
         assert_eq!(

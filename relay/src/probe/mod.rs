@@ -188,6 +188,7 @@ pub async fn scan(
         return Err(Error::Unreachable {
             target: format!("{}:{}", target.host, target.port),
             message,
+            connected: endpoints.iter().any(|(_, tcp)| *tcp),
         });
     }
     facts.endpoints = endpoints.into_iter().map(|(ep, _)| ep).collect();

@@ -134,12 +134,32 @@ impl AppError {
         )
     }
 
+    /// 502: an endpoint accepted TCP, but none completed a TLS handshake.
+    pub fn no_tls(target: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_GATEWAY,
+            K::Unreachable.as_str(),
+            format!(
+                "{target} accepted a TCP connection but completed no TLS handshake (not a TLS port, or no protocol or cipher suite in common)"
+            ),
+        )
+    }
+
     /// 504: the scan (or the request) took too long.
     pub fn timeout(target: &str) -> Self {
         Self::new(
             StatusCode::GATEWAY_TIMEOUT,
             K::Timeout.as_str(),
             format!("scanning {target} timed out"),
+        )
+    }
+
+    /// 504: an endpoint accepted TCP but sent no TLS answer in time.
+    pub fn no_tls_answer(target: &str) -> Self {
+        Self::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            K::Timeout.as_str(),
+            format!("{target} accepted a TCP connection but sent no TLS answer in time"),
         )
     }
 
@@ -223,7 +243,19 @@ impl AppError {
                 "{host} is or resolves to an address this relay does not scan ({reason})"
             )),
             (K::Unresolvable, _) => Self::unresolvable(host),
+            (
+                K::Timeout,
+                E::Unreachable {
+                    connected: true, ..
+                },
+            ) => Self::no_tls_answer(target),
             (K::Timeout, _) => Self::timeout(target),
+            (
+                K::Unreachable,
+                E::Unreachable {
+                    connected: true, ..
+                },
+            ) => Self::no_tls(target),
             (K::Unreachable, _) => Self::unreachable(target),
             _ => Self::internal(),
         };
@@ -315,6 +347,7 @@ mod tests {
             &crate::Error::Unreachable {
                 target: "x.test:443".into(),
                 message: "192.0.2.1: connect timed out".into(),
+                connected: false,
             },
             "x.test",
             "x.test:443",
@@ -325,11 +358,44 @@ mod tests {
             &crate::Error::Unreachable {
                 target: "x.test:443".into(),
                 message: "192.0.2.1: connection refused".into(),
+                connected: false,
             },
             "x.test",
             "x.test:443",
         );
         assert_eq!((e.status, e.code), (StatusCode::BAD_GATEWAY, "unreachable"));
+        assert_eq!(e.message, "no address of x.test:443 accepted a connection");
+        let e = AppError::from_scan(
+            &crate::Error::Unreachable {
+                target: "x.test:443".into(),
+                message: "192.0.2.1: no TLS handshake succeeded: the server's answer is not TLS"
+                    .into(),
+                connected: true,
+            },
+            "x.test",
+            "x.test:443",
+        );
+        assert_eq!((e.status, e.code), (StatusCode::BAD_GATEWAY, "unreachable"));
+        assert!(
+            e.message
+                .starts_with("x.test:443 accepted a TCP connection but completed no TLS handshake"),
+            "{e}"
+        );
+        assert!(!e.message.contains("192.0.2.1"), "{e}");
+        let e = AppError::from_scan(
+            &crate::Error::Unreachable {
+                target: "x.test:443".into(),
+                message: "192.0.2.1: no TLS handshake succeeded: no answer to the hello (first-byte timeout)".into(),
+                connected: true,
+            },
+            "x.test",
+            "x.test:443",
+        );
+        assert_eq!(e.status, StatusCode::GATEWAY_TIMEOUT);
+        assert_eq!(
+            e.message,
+            "x.test:443 accepted a TCP connection but sent no TLS answer in time"
+        );
         let e = AppError::from_scan(
             &crate::Error::Io(std::io::Error::other("secret /etc/path")),
             "x.test",
