@@ -335,6 +335,7 @@ pub fn options(args: &ScanArgs) -> Result<ScanOptions, Error> {
         max_connections: args.max_connections,
         resolve,
         extra_anchors,
+        clock: crate::clock::system(),
     })
 }
 

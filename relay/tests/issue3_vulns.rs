@@ -14,14 +14,14 @@ use std::time::{Duration, Instant};
 use common::*;
 use serde_json::Value;
 use tlslens_relay::codec::{
-    alert_description, encode_records, Alert, Certificate, ClientHello, Extension,
-    HeartbeatMessage, RecordReader, ServerHello, ServerHelloDone,
+    alert_description, encode_records, Alert, Certificate, CipherSuite, ClientHello, Extension,
+    HeartbeatMessage, ProtocolVersion, RecordReader, ServerHello, ServerHelloDone,
 };
 use tlslens_relay::probe::{scan, ScanOptions};
 use tlslens_relay::resolve::{parse_resolve, parse_target};
 
 /// RSA key exchange suites: no ServerKeyExchange to script.
-const SUITES: [u16; 2] = [0x009C, 0x002F];
+const SUITES: [CipherSuite; 2] = [CipherSuite(0x009C), CipherSuite(0x002F)];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Heartbeat {
@@ -50,7 +50,7 @@ struct Script {
     ccs: Ccs,
 }
 
-fn alert(v: u16, d: u8) -> Vec<u8> {
+fn alert(v: ProtocolVersion, d: u8) -> Vec<u8> {
     encode_records(21, v, &Alert::fatal(d).encode())
 }
 
@@ -58,11 +58,14 @@ fn flight(
     hello: &ClientHello,
     chain: &[Vec<u8>],
     script: Script,
-) -> Result<(u16, Vec<u8>), Vec<u8>> {
-    if hello.client_version < 0x0301 {
-        return Err(alert(0x0301, alert_description::PROTOCOL_VERSION));
+) -> Result<(ProtocolVersion, Vec<u8>), Vec<u8>> {
+    if hello.client_version < ProtocolVersion::TLS10 {
+        return Err(alert(
+            ProtocolVersion::TLS10,
+            alert_description::PROTOCOL_VERSION,
+        ));
     }
-    let version = hello.client_version.min(0x0303);
+    let version = hello.client_version.min(ProtocolVersion::TLS12);
     let Some(suite) = SUITES
         .iter()
         .copied()

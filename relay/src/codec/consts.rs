@@ -1,23 +1,15 @@
-//! Code points the codec and its callers name: protocol versions, record
-//! content types, handshake message types, extension types and a few values
-//! used inside extensions. All are plain integers; the codec never rejects a
-//! value because it is missing here.
-
-/// Protocol version numbers (`ProtocolVersion` on the wire).
-pub mod version {
-    /// SSL 2.0, as carried in the SSLv2 CLIENT-HELLO / SERVER-HELLO.
-    pub const SSL2: u16 = 0x0002;
-    /// SSL 3.0.
-    pub const SSL3: u16 = 0x0300;
-    /// TLS 1.0.
-    pub const TLS10: u16 = 0x0301;
-    /// TLS 1.1.
-    pub const TLS11: u16 = 0x0302;
-    /// TLS 1.2 (also the `legacy_version` of TLS 1.3 hellos).
-    pub const TLS12: u16 = 0x0303;
-    /// TLS 1.3 (only in `supported_versions`).
-    pub const TLS13: u16 = 0x0304;
-}
+//! Code points only the codec and its callers name: record content types,
+//! handshake message types, extension types and a few values used inside
+//! extensions. The codec never rejects a value because it is missing here.
+//!
+//! Protocol versions, cipher suites (SCSVs included) and named groups are
+//! the core's newtypes ([`ProtocolVersion`], [`CipherSuite`], [`NamedGroup`]
+//! from `tlslens_core::wire`, re-exported by the codec), shared with the
+//! facts and the grader: one set of code points for the whole project.
+//!
+//! [`ProtocolVersion`]: tlslens_core::wire::ProtocolVersion
+//! [`CipherSuite`]: tlslens_core::wire::CipherSuite
+//! [`NamedGroup`]: tlslens_core::wire::NamedGroup
 
 /// Record layer content types.
 pub mod content_type {
@@ -135,42 +127,6 @@ pub mod extension_type {
     pub const ENCRYPTED_CLIENT_HELLO: u16 = 0xFE0D;
     /// `renegotiation_info` (RFC 5746).
     pub const RENEGOTIATION_INFO: u16 = 0xFF01;
-}
-
-/// Signalling cipher suite values a ClientHello may carry.
-pub mod cipher_suite {
-    /// `TLS_NULL_WITH_NULL_NULL`.
-    pub const TLS_NULL_WITH_NULL_NULL: u16 = 0x0000;
-    /// `TLS_EMPTY_RENEGOTIATION_INFO_SCSV` (RFC 5746).
-    pub const TLS_EMPTY_RENEGOTIATION_INFO_SCSV: u16 = 0x00FF;
-    /// `TLS_FALLBACK_SCSV` (RFC 7507).
-    pub const TLS_FALLBACK_SCSV: u16 = 0x5600;
-}
-
-/// A few named groups (`NamedGroup`), for convenience.
-pub mod named_group {
-    /// `secp256r1` (P-256).
-    pub const SECP256R1: u16 = 23;
-    /// `secp384r1` (P-384).
-    pub const SECP384R1: u16 = 24;
-    /// `secp521r1` (P-521).
-    pub const SECP521R1: u16 = 25;
-    /// `x25519`.
-    pub const X25519: u16 = 29;
-    /// `x448`.
-    pub const X448: u16 = 30;
-    /// `ffdhe2048`.
-    pub const FFDHE2048: u16 = 256;
-    /// `ffdhe3072`.
-    pub const FFDHE3072: u16 = 257;
-    /// `ffdhe4096`.
-    pub const FFDHE4096: u16 = 258;
-    /// `ffdhe6144`.
-    pub const FFDHE6144: u16 = 259;
-    /// `ffdhe8192`.
-    pub const FFDHE8192: u16 = 260;
-    /// `X25519MLKEM768` (hybrid post-quantum).
-    pub const X25519MLKEM768: u16 = 0x11EC;
 }
 
 /// Compression methods.

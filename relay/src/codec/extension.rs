@@ -4,7 +4,7 @@
 
 use super::consts::extension_type as ext;
 use super::wire::{u16_list, Reader, Writer};
-use super::Error;
+use super::{Error, NamedGroup, ProtocolVersion};
 
 /// One extension as sent: its type and opaque data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -66,14 +66,14 @@ pub(crate) fn find(exts: &[Extension], typ: u16) -> Option<&Extension> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KeyShareEntry {
     /// Named group.
-    pub group: u16,
+    pub group: NamedGroup,
     /// The key exchange bytes (e.g. a 32-byte X25519 public key).
     pub key_exchange: Vec<u8>,
 }
 
 impl KeyShareEntry {
     /// An entry for `group` with `key_exchange` bytes.
-    pub fn new(group: u16, key_exchange: impl Into<Vec<u8>>) -> Self {
+    pub fn new(group: NamedGroup, key_exchange: impl Into<Vec<u8>>) -> Self {
         Self {
             group,
             key_exchange: key_exchange.into(),
@@ -81,7 +81,7 @@ impl KeyShareEntry {
     }
 
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
-        let group = r.u16("key share group")?;
+        let group = NamedGroup(r.u16("key share group")?);
         let key_exchange = r.vec16("key share key_exchange")?.to_vec();
         Ok(Self {
             group,
@@ -90,7 +90,7 @@ impl KeyShareEntry {
     }
 
     pub(crate) fn write(&self, w: &mut Writer) {
-        w.u16(self.group);
+        w.u16(self.group.0);
         w.vec16("key share key_exchange", &self.key_exchange);
     }
 }
@@ -105,13 +105,13 @@ pub enum ClientExtension {
     /// `server_name` with one `host_name` entry.
     ServerName(String),
     /// `supported_groups`: named groups.
-    SupportedGroups(Vec<u16>),
+    SupportedGroups(Vec<NamedGroup>),
     /// `ec_point_formats`.
     EcPointFormats(Vec<u8>),
     /// `signature_algorithms`: signature schemes.
     SignatureAlgorithms(Vec<u16>),
     /// `supported_versions`: the client's version list.
-    SupportedVersions(Vec<u16>),
+    SupportedVersions(Vec<ProtocolVersion>),
     /// `key_share`: the client's shares, keys supplied by the caller.
     KeyShare(Vec<KeyShareEntry>),
     /// `status_request` asking for an OCSP staple, with no responder ids and
@@ -180,13 +180,20 @@ impl ClientExtension {
                 w.u8(0); // host_name
                 w.vec16("server_name host_name", host.as_bytes());
             }),
-            Self::SupportedGroups(groups) => write_u16s(&mut w, 2, "supported_groups", groups),
+            Self::SupportedGroups(groups) => {
+                write_u16s(&mut w, 2, "supported_groups", groups.iter().map(|g| g.0));
+            }
             Self::EcPointFormats(formats) => w.vec8("ec_point_formats", formats),
             Self::SignatureAlgorithms(schemes) => {
-                write_u16s(&mut w, 2, "signature_algorithms", schemes);
+                write_u16s(&mut w, 2, "signature_algorithms", schemes.iter().copied());
             }
             Self::SupportedVersions(versions) => {
-                write_u16s(&mut w, 1, "supported_versions", versions);
+                write_u16s(
+                    &mut w,
+                    1,
+                    "supported_versions",
+                    versions.iter().map(|v| v.0),
+                );
             }
             Self::KeyShare(entries) => w.nested(2, "key_share client_shares", |w| {
                 for e in entries {
@@ -238,10 +245,10 @@ impl ClientExtension {
     }
 }
 
-fn write_u16s(w: &mut Writer, width: usize, what: &'static str, values: &[u16]) {
+fn write_u16s(w: &mut Writer, width: usize, what: &'static str, values: impl Iterator<Item = u16>) {
     w.nested(width, what, |w| {
         for v in values {
-            w.u16(*v);
+            w.u16(v);
         }
     });
 }
@@ -260,14 +267,16 @@ fn decode(typ: u16, data: &[u8]) -> Option<ClientExtension> {
             ClientExtension::ServerName(host)
         }
         ext::SUPPORTED_GROUPS => {
-            ClientExtension::SupportedGroups(u16_list(r.vec16("").ok()?, "").ok()?)
+            let groups = u16_list(r.vec16("").ok()?, "").ok()?;
+            ClientExtension::SupportedGroups(groups.into_iter().map(NamedGroup).collect())
         }
         ext::EC_POINT_FORMATS => ClientExtension::EcPointFormats(r.vec8("").ok()?.to_vec()),
         ext::SIGNATURE_ALGORITHMS => {
             ClientExtension::SignatureAlgorithms(u16_list(r.vec16("").ok()?, "").ok()?)
         }
         ext::SUPPORTED_VERSIONS => {
-            ClientExtension::SupportedVersions(u16_list(r.vec8("").ok()?, "").ok()?)
+            let versions = u16_list(r.vec8("").ok()?, "").ok()?;
+            ClientExtension::SupportedVersions(versions.into_iter().map(ProtocolVersion).collect())
         }
         ext::KEY_SHARE => {
             let mut list = Reader::new(r.vec16("").ok()?);
@@ -318,13 +327,15 @@ mod tests {
     fn all_typed() -> Vec<ClientExtension> {
         vec![
             ClientExtension::server_name("example.com"),
-            ClientExtension::SupportedGroups(vec![29, 23, 24, 0x11EC, 0xABCD]),
+            ClientExtension::SupportedGroups([29, 23, 24, 0x11EC, 0xABCD].map(NamedGroup).to_vec()),
             ClientExtension::EcPointFormats(vec![0, 1, 2]),
             ClientExtension::SignatureAlgorithms(vec![0x0403, 0x0804, 0x0401, 0x0201]),
-            ClientExtension::SupportedVersions(vec![0x0304, 0x0303, 0x7F1C]),
+            ClientExtension::SupportedVersions(
+                [0x0304, 0x0303, 0x7F1C].map(ProtocolVersion).to_vec(),
+            ),
             ClientExtension::KeyShare(vec![
-                KeyShareEntry::new(29, vec![9; 32]),
-                KeyShareEntry::new(23, vec![4; 65]),
+                KeyShareEntry::new(NamedGroup::X25519, vec![9; 32]),
+                KeyShareEntry::new(NamedGroup::SECP256R1, vec![4; 65]),
             ]),
             ClientExtension::KeyShare(vec![]),
             ClientExtension::StatusRequest,
@@ -360,9 +371,12 @@ mod tests {
             .unwrap();
         assert_eq!(sni, b"\x00\x09\x00\x00\x06server");
         assert_eq!(
-            ClientExtension::SupportedVersions(vec![0x0304, 0x0303])
-                .encode_data()
-                .unwrap(),
+            ClientExtension::SupportedVersions(vec![
+                ProtocolVersion::TLS13,
+                ProtocolVersion::TLS12
+            ])
+            .encode_data()
+            .unwrap(),
             [4, 3, 4, 3, 3]
         );
         assert_eq!(

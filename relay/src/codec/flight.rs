@@ -5,14 +5,14 @@
 //! arrive; the parser says when it needs more.
 
 use super::alert::Alert;
-use super::consts::{content_type, handshake_type, version};
+use super::consts::{content_type, handshake_type};
 use super::key_exchange::{KeyExchangeKind, ServerKeyExchange};
 use super::record::{HandshakeMessage, HandshakeReassembler, RecordHeader};
 use super::server::{
     Certificate, CertificateRequest, CertificateStatus, ServerHello, ServerHelloDone,
 };
 use super::sslv2::{split_sslv2_record, Sslv2ServerMessage};
-use super::Error;
+use super::{Error, ProtocolVersion};
 
 /// Why a flight is complete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,7 +44,7 @@ pub enum FlightStatus {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServerFlight {
     /// The record-layer version of the first record.
-    pub record_version: Option<u16>,
+    pub record_version: Option<ProtocolVersion>,
     /// The ServerHello (or HelloRetryRequest).
     pub server_hello: Option<ServerHello>,
     /// The Certificate (TLS ≤ 1.2 layout).
@@ -81,12 +81,12 @@ impl ServerFlight {
 
     /// The negotiated version: from the ServerHello (its
     /// `supported_versions` if any), 0x0002 for an SSLv2 SERVER-HELLO.
-    pub fn negotiated_version(&self) -> Option<u16> {
+    pub fn negotiated_version(&self) -> Option<ProtocolVersion> {
         if let Some(sh) = &self.server_hello {
             return Some(sh.negotiated_version());
         }
         match &self.sslv2 {
-            Some(Sslv2ServerMessage::ServerHello(_)) => Some(version::SSL2),
+            Some(Sslv2ServerMessage::ServerHello(_)) => Some(ProtocolVersion::SSLV2),
             _ => None,
         }
     }

@@ -20,7 +20,7 @@
 use super::consts::{content_type, heartbeat_message_type};
 use super::record::encode_records;
 use super::wire::Reader;
-use super::Error;
+use super::{Error, ProtocolVersion};
 
 /// The smallest padding a well-formed heartbeat message carries.
 pub const HEARTBEAT_MIN_PADDING: usize = 16;
@@ -91,7 +91,7 @@ impl HeartbeatMessage {
     }
 
     /// The message in `heartbeat` records of record version `version`.
-    pub fn encode_records(&self, version: u16) -> Vec<u8> {
+    pub fn encode_records(&self, version: ProtocolVersion) -> Vec<u8> {
         encode_records(content_type::HEARTBEAT, version, &self.encode())
     }
 

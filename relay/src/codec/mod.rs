@@ -4,8 +4,11 @@
 //!
 //! Bytes in, typed values out; typed values in, bytes out. Nothing here does
 //! I/O, draws random numbers or panics on any input: malformed input is an
-//! [`Error`]. Code points (versions, cipher suites, groups, extension types…)
-//! are plain integers; a value the codec does not know is kept, never an error.
+//! [`Error`]. Protocol versions, cipher suites and named groups are the core's
+//! newtypes ([`ProtocolVersion`], [`CipherSuite`], [`NamedGroup`], re-exported
+//! here), the same values the facts carry; the codec's own code points
+//! (content, handshake and extension types…) are in its `consts` modules. A
+//! value the codec does not know is kept, never an error.
 //!
 //! * [`RecordReader`], [`HandshakeReassembler`], [`encode_records`]: the record
 //!   layer and handshake framing.
@@ -39,9 +42,8 @@ mod tests;
 pub use alert::{alert_description, alert_description_name, alert_level, Alert};
 pub use client_hello::{ClientHello, Padding};
 pub use consts::{
-    certificate_status_type, cipher_suite, compression, content_type, ec_point_format,
-    extension_type, handshake_type, heartbeat_message_type, heartbeat_mode, named_group,
-    psk_key_exchange_mode, version,
+    certificate_status_type, compression, content_type, ec_point_format, extension_type,
+    handshake_type, heartbeat_message_type, heartbeat_mode, psk_key_exchange_mode,
 };
 pub use extension::{ClientExtension, Extension, KeyShareEntry};
 pub use flight::{FlightEnd, FlightParser, FlightStatus, ServerFlight};
@@ -61,6 +63,7 @@ pub use sslv2::{
     split_sslv2_record, sslv2_cipher_name, Sslv2CipherKind, Sslv2ClientHello, Sslv2ServerHello,
     Sslv2ServerMessage, SSLV2_CIPHER_KINDS,
 };
+pub use tlslens_core::wire::{CipherSuite, NamedGroup, ProtocolVersion};
 
 use std::fmt;
 

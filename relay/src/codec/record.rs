@@ -4,7 +4,7 @@
 //! records holding several), and the encoder that cuts a payload into records.
 
 use super::wire::{Reader, Writer};
-use super::Error;
+use super::{Error, ProtocolVersion};
 
 /// The largest plaintext fragment a record may carry (2^14).
 pub const MAX_FRAGMENT_LEN: usize = 1 << 14;
@@ -19,7 +19,7 @@ pub struct RecordHeader {
     /// Content type (see [`super::content_type`]); unknown values are kept.
     pub content_type: u8,
     /// Record-layer protocol version.
-    pub version: u16,
+    pub version: ProtocolVersion,
     /// Length of the payload that follows.
     pub length: u16,
 }
@@ -36,7 +36,7 @@ impl RecordHeader {
         let mut r = Reader::new(bytes);
         let header = Self {
             content_type: r.u8("record content type")?,
-            version: r.u16("record version")?,
+            version: ProtocolVersion(r.u16("record version")?),
             length: r.u16("record length")?,
         };
         let length = usize::from(header.length);
@@ -51,7 +51,7 @@ impl RecordHeader {
 
     /// The 5 header bytes.
     pub fn encode(&self) -> [u8; 5] {
-        let [v0, v1] = self.version.to_be_bytes();
+        let [v0, v1] = self.version.0.to_be_bytes();
         let [l0, l1] = self.length.to_be_bytes();
         [self.content_type, v0, v1, l0, l1]
     }
@@ -63,7 +63,7 @@ pub struct Record {
     /// Content type (see [`super::content_type`]); unknown values are kept.
     pub content_type: u8,
     /// Record-layer protocol version.
-    pub version: u16,
+    pub version: ProtocolVersion,
     /// The payload (plaintext fragment, or ciphertext once encrypted).
     pub payload: Vec<u8>,
 }
@@ -114,7 +114,7 @@ impl Record {
 /// Cuts `payload` into records of at most [`MAX_FRAGMENT_LEN`] bytes each, of
 /// the given content type and record version. An empty payload gives one
 /// empty record.
-pub fn encode_records(content_type: u8, version: u16, payload: &[u8]) -> Vec<u8> {
+pub fn encode_records(content_type: u8, version: ProtocolVersion, payload: &[u8]) -> Vec<u8> {
     encode_records_with_fragment_len(content_type, version, payload, MAX_FRAGMENT_LEN)
 }
 
@@ -123,7 +123,7 @@ pub fn encode_records(content_type: u8, version: u16, payload: &[u8]) -> Vec<u8>
 /// ClientHello on purpose.
 pub fn encode_records_with_fragment_len(
     content_type: u8,
-    version: u16,
+    version: ProtocolVersion,
     payload: &[u8],
     fragment_len: usize,
 ) -> Vec<u8> {
@@ -325,7 +325,7 @@ mod tests {
     fn header_round_trip_and_limits() {
         let h = RecordHeader {
             content_type: 22,
-            version: 0x0301,
+            version: ProtocolVersion::TLS10,
             length: 300,
         };
         assert_eq!(RecordHeader::read(&h.encode()).unwrap(), h);
@@ -356,7 +356,7 @@ mod tests {
     fn record_round_trip() {
         let rec = Record {
             content_type: 99,
-            version: 0x0303,
+            version: ProtocolVersion::TLS12,
             payload: vec![1, 2, 3],
         };
         let bytes = rec.encode().unwrap();
@@ -376,7 +376,7 @@ mod tests {
     #[test]
     fn splitting_into_records() {
         let payload: Vec<u8> = (0..40_000u32).map(|i| i as u8).collect();
-        let bytes = encode_records(22, 0x0301, &payload);
+        let bytes = encode_records(22, ProtocolVersion::TLS10, &payload);
         assert_eq!(bytes.len(), payload.len() + 3 * 5);
         let mut reader = RecordReader::new();
         reader.push(&bytes);
@@ -384,20 +384,23 @@ mod tests {
         let mut lens = Vec::new();
         while let Some(rec) = reader.next_record().unwrap() {
             assert_eq!(rec.content_type, 22);
-            assert_eq!(rec.version, 0x0301);
+            assert_eq!(rec.version, ProtocolVersion::TLS10);
             lens.push(rec.payload.len());
             joined.extend(rec.payload);
         }
         assert_eq!(lens, [16384, 16384, 40_000 - 32768]);
         assert_eq!(joined, payload);
-        assert_eq!(encode_records(23, 0x0303, &[]), [23, 3, 3, 0, 0]);
         assert_eq!(
-            encode_records_with_fragment_len(22, 0x0301, &[1, 2, 3], 2),
+            encode_records(23, ProtocolVersion::TLS12, &[]),
+            [23, 3, 3, 0, 0]
+        );
+        assert_eq!(
+            encode_records_with_fragment_len(22, ProtocolVersion::TLS10, &[1, 2, 3], 2),
             [22, 3, 1, 0, 2, 1, 2, 22, 3, 1, 0, 1, 3]
         );
         // A fragment length of zero is clamped to one.
         assert_eq!(
-            encode_records_with_fragment_len(22, 0x0301, &[1, 2], 0).len(),
+            encode_records_with_fragment_len(22, ProtocolVersion::TLS10, &[1, 2], 0).len(),
             12
         );
     }
@@ -408,7 +411,7 @@ mod tests {
         stream.extend(
             Record {
                 content_type: 21,
-                version: 0x0303,
+                version: ProtocolVersion::TLS12,
                 payload: vec![2, 40],
             }
             .encode()
@@ -417,7 +420,7 @@ mod tests {
         stream.extend(
             Record {
                 content_type: 0x42,
-                version: 0x0303,
+                version: ProtocolVersion::TLS12,
                 payload: vec![],
             }
             .encode()

@@ -5,11 +5,11 @@
 //! body and `encode` giving that body back; ServerKeyExchange lives in
 //! `key_exchange.rs`.
 
-use super::consts::{extension_type as ext, handshake_type, version};
+use super::consts::{extension_type as ext, handshake_type};
 use super::extension::{find, Extension, KeyShareEntry};
 use super::record::HandshakeMessage;
 use super::wire::{Reader, Writer};
-use super::Error;
+use super::{CipherSuite, Error, NamedGroup, ProtocolVersion};
 
 /// The `random` of a ServerHello that is a HelloRetryRequest:
 /// SHA-256("HelloRetryRequest") (RFC 8446 §4.1.3).
@@ -35,13 +35,13 @@ pub enum Downgrade {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ServerHello {
     /// `server_version` (`legacy_version`: 0x0303 in TLS 1.3).
-    pub legacy_version: u16,
+    pub legacy_version: ProtocolVersion,
     /// The server random.
     pub random: [u8; 32],
     /// Session id (echoed `legacy_session_id` in TLS 1.3).
     pub session_id: Vec<u8>,
     /// The chosen cipher suite.
-    pub cipher_suite: u16,
+    pub cipher_suite: CipherSuite,
     /// The chosen compression method.
     pub compression_method: u8,
     /// Extensions, raw and in order.
@@ -50,7 +50,11 @@ pub struct ServerHello {
 
 impl ServerHello {
     /// A hello with no session id, null compression and no extensions.
-    pub fn new(legacy_version: u16, random: [u8; 32], cipher_suite: u16) -> Self {
+    pub fn new(
+        legacy_version: ProtocolVersion,
+        random: [u8; 32],
+        cipher_suite: CipherSuite,
+    ) -> Self {
         Self {
             legacy_version,
             random,
@@ -64,10 +68,10 @@ impl ServerHello {
     /// Parses a ServerHello body (no message header).
     pub fn read(body: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
-        let legacy_version = r.u16("server_version")?;
+        let legacy_version = ProtocolVersion(r.u16("server_version")?);
         let random = r.array::<32>("server random")?;
         let session_id = r.vec8("session_id")?.to_vec();
-        let cipher_suite = r.u16("cipher_suite")?;
+        let cipher_suite = CipherSuite(r.u16("cipher_suite")?);
         let compression_method = r.u8("compression_method")?;
         let extensions = if r.is_empty() {
             Vec::new()
@@ -88,10 +92,10 @@ impl ServerHello {
     /// The body (no message header).
     pub fn encode(&self) -> Result<Vec<u8>, Error> {
         let mut w = Writer::new();
-        w.u16(self.legacy_version);
+        w.u16(self.legacy_version.0);
         w.bytes(&self.random);
         w.vec8("session_id", &self.session_id);
-        w.u16(self.cipher_suite);
+        w.u16(self.cipher_suite.0);
         w.u8(self.compression_method);
         Extension::write_block(&self.extensions, &mut w);
         w.finish()
@@ -127,16 +131,16 @@ impl ServerHello {
 
     /// The version chosen in `supported_versions`, if the extension is
     /// present and well-formed.
-    pub fn selected_version(&self) -> Option<u16> {
+    pub fn selected_version(&self) -> Option<ProtocolVersion> {
         let mut r = self.ext_reader(ext::SUPPORTED_VERSIONS)?;
         let v = r.u16("").ok()?;
         r.finish("").ok()?;
-        Some(v)
+        Some(ProtocolVersion(v))
     }
 
     /// The negotiated version: `selected_version()` if present, else
     /// `legacy_version`.
-    pub fn negotiated_version(&self) -> u16 {
+    pub fn negotiated_version(&self) -> ProtocolVersion {
         self.selected_version().unwrap_or(self.legacy_version)
     }
 
@@ -144,13 +148,16 @@ impl ServerHello {
     /// which everything but this hello is encrypted.
     pub fn is_tls13(&self) -> bool {
         self.selected_version()
-            .is_some_and(|v| v == version::TLS13 || v >> 8 == 0x7F)
+            .is_some_and(|v| v == ProtocolVersion::TLS13 || v.0 >> 8 == 0x7F)
     }
 
     /// The group of the `key_share` extension: the server's share in a
     /// ServerHello, the requested group in a HelloRetryRequest.
-    pub fn key_share_group(&self) -> Option<u16> {
-        self.ext_reader(ext::KEY_SHARE)?.u16("").ok()
+    pub fn key_share_group(&self) -> Option<NamedGroup> {
+        self.ext_reader(ext::KEY_SHARE)?
+            .u16("")
+            .ok()
+            .map(NamedGroup)
     }
 
     /// The server's key share (ServerHello, not HelloRetryRequest).
@@ -162,14 +169,14 @@ impl ServerHello {
     }
 
     /// The group a HelloRetryRequest asks the client to send a share for.
-    pub fn hello_retry_group(&self) -> Option<u16> {
+    pub fn hello_retry_group(&self) -> Option<NamedGroup> {
         if !self.is_hello_retry_request() {
             return None;
         }
         let mut r = self.ext_reader(ext::KEY_SHARE)?;
         let group = r.u16("").ok()?;
         r.finish("").ok()?;
-        Some(group)
+        Some(NamedGroup(group))
     }
 
     /// The `cookie` of a HelloRetryRequest.
@@ -521,7 +528,7 @@ mod tests {
     use super::*;
 
     fn tls12_hello() -> ServerHello {
-        let mut sh = ServerHello::new(version::TLS12, [0x11; 32], 0xC02F);
+        let mut sh = ServerHello::new(ProtocolVersion::TLS12, [0x11; 32], CipherSuite(0xC02F));
         sh.session_id = vec![9; 32];
         sh.extensions = vec![
             Extension::new(ext::RENEGOTIATION_INFO, vec![0]),
@@ -557,7 +564,7 @@ mod tests {
         assert_eq!(sh.max_fragment_length(), Some(2));
         assert_eq!(sh.record_size_limit(), Some(0x4001));
         assert_eq!(sh.selected_version(), None);
-        assert_eq!(sh.negotiated_version(), version::TLS12);
+        assert_eq!(sh.negotiated_version(), ProtocolVersion::TLS12);
         assert!(!sh.is_tls13());
         assert!(!sh.is_hello_retry_request());
         assert_eq!(sh.downgrade_sentinel(), None);
@@ -570,7 +577,7 @@ mod tests {
 
     #[test]
     fn sslv3_server_hello_without_extensions() {
-        let sh = ServerHello::new(version::SSL3, [2; 32], 0x000A);
+        let sh = ServerHello::new(ProtocolVersion::SSLV3, [2; 32], CipherSuite(0x000A));
         let body = sh.encode().unwrap();
         assert_eq!(body.len(), 2 + 32 + 1 + 2 + 1);
         assert_eq!(ServerHello::read(&body).unwrap(), sh);
@@ -580,7 +587,7 @@ mod tests {
 
     #[test]
     fn malformed_typed_extensions_give_none() {
-        let mut sh = ServerHello::new(version::TLS12, [0; 32], 0x1301);
+        let mut sh = ServerHello::new(ProtocolVersion::TLS12, [0; 32], CipherSuite(0x1301));
         sh.extensions = vec![
             Extension::new(ext::SUPPORTED_VERSIONS, vec![3]),
             Extension::new(ext::ALPN, vec![0, 6, 2, b'h', b'2', 1, b'x', 0]),
@@ -600,14 +607,14 @@ mod tests {
     fn downgrade_sentinels() {
         let mut random = [0u8; 32];
         random[24..].copy_from_slice(b"DOWNGRD\x01");
-        let sh = ServerHello::new(version::TLS12, random, 0xC02F);
+        let sh = ServerHello::new(ProtocolVersion::TLS12, random, CipherSuite(0xC02F));
         assert_eq!(sh.downgrade_sentinel(), Some(Downgrade::Tls12));
         random[31] = 0;
-        let sh = ServerHello::new(version::TLS11, random, 0xC013);
+        let sh = ServerHello::new(ProtocolVersion::TLS11, random, CipherSuite(0xC013));
         assert_eq!(sh.downgrade_sentinel(), Some(Downgrade::Tls11OrBelow));
         random[31] = 2;
         assert_eq!(
-            ServerHello::new(version::TLS11, random, 0).downgrade_sentinel(),
+            ServerHello::new(ProtocolVersion::TLS11, random, CipherSuite(0)).downgrade_sentinel(),
             None
         );
     }
