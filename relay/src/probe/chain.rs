@@ -15,7 +15,6 @@
 //!   last certificate's CA Issuers URL ([`super::aia`]).
 
 use std::collections::BTreeSet;
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use tlslens_core::facts::ChainFacts;
@@ -64,36 +63,30 @@ impl Stage for ChainsStage {
     const NAME: &'static str = "chains";
     type Outcome = Chains;
 
-    fn run<'a>(
-        &'a self,
-        p: &'a Prober<'_>,
-        first: &'a FirstWave,
-    ) -> impl Future<Output = Self::Outcome> + Send + 'a {
-        async move {
-            let best = first.best_legacy();
-            let mut primary = best.and_then(|b| b.flight.as_deref().and_then(chain_from_flight));
-            let mut handshake_alpn = None;
-            if primary.is_none() {
-                if let Some((c, alpn)) = chain_rustls(p, true, &["h2"], "chain").await {
-                    primary = Some(c);
-                    handshake_alpn = alpn;
-                }
+    async fn run(&self, p: &Prober<'_>, first: &FirstWave) -> Self::Outcome {
+        let best = first.best_legacy();
+        let mut primary = best.and_then(|b| b.flight.as_deref().and_then(chain_from_flight));
+        let mut handshake_alpn = None;
+        if primary.is_none() {
+            if let Some((c, alpn)) = chain_rustls(p, true, &["h2"], "chain").await {
+                primary = Some(c);
+                handshake_alpn = alpn;
             }
-            let no_sni = if p.sni.is_some() {
-                no_sni_chain(p, best).await
-            } else {
-                NoSniChain::default()
-            };
-            let others = match (best, primary.as_ref()) {
-                (Some(best), Some(primary)) => other_chains(p, best, primary).await,
-                _ => Vec::new(),
-            };
-            Chains {
-                primary,
-                handshake_alpn,
-                no_sni,
-                others,
-            }
+        }
+        let no_sni = if p.sni.is_some() {
+            no_sni_chain(p, best).await
+        } else {
+            NoSniChain::default()
+        };
+        let others = match (best, primary.as_ref()) {
+            (Some(best), Some(primary)) => other_chains(p, best, primary).await,
+            _ => Vec::new(),
+        };
+        Chains {
+            primary,
+            handshake_alpn,
+            no_sni,
+            others,
         }
     }
 }

@@ -308,12 +308,8 @@ impl Stage for OrderStage {
     const NAME: &'static str = "order";
     type Outcome = Vec<Order>;
 
-    fn run<'a>(
-        &'a self,
-        p: &'a Prober<'_>,
-        first: &'a FirstWave,
-    ) -> impl Future<Output = Self::Outcome> + Send + 'a {
-        join_all(first.supported().into_iter().map(|s| server_order(p, s)))
+    async fn run(&self, p: &Prober<'_>, first: &FirstWave) -> Self::Outcome {
+        join_all(first.supported().into_iter().map(|s| server_order(p, s))).await
     }
 }
 
@@ -394,34 +390,28 @@ impl Stage for GroupsStage {
     const NAME: &'static str = "groups";
     type Outcome = Vec<NamedGroup>;
 
-    fn run<'a>(
-        &'a self,
-        p: &'a Prober<'_>,
-        first: &'a FirstWave,
-    ) -> impl Future<Output = Self::Outcome> + Send + 'a {
-        async move {
-            let mut groups = if first.tls13.supported() {
-                groups_tls13(p, &first.tls13.suites).await
-            } else {
-                Vec::new()
-            };
-            if let Some(best) = first.best_legacy() {
-                let ecdhe: Vec<CipherSuite> = best
-                    .suites
-                    .iter()
-                    .copied()
-                    .filter(|s| s.info().is_some_and(|i| i.kx == KeyExchange::Ecdhe))
-                    .collect();
-                if !ecdhe.is_empty() {
-                    for g in groups_legacy(p, best.version, &ecdhe).await {
-                        if !groups.contains(&g) {
-                            groups.push(g);
-                        }
+    async fn run(&self, p: &Prober<'_>, first: &FirstWave) -> Self::Outcome {
+        let mut groups = if first.tls13.supported() {
+            groups_tls13(p, &first.tls13.suites).await
+        } else {
+            Vec::new()
+        };
+        if let Some(best) = first.best_legacy() {
+            let ecdhe: Vec<CipherSuite> = best
+                .suites
+                .iter()
+                .copied()
+                .filter(|s| s.info().is_some_and(|i| i.kx == KeyExchange::Ecdhe))
+                .collect();
+            if !ecdhe.is_empty() {
+                for g in groups_legacy(p, best.version, &ecdhe).await {
+                    if !groups.contains(&g) {
+                        groups.push(g);
                     }
                 }
             }
-            groups
         }
+        groups
     }
 }
 

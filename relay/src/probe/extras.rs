@@ -3,8 +3,6 @@
 //! server accepted there. (Secure renegotiation needs no probe of its own:
 //! it is read from the first wave's flight by [`super::assemble`].)
 
-use std::future::Future;
-
 use super::conn::{Refusal, Reply};
 use super::hello::{self, LegacyOpts};
 use super::prober::Prober;
@@ -32,29 +30,23 @@ impl Stage for ExtrasStage {
     const NAME: &'static str = "extras";
     type Outcome = Extras;
 
-    fn run<'a>(
-        &'a self,
-        p: &'a Prober<'_>,
-        first: &'a FirstWave,
-    ) -> impl Future<Output = Self::Outcome> + Send + 'a {
-        async move {
-            let Some(best) = first.best_legacy() else {
-                return Extras {
-                    compression: first.tls13.supported().then_some(false),
-                    ..Extras::default()
-                };
+    async fn run(&self, p: &Prober<'_>, first: &FirstWave) -> Self::Outcome {
+        let Some(best) = first.best_legacy() else {
+            return Extras {
+                compression: first.tls13.supported().then_some(false),
+                ..Extras::default()
             };
-            let (versions, all_suites) = (first.versions(), hello::legacy_suites());
-            let (alpn, fallback_scsv, compression) = tokio::join!(
-                alpn(p, best.version, &best.suites),
-                fallback_scsv(p, &versions, &all_suites),
-                compression(p, best.version, &best.suites),
-            );
-            Extras {
-                alpn,
-                fallback_scsv,
-                compression,
-            }
+        };
+        let (versions, all_suites) = (first.versions(), hello::legacy_suites());
+        let (alpn, fallback_scsv, compression) = tokio::join!(
+            alpn(p, best.version, &best.suites),
+            fallback_scsv(p, &versions, &all_suites),
+            compression(p, best.version, &best.suites),
+        );
+        Extras {
+            alpn,
+            fallback_scsv,
+            compression,
         }
     }
 }

@@ -4,8 +4,6 @@
 //! speaks TLS 1.2, a TLS 1.2-only client with tickets disabled (session ids).
 //! All over [`super::danger`]'s recording handshakes: nothing secret is sent.
 
-use std::future::Future;
-
 use tlslens_core::facts::HttpFacts;
 
 use super::danger;
@@ -35,22 +33,16 @@ impl Stage for HttpStage {
     const NAME: &'static str = "http";
     type Outcome = HttpOutcome;
 
-    fn run<'a>(
-        &'a self,
-        p: &'a Prober<'_>,
-        first: &'a FirstWave,
-    ) -> impl Future<Output = Self::Outcome> + Send + 'a {
-        async move {
-            let mut out = get_and_resume(p).await;
-            if first
-                .legacy
-                .iter()
-                .any(|s| s.version == ProtocolVersion::TLS12 && s.supported())
-            {
-                out.session_ids = session_ids(p).await;
-            }
-            out
+    async fn run(&self, p: &Prober<'_>, first: &FirstWave) -> Self::Outcome {
+        let mut out = get_and_resume(p).await;
+        if first
+            .legacy
+            .iter()
+            .any(|s| s.version == ProtocolVersion::TLS12 && s.supported())
+        {
+            out.session_ids = session_ids(p).await;
         }
+        out
     }
 }
 

@@ -39,12 +39,10 @@ pub trait Stage {
     /// What it found.
     type Outcome;
 
-    /// Probes through `p`, reading what the first wave found.
-    fn run<'a>(
-        &'a self,
-        p: &'a Prober<'_>,
-        first: &'a FirstWave,
-    ) -> impl Future<Output = Self::Outcome> + Send + 'a;
+    /// Probes through `p`, reading what the first wave found (implemented
+    /// as an `async fn`; its future must be `Send`, as scans run on the
+    /// multi-threaded runtime).
+    fn run(&self, p: &Prober<'_>, first: &FirstWave) -> impl Future<Output = Self::Outcome> + Send;
 }
 
 /// What the first wave found.

@@ -30,7 +30,6 @@
 //!   two alerts as the first record after the injection (testssl.sh's
 //!   verdicts; nmap's "any other record" is not taken as proof here).
 
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use tlslens_core::facts::Vulnerabilities;
@@ -72,27 +71,21 @@ impl Stage for VulnStage {
     const NAME: &'static str = "vulnerabilities";
     type Outcome = Option<Vulnerabilities>;
 
-    fn run<'a>(
-        &'a self,
-        p: &'a Prober<'_>,
-        first: &'a FirstWave,
-    ) -> impl Future<Output = Self::Outcome> + Send + 'a {
-        async move {
-            let best = first
-                .supported_legacy()
-                .into_iter()
-                .filter(|s| (ProtocolVersion::TLS10..=ProtocolVersion::TLS12).contains(&s.version))
-                .max_by_key(|s| s.version)?;
-            let (heartbleed, ccs_injection) = tokio::join!(
-                heartbleed(p, best.version, &best.suites),
-                ccs_injection(p, best.version, &best.suites),
-            );
-            Some(Vulnerabilities {
-                heartbleed,
-                ccs_injection,
-                ..Vulnerabilities::default()
-            })
-        }
+    async fn run(&self, p: &Prober<'_>, first: &FirstWave) -> Self::Outcome {
+        let best = first
+            .supported_legacy()
+            .into_iter()
+            .filter(|s| (ProtocolVersion::TLS10..=ProtocolVersion::TLS12).contains(&s.version))
+            .max_by_key(|s| s.version)?;
+        let (heartbleed, ccs_injection) = tokio::join!(
+            heartbleed(p, best.version, &best.suites),
+            ccs_injection(p, best.version, &best.suites),
+        );
+        Some(Vulnerabilities {
+            heartbleed,
+            ccs_injection,
+            ..Vulnerabilities::default()
+        })
     }
 }
 
