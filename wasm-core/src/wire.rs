@@ -1,5 +1,8 @@
 //! Wire code points shared by the scanner and the grader: protocol versions,
-//! cipher suites and named groups.
+//! cipher suites and named groups. They are the only such types in the
+//! project: the relay's codec (its ClientHello, ServerHello, key shares,
+//! records…) is written with them too, so a value goes from the wire to the
+//! facts without a conversion.
 //!
 //! Each is a transparent newtype over its on-the-wire number. Names come from the
 //! IANA registries (see [`crate::suites`] and [`crate::groups`]); a number we do
