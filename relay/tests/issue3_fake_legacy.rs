@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use common::*;
 use tlslens_relay::codec::{
-    encode_records, Alert, Certificate, CipherSuite, ClientHello, ProtocolVersion, ServerHello,
-    ServerHelloDone, Sslv2ServerHello,
+    encode_records, Alert, AlertDescription, Certificate, CipherSuite, ClientHello, ContentType,
+    ProtocolVersion, ServerHello, ServerHelloDone, Sslv2ServerHello,
 };
 
 /// Server preference: 3DES, RC4-SHA, AES128-SHA.
@@ -59,9 +59,15 @@ fn answer(mut s: std::net::TcpStream, cert: Vec<u8>) {
 }
 
 fn reply_to(hello: &ClientHello, cert: &[u8]) -> Vec<u8> {
-    let alert = |d: u8| encode_records(21, ProtocolVersion::TLS10, &Alert::fatal(d).encode());
+    let alert = |d: AlertDescription| {
+        encode_records(
+            ContentType::ALERT,
+            ProtocolVersion::TLS10,
+            &Alert::fatal(d).encode(),
+        )
+    };
     if hello.client_version < ProtocolVersion::SSLV3 {
-        return alert(70);
+        return alert(AlertDescription::PROTOCOL_VERSION);
     }
     let version = hello.client_version.min(ProtocolVersion::TLS10);
     if hello
@@ -69,14 +75,14 @@ fn reply_to(hello: &ClientHello, cert: &[u8]) -> Vec<u8> {
         .contains(&CipherSuite::TLS_FALLBACK_SCSV)
         && version < ProtocolVersion::TLS10
     {
-        return alert(86);
+        return alert(AlertDescription::INAPPROPRIATE_FALLBACK);
     }
     let Some(suite) = SUITES
         .iter()
         .copied()
         .find(|s| hello.cipher_suites.contains(s))
     else {
-        return alert(40);
+        return alert(AlertDescription::HANDSHAKE_FAILURE);
     };
     let mut sh = ServerHello::new(version, [3; 32], suite);
     if hello.compression_methods.contains(&1) {
@@ -92,7 +98,11 @@ fn reply_to(hello: &ClientHello, cert: &[u8]) -> Vec<u8> {
         .unwrap(),
         ServerHelloDone.to_message().unwrap(),
     ] {
-        out.extend(encode_records(22, version, &msg.encode().unwrap()));
+        out.extend(encode_records(
+            ContentType::HANDSHAKE,
+            version,
+            &msg.encode().unwrap(),
+        ));
     }
     out
 }

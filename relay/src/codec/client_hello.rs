@@ -3,7 +3,7 @@
 //! padding to a target size; and its parser, for test servers that answer a
 //! ClientHello.
 
-use super::consts::{compression, content_type, extension_type, handshake_type};
+use super::consts::{compression, ContentType, ExtensionType, HandshakeType};
 use super::extension::{ClientExtension, Extension};
 use super::record::{encode_records, HandshakeMessage, HandshakeReassembler, RecordHeader};
 use super::wire::{u16_list, Reader, Writer};
@@ -104,7 +104,7 @@ impl ClientHello {
     }
 
     /// The first extension of type `typ`.
-    pub fn extension(&self, typ: u16) -> Option<&ClientExtension> {
+    pub fn extension(&self, typ: ExtensionType) -> Option<&ClientExtension> {
         self.extensions.iter().find(|e| e.typ() == typ)
     }
 
@@ -129,7 +129,7 @@ impl ClientHello {
         // pre_shared_key must stay last (RFC 8446 §4.2.11).
         let at = exts
             .iter()
-            .position(|e| e.typ() == extension_type::PRE_SHARED_KEY)
+            .position(|e| e.typ() == ExtensionType::PRE_SHARED_KEY)
             .unwrap_or(exts.len());
         exts.insert(at, ClientExtension::Padding(data_len));
         self.encode_with(&exts)
@@ -157,7 +157,7 @@ impl ClientHello {
     /// The handshake message (type `client_hello`).
     pub fn to_message(&self) -> Result<HandshakeMessage, Error> {
         Ok(HandshakeMessage {
-            msg_type: handshake_type::CLIENT_HELLO,
+            msg_type: HandshakeType::CLIENT_HELLO,
             body: self.encode()?,
         })
     }
@@ -167,7 +167,7 @@ impl ClientHello {
     pub fn encode_records(&self) -> Result<Vec<u8>, Error> {
         let message = self.to_message()?.encode()?;
         Ok(encode_records(
-            content_type::HANDSHAKE,
+            ContentType::HANDSHAKE,
             self.record_version,
             &message,
         ))
@@ -220,7 +220,7 @@ impl ClientHello {
                 return Ok(None);
             };
             let header = RecordHeader::read(rest)?;
-            if header.content_type != content_type::HANDSHAKE {
+            if header.content_type != ContentType::HANDSHAKE {
                 return Err(Error::UnexpectedContentType {
                     content_type: header.content_type,
                 });
@@ -233,7 +233,7 @@ impl ClientHello {
             record_version.get_or_insert(header.version);
             hs.push(payload);
             if let Some(msg) = hs.next_message()? {
-                if msg.msg_type != handshake_type::CLIENT_HELLO {
+                if msg.msg_type != HandshakeType::CLIENT_HELLO {
                     return Err(Error::UnexpectedMessage {
                         msg_type: msg.msg_type,
                         what: "expected a ClientHello",
@@ -295,7 +295,7 @@ mod tests {
             .with_extension(ClientExtension::PskKeyExchangeModes(vec![1]))
             .with_extension(ClientExtension::Heartbeat(1))
             .with_extension(ClientExtension::Raw(Extension::new(
-                0x4469,
+                ExtensionType(0x4469),
                 vec![0, 3, 2, b'h', b'2'],
             )))
     }
@@ -383,7 +383,7 @@ mod tests {
             assert_eq!(body.len() + 4, target, "target {target}");
             let parsed = ClientHello::read(&body).unwrap();
             assert!(matches!(
-                parsed.extension(extension_type::PADDING),
+                parsed.extension(ExtensionType::PADDING),
                 Some(ClientExtension::Padding(_))
             ));
         }
@@ -411,7 +411,7 @@ mod tests {
 
     #[test]
     fn padding_goes_before_pre_shared_key() {
-        let psk = ClientExtension::Raw(Extension::new(extension_type::PRE_SHARED_KEY, vec![0; 10]));
+        let psk = ClientExtension::Raw(Extension::new(ExtensionType::PRE_SHARED_KEY, vec![0; 10]));
         let hello = modern()
             .with_extension(psk.clone())
             .with_padding(Padding::ToLength(700));
@@ -488,15 +488,17 @@ mod tests {
     fn read_records_rejects_other_content() {
         assert_eq!(
             ClientHello::read_records(&[21, 3, 1, 0, 2, 2, 40]),
-            Err(Error::UnexpectedContentType { content_type: 21 })
+            Err(Error::UnexpectedContentType {
+                content_type: ContentType::ALERT
+            })
         );
         let msg = HandshakeMessage {
-            msg_type: 2,
+            msg_type: HandshakeType::SERVER_HELLO,
             body: vec![],
         }
         .encode()
         .unwrap();
-        let rec = encode_records(22, ProtocolVersion::TLS10, &msg);
+        let rec = encode_records(ContentType(22), ProtocolVersion::TLS10, &msg);
         assert!(matches!(
             ClientHello::read_records(&rec),
             Err(Error::UnexpectedMessage { .. })

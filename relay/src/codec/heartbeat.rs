@@ -17,7 +17,7 @@
 //! accepts such messages; [`HeartbeatMessage::is_well_formed`] says whether the
 //! declared length and the 16 bytes of padding fit.
 
-use super::consts::{content_type, heartbeat_message_type};
+use super::consts::{heartbeat_message_type, ContentType};
 use super::record::encode_records;
 use super::wire::Reader;
 use super::{Error, ProtocolVersion};
@@ -92,7 +92,7 @@ impl HeartbeatMessage {
 
     /// The message in `heartbeat` records of record version `version`.
     pub fn encode_records(&self, version: ProtocolVersion) -> Vec<u8> {
-        encode_records(content_type::HEARTBEAT, version, &self.encode())
+        encode_records(ContentType::HEARTBEAT, version, &self.encode())
     }
 
     /// The encoded length: 3 + the data.

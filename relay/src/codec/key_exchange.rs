@@ -3,7 +3,7 @@
 //! point, with the signature kept verbatim. Also a table telling which
 //! cipher suites send which kind of parameters.
 
-use super::consts::handshake_type;
+use super::consts::HandshakeType;
 use super::record::HandshakeMessage;
 use super::wire::{Reader, Writer};
 use super::{CipherSuite, Error, NamedGroup};
@@ -238,7 +238,7 @@ impl ServerKeyExchange {
     /// The handshake message (type `server_key_exchange`).
     pub fn to_message(&self) -> Result<HandshakeMessage, Error> {
         Ok(HandshakeMessage {
-            msg_type: handshake_type::SERVER_KEY_EXCHANGE,
+            msg_type: HandshakeType::SERVER_KEY_EXCHANGE,
             body: self.encode()?,
         })
     }
@@ -369,7 +369,7 @@ mod tests {
             back.signature_parts(true),
             Some((Some(0x0403), &[0x30, 0][..]))
         );
-        assert_eq!(back.to_message().unwrap().msg_type, 12);
+        assert_eq!(back.to_message().unwrap().msg_type, HandshakeType(12));
     }
 
     #[test]

@@ -6,9 +6,10 @@
 //! I/O, draws random numbers or panics on any input: malformed input is an
 //! [`Error`]. Protocol versions, cipher suites and named groups are the core's
 //! newtypes ([`ProtocolVersion`], [`CipherSuite`], [`NamedGroup`], re-exported
-//! here), the same values the facts carry; the codec's own code points
-//! (content, handshake and extension types…) are in its `consts` modules. A
-//! value the codec does not know is kept, never an error.
+//! here), the same values the facts carry; the codec's own code points are
+//! newtypes too ([`ContentType`], [`HandshakeType`], [`ExtensionType`],
+//! [`AlertLevel`], [`AlertDescription`]), with the registry values as
+//! constants. A value the codec does not know is kept, never an error.
 //!
 //! * [`RecordReader`], [`HandshakeReassembler`], [`encode_records`]: the record
 //!   layer and handshake framing.
@@ -39,11 +40,11 @@ mod wire;
 #[cfg(test)]
 mod tests;
 
-pub use alert::{alert_description, alert_description_name, alert_level, Alert};
+pub use alert::{Alert, AlertDescription, AlertLevel};
 pub use client_hello::{ClientHello, Padding};
 pub use consts::{
-    certificate_status_type, compression, content_type, ec_point_format, extension_type,
-    handshake_type, heartbeat_message_type, heartbeat_mode, psk_key_exchange_mode,
+    certificate_status_type, compression, ec_point_format, heartbeat_message_type, heartbeat_mode,
+    psk_key_exchange_mode, ContentType, ExtensionType, HandshakeType,
 };
 pub use extension::{ClientExtension, Extension, KeyShareEntry};
 pub use flight::{FlightEnd, FlightParser, FlightStatus, ServerFlight};
@@ -127,12 +128,12 @@ pub enum Error {
     /// A record of a content type the flight cannot carry at this point.
     UnexpectedContentType {
         /// The record's content type.
-        content_type: u8,
+        content_type: ContentType,
     },
     /// A handshake message the flight cannot carry at this point.
     UnexpectedMessage {
         /// The handshake message type.
-        msg_type: u8,
+        msg_type: HandshakeType,
         /// Why it is unexpected.
         what: &'static str,
     },
@@ -165,10 +166,14 @@ impl fmt::Display for Error {
             }
             Self::NotTls => f.write_str("the peer does not speak TLS"),
             Self::UnexpectedContentType { content_type } => {
-                write!(f, "unexpected record of content type {content_type}")
+                write!(f, "unexpected record of content type {}", content_type.0)
             }
             Self::UnexpectedMessage { msg_type, what } => {
-                write!(f, "unexpected handshake message of type {msg_type}: {what}")
+                write!(
+                    f,
+                    "unexpected handshake message of type {}: {what}",
+                    msg_type.0
+                )
             }
         }
     }

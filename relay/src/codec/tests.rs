@@ -90,7 +90,7 @@ fn rfc8448_client_hello_built() -> ClientHello {
         psk_key_exchange_mode::PSK_DHE_KE,
     ]))
     .with_extension(ClientExtension::Raw(Extension::new(
-        extension_type::RECORD_SIZE_LIMIT,
+        ExtensionType::RECORD_SIZE_LIMIT,
         vec![0x40, 0x01],
     )))
 }
@@ -100,13 +100,13 @@ fn rfc8448_client_hello_parses_and_rebuilds_byte_exact() {
     let bytes = hex(RFC8448_CLIENT_HELLO);
     assert_eq!(bytes.len(), 196);
     let message = HandshakeMessage::read(&bytes).unwrap();
-    assert_eq!(message.msg_type, handshake_type::CLIENT_HELLO);
+    assert_eq!(message.msg_type, HandshakeType::CLIENT_HELLO);
     let parsed = ClientHello::read(&message.body).unwrap();
     let built = rfc8448_client_hello_built();
     assert_eq!(parsed, built);
     assert_eq!(built.to_message().unwrap().encode().unwrap(), bytes);
     assert_eq!(
-        parsed.extension(extension_type::SERVER_NAME),
+        parsed.extension(ExtensionType::SERVER_NAME),
         Some(&ClientExtension::server_name("server"))
     );
     // As records: one handshake record of version 0x0301.
@@ -161,7 +161,7 @@ fn rfc8448_hello_retry_request() {
 
     // As a flight: complete as soon as the HRR is in, even with the
     // middlebox-compatibility CCS behind it.
-    let mut stream = encode_records(22, ProtocolVersion::TLS12, &bytes);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &bytes);
     stream.extend([20, 3, 3, 0, 1, 1]);
     let (flight, status) = ServerFlight::parse(&stream).unwrap();
     assert_eq!(status, FlightStatus::Done(FlightEnd::HelloRetryRequest));
@@ -176,7 +176,7 @@ fn rfc8448_tls13_certificate() {
     let bytes = hex(RFC8448_CERTIFICATE);
     assert_eq!(bytes.len(), 445);
     let message = HandshakeMessage::read(&bytes).unwrap();
-    assert_eq!(message.msg_type, handshake_type::CERTIFICATE);
+    assert_eq!(message.msg_type, HandshakeType::CERTIFICATE);
     let cert = CertificateTls13::read(&message.body).unwrap();
     assert!(cert.context.is_empty());
     assert_eq!(cert.entries.len(), 1);
@@ -191,7 +191,7 @@ fn rfc8448_tls13_certificate() {
 #[test]
 fn tls13_flight_stops_at_first_encrypted_record() {
     let sh = hex(RFC8448_SERVER_HELLO);
-    let mut stream = encode_records(22, ProtocolVersion::TLS12, &sh);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
     let sh_len = stream.len();
     stream.extend([20, 3, 3, 0, 1, 1]); // middlebox-compatibility CCS
     stream.extend([23, 3, 3, 0, 4, 0xDE, 0xAD, 0xBE, 0xEF]);
@@ -205,7 +205,7 @@ fn tls13_flight_stops_at_first_encrypted_record() {
     assert_eq!(flight.negotiated_version(), Some(ProtocolVersion::TLS13));
     assert_eq!(flight.record_version, Some(ProtocolVersion::TLS12));
     // Application data straight after the ServerHello ends it too.
-    let mut direct = encode_records(22, ProtocolVersion::TLS12, &sh);
+    let mut direct = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
     direct.extend([23, 3, 3, 0, 1, 0]);
     assert_eq!(
         ServerFlight::parse(&direct).unwrap().1,
@@ -226,10 +226,10 @@ fn tls12_messages(kind: KeyExchangeKind) -> Vec<u8> {
         },
         compression_method: 0,
         extensions: vec![
-            Extension::new(extension_type::RENEGOTIATION_INFO, vec![0]),
-            Extension::new(extension_type::EXTENDED_MASTER_SECRET, vec![]),
-            Extension::new(extension_type::EC_POINT_FORMATS, vec![1, 0]),
-            Extension::new(extension_type::STATUS_REQUEST, vec![]),
+            Extension::new(ExtensionType::RENEGOTIATION_INFO, vec![0]),
+            Extension::new(ExtensionType::EXTENDED_MASTER_SECRET, vec![]),
+            Extension::new(ExtensionType::EC_POINT_FORMATS, vec![1, 0]),
+            Extension::new(ExtensionType::STATUS_REQUEST, vec![]),
         ],
     };
     let cert = Certificate {
@@ -273,7 +273,12 @@ fn tls12_messages(kind: KeyExchangeKind) -> Vec<u8> {
 
 /// A TLS 1.2 flight in 1000-byte records: messages span records and share them.
 fn tls12_flight(kind: KeyExchangeKind) -> Vec<u8> {
-    encode_records_with_fragment_len(22, ProtocolVersion::TLS12, &tls12_messages(kind), 1000)
+    encode_records_with_fragment_len(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &tls12_messages(kind),
+        1000,
+    )
 }
 
 fn check_tls12_flight(flight: &ServerFlight, kind: KeyExchangeKind) {
@@ -304,7 +309,7 @@ fn check_tls12_flight(flight: &ServerFlight, kind: KeyExchangeKind) {
     );
     assert!(flight.server_hello_done);
     assert!(flight.alert.is_none());
-    assert_eq!(flight.message_types, [2, 11, 22, 12, 14]);
+    assert_eq!(flight.message_types, [2, 11, 22, 12, 14].map(HandshakeType));
 }
 
 #[test]
@@ -347,7 +352,7 @@ fn truncation_at_every_offset_is_incomplete() {
     // One record per message, and everything in one record, too.
     for frag in [1, 7, MAX_FRAGMENT_LEN] {
         let bytes = encode_records_with_fragment_len(
-            22,
+            ContentType::HANDSHAKE,
             ProtocolVersion::TLS12,
             &tls12_messages(KeyExchangeKind::Ecdhe),
             frag,
@@ -378,7 +383,7 @@ fn truncated_messages_inside_complete_records_are_errors() {
         broken[1] = 0;
         broken[2] = (body_len >> 8) as u8;
         broken[3] = body_len as u8;
-        let records = encode_records(22, ProtocolVersion::TLS12, &broken);
+        let records = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &broken);
         match ServerFlight::parse(&records) {
             Err(_) => {}
             // A cut exactly between the hello's fixed part and its
@@ -395,18 +400,22 @@ fn alerts_end_the_flight() {
     let (flight, status) = ServerFlight::parse(&[21, 3, 1, 0, 2, 2, 70]).unwrap();
     assert_eq!(status, FlightStatus::Done(FlightEnd::Alert));
     let alert = flight.alert.unwrap();
-    assert_eq!(alert.description, alert_description::PROTOCOL_VERSION);
+    assert_eq!(alert.description, AlertDescription::PROTOCOL_VERSION);
     assert_eq!(alert.description_name(), Some("protocol_version"));
     assert!(flight.server_hello.is_none());
     assert_eq!(flight.record_version, Some(ProtocolVersion::TLS10));
     // After a ServerHello, in the middle of the Certificate.
     let messages = tls12_messages(KeyExchangeKind::Ecdhe);
-    let mut stream = encode_records(22, ProtocolVersion::TLS12, &messages[..500]);
+    let mut stream = encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &messages[..500],
+    );
     stream.extend([21, 3, 3, 0, 2, 2, 40]);
     let (flight, status) = ServerFlight::parse(&stream).unwrap();
     assert_eq!(status, FlightStatus::Done(FlightEnd::Alert));
     assert!(flight.server_hello.is_some());
-    assert_eq!(flight.alert, Some(Alert::fatal(40)));
+    assert_eq!(flight.alert, Some(Alert::fatal(AlertDescription(40))));
     // A one-byte alert is an error.
     assert_eq!(
         ServerFlight::parse(&[21, 3, 3, 0, 1, 2]).unwrap_err(),
@@ -486,9 +495,9 @@ fn limits() {
         .unwrap()
         .encode()
         .unwrap();
-    let mut stream = encode_records(22, ProtocolVersion::TLS12, &sh);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
     stream.extend(encode_records(
-        22,
+        ContentType::HANDSHAKE,
         ProtocolVersion::TLS12,
         &[11, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFC],
     ));
@@ -503,14 +512,18 @@ fn limits() {
     assert!(parser.flight().server_hello.is_some());
     // Within the message cap, a flight that goes on forever hits the flight cap.
     let mut parser = FlightParser::new().with_max_flight_len(100_000);
-    let mut stream = encode_records(22, ProtocolVersion::TLS12, &sh);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
     stream.extend(encode_records(
-        22,
+        ContentType::HANDSHAKE,
         ProtocolVersion::TLS12,
         &[11, 0x03, 0xFF, 0xFF],
     ));
     assert_eq!(parser.push(&stream), Ok(FlightStatus::Incomplete));
-    let chunk = encode_records(22, ProtocolVersion::TLS12, &[0x30; 16000]);
+    let chunk = encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &[0x30; 16000],
+    );
     let mut result = Ok(FlightStatus::Incomplete);
     for _ in 0..10 {
         result = parser.push(&chunk);
@@ -531,11 +544,15 @@ fn limits() {
 fn out_of_order_content() {
     assert_eq!(
         ServerFlight::parse(&[20, 3, 3, 0, 1, 1]).unwrap_err(),
-        Error::UnexpectedContentType { content_type: 20 }
+        Error::UnexpectedContentType {
+            content_type: ContentType::CHANGE_CIPHER_SPEC
+        }
     );
     assert_eq!(
         ServerFlight::parse(&[23, 3, 3, 0, 1, 1]).unwrap_err(),
-        Error::UnexpectedContentType { content_type: 23 }
+        Error::UnexpectedContentType {
+            content_type: ContentType::APPLICATION_DATA
+        }
     );
     let cert = Certificate::default()
         .to_message()
@@ -543,8 +560,15 @@ fn out_of_order_content() {
         .encode()
         .unwrap();
     assert!(matches!(
-        ServerFlight::parse(&encode_records(22, ProtocolVersion::TLS12, &cert)),
-        Err(Error::UnexpectedMessage { msg_type: 11, .. })
+        ServerFlight::parse(&encode_records(
+            ContentType::HANDSHAKE,
+            ProtocolVersion::TLS12,
+            &cert
+        )),
+        Err(Error::UnexpectedMessage {
+            msg_type: HandshakeType(11),
+            ..
+        })
     ));
     let sh = ServerHello::new(ProtocolVersion::TLS12, [1; 32], CipherSuite(0x002F))
         .to_message()
@@ -553,32 +577,53 @@ fn out_of_order_content() {
         .unwrap();
     let twice = [sh.clone(), sh.clone()].concat();
     assert!(matches!(
-        ServerFlight::parse(&encode_records(22, ProtocolVersion::TLS12, &twice)),
-        Err(Error::UnexpectedMessage { msg_type: 2, .. })
+        ServerFlight::parse(&encode_records(
+            ContentType::HANDSHAKE,
+            ProtocolVersion::TLS12,
+            &twice
+        )),
+        Err(Error::UnexpectedMessage {
+            msg_type: HandshakeType(2),
+            ..
+        })
     ));
     // Heartbeat records are skipped, HelloRequests before the hello too, and
     // unknown handshake messages after it are only listed.
     let mut stream = vec![24, 3, 3, 0, 3, 1, 0, 0];
-    stream.extend(encode_records(22, ProtocolVersion::TLS12, &[0, 0, 0, 0]));
-    stream.extend(encode_records(22, ProtocolVersion::TLS12, &sh));
     stream.extend(encode_records(
-        22,
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &[0, 0, 0, 0],
+    ));
+    stream.extend(encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &sh,
+    ));
+    stream.extend(encode_records(
+        ContentType::HANDSHAKE,
         ProtocolVersion::TLS12,
         &[99, 0, 0, 1, 7],
     ));
-    stream.extend(encode_records(22, ProtocolVersion::TLS12, &[14, 0, 0, 0]));
+    stream.extend(encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &[14, 0, 0, 0],
+    ));
     let (flight, status) = ServerFlight::parse(&stream).unwrap();
     assert_eq!(status, FlightStatus::Done(FlightEnd::ServerHelloDone));
-    assert_eq!(flight.message_types, [0, 2, 99, 14]);
+    assert_eq!(flight.message_types, [0, 2, 99, 14].map(HandshakeType));
     // An unknown content type mid-flight.
-    let mut stream = encode_records(22, ProtocolVersion::TLS12, &sh);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
     stream.extend([99, 3, 3, 0, 0]);
     assert_eq!(
         ServerFlight::parse(&stream).unwrap_err(),
-        Error::UnexpectedContentType { content_type: 99 }
+        Error::UnexpectedContentType {
+            content_type: ContentType(99)
+        }
     );
     // An abbreviated (resumed) TLS 1.2 handshake: CCS right after the hello.
-    let mut stream = encode_records(22, ProtocolVersion::TLS12, &sh);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
     stream.extend([20, 3, 3, 0, 1, 1]);
     assert_eq!(
         ServerFlight::parse(&stream).unwrap().1,
@@ -605,7 +650,7 @@ fn key_exchange_kind_resolution() {
     let mut messages = sh;
     messages.extend(ske.to_message().unwrap().encode().unwrap());
     messages.extend([14, 0, 0, 0]);
-    let stream = encode_records(22, ProtocolVersion::TLS10, &messages);
+    let stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS10, &messages);
     let (flight, _) = ServerFlight::parse(&stream).unwrap();
     assert!(flight.server_key_exchange.is_none());
     assert_eq!(flight.server_key_exchange_raw, Some(ske.encode().unwrap()));
@@ -648,9 +693,11 @@ fn error_display() {
             max: 1,
         },
         Error::MessageTooLarge { length: 2, max: 1 },
-        Error::UnexpectedContentType { content_type: 1 },
+        Error::UnexpectedContentType {
+            content_type: ContentType(1),
+        },
         Error::UnexpectedMessage {
-            msg_type: 1,
+            msg_type: HandshakeType::CLIENT_HELLO,
             what: "a",
         },
     ] {
@@ -760,9 +807,9 @@ fn exercise(data: &[u8]) {
     );
     if let [t0, t1, rest @ ..] = data {
         let typ = if t1 & 1 == 0 {
-            u16::from(*t0 % 60)
+            ExtensionType(u16::from(*t0 % 60))
         } else {
-            extension_type::RENEGOTIATION_INFO
+            ExtensionType::RENEGOTIATION_INFO
         };
         let ext = Extension::new(typ, rest.to_vec());
         let typed = ClientExtension::from_extension(&ext);
@@ -799,9 +846,21 @@ fn mutated_flights_never_panic() {
     let seeds = [
         tls12_flight(KeyExchangeKind::Ecdhe),
         tls12_flight(KeyExchangeKind::Dhe),
-        encode_records(22, ProtocolVersion::TLS12, &hex(RFC8448_SERVER_HELLO)),
-        encode_records(22, ProtocolVersion::TLS12, &hex(RFC8448_HRR)),
-        encode_records(22, ProtocolVersion::TLS12, &hex(RFC8448_CERTIFICATE)),
+        encode_records(
+            ContentType::HANDSHAKE,
+            ProtocolVersion::TLS12,
+            &hex(RFC8448_SERVER_HELLO),
+        ),
+        encode_records(
+            ContentType::HANDSHAKE,
+            ProtocolVersion::TLS12,
+            &hex(RFC8448_HRR),
+        ),
+        encode_records(
+            ContentType::HANDSHAKE,
+            ProtocolVersion::TLS12,
+            &hex(RFC8448_CERTIFICATE),
+        ),
         rfc8448_client_hello_built().encode_records().unwrap(),
         Sslv2ClientHello::new([5; 16]).encode_record().unwrap(),
     ];
@@ -849,7 +908,7 @@ fn random_values_round_trip() {
             extensions: (0..rng.below(6))
                 .map(|_| {
                     let n = rng.below(40);
-                    Extension::new(rng.next() as u16, rng.bytes(n))
+                    Extension::new(ExtensionType(rng.next() as u16), rng.bytes(n))
                 })
                 .collect(),
         };
@@ -925,7 +984,7 @@ fn heartbeat_messages_round_trip() {
     // In a record, read back through the record layer.
     let records = req.encode_records(ProtocolVersion::TLS11);
     let record = Record::read(&records).unwrap();
-    assert_eq!(record.content_type, content_type::HEARTBEAT);
+    assert_eq!(record.content_type, ContentType::HEARTBEAT);
     assert_eq!(record.version, ProtocolVersion::TLS11);
     assert_eq!(HeartbeatMessage::read(&record.payload).unwrap(), req);
 
@@ -953,7 +1012,7 @@ fn heartbeat_messages_round_trip() {
     reader.push(&records);
     let mut joined = Vec::new();
     while let Some(r) = reader.next_record().unwrap() {
-        assert_eq!(r.content_type, 24);
+        assert_eq!(r.content_type, ContentType::HEARTBEAT);
         joined.extend(r.payload);
     }
     assert_eq!(HeartbeatMessage::read(&joined).unwrap(), leak);
@@ -978,9 +1037,13 @@ fn flight_parser_keeps_bytes_after_the_flight() {
         .unwrap()
         .encode()
         .unwrap();
-    let mut stream = encode_records(22, ProtocolVersion::TLS12, &sh);
-    stream.extend(encode_records(22, ProtocolVersion::TLS12, &[14, 0, 0, 0]));
-    let after = encode_records(21, ProtocolVersion::TLS12, &[2, 10]);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
+    stream.extend(encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &[14, 0, 0, 0],
+    ));
+    let after = encode_records(ContentType::ALERT, ProtocolVersion::TLS12, &[2, 10]);
     stream.extend(&after);
     let mut parser = FlightParser::new();
     assert!(parser.remaining().is_empty());

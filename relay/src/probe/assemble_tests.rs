@@ -10,8 +10,8 @@ use tlslens_core::facts::{BrowserFacts, ChainFacts, HttpFacts, Vulnerabilities};
 
 use super::*;
 use crate::codec::{
-    extension_type, Certificate, CipherSuite, EcdheParams, Extension, KeyExchangeParams,
-    NamedGroup, ProtocolVersion, ServerFlight, ServerKeyExchange,
+    Certificate, CipherSuite, EcdheParams, Extension, ExtensionType, KeyExchangeParams, NamedGroup,
+    ProtocolVersion, ServerFlight, ServerKeyExchange,
 };
 use crate::probe::chain::{Chains, NoSniChain};
 use crate::probe::enumerate::Order;
@@ -53,8 +53,8 @@ fn chain(leaf: u8) -> ChainFacts {
 fn tls12_flight() -> Box<ServerFlight> {
     let mut sh = ServerHello::new(ProtocolVersion::TLS12, [5; 32], CipherSuite(0xC02F));
     sh.extensions = vec![
-        Extension::new(extension_type::RENEGOTIATION_INFO, vec![0]),
-        Extension::new(extension_type::SESSION_TICKET, vec![]),
+        Extension::new(ExtensionType::RENEGOTIATION_INFO, vec![0]),
+        Extension::new(ExtensionType::SESSION_TICKET, vec![]),
     ];
     Box::new(ServerFlight {
         server_hello: Some(sh),

@@ -59,7 +59,7 @@ impl std::fmt::Display for Refusal {
         match self {
             Refusal::Alert(a) => match a.description_name() {
                 Some(name) => write!(f, "alert {name}"),
-                None => write!(f, "alert {}", a.description),
+                None => write!(f, "alert {}", a.description.0),
             },
             Refusal::Closed => f.write_str("connection closed"),
             Refusal::Reset => f.write_str("connection reset"),

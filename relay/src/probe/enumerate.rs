@@ -13,9 +13,10 @@
 //!   registry in chunks of [`CHUNK`] enumerated concurrently; the first
 //!   answer of each chunk also tells whether the version is supported) and
 //!   [`tls13`].
-//! * Second wave: the [`Order`] stage (whether the server imposes its order,
-//!   and that order) and the [`Groups`] stage (TLS 1.3 groups by
-//!   HelloRetryRequest, TLS ≤ 1.2 curves by ServerKeyExchange).
+//! * Second wave: the [`OrderStage`] (whether the server imposes its order,
+//!   and that order: an [`Order`] per version) and the [`GroupsStage`]
+//!   (TLS 1.3 groups by HelloRetryRequest, TLS ≤ 1.2 curves by
+//!   ServerKeyExchange).
 
 use std::future::Future;
 

@@ -7,7 +7,7 @@ use super::conn::{Refusal, Reply};
 use super::hello::{self, LegacyOpts};
 use super::prober::Prober;
 use super::stage::{FirstWave, Stage};
-use crate::codec::{alert_description, compression, CipherSuite, ProtocolVersion};
+use crate::codec::{compression, AlertDescription, CipherSuite, ProtocolVersion};
 
 /// What the extras probes found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -99,7 +99,7 @@ async fn fallback_scsv(
     let hello = p.legacy(second, suites, &opts);
     match p.send("fallback_scsv", &hello).await? {
         Reply::Refused(Refusal::Alert(a))
-            if a.description == alert_description::INAPPROPRIATE_FALLBACK =>
+            if a.description == AlertDescription::INAPPROPRIATE_FALLBACK =>
         {
             Some(true)
         }

@@ -13,8 +13,8 @@ use tlslens_core::groups::{self, GroupKind};
 use tlslens_core::suites;
 
 use crate::codec::{
-    compression, heartbeat_mode, CipherSuite, ClientExtension, ClientHello, KeyShareEntry,
-    NamedGroup, Padding, ProtocolVersion, Sslv2ClientHello,
+    compression, heartbeat_mode, CipherSuite, ClientExtension, ClientHello, ExtensionType,
+    KeyShareEntry, NamedGroup, Padding, ProtocolVersion, Sslv2ClientHello,
 };
 
 /// Signature schemes offered in TLS 1.2 hellos: everything, old ones too, so
@@ -281,7 +281,7 @@ pub fn browser(sni: Option<&str>, random: [u8; 32], session_id: [u8; 32]) -> Cli
             SIG_ALGS_CHROME.to_vec(),
         ))
         .with_extension(ClientExtension::Raw(crate::codec::Extension::new(
-            18,
+            ExtensionType::SIGNED_CERTIFICATE_TIMESTAMP,
             vec![],
         )))
         .with_extension(ClientExtension::KeyShare(vec![

@@ -40,7 +40,7 @@ use super::hello::LegacyOpts;
 use super::prober::Prober;
 use super::stage::{FirstWave, Stage};
 use crate::codec::{
-    alert_description, content_type, encode_records, heartbeat_message_type, Alert, CipherSuite,
+    encode_records, heartbeat_message_type, Alert, AlertDescription, CipherSuite, ContentType,
     FlightParser, HeartbeatMessage, ProtocolVersion, ServerHello,
 };
 
@@ -215,7 +215,7 @@ async fn heartbleed(p: &Prober<'_>, v: ProtocolVersion, suites: &[CipherSuite]) 
     loop {
         let wait = until.saturating_duration_since(Instant::now());
         match session.next(wait).await {
-            Ok(Next::Record(r)) if r.content_type == content_type::HEARTBEAT => {
+            Ok(Next::Record(r)) if r.content_type == ContentType::HEARTBEAT => {
                 received.extend_from_slice(&r.payload);
                 match judge_heartbeat(&received, HEARTBLEED_SENT.len()) {
                     Heartbeat::Leaked => {
@@ -231,7 +231,7 @@ async fn heartbleed(p: &Prober<'_>, v: ProtocolVersion, suites: &[CipherSuite]) 
                 }
             }
             // An alert: the request was refused.
-            Ok(Next::Record(r)) if r.content_type == content_type::ALERT => return Some(false),
+            Ok(Next::Record(r)) if r.content_type == ContentType::ALERT => return Some(false),
             // Anything else (a HelloRequest…) is not an answer: read on.
             Ok(Next::Record(_)) => {}
             // Closed, reset or silent: the request was discarded.
@@ -249,12 +249,12 @@ fn judge_ccs(next: &Next) -> bool {
     let Next::Record(r) = next else {
         return false;
     };
-    if r.content_type != content_type::ALERT {
+    if r.content_type != ContentType::ALERT {
         return false;
     }
     Alert::read(&r.payload).is_ok_and(|a| {
-        a.description == alert_description::BAD_RECORD_MAC
-            || a.description == alert_description::DECRYPTION_FAILED
+        a.description == AlertDescription::BAD_RECORD_MAC
+            || a.description == AlertDescription::DECRYPTION_FAILED
     })
 }
 
@@ -262,7 +262,7 @@ fn judge_ccs(next: &Next) -> bool {
 /// ChangeCipherSpecs, fails to decrypt the second.
 async fn ccs_injection(p: &Prober<'_>, v: ProtocolVersion, suites: &[CipherSuite]) -> Option<bool> {
     let (_, mut session) = start(p, CCS_INJECTION, v, suites, &LegacyOpts::default()).await?;
-    let ccs = encode_records(content_type::CHANGE_CIPHER_SPEC, v, &[1]);
+    let ccs = encode_records(ContentType::CHANGE_CIPHER_SPEC, v, &[1]);
     let mut twice = ccs.clone();
     twice.extend_from_slice(&ccs);
     if let Err(f) = session.send(&twice).await {
@@ -322,27 +322,27 @@ mod tests {
 
     #[test]
     fn ccs_verdicts() {
-        let alert = |d: u8| {
+        let alert = |d: AlertDescription| {
             Next::Record(Record {
-                content_type: content_type::ALERT,
+                content_type: ContentType::ALERT,
                 version: ProtocolVersion::TLS12,
                 payload: Alert::fatal(d).encode().to_vec(),
             })
         };
-        assert!(judge_ccs(&alert(alert_description::BAD_RECORD_MAC)));
-        assert!(judge_ccs(&alert(alert_description::DECRYPTION_FAILED)));
-        assert!(!judge_ccs(&alert(alert_description::UNEXPECTED_MESSAGE)));
-        assert!(!judge_ccs(&alert(alert_description::HANDSHAKE_FAILURE)));
+        assert!(judge_ccs(&alert(AlertDescription::BAD_RECORD_MAC)));
+        assert!(judge_ccs(&alert(AlertDescription::DECRYPTION_FAILED)));
+        assert!(!judge_ccs(&alert(AlertDescription::UNEXPECTED_MESSAGE)));
+        assert!(!judge_ccs(&alert(AlertDescription::HANDSHAKE_FAILURE)));
         assert!(!judge_ccs(&Next::Closed));
         assert!(!judge_ccs(&Next::Silent));
         // An encrypted-looking alert proves nothing.
         assert!(!judge_ccs(&Next::Record(Record {
-            content_type: content_type::ALERT,
+            content_type: ContentType::ALERT,
             version: ProtocolVersion::TLS12,
             payload: vec![2, 20, 0, 0, 0],
         })));
         assert!(!judge_ccs(&Next::Record(Record {
-            content_type: content_type::APPLICATION_DATA,
+            content_type: ContentType::APPLICATION_DATA,
             version: ProtocolVersion::TLS12,
             payload: vec![2, 20],
         })));
