@@ -12,11 +12,16 @@ use std::time::Duration;
 
 use common::*;
 use tlslens_relay::codec::{
-    encode_records, Alert, Certificate, ClientHello, ServerHello, ServerHelloDone, Sslv2ServerHello,
+    encode_records, Alert, AlertDescription, Certificate, CipherSuite, ClientHello, ContentType,
+    ProtocolVersion, ServerHello, ServerHelloDone, Sslv2ServerHello,
 };
 
 /// Server preference: 3DES, RC4-SHA, AES128-SHA.
-const SUITES: [u16; 3] = [0x000A, 0x0005, 0x002F];
+const SUITES: [CipherSuite; 3] = [
+    CipherSuite(0x000A),
+    CipherSuite(0x0005),
+    CipherSuite(0x002F),
+];
 
 fn answer(mut s: std::net::TcpStream, cert: Vec<u8>) {
     let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
@@ -32,7 +37,7 @@ fn answer(mut s: std::net::TcpStream, cert: Vec<u8>) {
             let hello = Sslv2ServerHello {
                 session_id_hit: 0,
                 certificate_type: 1,
-                version: 2,
+                version: ProtocolVersion::SSLV2,
                 certificate: cert.clone(),
                 cipher_specs: vec![0x01_0080, 0x07_00C0],
                 connection_id: vec![1; 16],
@@ -54,20 +59,30 @@ fn answer(mut s: std::net::TcpStream, cert: Vec<u8>) {
 }
 
 fn reply_to(hello: &ClientHello, cert: &[u8]) -> Vec<u8> {
-    let alert = |d: u8| encode_records(21, 0x0301, &Alert::fatal(d).encode());
-    if hello.client_version < 0x0300 {
-        return alert(70);
+    let alert = |d: AlertDescription| {
+        encode_records(
+            ContentType::ALERT,
+            ProtocolVersion::TLS10,
+            &Alert::fatal(d).encode(),
+        )
+    };
+    if hello.client_version < ProtocolVersion::SSLV3 {
+        return alert(AlertDescription::PROTOCOL_VERSION);
     }
-    let version = hello.client_version.min(0x0301);
-    if hello.cipher_suites.contains(&0x5600) && version < 0x0301 {
-        return alert(86);
+    let version = hello.client_version.min(ProtocolVersion::TLS10);
+    if hello
+        .cipher_suites
+        .contains(&CipherSuite::TLS_FALLBACK_SCSV)
+        && version < ProtocolVersion::TLS10
+    {
+        return alert(AlertDescription::INAPPROPRIATE_FALLBACK);
     }
     let Some(suite) = SUITES
         .iter()
         .copied()
         .find(|s| hello.cipher_suites.contains(s))
     else {
-        return alert(40);
+        return alert(AlertDescription::HANDSHAKE_FAILURE);
     };
     let mut sh = ServerHello::new(version, [3; 32], suite);
     if hello.compression_methods.contains(&1) {
@@ -83,7 +98,11 @@ fn reply_to(hello: &ClientHello, cert: &[u8]) -> Vec<u8> {
         .unwrap(),
         ServerHelloDone.to_message().unwrap(),
     ] {
-        out.extend(encode_records(22, version, &msg.encode().unwrap()));
+        out.extend(encode_records(
+            ContentType::HANDSHAKE,
+            version,
+            &msg.encode().unwrap(),
+        ));
     }
     out
 }

@@ -192,3 +192,34 @@ fn issue3_aia_completes_an_incomplete_chain() {
         "{chain}"
     );
 }
+
+#[test]
+fn scan_takes_its_time_from_the_given_clock() {
+    let pki = Pki::new("Clock");
+    let leaf = pki.leaf(&["clock.test"], Key::P256, false);
+    let chain = vec![leaf.der.clone(), pki.inter.der.clone()];
+    let both: &[&'static rustls::SupportedProtocolVersion] =
+        &[&rustls::version::TLS13, &rustls::version::TLS12];
+    let port = free_port();
+    rustls_server(
+        SocketAddr::from(([127, 0, 0, 1], port)),
+        rustls_config(&chain, &leaf.key_pem, both),
+        "",
+    );
+    let target = tlslens_relay::resolve::parse_target(&format!("clock.test:{port}")).unwrap();
+    let resolve =
+        tlslens_relay::resolve::parse_resolve(&format!("clock.test:{port}:127.0.0.1")).unwrap();
+    let opts = tlslens_relay::ScanOptions {
+        allow_private: true,
+        resolve: vec![resolve],
+        clock: Arc::new(tlslens_relay::clock::FixedClock::new(1_800_000_000)),
+        ..tlslens_relay::ScanOptions::default()
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let facts = rt
+        .block_on(tlslens_relay::scan(&target, &opts, None))
+        .unwrap();
+    assert_eq!(facts.started_at.as_deref(), Some("2027-01-15T08:00:00Z"));
+    assert_eq!(facts.endpoints.len(), 1);
+    assert!(facts.endpoints[0].chain.is_some());
+}

@@ -14,14 +14,15 @@ use std::time::{Duration, Instant};
 use common::*;
 use serde_json::Value;
 use tlslens_relay::codec::{
-    alert_description, encode_records, Alert, Certificate, ClientHello, Extension,
-    HeartbeatMessage, RecordReader, ServerHello, ServerHelloDone,
+    encode_records, Alert, AlertDescription, Certificate, CipherSuite, ClientHello, ContentType,
+    Extension, ExtensionType, HeartbeatMessage, ProtocolVersion, RecordReader, ServerHello,
+    ServerHelloDone,
 };
 use tlslens_relay::probe::{scan, ScanOptions};
 use tlslens_relay::resolve::{parse_resolve, parse_target};
 
 /// RSA key exchange suites: no ServerKeyExchange to script.
-const SUITES: [u16; 2] = [0x009C, 0x002F];
+const SUITES: [CipherSuite; 2] = [CipherSuite(0x009C), CipherSuite(0x002F)];
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Heartbeat {
@@ -50,29 +51,35 @@ struct Script {
     ccs: Ccs,
 }
 
-fn alert(v: u16, d: u8) -> Vec<u8> {
-    encode_records(21, v, &Alert::fatal(d).encode())
+fn alert(v: ProtocolVersion, d: AlertDescription) -> Vec<u8> {
+    encode_records(ContentType::ALERT, v, &Alert::fatal(d).encode())
 }
 
 fn flight(
     hello: &ClientHello,
     chain: &[Vec<u8>],
     script: Script,
-) -> Result<(u16, Vec<u8>), Vec<u8>> {
-    if hello.client_version < 0x0301 {
-        return Err(alert(0x0301, alert_description::PROTOCOL_VERSION));
+) -> Result<(ProtocolVersion, Vec<u8>), Vec<u8>> {
+    if hello.client_version < ProtocolVersion::TLS10 {
+        return Err(alert(
+            ProtocolVersion::TLS10,
+            AlertDescription::PROTOCOL_VERSION,
+        ));
     }
-    let version = hello.client_version.min(0x0303);
+    let version = hello.client_version.min(ProtocolVersion::TLS12);
     let Some(suite) = SUITES
         .iter()
         .copied()
         .find(|s| hello.cipher_suites.contains(s))
     else {
-        return Err(alert(version, alert_description::HANDSHAKE_FAILURE));
+        return Err(alert(version, AlertDescription::HANDSHAKE_FAILURE));
     };
     let mut sh = ServerHello::new(version, [7; 32], suite);
-    if script.heartbeat != Heartbeat::Unsupported && hello.extension(15).is_some() {
-        sh.extensions.push(Extension::new(15, vec![1]));
+    if script.heartbeat != Heartbeat::Unsupported
+        && hello.extension(ExtensionType::HEARTBEAT).is_some()
+    {
+        sh.extensions
+            .push(Extension::new(ExtensionType::HEARTBEAT, vec![1]));
     }
     let mut out = Vec::new();
     for msg in [
@@ -84,7 +91,11 @@ fn flight(
         .unwrap(),
         ServerHelloDone.to_message().unwrap(),
     ] {
-        out.extend(encode_records(22, version, &msg.encode().unwrap()));
+        out.extend(encode_records(
+            ContentType::HANDSHAKE,
+            version,
+            &msg.encode().unwrap(),
+        ));
     }
     Ok((version, out))
 }
@@ -125,7 +136,7 @@ fn serve(mut s: TcpStream, chain: Vec<Vec<u8>>, script: Script) {
     loop {
         while let Ok(Some(record)) = reader.next_record() {
             match record.content_type {
-                24 if script.heartbeat == Heartbeat::Bleeds => {
+                ContentType::HEARTBEAT if script.heartbeat == Heartbeat::Bleeds => {
                     let req = HeartbeatMessage::read(&record.payload).unwrap();
                     let claimed = usize::from(req.payload_length);
                     let leak = HeartbeatMessage {
@@ -135,15 +146,17 @@ fn serve(mut s: TcpStream, chain: Vec<Vec<u8>>, script: Script) {
                     };
                     let _ = s.write_all(&leak.encode_records(version));
                 }
-                20 if script.ccs == Ccs::Patched => {
-                    let _ = s.write_all(&alert(version, alert_description::UNEXPECTED_MESSAGE));
+                ContentType::CHANGE_CIPHER_SPEC if script.ccs == Ccs::Patched => {
+                    let _ = s.write_all(&alert(version, AlertDescription::UNEXPECTED_MESSAGE));
                     return;
                 }
-                20 if script.ccs == Ccs::Vulnerable && !ccs_seen => ccs_seen = true,
+                ContentType::CHANGE_CIPHER_SPEC if script.ccs == Ccs::Vulnerable && !ccs_seen => {
+                    ccs_seen = true
+                }
                 _ if ccs_seen => {
                     // Read as ciphertext under keys from an empty master
                     // secret: the MAC cannot match.
-                    let _ = s.write_all(&alert(version, alert_description::BAD_RECORD_MAC));
+                    let _ = s.write_all(&alert(version, AlertDescription::BAD_RECORD_MAC));
                     return;
                 }
                 _ => {}
@@ -328,7 +341,7 @@ fn issue3_vuln_probes_fail_as_not_tested() {
             }
             match ClientHello::read_records(&buf) {
                 // Closed without an answer.
-                Ok(Some((h, _))) if h.extension(15).is_some() => return,
+                Ok(Some((h, _))) if h.extension(ExtensionType::HEARTBEAT).is_some() => return,
                 Ok(Some(_)) => break,
                 Ok(None) => continue,
                 Err(_) => return,
@@ -362,7 +375,7 @@ fn serve_again(mut s: TcpStream, buf: &[u8], chain: &[Vec<u8>]) {
             let mut chunk = [0u8; 1024];
             if let Ok(n) = s.read(&mut chunk) {
                 if n > 0 && chunk[0] == 20 {
-                    let _ = s.write_all(&alert(version, alert_description::UNEXPECTED_MESSAGE));
+                    let _ = s.write_all(&alert(version, AlertDescription::UNEXPECTED_MESSAGE));
                 }
             }
         }
