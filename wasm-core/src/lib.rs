@@ -7,7 +7,8 @@
 //! - [`report`]: the graded result ([`Report`], DESIGN.md contract 2).
 //! - [`grade()`]: facts → report.
 //! - [`chain`], [`cert`], [`issue`], [`anchors`], [`sigalg`], [`sigverify`],
-//!   [`hostname`], [`ocsp`]: certificates and trust.
+//!   [`hostname`], [`ocsp`]: certificates and trust; [`stores`]: the root
+//!   stores per platform and version.
 //! - [`policy`]: the grading rules as data; [`expiry`]: the alert schedule.
 //! - [`wire`], [`suites`], [`groups`]: TLS code points and their registries.
 
@@ -33,6 +34,7 @@ pub mod policy;
 pub mod report;
 pub mod sigalg;
 pub mod sigverify;
+pub mod stores;
 pub mod suites;
 pub mod time;
 pub mod wire;
