@@ -82,6 +82,14 @@ pub fn parse_chain_json(text: &str, host: Option<&str>, now_ms: f64) -> Result<S
     Ok(serde_json::to_string(&report)?)
 }
 
+/// Sums up per-store verdicts (`chain.trust`, JSON) as
+/// `{"trusted": [...], "untrusted": [...], "text": "Trusted by … · not by …"}`,
+/// as the popup's trust line shows it. Unknown store ids are an error.
+pub fn trust_summary_json(trust_json: &str) -> Result<String, Error> {
+    let verdicts: Vec<stores::StoreVerdict> = serde_json::from_str(trust_json)?;
+    Ok(serde_json::to_string(&stores::TrustSummary::of(&verdicts))?)
+}
+
 fn millis_to_secs(ms: f64) -> i64 {
     if ms.is_finite() {
         (ms / 1000.0).floor() as i64

@@ -23,7 +23,9 @@
 //! - [`RootAnchor`]: one anchor, its DER pieces in the forms x509-parser and
 //!   rustls-webpki take.
 //! - [`StoreConstraint`]: a store's limit on an anchor (Microsoft's
-//!   "not before" and "disabled" dates).
+//!   "not before" and "disabled" dates, Java's distrust policies).
+//! - [`StoreVerdict`] (an entry of `chain.trust`) and [`TrustSummary`] (the
+//!   line "Trusted by Mozilla, … · not by Android ≤ 7.0").
 
 use std::fmt;
 use std::str::FromStr;
@@ -37,6 +39,9 @@ use x509_parser::x509::SubjectPublicKeyInfo;
 #[rustfmt::skip]
 mod data;
 mod table;
+mod verdict;
+
+pub use verdict::{StoreVerdict, TrustSummary};
 
 /// A root store: one of the built-in stores, or `custom` (the `--ca-file`
 /// anchors, which have no data here). Ordered as [`StoreId::all`] lists them,
