@@ -4,7 +4,10 @@
 // validator) show no line.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadCore } from './core.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadCore, WASM_DIR } from './core.mjs';
 import { trustSummary } from '../../extension/src/render-chain.js';
 
 const STORES = ['mozilla', 'microsoft', 'android-4.4', 'android-7', 'android-8', 'android-9',
@@ -72,6 +75,15 @@ describe('root-store line', () => {
     } finally {
       console.warn = warn;
     }
+  });
+
+  test('a fresh module has only Mozilla until root-stores.bin is loaded', async () => {
+    // A second instance of the glue (its own module record), not yet given the file.
+    const fresh = await import(`${pathToFileURL(path.join(WASM_DIR, 'tlslens_core.js')).href}?fresh`);
+    fresh.initSync({ module: fs.readFileSync(path.join(WASM_DIR, 'tlslens_core_bg.wasm')) });
+    assert.equal(fresh.root_stores_loaded(), false);
+    fresh.load_root_stores(fs.readFileSync(path.join(WASM_DIR, 'root-stores.bin')));
+    assert.equal(fresh.root_stores_loaded(), true);
   });
 
   test('load_root_stores refuses other bytes', () => {

@@ -401,6 +401,7 @@ impl RootAnchor {
         self.subject.builtin()
             && self.spki.builtin()
             && self.name_constraints.is_none_or(Span::builtin)
+            && self.sha256.is_none_or(Span::builtin)
     }
 
     fn index(&self) -> Option<usize> {
