@@ -98,7 +98,7 @@ function render() {
     root.append(h('p', { class: 'alert' }, `This endpoint could not be scanned: ${ep.error.message ?? ep.error.code}`));
   } else if (ep) {
     root.append(renderRules(ep));
-    root.append(renderChain(ep.chain));
+    root.append(renderChain(ep.chain, { core: state.core }));
     const noSni = renderNoSni(ep);
     if (noSni) root.append(noSni);
     root.append(renderProtocols(ep));

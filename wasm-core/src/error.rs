@@ -22,4 +22,10 @@ pub enum Error {
     /// PEM, base64 or DER input that holds no certificate we can use.
     #[error("no certificate found: {0}")]
     NoCertificate(String),
+    /// A root store id that is not one of [`crate::stores::StoreId`]'s.
+    #[error("unknown root store {0:?}")]
+    UnknownStore(String),
+    /// Root store data that does not match this build.
+    #[error("root store data: {0}")]
+    RootStoreData(String),
 }

@@ -7,7 +7,8 @@
 //! - [`report`]: the graded result ([`Report`], DESIGN.md contract 2).
 //! - [`grade()`]: facts → report.
 //! - [`chain`], [`cert`], [`issue`], [`anchors`], [`sigalg`], [`sigverify`],
-//!   [`hostname`], [`ocsp`]: certificates and trust.
+//!   [`hostname`], [`ocsp`]: certificates and trust; [`stores`]: the root
+//!   stores per platform and version.
 //! - [`policy`]: the grading rules as data; [`expiry`]: the alert schedule.
 //! - [`wire`], [`suites`], [`groups`]: TLS code points and their registries.
 
@@ -33,6 +34,7 @@ pub mod policy;
 pub mod report;
 pub mod sigalg;
 pub mod sigverify;
+pub mod stores;
 pub mod suites;
 pub mod time;
 pub mod wire;
@@ -78,6 +80,14 @@ pub fn parse_chain_json(text: &str, host: Option<&str>, now_ms: f64) -> Result<S
         &store,
     );
     Ok(serde_json::to_string(&report)?)
+}
+
+/// Sums up per-store verdicts (`chain.trust`, JSON) as
+/// `{"trusted": [...], "untrusted": [...], "text": "Trusted by … · not by …"}`,
+/// as the popup's trust line shows it. Unknown store ids are an error.
+pub fn trust_summary_json(trust_json: &str) -> Result<String, Error> {
+    let verdicts: Vec<stores::StoreVerdict> = serde_json::from_str(trust_json)?;
+    Ok(serde_json::to_string(&stores::TrustSummary::of(&verdicts))?)
 }
 
 fn millis_to_secs(ms: f64) -> i64 {

@@ -15,6 +15,26 @@ pub fn parse_chain(text: &str, host: Option<String>, now_ms: f64) -> Result<Stri
     crate::parse_chain_json(text, host.as_deref(), now_ms).map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// Loads `root-stores.bin` (shipped beside the module): the anchors of every root
+/// store but Mozilla's, which the module does not compile in. Throws when the
+/// bytes are not the file this build was generated with.
+#[wasm_bindgen]
+pub fn load_root_stores(bytes: &[u8]) -> Result<(), JsError> {
+    crate::stores::load_extra(bytes).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Whether `root-stores.bin` is loaded (per-store verdicts need it).
+#[wasm_bindgen]
+pub fn root_stores_loaded() -> bool {
+    crate::stores::extra_loaded()
+}
+
+/// Sums up `chain.trust` (JSON) as `{"trusted", "untrusted", "text"}` JSON.
+#[wasm_bindgen]
+pub fn trust_summary(trust_json: &str) -> Result<String, JsError> {
+    crate::trust_summary_json(trust_json).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// The core's version.
 #[wasm_bindgen]
 pub fn version() -> String {
