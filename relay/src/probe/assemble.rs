@@ -24,15 +24,38 @@
 
 use tlslens_core::facts::{
     EndpointFacts, KeyExchangeFacts, ProbeError, ProtocolSuites, ResumptionFacts, Timing,
+    Vulnerabilities,
 };
 use tlslens_core::{Der, ScanFacts};
 
+use super::chain::Chains;
 use super::enumerate::{Sslv2, VersionSuites};
+use super::extras::Extras;
 use super::fail::FailCode;
+use super::http::HttpOutcome;
+use super::order::Order;
 use super::prober::Contact;
-use super::stage::{FirstWave, SecondWave};
+use super::stage::FirstWave;
+use crate::codec::NamedGroup;
 use crate::codec::ServerHello;
 use crate::Error;
+
+/// What the second wave's stages found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondWave {
+    /// The suite order per version of [`FirstWave::supported`].
+    pub orders: Vec<Order>,
+    /// The groups accepted.
+    pub groups: Vec<NamedGroup>,
+    /// ALPN, fallback SCSV, compression.
+    pub extras: Extras,
+    /// The chains (AIA-completed after the wave).
+    pub chains: Chains,
+    /// HSTS and session resumption.
+    pub http: HttpOutcome,
+    /// Heartbleed and CCS injection; `None` when not tested.
+    pub vulnerabilities: Option<Vulnerabilities>,
+}
 
 /// Everything one endpoint's pipeline observed.
 #[derive(Debug, Clone)]

@@ -14,9 +14,9 @@ use crate::codec::{
     ProtocolVersion, ServerFlight, ServerKeyExchange,
 };
 use crate::probe::chain::{Chains, NoSniChain};
-use crate::probe::enumerate::Order;
 use crate::probe::extras::Extras;
 use crate::probe::http::HttpOutcome;
+use crate::probe::order::Order;
 
 fn error(probe: &str, code: &str, message: &str) -> ProbeError {
     ProbeError {

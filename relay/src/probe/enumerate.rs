@@ -9,28 +9,22 @@
 //! keeping (a complete flight with a certificate) is its
 //! [`Elimination::first`].
 //!
-//! * First wave: [`sslv2`], [`legacy_version`] (SSLv3–TLS 1.2: the suite
-//!   registry in chunks of [`CHUNK`] enumerated concurrently; the first
-//!   answer of each chunk also tells whether the version is supported) and
-//!   [`tls13`].
-//! * Second wave: the [`OrderStage`] (whether the server imposes its order,
-//!   and that order: an [`Order`] per version) and the [`GroupsStage`]
-//!   (TLS 1.3 groups by HelloRetryRequest, TLS ≤ 1.2 curves by
-//!   ServerKeyExchange).
+//! Here the first wave: [`sslv2`], [`legacy_version`] (SSLv3–TLS 1.2: the
+//! suite registry in chunks of [`CHUNK`] enumerated concurrently; the first
+//! answer of each chunk also tells whether the version is supported) and
+//! [`tls13`]. The second-wave stages built on [`eliminate`] are
+//! [`super::order`] and [`super::groups`].
 
 use std::future::Future;
 
 use futures_util::future::join_all;
-use tlslens_core::suites::KeyExchange;
 
 use super::conn::Reply;
 use super::fail::{Fail, FailCode};
 use super::hello::{self, LegacyOpts};
 use super::prober::Prober;
-use super::stage::{FirstWave, Stage};
 use crate::codec::{
-    sslv2_cipher_name, CipherSuite, FlightParser, NamedGroup, ProtocolVersion, ServerFlight,
-    Sslv2ServerMessage,
+    sslv2_cipher_name, CipherSuite, FlightParser, ProtocolVersion, ServerFlight, Sslv2ServerMessage,
 };
 
 /// How many suites one enumeration chunk offers.
@@ -286,189 +280,6 @@ pub async fn tls13(p: &Prober<'_>) -> VersionSuites {
         suites: found.found(),
         ..VersionSuites::none(ProtocolVersion::TLS13)
     }
-}
-
-/// The server's order at one version.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Order {
-    /// `Some(true)` when the server imposes its order, `Some(false)` when it
-    /// follows the client's, `None` when it could not be told (fewer than
-    /// two suites, or a probe failed).
-    pub server_order: Option<bool>,
-    /// The suites, in the server's order when it has one.
-    pub suites: Vec<CipherSuite>,
-}
-
-/// The second-wave stage finding the server's suite order at every version
-/// the first wave found supported (same order as
-/// [`FirstWave::supported`]).
-#[derive(Debug, Clone, Copy)]
-pub struct OrderStage;
-
-impl Stage for OrderStage {
-    const NAME: &'static str = "order";
-    type Outcome = Vec<Order>;
-
-    async fn run(&self, p: &Prober<'_>, first: &FirstWave) -> Self::Outcome {
-        join_all(first.supported().into_iter().map(|s| server_order(p, s))).await
-    }
-}
-
-/// Offers `suites` at `v` in order and returns the server's choice.
-async fn choose(
-    p: &Prober<'_>,
-    v: ProtocolVersion,
-    suites: &[CipherSuite],
-    probe: &str,
-) -> Answer<CipherSuite, ()> {
-    let hello = if v == ProtocolVersion::TLS13 {
-        p.tls13(suites, &hello::tls13_groups(), vec![hello::x25519_share()])
-    } else {
-        p.legacy(v, suites, &LegacyOpts::default())
-    };
-    match p.send(probe, &hello).await {
-        None => Answer::Failed,
-        Some(Reply::Hello { flight, .. }) => match flight.server_hello {
-            Some(sh) => Answer::Chose(sh.cipher_suite, None),
-            None => Answer::Declined,
-        },
-        Some(Reply::Refused(_)) => Answer::Declined,
-    }
-}
-
-/// Whether the server's order holds (the accepted suites offered forward
-/// and reversed get the same choice), and then that order by elimination.
-async fn server_order(p: &Prober<'_>, found: &VersionSuites) -> Order {
-    let suites = found.suites.clone();
-    if suites.len() < 2 {
-        return Order {
-            server_order: None,
-            suites,
-        };
-    }
-    let v = found.version;
-    let probe = format!("order:{v}");
-    let reversed: Vec<CipherSuite> = suites.iter().rev().copied().collect();
-    let (a, b) = tokio::join!(
-        choose(p, v, &suites, &probe),
-        choose(p, v, &reversed, &probe)
-    );
-    let (Answer::Chose(a, _), Answer::Chose(b, _)) = (a, b) else {
-        return Order {
-            server_order: None,
-            suites,
-        };
-    };
-    if a != b {
-        return Order {
-            server_order: Some(false),
-            suites,
-        };
-    }
-    let rest: Vec<CipherSuite> = suites.iter().copied().filter(|s| *s != a).collect();
-    let by_server = eliminate(rest, 1, |offer| {
-        let probe = &probe;
-        async move { choose(p, v, &offer, probe).await }
-    })
-    .await;
-    let mut ordered = vec![a];
-    ordered.extend(by_server.chosen);
-    ordered.extend(by_server.left);
-    Order {
-        server_order: Some(true),
-        suites: ordered,
-    }
-}
-
-/// The second-wave stage finding the groups: TLS 1.3 groups (by
-/// HelloRetryRequest), then the TLS ≤ 1.2 curves not found yet (by
-/// ServerKeyExchange, offering the ECDHE suites accepted at the best
-/// version).
-#[derive(Debug, Clone, Copy)]
-pub struct GroupsStage;
-
-impl Stage for GroupsStage {
-    const NAME: &'static str = "groups";
-    type Outcome = Vec<NamedGroup>;
-
-    async fn run(&self, p: &Prober<'_>, first: &FirstWave) -> Self::Outcome {
-        let mut groups = if first.tls13.supported() {
-            groups_tls13(p, &first.tls13.suites).await
-        } else {
-            Vec::new()
-        };
-        if let Some(best) = first.best_legacy() {
-            let ecdhe: Vec<CipherSuite> = best
-                .suites
-                .iter()
-                .copied()
-                .filter(|s| s.info().is_some_and(|i| i.kx == KeyExchange::Ecdhe))
-                .collect();
-            if !ecdhe.is_empty() {
-                for g in groups_legacy(p, best.version, &ecdhe).await {
-                    if !groups.contains(&g) {
-                        groups.push(g);
-                    }
-                }
-            }
-        }
-        groups
-    }
-}
-
-/// TLS 1.3 groups by elimination with an empty key_share: the server's
-/// HelloRetryRequest names the group it wants.
-async fn groups_tls13(p: &Prober<'_>, suites: &[CipherSuite]) -> Vec<NamedGroup> {
-    eliminate(hello::tls13_groups(), 0, |offer| async move {
-        let hello = p.tls13(suites, &offer, vec![]);
-        match p.send("groups:TLSv1.3", &hello).await {
-            Some(Reply::Hello { flight, .. }) => {
-                match flight
-                    .server_hello
-                    .as_ref()
-                    .and_then(|sh| sh.key_share_group())
-                {
-                    Some(g) => Answer::<_, ()>::Chose(g, None),
-                    None => Answer::Declined,
-                }
-            }
-            None => Answer::Failed,
-            Some(Reply::Refused(_)) => Answer::Declined,
-        }
-    })
-    .await
-    .found()
-}
-
-/// TLS ≤ 1.2 curves by elimination, offering only ECDHE suites.
-async fn groups_legacy(
-    p: &Prober<'_>,
-    v: ProtocolVersion,
-    ecdhe: &[CipherSuite],
-) -> Vec<NamedGroup> {
-    eliminate(hello::legacy_groups(), 0, |offer| async move {
-        let opts = LegacyOpts {
-            groups: Some(offer),
-            ..LegacyOpts::default()
-        };
-        let hello = p.legacy(v, ecdhe, &opts);
-        match p.send("groups:legacy", &hello).await {
-            Some(Reply::Hello { flight, .. }) => {
-                match flight
-                    .server_key_exchange
-                    .as_ref()
-                    .and_then(|k| k.named_group())
-                {
-                    Some(g) => Answer::<_, ()>::Chose(g, None),
-                    None => Answer::Declined,
-                }
-            }
-            None => Answer::Failed,
-            Some(Reply::Refused(_)) => Answer::Declined,
-        }
-    })
-    .await
-    .found()
 }
 
 #[cfg(test)]

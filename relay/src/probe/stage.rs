@@ -5,20 +5,17 @@
 //! the suites of every version, the reference browser's hello. Every
 //! second-wave probe is a [`Stage`]: it reads the first wave, probes through
 //! the endpoint's [`Prober`], and returns its own outcome — plain data, no
-//! socket — which [`super::assemble`] turns into facts. Stages run
+//! socket — which [`super::assemble`] turns into facts (its `SecondWave`). Stages run
 //! concurrently, under the endpoint's connection cap, and know nothing of
 //! each other.
 
 use std::future::Future;
 
-use tlslens_core::facts::{BrowserFacts, Vulnerabilities};
+use tlslens_core::facts::BrowserFacts;
 
-use super::chain::Chains;
-use super::enumerate::{Order, Sslv2, VersionSuites};
-use super::extras::Extras;
-use super::http::HttpOutcome;
+use super::enumerate::{Sslv2, VersionSuites};
 use super::prober::Prober;
-use crate::codec::{NamedGroup, ProtocolVersion};
+use crate::codec::ProtocolVersion;
 
 /// A second-wave probe.
 ///
@@ -26,7 +23,7 @@ use crate::codec::{NamedGroup, ProtocolVersion};
 ///
 /// 1. write its module with a unit struct implementing `Stage`, whose
 ///    `Outcome` is plain data;
-/// 2. add that outcome to [`SecondWave`] and the stage to the `join!` of
+/// 2. add that outcome to [`super::assemble::SecondWave`] and the stage to the `join!` of
 ///    `endpoint::second_wave`;
 /// 3. map the outcome to facts in [`super::assemble`], with a unit test that
 ///    builds the outcome by hand.
@@ -88,21 +85,4 @@ impl FirstWave {
         out.extend(self.supported().iter().map(|s| s.version));
         out
     }
-}
-
-/// What the second wave's stages found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecondWave {
-    /// The suite order per version of [`FirstWave::supported`].
-    pub orders: Vec<Order>,
-    /// The groups accepted.
-    pub groups: Vec<NamedGroup>,
-    /// ALPN, fallback SCSV, compression.
-    pub extras: Extras,
-    /// The chains (AIA-completed after the wave).
-    pub chains: Chains,
-    /// HSTS and session resumption.
-    pub http: HttpOutcome,
-    /// Heartbleed and CCS injection; `None` when not tested.
-    pub vulnerabilities: Option<Vulnerabilities>,
 }
