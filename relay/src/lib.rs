@@ -9,6 +9,7 @@
 //! * [`cli`]: the `tlslens-relay` command line and the human report.
 //! * [`serve`]: the HTTP API (`tlslens-relay serve`).
 //! * [`watch`]: the monitor (`tlslens-relay watch`).
+//! * [`logs`]: handshake failures in server logs (`tlslens-relay logs`).
 
 #![forbid(unsafe_code)]
 
@@ -17,6 +18,7 @@ pub mod clock;
 pub mod codec;
 mod error;
 pub mod guard;
+pub mod logs;
 pub mod probe;
 pub mod resolve;
 pub mod serve;
