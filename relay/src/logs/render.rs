@@ -123,7 +123,8 @@ fn summary_table(o: &mut String, r: &LogsReport) {
 }
 
 fn cause_section(o: &mut String, c: &CauseReport, bars: bool) {
-    let title = format!("{}: {} failures ", c.cause.as_str(), group(c.count));
+    let plural = if c.count == 1 { "" } else { "s" };
+    let title = format!("{}: {} failure{plural} ", c.cause.as_str(), group(c.count));
     let _ = writeln!(o, "\n{title}{}", "-".repeat(72usize.saturating_sub(title.len())));
     let _ = writeln!(o, "What:     {}", c.meaning);
     let _ = writeln!(o, "Fix:      {}", c.fix);
