@@ -361,6 +361,21 @@ mod tests {
     }
 
     #[test]
+    fn docs_list_every_reason_with_its_cause() {
+        let doc = include_str!("../../../docs/logs.md");
+        for r in REASONS {
+            let number = r.number.map_or("—".to_owned(), |n| n.to_string());
+            let row = format!(
+                "| `{}` | `{}` | {number} | {} |",
+                r.text,
+                r.name,
+                r.cause.as_str()
+            );
+            assert!(doc.contains(&row), "docs/logs.md lacks {row}");
+        }
+    }
+
+    #[test]
     fn garbage_is_not_an_error() {
         assert_eq!(errors("no errors here").count(), 0);
         assert_eq!(errors("terror:zz:x").count(), 0);
