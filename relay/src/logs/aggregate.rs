@@ -32,7 +32,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            clients: 20_000,
+            clients: 65_536,
             reasons: 4096,
             hours: 100_000,
             servers: 256,
@@ -122,7 +122,7 @@ pub struct Aggregator {
     /// Per cause, indexed by [`Cause::index`].
     pub causes: [CauseStats; 5],
     /// Raw reason → its cause and count.
-    pub reasons: HashMap<Vec<u8>, ReasonStats>,
+    pub reasons: HashMap<Vec<u8>, ReasonStats, foldhash::fast::RandomState>,
     /// Lines.
     pub lines: LineCounts,
     /// Failures by server ([`Server::index`]).
@@ -142,7 +142,7 @@ impl Aggregator {
             since,
             limits,
             causes: std::array::from_fn(|_| CauseStats::new(&limits)),
-            reasons: HashMap::new(),
+            reasons: HashMap::default(),
             lines: LineCounts::default(),
             failures_by_server: [0; 3],
             before_since: 0,
