@@ -40,12 +40,23 @@ fn unreadable_inputs_are_one_line_errors_and_the_others_are_read() {
     let log = write_log(dir.path());
     let missing = dir.path().join("missing.log").display().to_string();
     let subdir = dir.path().display().to_string();
-    let (code, out, err) = relay(&["logs", "--json", "--timezone", "UTC", &missing, &log, &subdir]);
+    let (code, out, err) = relay(&[
+        "logs",
+        "--json",
+        "--timezone",
+        "UTC",
+        &missing,
+        &log,
+        &subdir,
+    ]);
     assert_eq!(code, 6, "{err}");
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 2, "{err}");
     assert!(lines[0].starts_with(&format!("tlslens-relay: cannot read {missing}: ")));
-    assert!(lines[1].contains(&subdir) && lines[1].contains("directory"), "{err}");
+    assert!(
+        lines[1].contains(&subdir) && lines[1].contains("directory"),
+        "{err}"
+    );
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(causes(&report), [2, 1, 1, 1, 0]);
     assert!(report["inputs"][0]["error"].is_string());

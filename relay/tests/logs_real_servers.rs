@@ -159,11 +159,29 @@ fn fail_on_purpose(port: u16, root: &Path) {
     let sni = ["-servername", "localhost"];
     // A TLS 1.0 and a TLS 1.1 client against TLS 1.2+.
     for v in ["-tls1", "-tls1_1"] {
-        s_client(port, &[v, "-cipher", "DEFAULT:@SECLEVEL=0", sni[0], sni[1]], b"");
+        s_client(
+            port,
+            &[v, "-cipher", "DEFAULT:@SECLEVEL=0", sni[0], sni[1]],
+            b"",
+        );
     }
     // No suite in common (the server has only ECDHE-RSA-AES128-GCM-SHA256).
-    s_client(port, &["-tls1_2", "-cipher", "AES256-SHA", sni[0], sni[1]], b"");
-    assert!(!curl(port, &["-k", "--tlsv1.2", "--tls-max", "1.2", "--ciphers", "AES256-SHA"]));
+    s_client(
+        port,
+        &["-tls1_2", "-cipher", "AES256-SHA", sni[0], sni[1]],
+        b"",
+    );
+    assert!(!curl(
+        port,
+        &[
+            "-k",
+            "--tlsv1.2",
+            "--tls-max",
+            "1.2",
+            "--ciphers",
+            "AES256-SHA"
+        ]
+    ));
     // Clients that reject the certificate (private CA, default trust).
     s_client(port, &["-verify_return_error", sni[0], sni[1]], b"");
     assert!(!curl(port, &[]));
@@ -172,7 +190,10 @@ fn fail_on_purpose(port: u16, root: &Path) {
     python(port, "garbage");
     python(port, "plain-http");
     // A good client: no failure.
-    assert!(curl(port, &["--cacert", root.to_str().unwrap()]), "good client failed");
+    assert!(
+        curl(port, &["--cacert", root.to_str().unwrap()]),
+        "good client failed"
+    );
 }
 
 fn nginx_conf(dir: &Path, c: &Certs, main: u16, reject: u16) -> String {
@@ -249,7 +270,10 @@ fn nginx_log_counts_match_the_failures_caused() {
     assert_eq!(report["lines"]["unrecognised"], 0, "{report:#}");
     let proto = &report["causes"][0];
     assert_eq!(proto["top_clients"][0]["address"], "127.0.0.1");
-    assert_eq!(proto["reasons"][0]["openssl_reason"], "UNSUPPORTED_PROTOCOL");
+    assert_eq!(
+        proto["reasons"][0]["openssl_reason"],
+        "UNSUPPORTED_PROTOCOL"
+    );
     let sni = &report["causes"][3];
     assert_eq!(sni["reasons"][0]["reason"], "handshake rejected");
     assert_eq!(
@@ -343,7 +367,10 @@ fn apache_log_counts_match_the_failures_caused() {
     assert_eq!(counts(&report), expect(2, 2, 3, 2, 2), "{report:#}");
     assert_eq!(report["failures_by_server"]["apache"], 11);
     let cert = &report["causes"][2];
-    assert_eq!(cert["reasons"][0]["openssl_reason"], "TLSV1_ALERT_UNKNOWN_CA");
+    assert_eq!(
+        cert["reasons"][0]["openssl_reason"],
+        "TLSV1_ALERT_UNKNOWN_CA"
+    );
 }
 
 fn haproxy_conf(c: &Path, main: u16, strict: u16, plain: u16) -> String {

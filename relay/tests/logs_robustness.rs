@@ -56,7 +56,12 @@ fn analyse(files: &[&Path]) -> (LogsReport, usize) {
 }
 
 fn sane(r: &LogsReport) {
-    assert!(r.failures <= r.lines.total + 1, "{} > {}", r.failures, r.lines.total);
+    assert!(
+        r.failures <= r.lines.total + 1,
+        "{} > {}",
+        r.failures,
+        r.lines.total
+    );
     assert!(r.lines.unrecognised <= r.lines.total);
     let sum: u64 = r.causes.iter().map(|c| c.count).sum();
     assert_eq!(sum, r.failures);

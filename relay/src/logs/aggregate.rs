@@ -264,17 +264,34 @@ mod tests {
     fn failures_are_counted_per_cause_hour_client_and_reason() {
         let mut a = Aggregator::new(None, Limits::default());
         let proto = "error:0A000102:SSL routines::unsupported protocol";
-        a.failure(Server::Nginx, fail(7200, "192.0.2.1", proto, ReasonKind::OpenSsl));
-        a.failure(Server::Nginx, fail(7300, "192.0.2.1", proto, ReasonKind::OpenSsl));
-        a.failure(Server::Nginx, fail(3700, "192.0.2.2", proto, ReasonKind::OpenSsl));
+        a.failure(
+            Server::Nginx,
+            fail(7200, "192.0.2.1", proto, ReasonKind::OpenSsl),
+        );
+        a.failure(
+            Server::Nginx,
+            fail(7300, "192.0.2.1", proto, ReasonKind::OpenSsl),
+        );
+        a.failure(
+            Server::Nginx,
+            fail(3700, "192.0.2.2", proto, ReasonKind::OpenSsl),
+        );
         a.failure(
             Server::Apache,
-            fail(3600, "192.0.2.3", "handshake rejected", ReasonKind::Fixed(Cause::Sni)),
+            fail(
+                3600,
+                "192.0.2.3",
+                "handshake rejected",
+                ReasonKind::Fixed(Cause::Sni),
+            ),
         );
         let p = &a.causes[Cause::ProtocolMismatch.index()];
         assert_eq!(p.count, 3);
         assert_eq!((p.first, p.last), (Some(3700), Some(7300)));
-        assert_eq!(p.hours.iter().map(|(h, n)| (*h, *n)).collect::<Vec<_>>(), [(3600, 1), (7200, 2)]);
+        assert_eq!(
+            p.hours.iter().map(|(h, n)| (*h, *n)).collect::<Vec<_>>(),
+            [(3600, 1), (7200, 2)]
+        );
         assert_eq!(p.clients.top(1), [("192.0.2.1".to_owned(), 2)]);
         assert_eq!(a.reasons.get(proto.as_bytes()).map(|r| r.count), Some(3));
         assert_eq!(a.causes[Cause::Sni.index()].count, 1);
@@ -285,8 +302,14 @@ mod tests {
     #[test]
     fn since_drops_earlier_failures_but_keeps_untimed_ones() {
         let mut a = Aggregator::new(Some(5000), Limits::default());
-        a.failure(Server::Nginx, fail(4999, "a", "x", ReasonKind::Fixed(Cause::Other)));
-        a.failure(Server::Nginx, fail(5000, "a", "x", ReasonKind::Fixed(Cause::Other)));
+        a.failure(
+            Server::Nginx,
+            fail(4999, "a", "x", ReasonKind::Fixed(Cause::Other)),
+        );
+        a.failure(
+            Server::Nginx,
+            fail(5000, "a", "x", ReasonKind::Fixed(Cause::Other)),
+        );
         a.failure(
             Server::Nginx,
             Failure {

@@ -83,7 +83,11 @@ impl ServerOffer {
                 continue;
             };
             let entry = suites.entry(v).or_default();
-            let names = list.as_array().into_iter().flatten().filter_map(Value::as_str);
+            let names = list
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str);
             entry.extend(names.filter_map(CipherSuite::parse));
         }
         Self { suites }
@@ -110,8 +114,7 @@ pub fn matches(cause: Cause, client: &dyn ClientProfile, offer: &ServerOffer) ->
                     let server = offer.suites.get(v).map(Vec::as_slice).unwrap_or(&[]);
                     // An empty list means the scan did not enumerate suites
                     // for this version: do not claim a mismatch.
-                    !server.is_empty()
-                        && !client.cipher_suites().iter().any(|s| server.contains(s))
+                    !server.is_empty() && !client.cipher_suites().iter().any(|s| server.contains(s))
                 })
         }
         Cause::Certificate | Cause::Sni | Cause::Other => false,
@@ -119,7 +122,11 @@ pub fn matches(cause: Cause, client: &dyn ClientProfile, offer: &ServerOffer) ->
 }
 
 /// The names of the clients in `table` that would fail with `cause`.
-pub fn matching<'t, C: ClientProfile>(cause: Cause, table: &'t [C], offer: &ServerOffer) -> Vec<&'t str> {
+pub fn matching<'t, C: ClientProfile>(
+    cause: Cause,
+    table: &'t [C],
+    offer: &ServerOffer,
+) -> Vec<&'t str> {
     table
         .iter()
         .filter(|c| matches(cause, *c, offer))
@@ -150,17 +157,26 @@ mod tests {
             client(
                 "Java 6",
                 &[V::SSLV3, V::TLS10],
-                &["TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA"],
+                &[
+                    "TLS_RSA_WITH_AES_128_CBC_SHA",
+                    "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+                ],
             ),
             client(
                 "Android 4.3",
                 &[V::TLS10, V::TLS11],
-                &["TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA"],
+                &[
+                    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+                    "TLS_RSA_WITH_AES_128_CBC_SHA",
+                ],
             ),
             client(
                 "Java 8u31",
                 &[V::TLS10, V::TLS11, V::TLS12],
-                &["TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_RSA_WITH_AES_128_CBC_SHA"],
+                &[
+                    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+                    "TLS_RSA_WITH_AES_128_CBC_SHA",
+                ],
             ),
             client(
                 "Firefox 133",

@@ -136,7 +136,12 @@ impl TopCounter {
     }
 
     fn prune(&mut self) {
-        let mut counts: Vec<u64> = self.ips.values().chain(self.names.values()).copied().collect();
+        let mut counts: Vec<u64> = self
+            .ips
+            .values()
+            .chain(self.names.values())
+            .copied()
+            .collect();
         let mid = counts.len() / 2;
         let (_, threshold, _) = counts.select_nth_unstable(mid);
         let threshold = *threshold;
@@ -188,10 +193,7 @@ mod tests {
         for k in ["a", "b", "a", "c", "a", "b"] {
             c.add(k.as_bytes());
         }
-        assert_eq!(
-            c.top(2),
-            vec![("a".to_owned(), 3), ("b".to_owned(), 2)]
-        );
+        assert_eq!(c.top(2), vec![("a".to_owned(), 3), ("b".to_owned(), 2)]);
         assert_eq!(c.distinct(), Some(3));
         assert_eq!(c.error_bound(), 0);
     }
@@ -199,7 +201,13 @@ mod tests {
     #[test]
     fn addresses_count_by_value_and_print_canonically() {
         let mut c = TopCounter::new(10);
-        for k in ["192.0.2.1", "2001:db8::1", "2001:0db8:0::1", "::ffff:192.0.2.1", "unix:"] {
+        for k in [
+            "192.0.2.1",
+            "2001:db8::1",
+            "2001:0db8:0::1",
+            "::ffff:192.0.2.1",
+            "unix:",
+        ] {
             c.add(k.as_bytes());
         }
         assert_eq!(
@@ -214,8 +222,8 @@ mod tests {
 
     #[test]
     fn long_and_short_keys_count_alike() {
-        let long = vec![b'x'; INLINE + 10];
-        let exact = vec![b'y'; INLINE];
+        let long = [b'x'; INLINE + 10];
+        let exact = [b'y'; INLINE];
         let mut c = TopCounter::new(10);
         for k in [&long[..], &exact[..], &long[..], b"", b""] {
             c.add(k);

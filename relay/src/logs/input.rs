@@ -130,8 +130,7 @@ fn unsupported_compression(head: &[u8]) -> Option<&'static str> {
         Some("zstd")
     } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
         Some("xz")
-    } else if head.starts_with(b"BZh") && head.get(3).is_some_and(|d| (b'1'..=b'9').contains(d))
-    {
+    } else if head.starts_with(b"BZh") && head.get(3).is_some_and(|d| (b'1'..=b'9').contains(d)) {
         Some("bzip2")
     } else {
         None
@@ -179,7 +178,10 @@ mod tests {
             (vec![0xfd, b'7', b'z', b'X', b'Z', 0], "xz"),
             (b"BZh91AY&SY".to_vec(), "bzip2"),
         ] {
-            let err = read_all(magic).err().map(|e| e.to_string()).unwrap_or_default();
+            let err = read_all(magic)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             assert!(err.contains(name), "{err}");
         }
     }

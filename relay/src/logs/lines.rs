@@ -124,16 +124,11 @@ mod tests {
         let data = b"one\r\ntwo\n\nthree\nlast without newline";
         for buffer in [1, 2, 3, 7, 64, 4096] {
             let (lines, totals) = collect(data, buffer, 1000);
-            let want: Vec<Option<Vec<u8>>> = [
-                &b"one"[..],
-                b"two",
-                b"",
-                b"three",
-                b"last without newline",
-            ]
-            .iter()
-            .map(|l| Some(l.to_vec()))
-            .collect();
+            let want: Vec<Option<Vec<u8>>> =
+                [&b"one"[..], b"two", b"", b"three", b"last without newline"]
+                    .iter()
+                    .map(|l| Some(l.to_vec()))
+                    .collect();
             assert_eq!(lines, want, "buffer {buffer}");
             assert_eq!(totals.lines, 5);
             assert_eq!(totals.bytes, data.len() as u64);
@@ -150,12 +145,7 @@ mod tests {
             let (lines, totals) = collect(&data, buffer, 50);
             assert_eq!(
                 lines,
-                vec![
-                    Some(b"short".to_vec()),
-                    None,
-                    Some(b"after".to_vec()),
-                    None
-                ],
+                vec![Some(b"short".to_vec()), None, Some(b"after".to_vec()), None],
                 "buffer {buffer}"
             );
             assert_eq!(totals.lines, 4);

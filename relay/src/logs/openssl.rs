@@ -54,10 +54,11 @@ const fn old(text: &'static str, name: &'static str, cause: Cause) -> Reason {
     }
 }
 
-use Cause::{CipherMismatch as C, Certificate as X, Other as O, ProtocolMismatch as P, Sni as S};
+use Cause::{Certificate as X, CipherMismatch as C, Other as O, ProtocolMismatch as P, Sni as S};
 
 /// The reasons the classifier knows, grouped by cause. A reason not listed
 /// here is [`Cause::Other`].
+#[rustfmt::skip]
 pub const REASONS: &[Reason] = &[
     // protocol_mismatch
     r("unsupported protocol", "UNSUPPORTED_PROTOCOL", 258, P),
@@ -250,7 +251,13 @@ pub fn by_text(text: &str) -> Option<&'static Reason> {
     let mut norm: String = text
         .trim()
         .chars()
-        .map(|c| if c == '_' { ' ' } else { c.to_ascii_lowercase() })
+        .map(|c| {
+            if c == '_' {
+                ' '
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect();
     if let Some(rest) = norm.strip_prefix("ssl/tls alert ") {
         norm = format!("sslv3 alert {rest}");
@@ -275,7 +282,9 @@ pub fn classify(text: &str) -> Option<&'static Reason> {
     errors(text).find_map(|e| {
         by_text(e.reason).or_else(|| {
             let numeric = e.reason.starts_with("reason(") || e.reason.is_empty();
-            numeric.then(|| e.ssl3_reason().and_then(by_number)).flatten()
+            numeric
+                .then(|| e.ssl3_reason().and_then(by_number))
+                .flatten()
         })
     })
 }
@@ -325,7 +334,10 @@ mod tests {
             Some("UNSUPPORTED_PROTOCOL")
         );
         // A 1.x packed code without text: numbers differ across versions.
-        assert_eq!(classify("error:140760FC:lib(20):func(118):reason(252)"), None);
+        assert_eq!(
+            classify("error:140760FC:lib(20):func(118):reason(252)"),
+            None
+        );
         // Unknown text with a known number: the text wins (None, not a guess).
         assert_eq!(classify("error:0A000102:SSL routines::something new"), None);
     }

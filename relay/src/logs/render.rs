@@ -17,7 +17,8 @@ const HOURS_SHOWN: usize = 48;
 
 /// The report as pretty JSON, with a final newline.
 pub fn json(report: &LogsReport) -> String {
-    let mut s = serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }
@@ -46,7 +47,8 @@ fn header(o: &mut String, r: &LogsReport) {
         .filter(|i| i.error.is_none())
         .map(|i| i.name.as_str())
         .collect();
-    let _ = writeln!(
+    let _ =
+        writeln!(
         o,
         "TLS handshake failures in {} ({} lines: nginx {}, Apache {}, HAProxy {}, unrecognised {})",
         if read.is_empty() { "nothing".to_owned() } else { read.join(", ") },
@@ -56,7 +58,10 @@ fn header(o: &mut String, r: &LogsReport) {
         group(r.lines.haproxy),
         group(r.lines.unrecognised),
     );
-    let mut notes = vec![format!("log times read as {}", r.timezone), "shown in UTC".to_owned()];
+    let mut notes = vec![
+        format!("log times read as {}", r.timezone),
+        "shown in UTC".to_owned(),
+    ];
     if let Some(since) = &r.since {
         notes.push(format!(
             "since {since} ({} earlier failures skipped)",
@@ -70,7 +75,10 @@ fn header(o: &mut String, r: &LogsReport) {
         ));
     }
     if r.lines.too_long > 0 {
-        notes.push(format!("{} over-long lines skipped", group(r.lines.too_long)));
+        notes.push(format!(
+            "{} over-long lines skipped",
+            group(r.lines.too_long)
+        ));
     }
     let _ = writeln!(o, "{}", notes.join("; "));
 }
@@ -125,7 +133,11 @@ fn summary_table(o: &mut String, r: &LogsReport) {
 fn cause_section(o: &mut String, c: &CauseReport, bars: bool) {
     let plural = if c.count == 1 { "" } else { "s" };
     let title = format!("{}: {} failure{plural} ", c.cause.as_str(), group(c.count));
-    let _ = writeln!(o, "\n{title}{}", "-".repeat(72usize.saturating_sub(title.len())));
+    let _ = writeln!(
+        o,
+        "\n{title}{}",
+        "-".repeat(72usize.saturating_sub(title.len()))
+    );
     let _ = writeln!(o, "What:     {}", c.meaning);
     let _ = writeln!(o, "Fix:      {}", c.fix);
     let _ = writeln!(o, "Confirm:  {}  ({})", c.confirm, c.confirm_hint);
@@ -138,7 +150,11 @@ fn cause_section(o: &mut String, c: &CauseReport, bars: bool) {
         let distinct = c
             .distinct_clients
             .map_or_else(|| "many".to_owned(), |d| group(d as u64));
-        let approx = if c.client_count_error > 0 { " (approximate)" } else { "" };
+        let approx = if c.client_count_error > 0 {
+            " (approximate)"
+        } else {
+            ""
+        };
         let _ = writeln!(o, "Clients:  {distinct} distinct; top{approx}:");
         for cl in &c.top_clients {
             let _ = writeln!(o, "  {:>9}  {}", group(cl.count), cl.address);
@@ -149,7 +165,13 @@ fn cause_section(o: &mut String, c: &CauseReport, bars: bool) {
         let _ = writeln!(o, "  {:>9}  {}", group(r.count), r.reason);
     }
     let more = c.reasons.len().saturating_sub(REASONS_SHOWN) as u64;
-    let rest: u64 = c.reasons.iter().skip(REASONS_SHOWN).map(|r| r.count).sum::<u64>() + c.other_reasons;
+    let rest: u64 = c
+        .reasons
+        .iter()
+        .skip(REASONS_SHOWN)
+        .map(|r| r.count)
+        .sum::<u64>()
+        + c.other_reasons;
     if more > 0 || c.other_reasons > 0 {
         let _ = writeln!(o, "  {:>9}  (other reasons, see --json)", group(rest));
     }
@@ -164,7 +186,12 @@ fn histogram(o: &mut String, c: &CauseReport, bars: bool) {
     let rows: Vec<(String, u64)> = if c.hourly.len() <= HOURS_SHOWN {
         c.hourly
             .iter()
-            .map(|h| (h.hour.get(..16).unwrap_or(&h.hour).replace('T', " "), h.count))
+            .map(|h| {
+                (
+                    h.hour.get(..16).unwrap_or(&h.hour).replace('T', " "),
+                    h.count,
+                )
+            })
             .collect()
     } else {
         let mut days: Vec<(String, u64)> = Vec::new();
@@ -177,7 +204,11 @@ fn histogram(o: &mut String, c: &CauseReport, bars: bool) {
         }
         days
     };
-    let per = if c.hourly.len() <= HOURS_SHOWN { "hour" } else { "day" };
+    let per = if c.hourly.len() <= HOURS_SHOWN {
+        "hour"
+    } else {
+        "day"
+    };
     let _ = writeln!(o, "Per {per} (UTC):");
     let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
     for (label, n) in rows {

@@ -339,15 +339,24 @@ mod tests {
 
     #[test]
     fn scan_command_names_the_logged_server() {
-        assert_eq!(command_for("www.example.com:443"), "tlslens-relay scan www.example.com:443");
-        assert_eq!(command_for("www.example.com"), "tlslens-relay scan www.example.com");
+        assert_eq!(
+            command_for("www.example.com:443"),
+            "tlslens-relay scan www.example.com:443"
+        );
+        assert_eq!(
+            command_for("www.example.com"),
+            "tlslens-relay scan www.example.com"
+        );
         assert_eq!(command_for("0.0.0.0:443"), "tlslens-relay scan HOST:443");
         assert_eq!(command_for("[::]:8443"), "tlslens-relay scan HOST:8443");
         assert_eq!(
             command_for("127.0.0.1:18443"),
             "tlslens-relay scan 127.0.0.1:18443 --allow-private"
         );
-        assert_eq!(command_for("203.0.113.5:443"), "tlslens-relay scan 203.0.113.5:443");
+        assert_eq!(
+            command_for("203.0.113.5:443"),
+            "tlslens-relay scan 203.0.113.5:443"
+        );
         assert_eq!(scan_command(&TopCounter::new(4)), "tlslens-relay scan HOST");
     }
 

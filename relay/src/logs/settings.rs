@@ -75,7 +75,10 @@ impl LogsSettings {
             return Err("standard input (-) can be read only once".to_owned());
         }
         if flags.top == 0 || flags.top > 1000 {
-            return Err(format!("--top must be between 1 and 1000, not {}", flags.top));
+            return Err(format!(
+                "--top must be between 1 and 1000, not {}",
+                flags.top
+            ));
         }
         let (zone, zone_name) = parse_zone(flags.timezone.as_deref().unwrap_or("local"))?;
         let since = flags
@@ -117,9 +120,9 @@ pub fn parse_zone(s: &str) -> Result<(TimeZone, String), String> {
         let offset = Offset::from_seconds(secs).map_err(|e| format!("--timezone {s}: {e}"))?;
         return Ok((TimeZone::fixed(offset), s.to_owned()));
     }
-    TimeZone::get(s)
-        .map(|tz| (tz, s.to_owned()))
-        .map_err(|_| format!("--timezone {s}: not local, UTC, an IANA zone name or an offset like +02:00"))
+    TimeZone::get(s).map(|tz| (tz, s.to_owned())).map_err(|_| {
+        format!("--timezone {s}: not local, UTC, an IANA zone name or an offset like +02:00")
+    })
 }
 
 /// `+02:00`, `-0530`, `+2` → seconds east of UTC.
@@ -151,9 +154,10 @@ pub fn parse_since(s: &str, now: i64, zone: &TimeZone) -> Result<i64, String> {
     if let Ok(ts) = s.parse::<jiff::Timestamp>() {
         return Ok(ts.as_second());
     }
-    let civil = s
-        .parse::<jiff::civil::DateTime>()
-        .or_else(|_| s.parse::<jiff::civil::Date>().map(|d| d.to_datetime(jiff::civil::Time::midnight())));
+    let civil = s.parse::<jiff::civil::DateTime>().or_else(|_| {
+        s.parse::<jiff::civil::Date>()
+            .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+    });
     match civil {
         Ok(dt) => zone
             .to_ambiguous_timestamp(dt)
@@ -204,7 +208,10 @@ mod tests {
             assert!(ok(bad).is_err(), "{bad}");
         }
         let plus2 = TimeZone::fixed(Offset::from_seconds(7200).unwrap_or(Offset::UTC));
-        assert_eq!(parse_since("2026-11-30", NOW, &plus2), Ok(NOW - 86_400 - 7200));
+        assert_eq!(
+            parse_since("2026-11-30", NOW, &plus2),
+            Ok(NOW - 86_400 - 7200)
+        );
     }
 
     #[test]
@@ -244,7 +251,9 @@ mod tests {
             since: Some("soon".into()),
             ..flags
         };
-        let err = LogsSettings::from_flags(&bad_since, NOW, false).err().unwrap_or_default();
+        let err = LogsSettings::from_flags(&bad_since, NOW, false)
+            .err()
+            .unwrap_or_default();
         assert!(err.starts_with("--since soon"), "{err}");
     }
 }

@@ -192,17 +192,48 @@ pub fn clf(b: &[u8]) -> Option<Civil> {
     })
 }
 
+/// A civil time without its year (BSD syslog).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NoYear {
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+impl NoYear {
+    /// The same time in `year`.
+    pub fn in_year(self, year: i32) -> Civil {
+        Civil {
+            year,
+            month: self.month,
+            day: self.day,
+            hour: self.hour,
+            minute: self.minute,
+            second: self.second,
+        }
+    }
+}
+
 /// BSD syslog: `Mon DD HH:MM:SS` (day space-padded) at the start of `b`;
-/// returns (month, day, h, m, s) and the length consumed. No year.
-pub fn bsd_syslog(b: &[u8]) -> Option<((u32, u32, u32, u32, u32), usize)> {
+/// returns the time and the length consumed.
+pub fn bsd_syslog(b: &[u8]) -> Option<(NoYear, usize)> {
     if b.len() < 15 || b[3] != b' ' || b[6] != b' ' {
         return None;
     }
     let m = month(&b[0..3])?;
     let day_field = if b[4] == b' ' { &b[5..6] } else { &b[4..6] };
     let day = num(day_field)?;
-    let (h, mi, s) = hms(&b[7..])?;
-    Some(((m, day, h, mi, s), 15))
+    let (hour, minute, second) = hms(&b[7..])?;
+    let t = NoYear {
+        month: m,
+        day,
+        hour,
+        minute,
+        second,
+    };
+    Some((t, 15))
 }
 
 /// An RFC 3339 time at the start of `b` (`2026-11-30T11:58:39.123456+01:00`,
@@ -275,18 +306,19 @@ mod tests {
             rfc3339_prefix(b"2026-11-30T12:58:39.123456+01:00 host"),
             Some((want, 32))
         );
-        assert_eq!(
-            rfc3339_prefix(b"2026-11-30T11:58:39Z x"),
-            Some((want, 20))
-        );
+        assert_eq!(rfc3339_prefix(b"2026-11-30T11:58:39Z x"), Some((want, 20)));
         assert_eq!(
             rfc3339_prefix(b"2026-11-30T06:58:39-0500 x"),
             Some((want, 24))
         );
-        assert_eq!(
-            bsd_syslog(b"Nov  3 01:02:03 host"),
-            Some(((11, 3, 1, 2, 3), 15))
-        );
+        let nov3 = NoYear {
+            month: 11,
+            day: 3,
+            hour: 1,
+            minute: 2,
+            second: 3,
+        };
+        assert_eq!(bsd_syslog(b"Nov  3 01:02:03 host"), Some((nov3, 15)));
     }
 
     #[test]
@@ -320,7 +352,10 @@ mod tests {
 
     #[test]
     fn malformed_times_are_none() {
-        assert_eq!(nginx(b"2026/13/30 11:58:39").and_then(|c| Zone::utc().to_unix(c)), None);
+        assert_eq!(
+            nginx(b"2026/13/30 11:58:39").and_then(|c| Zone::utc().to_unix(c)),
+            None
+        );
         assert_eq!(nginx(b"2026/11/30 1:58:39 x"), None);
         assert_eq!(apache(b"Mon Foo 30 11:58:39 2026"), None);
         assert_eq!(clf(b"30/Nov/2026 11:58:39.785"), None);

@@ -81,7 +81,8 @@ impl Pairing {
         let client = head.client.map(strip_port);
         let server_line = LineKind::ServerLine(Server::Apache);
 
-        if msg.starts_with(b"SSL library error ") && memchr::memmem::find(msg, b" in handshake").is_some()
+        if msg.starts_with(b"SSL library error ")
+            && memchr::memmem::find(msg, b" in handshake").is_some()
             || msg.starts_with(b"SSL handshake failed: HTTP spoken on HTTPS port")
         {
             let server = vhost(msg).map(<[u8]>::to_vec);
@@ -149,10 +150,16 @@ fn emit_pending(p: &Pending, reason: &[u8], kind: ReasonKind, sink: &mut impl Si
 /// Messages that are a whole failure on their own.
 fn fixed(msg: &[u8]) -> Option<(&[u8], Cause)> {
     const STARTS: [(&[u8], Cause); 6] = [
-        (b"SSL handshake stopped: connection was closed", Cause::Other),
+        (
+            b"SSL handshake stopped: connection was closed",
+            Cause::Other,
+        ),
         (b"SSL handshake interrupted by system", Cause::Other),
         (b"SSL client authentication failed", Cause::Certificate),
-        (b"No acceptable peer certificate available", Cause::Certificate),
+        (
+            b"No acceptable peer certificate available",
+            Cause::Certificate,
+        ),
         (
             b"No hostname was provided via SNI for a name based virtual host",
             Cause::Sni,
@@ -213,7 +220,9 @@ fn head(line: &[u8]) -> Option<(Head<'_>, &[u8])> {
     while let Some(inner) = rest.strip_prefix(b"[") {
         let close = memchr::memchr(b']', inner)?;
         let f = &inner[..close];
-        rest = inner[close + 1..].strip_prefix(b" ").unwrap_or(&inner[close + 1..]);
+        rest = inner[close + 1..]
+            .strip_prefix(b" ")
+            .unwrap_or(&inner[close + 1..]);
         fields += 1;
         if fields == 1 {
             if let Some(c) = time::apache(f) {

@@ -25,9 +25,15 @@ const CLIENT_SIDE: [(&[u8], Cause); 10] = [
     (b"Connection error during SSL handshake", Cause::Other),
     (b"Timeout during SSL handshake", Cause::Other),
     (b"Too many SSL connections", Cause::Other),
-    (b"Out of memory when initializing an SSL connection", Cause::Other),
+    (
+        b"Out of memory when initializing an SSL connection",
+        Cause::Other,
+    ),
     (b"Stopped a TLSv1 heartbeat attack", Cause::Other),
-    (b"SSL client CA chain cannot be verified", Cause::Certificate),
+    (
+        b"SSL client CA chain cannot be verified",
+        Cause::Certificate,
+    ),
     (b"SSL client certificate not trusted", Cause::Certificate),
 ];
 
@@ -40,7 +46,11 @@ const SERVER_SIDE: [&[u8]; 3] = [
 
 /// A HAProxy log message (`None`: not HAProxy's layout). `fallback_time` is
 /// the syslog prefix's time, used when the accept date does not parse.
-pub fn message<'a>(msg: &'a [u8], zone: &mut Zone, fallback_time: Option<i64>) -> Option<Outcome<'a>> {
+pub fn message<'a>(
+    msg: &'a [u8],
+    zone: &mut Zone,
+    fallback_time: Option<i64>,
+) -> Option<Outcome<'a>> {
     let sp = memchr::memchr(b' ', msg)?;
     let client = &msg[..sp];
     if !looks_like_address(client) {
@@ -91,8 +101,7 @@ fn openssl_part(text: &[u8]) -> Option<&[u8]> {
 fn looks_like_address(b: &[u8]) -> bool {
     b.len() >= 3
         && b.contains(&b':')
-        && b
-            .iter()
+        && b.iter()
             .all(|c| c.is_ascii_hexdigit() || matches!(c, b'.' | b':' | b'[' | b']'))
 }
 

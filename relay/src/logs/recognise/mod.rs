@@ -329,7 +329,10 @@ mod tests {
             "<13>",
             "Nov 30 12:00:00 host sshd[1]: Accepted publickey",
         ]);
-        assert!(kinds.iter().all(|k| *k == LineKind::Unrecognised), "{kinds:?}");
+        assert!(
+            kinds.iter().all(|k| *k == LineKind::Unrecognised),
+            "{kinds:?}"
+        );
         assert!(seen.is_empty());
     }
 }

@@ -36,20 +36,31 @@ pub fn line<'a>(line: &'a [u8], zone: &mut Zone, finders: &Finders) -> Option<Ou
     let rest = rest[close + 1..].strip_prefix(b" ")?;
     // `pid#tid: `
     let colon = memchr::memchr(b':', rest)?;
-    if !rest[..colon].iter().all(|b| b.is_ascii_digit() || *b == b'#') {
+    if !rest[..colon]
+        .iter()
+        .all(|b| b.is_ascii_digit() || *b == b'#')
+    {
         return None;
     }
-    let msg = rest[colon + 1..].strip_prefix(b" ").unwrap_or(&rest[colon + 1..]);
+    let msg = rest[colon + 1..]
+        .strip_prefix(b" ")
+        .unwrap_or(&rest[colon + 1..]);
     Some(message(msg, zone.to_unix(civil), finders))
 }
 
 /// A message that lost nginx's own prefix (some syslog set-ups): optional
 /// `[level] pid#tid: ` then the message. Only handshake lines are claimed.
-pub fn bare_message<'a>(msg: &'a [u8], time: Option<i64>, finders: &Finders) -> Option<Outcome<'a>> {
+pub fn bare_message<'a>(
+    msg: &'a [u8],
+    time: Option<i64>,
+    finders: &Finders,
+) -> Option<Outcome<'a>> {
     let mut m = msg;
     if let Some(rest) = m.strip_prefix(b"[") {
         let close = memchr::memchr(b']', rest)?;
-        m = rest[close + 1..].strip_prefix(b" ").unwrap_or(&rest[close + 1..]);
+        m = rest[close + 1..]
+            .strip_prefix(b" ")
+            .unwrap_or(&rest[close + 1..]);
         if let Some(colon) = memchr::memchr(b':', m) {
             if m[..colon].iter().all(|b| b.is_ascii_digit() || *b == b'#') {
                 m = m[colon + 1..].strip_prefix(b" ").unwrap_or(&m[colon + 1..]);

@@ -12,7 +12,7 @@
 //! A BSD date has no year: it gets the year of "now", or the year before when
 //! that would put it more than a day in the future.
 
-use crate::logs::time::{self, Civil, Zone};
+use crate::logs::time::{self, NoYear, Zone};
 
 /// A line split into its syslog parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,8 +34,8 @@ pub fn parse<'a>(line: &'a [u8], now: i64, zone: &mut Zone) -> Option<Syslog<'a>
     };
     let (time, rest) = if let Some((t, len)) = time::rfc3339_prefix(rest) {
         (Some(t), &rest[len..])
-    } else if let Some(((m, d, h, mi, s), len)) = time::bsd_syslog(rest) {
-        (bsd_time(m, d, h, mi, s, now, zone), &rest[len..])
+    } else if let Some((t, len)) = time::bsd_syslog(rest) {
+        (bsd_time(t, now, zone), &rest[len..])
     } else {
         return None;
     };
@@ -97,24 +97,16 @@ fn token(b: &[u8]) -> Option<(&[u8], &[u8])> {
     (end > 0).then(|| (&b[..end], &b[end + 1..]))
 }
 
-fn bsd_time(month: u32, day: u32, h: u32, mi: u32, s: u32, now: i64, zone: &mut Zone) -> Option<i64> {
-    let year_now = i32::try_from(1970 + now.div_euclid(31_556_952)).ok()?;
+fn bsd_time(t: NoYear, now: i64, zone: &mut Zone) -> Option<i64> {
+    let estimate = i32::try_from(1970 + now.div_euclid(31_556_952)).ok()?;
     // The year of `now` by the calendar, not by the 365.2425-day estimate.
-    let year_now = (year_now - 1..=year_now + 1)
+    let year_now = (estimate - 1..=estimate + 1)
         .rev()
         .find(|y| time::days_from_civil(*y, 1, 1) * 86_400 <= now)
-        .unwrap_or(year_now);
-    let civil = |year| Civil {
-        year,
-        month,
-        day,
-        hour: h,
-        minute: mi,
-        second: s,
-    };
-    let this_year = zone.to_unix(civil(year_now))?;
+        .unwrap_or(estimate);
+    let this_year = zone.to_unix(t.in_year(year_now))?;
     if this_year > now + 86_400 {
-        zone.to_unix(civil(year_now - 1))
+        zone.to_unix(t.in_year(year_now - 1))
     } else {
         Some(this_year)
     }
