@@ -361,6 +361,62 @@ mod tests {
     }
 
     #[test]
+    fn matching_clients_appear_only_with_a_table_and_an_offer() {
+        use super::super::aggregate::{Aggregator, Limits};
+        use super::super::recognise::{Failure, ReasonKind, Sink};
+        use tlslens_core::wire::ProtocolVersion;
+
+        let mut agg = Aggregator::new(None, Limits::default());
+        agg.failure(
+            Server::Nginx,
+            Failure {
+                time: Some(3600),
+                client: Some(b"192.0.2.1"),
+                server: Some(b"www.example.com:443"),
+                reason: b"error:0A000102:SSL routines::unsupported protocol",
+                kind: ReasonKind::OpenSsl,
+            },
+        );
+        let clients = vec![
+            ClientDescription {
+                name: "Java 6".into(),
+                versions: vec![ProtocolVersion::TLS10],
+                cipher_suites: vec![],
+            },
+            ClientDescription {
+                name: "Firefox".into(),
+                versions: vec![ProtocolVersion::TLS12, ProtocolVersion::TLS13],
+                cipher_suites: vec![],
+            },
+        ];
+        let offer = ServerOffer::from_report_endpoint(&serde_json::json!({
+            "protocols": ["TLSv1.2", "TLSv1.3"]
+        }));
+        let mut ctx = Context {
+            timezone: "UTC",
+            since: None,
+            top: 5,
+            clients: &clients,
+            offer: Some(&offer),
+        };
+        let r = build(&agg, Vec::new(), ctx);
+        assert_eq!(
+            r.causes[0].matching_clients,
+            Some(vec!["Java 6".to_owned()])
+        );
+        assert_eq!(
+            r.causes[0].confirm,
+            "tlslens-relay scan www.example.com:443"
+        );
+        let human = super::super::render::human(&r, false);
+        assert!(human.contains("Looks like: Java 6"), "{human}");
+        ctx.offer = None;
+        let r = build(&agg, Vec::new(), ctx);
+        assert_eq!(r.causes[0].matching_clients, None);
+        assert!(!super::super::render::human(&r, false).contains("Looks like"));
+    }
+
+    #[test]
     fn times_are_rfc3339_utc() {
         assert_eq!(rfc3339(1_796_039_919), "2026-11-30T11:58:39Z");
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
