@@ -68,6 +68,16 @@ pub fn run(args: Vec<OsString>, clock: SharedClock) -> i32 {
             }
             Err(e) => fail(&e, e.kind(), false),
         },
+        Command::Logs(args) => crate::logs::main(
+            &crate::logs::LogsFlags {
+                files: args.files,
+                json: args.json,
+                since: args.since,
+                timezone: args.timezone,
+                top: args.top,
+            },
+            clock.now(),
+        ),
     }
 }
 
