@@ -29,6 +29,7 @@ fn relay(limits: ServerLimits) -> (RelayServer, Arc<AtomicUsize>) {
             Err(tlslens_relay::Error::Unreachable {
                 target: format!("{}:{}", t.host, t.port),
                 message: "fake".into(),
+                timed_out: false,
             })
         })
     });

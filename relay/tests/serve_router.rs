@@ -67,12 +67,14 @@ impl Fake {
                         return Err(tlslens_relay::Error::Unreachable {
                             target,
                             message: "192.0.2.1: connection refused (os error 111)".into(),
+                            timed_out: false,
                         })
                     }
                     "slowpoke.test" => {
                         return Err(tlslens_relay::Error::Unreachable {
                             target,
                             message: "192.0.2.1: connect timed out".into(),
+                            timed_out: true,
                         })
                     }
                     "nxdomain.test" => {

@@ -259,6 +259,7 @@ mod tests {
             &crate::Error::Unreachable {
                 target: "x.test:443".into(),
                 message: "192.0.2.1: connect timed out".into(),
+                timed_out: true,
             },
             "x.test",
             "x.test:443",
@@ -269,6 +270,7 @@ mod tests {
             &crate::Error::Unreachable {
                 target: "x.test:443".into(),
                 message: "192.0.2.1: connection refused".into(),
+                timed_out: false,
             },
             "x.test",
             "x.test:443",
