@@ -22,4 +22,10 @@ pub enum Error {
     /// PEM, base64 or DER input that holds no certificate we can use.
     #[error("no certificate found: {0}")]
     NoCertificate(String),
+    /// A profile name that is not known (the message lists the known ones).
+    #[error(transparent)]
+    UnknownProfile(#[from] crate::profiles::UnknownProfile),
+    /// An endpoint IP that is not in the report.
+    #[error("no endpoint {0} in the report")]
+    NoEndpoint(String),
 }
