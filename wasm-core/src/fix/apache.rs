@@ -108,6 +108,7 @@ pub(crate) fn render(i: &RenderInput<'_>) -> ServerFix {
             .any(|p| *p < ProtocolVersion::TLS12)
         {
             l.push_str(":@SECLEVEL=0");
+            notes.push(super::nginx::SECLEVEL_NOTE.to_owned());
         }
         set.push(line(l, s.cipher_suites.change));
     }

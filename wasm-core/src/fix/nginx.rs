@@ -34,6 +34,9 @@ fn ciphers_for(i: &RenderInput<'_>) -> String {
     format!("ssl_ciphers {list};")
 }
 
+/// Why `:@SECLEVEL=0` ends the suite list when TLS 1.0 or 1.1 stay.
+pub(crate) const SECLEVEL_NOTE: &str = "`:@SECLEVEL=0` ends the suite list because OpenSSL 3 offers TLS 1.0 and 1.1 only at security level 0 (it also lets keys under 2048 bits through: keep the certificate at RSA 2048 or more).";
+
 pub(crate) fn tls13(s: &[CipherSuite]) -> String {
     format!("ssl_conf_command Ciphersuites {};", openssl_suite_list(s))
 }
@@ -118,6 +121,9 @@ pub(crate) fn render(i: &RenderInput<'_>) -> ServerFix {
     let mut notes = Vec::new();
     if i.legacy_protocols() {
         set.push(line(ciphers_for(i), s.cipher_suites.change));
+        if ciphers_for(i).contains("@SECLEVEL=0") {
+            notes.push(SECLEVEL_NOTE.to_owned());
+        }
     } else {
         notes.push("No ssl_ciphers line: only TLS 1.3 is left, and ssl_ciphers applies to TLS 1.2 and older.".to_owned());
     }

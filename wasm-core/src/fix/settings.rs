@@ -482,13 +482,6 @@ pub(crate) fn notes(ep: &EndpointReport, goal: FixGoal) -> Vec<String> {
             }
         }
     }
-    if let FixGoal::Profile(ProfileId::MozillaOld) = goal {
-        out.push(
-            "mozilla-old needs TLS 1.0 and 1.1, which OpenSSL 3 only offers at security level 0: \
-             append `:@SECLEVEL=0` to the suite list (nginx, Apache); Caddy cannot offer them."
-                .to_owned(),
-        );
-    }
     out
 }
 
