@@ -64,6 +64,13 @@ fn three(nginx: String, apache: String, caddy: String) -> String {
 
 /// Protocol versions in all three servers.
 pub fn protocols_all(v: &[ProtocolVersion]) -> String {
+    if v.iter().any(|p| *p < ProtocolVersion::TLS12) {
+        return format!(
+            "nginx `{}` · Apache `{}` · Caddy cannot offer TLS 1.0 or 1.1",
+            nginx::protocols(v),
+            apache::protocols(v)
+        );
+    }
     three(
         nginx::protocols(v),
         apache::protocols(v),
