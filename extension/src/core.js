@@ -2,7 +2,11 @@
 // dist/<browser>/wasm/) once per page and hands out its exports:
 //   version() -> string, policy_id() -> string, policy_json() -> string,
 //   grade(facts_json, now_ms) -> report JSON string,
-//   parse_chain(pem_or_base64_der, host | undefined, now_ms) -> string.
+//   parse_chain(pem_or_base64_der, host | undefined, now_ms) -> string,
+//   grade_with(facts_json, now_ms, options_json) -> report JSON with
+//     `compliance` / `fix` ({"profile": "mozilla-intermediate", "fix": true}),
+//   fix_plan(report_json, ip, goal) -> fix plan JSON (goal "A+" or a profile),
+//   profiles_json() -> Mozilla's profiles (version 5.7) as JSON.
 //
 // The glue is imported dynamically so that a missing or broken build becomes
 // a rejected promise the page can show, not a module that silently fails.

@@ -190,5 +190,5 @@ test('copy hands the snippet over; a plan the core refuses is explained', () => 
   assert.equal(calls[0][1], el.one('fix-snippet').textContent);
   const missing = fixPlan(core, B_REPORT, { ip: '203.0.113.9' }, 'A+');
   const err = renderFix(missing, { goals: ['A+'], goal: 'A+', software: 'nginx', onGoal() {}, onSoftware() {}, onCopy() {} });
-  assert.match(err.one('fix-error').textContent, /no endpoint 203\.0\.113\.9/);
+  assert.match(err.one('fix-error').textContent, /no scanned endpoint 203\.0\.113\.9/);
 });

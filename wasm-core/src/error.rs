@@ -25,7 +25,7 @@ pub enum Error {
     /// A profile name that is not known (the message lists the known ones).
     #[error(transparent)]
     UnknownProfile(#[from] crate::profiles::UnknownProfile),
-    /// An endpoint IP that is not in the report.
-    #[error("no endpoint {0} in the report")]
+    /// An endpoint IP that is not in the report, or was not scanned.
+    #[error("no scanned endpoint {0} in the report")]
     NoEndpoint(String),
 }

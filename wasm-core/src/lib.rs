@@ -87,7 +87,7 @@ pub fn fix_plan_json(report_json: &str, ip: &str, goal: &str) -> Result<String, 
     let ep = report
         .endpoints
         .iter()
-        .find(|e| e.ip == ip)
+        .find(|e| e.ip == ip && e.error.is_none())
         .ok_or_else(|| Error::NoEndpoint(ip.to_owned()))?;
     let plan = fix::plan(&report.target, ep, goal);
     Ok(serde_json::to_string(&plan)?)
