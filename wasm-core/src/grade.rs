@@ -4,13 +4,18 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::anchors::TrustStore;
 use crate::chain::{self, ChainInput, ChainIssue, ChainReport, ChainVerdict};
+use crate::compliance;
 use crate::expiry::{self, DEFAULT_ALERT_DAYS};
 use crate::facts::{ChainFacts, EndpointFacts, ScanFacts};
+use crate::fix::{self, FixGoal};
 use crate::groups::GroupKind;
 use crate::hsts::{self, MIN_MAX_AGE};
 use crate::policy::{Effect, RuleCode, POLICY_ID};
+use crate::profiles::ProfileId;
 use crate::report::{
     Cap, EndpointReport, Grade, Hsts, KeyExchangeReport, Report, Score, Warning, WeakSuite,
     REPORT_SCHEMA,
@@ -19,8 +24,30 @@ use crate::suites::{CipherMode, KeyExchange, SuiteInfo};
 use crate::time::rfc3339;
 use crate::wire::{CipherSuite, ProtocolVersion};
 
+/// What [`grade_with`] adds to a plain [`grade`]. JSON (the WASM
+/// `grade_with` export): `{"profile": "mozilla-intermediate", "fix": true}`,
+/// both optional; unknown fields are an error.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeOptions {
+    /// Compare every endpoint with this profile (`compliance`, per endpoint and
+    /// for the target).
+    #[serde(default)]
+    pub profile: Option<ProfileId>,
+    /// Add a fix plan to every scanned endpoint (`fix`): towards `profile` when
+    /// one is given, else towards A+.
+    #[serde(default)]
+    pub fix: bool,
+}
+
 /// Grades every endpoint of `facts` at `now` (Unix seconds).
 pub fn grade(facts: &ScanFacts, now: i64) -> Report {
+    grade_with(facts, now, &GradeOptions::default())
+}
+
+/// [`grade`], plus what `options` ask for: compliance with a profile and fix
+/// plans. With default options the report is exactly [`grade`]'s.
+pub fn grade_with(facts: &ScanFacts, now: i64, options: &GradeOptions) -> Report {
     let (store, anchor_problems) = TrustStore::new(&facts.extra_anchors);
     let mut endpoints: Vec<EndpointReport> = facts
         .endpoints
@@ -38,6 +65,14 @@ pub fn grade(facts: &ScanFacts, now: i64) -> Report {
             }
         }
     }
+    for (ep, ep_facts) in endpoints.iter_mut().zip(&facts.endpoints) {
+        if let Some(p) = options.profile {
+            ep.compliance = Some(compliance::check(ep_facts, ep, p.profile()));
+        }
+        if options.fix && ep.error.is_none() {
+            ep.fix = Some(fix::plan(&facts.target, ep, FixGoal::of(options.profile)));
+        }
+    }
     let grade = endpoints
         .iter()
         .filter_map(|e| e.grade)
@@ -52,6 +87,7 @@ pub fn grade(facts: &ScanFacts, now: i64) -> Report {
         grade,
         endpoints_agree: differences.is_empty(),
         differences,
+        compliance: compliance::summarise(&endpoints),
         endpoints,
     }
 }
@@ -328,6 +364,8 @@ fn grade_endpoint(
         vulnerabilities: ep.vulnerabilities.clone(),
         expiry,
         probe_errors: ep.probe_errors.clone(),
+        compliance: None,
+        fix: None,
     };
     if ep.error.is_none() {
         score_and_cap(ep, &mut report, chain.as_ref(), &others, &offered);

@@ -121,6 +121,10 @@ pub struct Report {
     /// What differs between endpoints: `chain`, `protocols`, `cipher_suites`,
     /// `grade`, `reachability`.
     pub differences: Vec<String>,
+    /// The comparison with a Mozilla profile over all endpoints, when one was
+    /// asked for (`grade_with`, `--profile`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<crate::compliance::TargetCompliance>,
     /// One entry per IP.
     pub endpoints: Vec<EndpointReport>,
 }
@@ -249,6 +253,12 @@ pub struct EndpointReport {
     pub expiry: Option<Expiry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probe_errors: Vec<ProbeError>,
+    /// The comparison with a Mozilla profile, when one was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<crate::compliance::Compliance>,
+    /// The fix plan, when one was asked for (`GradeOptions::fix`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<crate::fix::FixPlan>,
 }
 
 #[cfg(test)]

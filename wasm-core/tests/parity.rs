@@ -68,6 +68,29 @@ fn cases() -> Vec<(&'static str, ScanFacts)> {
     ]
 }
 
+/// Cases graded with options (compliance and a fix plan), over committed facts:
+/// (name, facts fixture, options JSON). Their reports are
+/// `NAME.with-options.json`; `tests/wasm_bindings.rs` checks the same bytes come
+/// out of the WASM `grade_with`. (The Node parity test reads only
+/// `*.facts.json`/`*.report.json`, so these are not copied to `target/parity`.)
+pub const OPTION_CASES: [(&str, &str, &str); 3] = [
+    (
+        "legacy_intermediate_fix",
+        "legacy",
+        r#"{"profile":"mozilla-intermediate","fix":true}"#,
+    ),
+    (
+        "good_modern_fix",
+        "good",
+        r#"{"profile":"mozilla-modern","fix":true}"#,
+    ),
+    (
+        "two_endpoints_old",
+        "two_endpoints",
+        r#"{"profile":"mozilla-old"}"#,
+    ),
+];
+
 /// `now` of the parity fixtures, with a fractional millisecond part so flooring
 /// is checked too.
 const NOW_MS: f64 = 1_800_000_000_123.75;
@@ -89,10 +112,42 @@ fn regenerate() {
     }
 }
 
+/// Rewrites the option cases' reports (over the committed facts):
+/// `UPDATE_OPTION_FIXTURES=1 cargo test -p tlslens-core --test parity`.
+fn regenerate_option_cases() {
+    let dir = fixtures_dir();
+    for (name, facts, options) in OPTION_CASES {
+        let facts = std::fs::read_to_string(dir.join(format!("{facts}.facts.json"))).unwrap();
+        let report = tlslens_core::grade_with_json(&facts, NOW_MS, options).unwrap();
+        std::fs::write(dir.join(format!("{name}.with-options.json")), report).unwrap();
+    }
+}
+
+#[test]
+fn committed_option_cases_grade_to_their_committed_reports() {
+    if std::env::var_os("UPDATE_OPTION_FIXTURES").is_some() {
+        regenerate_option_cases();
+    }
+    let dir = fixtures_dir();
+    for (name, facts, options) in OPTION_CASES {
+        let facts = std::fs::read_to_string(dir.join(format!("{facts}.facts.json"))).unwrap();
+        let expected =
+            std::fs::read_to_string(dir.join(format!("{name}.with-options.json"))).unwrap();
+        let report = tlslens_core::grade_with_json(&facts, NOW_MS, options).unwrap();
+        assert_eq!(
+            report, expected,
+            "{name}: native report differs from the committed one (UPDATE_OPTION_FIXTURES=1 to accept)"
+        );
+        let value: serde_json::Value = serde_json::from_str(&report).unwrap();
+        assert!(value["compliance"]["profile"].is_string(), "{name}");
+    }
+}
+
 #[test]
 fn committed_fixtures_grade_to_their_committed_reports() {
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
         regenerate();
+        regenerate_option_cases();
     }
     // Copies go to target/parity for the WASM parity test (tests/wasm/).
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/parity");
