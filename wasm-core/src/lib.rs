@@ -16,6 +16,7 @@
 pub mod anchors;
 pub mod cert;
 pub mod chain;
+pub mod clients;
 pub mod der;
 mod error;
 pub mod expiry;
