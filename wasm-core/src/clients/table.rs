@@ -114,9 +114,13 @@ pub struct ClientProfile {
 }
 
 impl ClientProfile {
-    /// The newest protocol it offers.
+    /// The newest protocol it offers (drafts and other unknown values aside).
     pub fn max_protocol(&self) -> Option<ProtocolVersion> {
-        self.versions.iter().copied().max()
+        self.versions
+            .iter()
+            .copied()
+            .filter(|v| v.known_name().is_some())
+            .max()
     }
 
     /// The oldest protocol it completes a handshake with.
