@@ -582,11 +582,16 @@ fn cipher_rules(v: &mut Verdicts, cx: &Ctx<'_>) -> (u32, bool) {
 }
 
 /// The rules judged on what browsers get: every current browser of the
-/// client simulation when it ran, else the reference browser's handshake when
-/// there was one, else what is offered.
+/// client simulation when it simulated any, else the reference browser's
+/// handshake when there was one, else what is offered.
 fn browser_rules(v: &mut Verdicts, cx: &Ctx<'_>, simulated: Option<&[clients::ClientReport]>) {
-    if let Some(clients) = simulated {
-        simulated_browser_rules(v, clients);
+    let is_current_browser = |c: &clients::ClientReport| {
+        c.current && clients::table::by_id(&c.id).is_some_and(|p| p.browser)
+    };
+    if let Some(clients) = simulated.filter(|s| s.iter().any(is_current_browser)) {
+        let browsers: Vec<&clients::ClientReport> =
+            clients.iter().filter(|c| is_current_browser(c)).collect();
+        simulated_browser_rules(v, &browsers);
         return;
     }
     let browser = cx.ep.browser.as_ref();
@@ -608,14 +613,10 @@ fn browser_rules(v: &mut Verdicts, cx: &Ctx<'_>, simulated: Option<&[clients::Cl
     }
 }
 
-/// Policy 2026.2: the browser rules over every current simulated browser;
-/// none of them connecting is an F.
-fn simulated_browser_rules(v: &mut Verdicts, clients: &[clients::ClientReport]) {
-    let browsers: Vec<&clients::ClientReport> = clients
-        .iter()
-        .filter(|c| c.current && clients::table::by_id(&c.id).is_some_and(|p| p.browser))
-        .collect();
-    if !browsers.is_empty() && browsers.iter().all(|c| !c.ok) {
+/// Policy 2026.2: the browser rules over the current simulated browsers
+/// (never empty); none of them connecting is an F.
+fn simulated_browser_rules(v: &mut Verdicts, browsers: &[&clients::ClientReport]) {
+    if browsers.iter().all(|c| !c.ok) {
         let reasons: Vec<String> = browsers
             .iter()
             .map(|c| {
@@ -630,6 +631,11 @@ fn simulated_browser_rules(v: &mut Verdicts, clients: &[clients::ClientReport]) 
     }
     let negotiated: Vec<(String, ProtocolVersion, SuiteInfo)> = browsers
         .iter()
+        .filter(|c| {
+            c.failure
+                .as_ref()
+                .is_none_or(|f| f.code.after_negotiation())
+        })
         .filter_map(|c| Some((c.name.clone(), c.protocol?, c.cipher_suite?.info()?)))
         .collect();
     negotiated_rules(v, &negotiated);

@@ -621,3 +621,86 @@ fn inline_chain_is_analysed_for_its_client() {
     let report = grade(&simulated(facts, vec![hs]), NOW);
     assert_eq!(failure(&report, CHROME).0, FailureCode::HostnameMismatch);
 }
+
+fn cap_codes(report: &Report) -> Vec<&str> {
+    report.endpoints[0]
+        .caps
+        .iter()
+        .map(|c| c.code.as_str())
+        .collect()
+}
+
+#[test]
+fn without_current_browsers_the_browser_rules_fall_back_to_the_reference_hello() {
+    let mut facts = good_facts(shared_pki());
+    let b = facts.endpoints[0].browser.as_mut().unwrap();
+    b.protocol = Some(V::TLS12);
+    b.cipher_suite = CipherSuite::parse("TLS_RSA_WITH_AES_128_CBC_SHA");
+    // Only Java simulated: no current browser, so the reference hello decides.
+    let report = grade(&simulated(facts, vec![client_refused(JAVA8, 40)]), NOW);
+    let caps = cap_codes(&report);
+    assert!(
+        caps.contains(&"no_forward_secrecy") && caps.contains(&"no_aead"),
+        "{caps:?}"
+    );
+    assert!(!caps.contains(&"no_browser_can_connect"));
+}
+
+#[test]
+fn a_suite_a_browser_refused_is_not_what_it_negotiates() {
+    // The server answers Chrome with 3DES, which Chrome does not offer: a
+    // cipher mismatch, not "Chrome negotiates 3DES".
+    let facts = simulated(
+        good_facts(shared_pki()),
+        vec![
+            client_hs(CHROME, V::TLS12, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", None),
+            client_hs(
+                "firefox-137-win11",
+                V::TLS13,
+                "TLS_AES_128_GCM_SHA256",
+                Some(NamedGroup::X25519),
+            ),
+        ],
+    );
+    let report = grade(&facts, NOW);
+    assert_eq!(failure(&report, CHROME).0, FailureCode::CipherMismatch);
+    let caps = cap_codes(&report);
+    assert!(!caps.contains(&"block64_modern"), "{caps:?}");
+    assert!(
+        !caps.contains(&"no_browser_can_connect"),
+        "Firefox connects"
+    );
+}
+
+#[test]
+fn no_browser_can_connect_names_each_browsers_reason() {
+    let mut facts = good_facts(shared_pki());
+    let e = &mut facts.endpoints[0];
+    e.protocols = vec![V::TLS10];
+    e.cipher_suites = vec![ProtocolSuites {
+        protocol: V::TLS10,
+        suites: vec![CipherSuite::parse("TLS_RSA_WITH_AES_128_CBC_SHA").unwrap()],
+        server_order: None,
+    }];
+    let report = grade(
+        &simulated(
+            facts,
+            vec![client_refused(CHROME, 70), client_refused(JAVA8, 70)],
+        ),
+        NOW,
+    );
+    let cap = report.endpoints[0]
+        .caps
+        .iter()
+        .find(|c| c.code.as_str() == "no_browser_can_connect")
+        .expect("F cap");
+    assert_eq!(cap.grade, tlslens_core::Grade::F);
+    assert!(
+        cap.reason.contains(
+            "(Chrome 137 / Win 11: the server offers only TLS 1.0; Chrome 137 / Win 11 needs TLS 1.2 or newer)"
+        ),
+        "{}",
+        cap.reason
+    );
+    assert_eq!(report.grade, Some(tlslens_core::Grade::F));
+}

@@ -61,6 +61,23 @@ failure_codes! {
 }
 
 impl FailureCode {
+    /// A failure about the certificate chain: the protocol, suite and group
+    /// had been agreed on when the client gave up.
+    pub fn after_negotiation(self) -> bool {
+        use FailureCode::*;
+        matches!(
+            self,
+            KeyTooSmall
+                | KeyTooLarge
+                | SignatureRejected
+                | Untrusted
+                | IncompleteChain
+                | Expired
+                | NotYetValid
+                | HostnameMismatch
+        )
+    }
+
     /// Reads the contract spelling back.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|c| c.as_str() == s)
