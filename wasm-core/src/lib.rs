@@ -8,6 +8,8 @@
 //! - [`grade()`]: facts → report.
 //! - [`chain`], [`cert`], [`issue`], [`anchors`], [`sigalg`], [`sigverify`],
 //!   [`hostname`], [`ocsp`]: certificates and trust.
+//! - [`clients`]: the client simulation — the client table, `--clients`
+//!   selection, and each client's verdict on what the server chose.
 //! - [`policy`]: the grading rules as data; [`expiry`]: the alert schedule.
 //! - [`wire`], [`suites`], [`groups`]: TLS code points and their registries.
 
