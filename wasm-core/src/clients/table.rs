@@ -16,7 +16,9 @@ use crate::wire::{CipherSuite, NamedGroup, ProtocolVersion};
 /// The schema of `data/clients.json`.
 pub const CLIENTS_SCHEMA: &str = "tlslens.clients/1";
 
-const TABLE_JSON: &str = include_str!("../../data/clients.json");
+/// `data/clients.json`, as `build.rs` puts it into `OUT_DIR` (without the
+/// recorded hellos on wasm32).
+const TABLE_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/clients.json"));
 
 /// Where a client gets an intermediate certificate the server did not send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +110,8 @@ pub struct ClientProfile {
     pub grease: bool,
     /// Its rules.
     pub rules: ClientRules,
-    /// The recorded ClientHello records, hex, when the source has them.
+    /// The recorded ClientHello records, hex, when the source has them (left
+    /// out of the WebAssembly build, which never sends a hello).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hello: Option<String>,
 }
