@@ -129,7 +129,7 @@ fn cipher_mismatch_lists_what_the_server_offers() {
     assert_eq!(code, FailureCode::CipherMismatch);
     assert_eq!(
         message,
-        "no cipher suite in common: the server offers only TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256; Java 8u161 offers none of them"
+        "no cipher suite in common: with TLS 1.2 the server offers only TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256; Java 8u161 offers none of them (and does not speak TLS 1.3)"
     );
     // A suite the client never offered, chosen anyway.
     let facts = simulated(

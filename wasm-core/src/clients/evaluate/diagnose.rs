@@ -114,10 +114,26 @@ impl Judge<'_> {
         }
         let mut names: Vec<String> = server.iter().map(|s| s.to_string()).collect();
         names.dedup();
+        let shared: Vec<String> = common.iter().rev().map(|p| pretty(*p)).collect();
+        let mut others: Vec<ProtocolVersion> = ep
+            .protocols
+            .iter()
+            .copied()
+            .filter(|p| !common.contains(p))
+            .collect();
+        others.sort_by(|a, b| b.cmp(a));
+        others.dedup();
+        let beyond: Vec<String> = others.into_iter().map(pretty).collect();
+        let also = if beyond.is_empty() {
+            String::new()
+        } else {
+            format!(" (and does not speak {})", list(&beyond))
+        };
         Some(ClientFailure::new(
             FailureCode::CipherMismatch,
             format!(
-                "no cipher suite in common: the server offers only {}; {} offers none of them",
+                "no cipher suite in common: with {} the server offers only {}; {} offers none of them{also}",
+                list(&shared),
                 list(&names),
                 self.name()
             ),
