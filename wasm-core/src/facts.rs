@@ -236,8 +236,10 @@ pub struct ClientHandshake {
     pub error: Option<HandshakeError>,
 }
 
-/// Which recorded chain a simulated client received.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Which recorded chain a simulated client received. In JSON a number, the
+/// string `"no_sni"`, or a chain object (read without serde's untagged-enum
+/// buffering, which would cost the WASM build dearly).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum ChainRef {
     /// An index into the endpoint's chains with SNI: 0 is `chain`, `n` is
@@ -247,6 +249,35 @@ pub enum ChainRef {
     Slot(ChainSlot),
     /// A chain recorded nowhere else.
     Inline(Box<ChainFacts>),
+}
+
+impl<'de> Deserialize<'de> for ChainRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, value::MapAccessDeserializer, MapAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ChainRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a chain index, \"no_sni\" or a chain")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ChainRef, E> {
+                usize::try_from(v)
+                    .map(ChainRef::Index)
+                    .map_err(|_| E::custom("chain index out of range"))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ChainRef, E> {
+                match v {
+                    "no_sni" => Ok(ChainRef::Slot(ChainSlot::NoSni)),
+                    other => Err(E::custom(format!("unknown chain {other:?}"))),
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ChainRef, A::Error> {
+                let chain = ChainFacts::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(ChainRef::Inline(Box::new(chain)))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A named chain of the endpoint.

@@ -704,3 +704,30 @@ fn no_browser_can_connect_names_each_browsers_reason() {
     );
     assert_eq!(report.grade, Some(tlslens_core::Grade::F));
 }
+
+#[test]
+fn chain_references_read_back_from_json() {
+    let pki = shared_pki();
+    for chain in [
+        ChainRef::Index(2),
+        ChainRef::Slot(ChainSlot::NoSni),
+        ChainRef::Inline(Box::new(ChainFacts {
+            certificates: pki.chain(),
+            ..ChainFacts::default()
+        })),
+    ] {
+        let json = serde_json::to_string(&chain).unwrap();
+        assert_eq!(
+            serde_json::from_str::<ChainRef>(&json).unwrap(),
+            chain,
+            "{json}"
+        );
+    }
+    assert_eq!(serde_json::to_string(&ChainRef::Index(2)).unwrap(), "2");
+    assert_eq!(
+        serde_json::to_string(&ChainRef::Slot(ChainSlot::NoSni)).unwrap(),
+        "\"no_sni\""
+    );
+    assert!(serde_json::from_str::<ChainRef>("\"sni\"").is_err());
+    assert!(serde_json::from_str::<ChainRef>("-1").is_err());
+}
