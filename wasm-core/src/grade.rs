@@ -643,15 +643,18 @@ fn simulated_browser_rules(v: &mut Verdicts, browsers: &[&clients::ClientReport]
 
 /// The browser rules on negotiated `(who, protocol, suite)`: each fires when
 /// one browser negotiates the weak thing.
+/// A test on a negotiated protocol and suite.
+type NegotiatedTest<'a> = &'a dyn Fn(ProtocolVersion, &SuiteInfo) -> bool;
+
 fn negotiated_rules(v: &mut Verdicts, negotiated: &[(String, ProtocolVersion, SuiteInfo)]) {
-    let first = |pred: &dyn Fn(ProtocolVersion, &SuiteInfo) -> bool| {
+    let first = |pred: NegotiatedTest<'_>| {
         negotiated
             .iter()
             .find(|(_, p, i)| pred(*p, i))
             .map(|(who, _, i)| format!("({who} negotiates {})", i.name))
     };
     let modern = |p: ProtocolVersion| p >= ProtocolVersion::TLS11;
-    let rules: [(RuleCode, &dyn Fn(ProtocolVersion, &SuiteInfo) -> bool); 4] = [
+    let rules: [(RuleCode, NegotiatedTest<'_>); 4] = [
         (RuleCode::NoForwardSecrecy, &|_, i| !i.forward_secret()),
         (RuleCode::NoAead, &|_, i| !i.aead()),
         (RuleCode::Rc4Modern, &|p, i| modern(p) && is_rc4(i)),
