@@ -5,6 +5,9 @@ wasm-core/data/clients.json whose source says "captured":
 
     python3 scripts/clients/capture-hello.py 9401 curl.hex &
     curl -s https://localhost:9401/
+
+Go resolves localhost to ::1 first; go-get.go (http.Get's defaults, dialing
+127.0.0.1:9404) is the program used for the Go row.
 """
 
 import socket

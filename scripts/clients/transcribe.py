@@ -99,6 +99,8 @@ ROWS = [
         {"min_protocol": "TLSv1.2", "rsa_min": 2048, "dh_min": 2048, "ecdsa_min": 224, "sha1": False}),
     ("capture:curl", "curl-7.88-debian12", "curl 7.88 (Debian 12)", "curl", True, "mozilla", "none",
         {"min_protocol": "TLSv1.2", "rsa_min": 2048, "dh_min": 2048, "ecdsa_min": 224, "sha1": False}),
+    ("capture:go", "go-1.19-debian12", "Go 1.19 (Debian 12)", "go", True, "mozilla", "none",
+        {"sha1": False}),
     ("capture:python", "python-3.11-debian12", "Python 3.11 (Debian 12)", "python", True, "mozilla", "none",
         {"min_protocol": "TLSv1.2", "rsa_min": 2048, "dh_min": 2048, "ecdsa_min": 224, "sha1": False}),
 ]
@@ -107,6 +109,7 @@ CAPTURE_TOOLS = {
     "openssl": "openssl s_client (OpenSSL 3.0.19, Debian 12), default settings",
     "curl": "curl 7.88.1 with OpenSSL 3.0.19 (Debian 12), default settings",
     "python": "Python 3.11.2 ssl.create_default_context() with OpenSSL 3.0.19 (Debian 12)",
+    "go": "Go 1.19.8 (Debian 12 golang-go) net/http with its default transport (scripts/clients/go-get.go); Go 1.18+ rejects SHA-1 certificate signatures (crypto/x509); current Go (1.24+) differs: X25519MLKEM768, no RSA key exchange by default",
 }
 
 BROWSERS = {"chrome", "edge", "firefox", "ie", "opera", "safari"}
