@@ -52,7 +52,12 @@ fn with_every_client(mut facts: tlslens_core::ScanFacts) -> tlslens_core::ScanFa
                     NamedGroup::SECP256R1
                 };
                 let suite = c.suites.iter().find(|s| s.0 >> 8 == 0x13).unwrap();
-                common::client_hs(&c.id, ProtocolVersion::TLS13, &suite.to_string(), Some(group))
+                common::client_hs(
+                    &c.id,
+                    ProtocolVersion::TLS13,
+                    &suite.to_string(),
+                    Some(group),
+                )
             } else {
                 common::client_refused(&c.id, 70)
             }
