@@ -10,6 +10,8 @@
 //! - [`chain`], [`cert`], [`issue`], [`anchors`], [`sigalg`], [`sigverify`],
 //!   [`hostname`], [`ocsp`]: certificates and trust; [`stores`]: the root
 //!   stores per platform and version.
+//! - [`clients`]: the client simulation — the client table, `--clients`
+//!   selection, and each client's verdict on what the server chose.
 //! - [`policy`]: the grading rules as data; [`expiry`]: the alert schedule.
 //! - [`profiles`]: Mozilla's server-side TLS profiles as data; [`compliance`]:
 //!   an endpoint compared with one; [`fix`]: the nginx, Apache and Caddy lines
@@ -21,6 +23,7 @@
 pub mod anchors;
 pub mod cert;
 pub mod chain;
+pub mod clients;
 pub mod compliance;
 pub mod der;
 mod error;

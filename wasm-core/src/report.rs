@@ -127,6 +127,10 @@ pub struct Report {
     pub compliance: Option<crate::compliance::TargetCompliance>,
     /// One entry per IP.
     pub endpoints: Vec<EndpointReport>,
+    /// Every simulated client that fails somewhere, with the reason and the
+    /// endpoints (DESIGN.md contract 6); absent when no client was simulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_failures: Option<Vec<crate::clients::ClientFailureSummary>>,
 }
 
 /// The three category scores and the weighted total, 0–100.
@@ -249,6 +253,9 @@ pub struct EndpointReport {
     pub session_resumption: Option<ResumptionFacts>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<BrowserFacts>,
+    /// The client simulation (DESIGN.md contract 6); absent when not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<Vec<crate::clients::ClientReport>>,
     pub vulnerabilities: Vulnerabilities,
     pub expiry: Option<Expiry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -32,6 +32,7 @@ fn grade_matches_native_byte_for_byte() {
         fixture!("two_endpoints"),
         fixture!("self_signed_garbage"),
         fixture!("mozilla_root"),
+        fixture!("clients"),
     ] {
         let report = wasm::grade(facts, NOW_MS).unwrap_or_else(|_| panic!("{name}: grade failed"));
         assert_eq!(report, expected, "{name}");

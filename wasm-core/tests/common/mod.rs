@@ -460,3 +460,34 @@ pub fn shared_pki() -> &'static Pki {
     static PKI: OnceLock<Pki> = OnceLock::new();
     PKI.get_or_init(Pki::standard)
 }
+
+/// A simulated client's handshake in which the server chose `protocol`,
+/// `suite` and `group` (and sent the primary chain).
+pub fn client_hs(
+    id: &str,
+    protocol: ProtocolVersion,
+    suite: &str,
+    group: Option<NamedGroup>,
+) -> tlslens_core::facts::ClientHandshake {
+    tlslens_core::facts::ClientHandshake {
+        client: id.into(),
+        protocol: Some(protocol),
+        cipher_suite: Some(CipherSuite::parse(suite).expect(suite)),
+        group,
+        chain: Some(tlslens_core::facts::ChainRef::Index(0)),
+        ..Default::default()
+    }
+}
+
+/// A simulated client's handshake that the server ended with `alert`.
+pub fn client_refused(id: &str, alert: u8) -> tlslens_core::facts::ClientHandshake {
+    tlslens_core::facts::ClientHandshake {
+        client: id.into(),
+        error: Some(tlslens_core::facts::HandshakeError {
+            kind: tlslens_core::facts::HandshakeErrorKind::Alert,
+            alert: Some(alert),
+            message: String::new(),
+        }),
+        ..Default::default()
+    }
+}
