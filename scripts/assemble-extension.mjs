@@ -5,8 +5,8 @@
 //   manifest.json = manifest.base.json deep-merged with manifest.<browser>.json
 //                   (objects merge key by key, anything else is replaced),
 //                   plus "version" from [workspace.package] in Cargo.toml.
-//   everything else in extension/ is copied as is; build/wasm/tlslens_core.js
-//   and tlslens_core_bg.wasm go to wasm/.
+//   everything else in extension/ is copied as is; build/wasm/tlslens_core.js,
+//   tlslens_core_bg.wasm and root-stores.bin go to wasm/.
 //
 // Each browser's tree is built beside the old one and swapped in at the end,
 // so a half-written dist/ is never left behind. Usage: node scripts/assemble-extension.mjs
@@ -19,7 +19,7 @@ const extDir = path.join(root, 'extension');
 const wasmDir = path.join(root, 'build', 'wasm');
 const distDir = path.join(root, 'dist');
 const BROWSERS = ['chromium', 'firefox'];
-const WASM_FILES = ['tlslens_core.js', 'tlslens_core_bg.wasm'];
+const WASM_FILES = ['tlslens_core.js', 'tlslens_core_bg.wasm', 'root-stores.bin'];
 
 function fail(msg) {
   console.error(`assemble-extension: ERROR: ${msg}`);

@@ -5,7 +5,10 @@
 #   2. cargo build -p tlslens-core --lib --target wasm32-unknown-unknown --profile wasm
 #   3. wasm-bindgen --target web            -> build/wasm/tlslens_core.js + _bg.wasm
 #   4. wasm-opt -Oz (binaryen, from npm)    -> build/wasm/tlslens_core_bg.wasm
-#   5. node scripts/assemble-extension.mjs  -> dist/chromium/, dist/firefox/
+#   5. wasm-core/data/root-stores.bin       -> build/wasm/root-stores.bin (the
+#      anchors of every root store but Mozilla's; the module loads it at run
+#      time, see wasm-core/src/stores/mod.rs)
+#   6. node scripts/assemble-extension.mjs  -> dist/chromium/, dist/firefox/
 #
 # Idempotent and incremental: cargo only rebuilds what changed, and steps 3-4
 # are skipped when the input wasm, the tool versions and the flags are the same
@@ -60,6 +63,8 @@ else
   mv "$STAGE" "$OUT"
 fi
 
+cp wasm-core/data/root-stores.bin "$OUT/root-stores.bin"
+
 size() { stat -c %s "$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
@@ -67,6 +72,9 @@ unopt=$(size "$OUT/tlslens_core_bg.unopt.wasm")
 opt=$(size "$OUT/tlslens_core_bg.wasm")
 opt_gz=$(gz "$OUT/tlslens_core_bg.wasm")
 say "wasm size: wasm-bindgen output $unopt bytes ($(kib "$unopt")); after wasm-opt $opt bytes ($(kib "$opt")), gzip -9 $opt_gz bytes ($(kib "$opt_gz"))"
+stores=$(size "$OUT/root-stores.bin")
+stores_gz=$(gz "$OUT/root-stores.bin")
+say "root-stores.bin (loaded by the module at run time): $stores bytes ($(kib "$stores")), gzip -9 $stores_gz bytes ($(kib "$stores_gz"))"
 
 node scripts/assemble-extension.mjs || die "assembling dist/ failed"
 say "done: dist/chromium/ and dist/firefox/"

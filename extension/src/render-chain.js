@@ -1,4 +1,5 @@
-// The certificate chain breakdown (report `chain`): verify result, then each
+// The certificate chain breakdown (report `chain`): verify result, the verdict
+// per root store in one line (`chain.trust`, summed up by the core), then each
 // certificate from the leaf up, with issues drawn where they are: the missing
 // link (`missing_issuer`), misplaced certificates (`sent_index`), per-cert issues.
 import { h, daysText, dateText } from './dom.js';
@@ -61,7 +62,29 @@ function certCard(cert, position, pathLength) {
     ));
 }
 
-export function renderChain(chain, { title = 'Certificate chain', testid = 'chain' } = {}) {
+// The per-store verdicts of `chain.trust` summed up by the core
+// ({trusted: [...], untrusted: [...], text: "Trusted by … · not by …"}); null
+// when the report has none (older cores, or no path was built) or no core is at
+// hand, and the line is then left out.
+export function trustSummary(chain, core) {
+  const trust = chain?.trust;
+  if (!Array.isArray(trust) || trust.length === 0 || typeof core?.trust_summary !== 'function') return null;
+  try {
+    return JSON.parse(core.trust_summary(JSON.stringify(trust)));
+  } catch (err) {
+    console.warn('TLS Lens: chain.trust not understood', err);
+    return null;
+  }
+}
+
+function trustLine(summary) {
+  if (!summary?.text) return null;
+  const kind = summary.untrusted.length === 0 ? 'all' : summary.trusted.length === 0 ? 'none' : 'some';
+  return h('p', { class: `trust-stores ${kind}`, 'data-testid': 'trust-stores', 'data-trust': kind },
+    h('span', { class: 'label' }, 'Root stores: '), summary.text);
+}
+
+export function renderChain(chain, { title = 'Certificate chain', testid = 'chain', core = null } = {}) {
   if (!chain) return h('section', { class: 'chain', 'data-testid': testid }, h('h2', null, title), h('p', { class: 'muted' }, 'No certificate was received.'));
   const certs = chain.certificates ?? [];
   const pathLength = certs.filter((c) => c.role !== 'extra').length;
@@ -80,6 +103,7 @@ export function renderChain(chain, { title = 'Certificate chain', testid = 'chai
       h('span', { class: 'label' }, 'OpenSSL verify: '),
       h('code', null, `${chain.verify_code ?? '?'}`), ` (${chain.verify_message ?? '—'})`,
       h('span', { class: 'trust' }, chain.trusted ? ' · trusted by browsers' : ' · NOT trusted by browsers')),
+    trustLine(trustSummary(chain, core)),
     (chain.issues ?? []).length
       ? h('p', { class: 'chain-issues' }, 'Chain issues: ', chain.issues.map(issueText).join(', '))
       : null,

@@ -47,24 +47,37 @@ pub fn run(args: Vec<OsString>, clock: SharedClock) -> i32 {
                 stderr: std::io::stderr().is_terminal(),
             };
             match ScanSettings::from_args(&args, term) {
-                Ok(settings) => block_on(scan(settings, clock), args.json),
+                Ok(mut settings) => {
+                    settings.probe.clock = clock;
+                    block_on(scan(settings), args.json)
+                }
                 Err(e) => fail(&e, e.kind(), args.json),
             }
         }
         Command::Serve(args) => match ServeSettings::from_args(&args) {
             Ok(mut s) => {
-                s.service.clock = clock;
+                s.service.scan.clock = clock;
                 block_on(crate::serve::run(s.listen, s.service, s.limits), false)
             }
             Err(e) => fail(&e, e.kind(), false),
         },
         Command::Watch(args) => match WatchSettings::from_args(&args) {
             Ok(mut s) => {
-                s.monitor.clock = clock;
+                s.monitor.scan.clock = clock;
                 block_on(crate::watch::run(s.monitor, s.once, s.listen), false)
             }
             Err(e) => fail(&e, e.kind(), false),
         },
+        Command::Logs(args) => crate::logs::main(
+            &crate::logs::LogsFlags {
+                files: args.files,
+                json: args.json,
+                since: args.since,
+                timezone: args.timezone,
+                top: args.top,
+            },
+            clock.now(),
+        ),
     }
 }
 
@@ -160,14 +173,14 @@ fn init_tracing() {
 }
 
 /// `scan`: probe, grade at the clock's "now", print.
-async fn scan(settings: ScanSettings, clock: SharedClock) -> Result<(), Error> {
+async fn scan(settings: ScanSettings) -> Result<(), Error> {
     let progress: Option<ProgressFn> = settings.progress.then(|| {
         Arc::new(|p: Progress| {
             eprintln!("[{}/{}] {}", p.done, p.total, p.step);
         }) as ProgressFn
     });
     let facts = crate::probe::scan(&settings.target, &settings.probe, progress).await?;
-    let report = tlslens_core::grade(&facts, clock.now());
+    let report = tlslens_core::grade(&facts, settings.probe.clock.now());
     let text = match settings.output {
         Output::Json => render::json(&report)?,
         Output::Human { color } => render::human(&report, color),

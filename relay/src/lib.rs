@@ -17,6 +17,7 @@
 //!
 //! Imports point one way: `cli` → `settings` → (`serve`, `watch`) →
 //! `probe` → `codec`; `tests/module_graph.rs` checks there is no circle.
+//! * [`logs`]: handshake failures in server logs (`tlslens-relay logs`).
 
 #![forbid(unsafe_code)]
 
@@ -25,6 +26,7 @@ pub mod clock;
 pub mod codec;
 mod error;
 pub mod guard;
+pub mod logs;
 pub mod probe;
 pub mod render;
 pub mod resolve;

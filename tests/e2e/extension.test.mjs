@@ -61,6 +61,9 @@ describe('extension in headless Chromium', { timeout: FILE_TIMEOUT_MS }, () => {
         `core-version shows ${JSON.stringify(versionText)}, expected it to contain ${core.policy_id()}`,
       );
       assert.equal((await page.getByTestId('host').textContent()).trim(), 'example.test');
+      // wasm/root-stores.bin (every root store but Mozilla's) came with it.
+      const storesLoaded = await page.evaluate(async () => (await (await import('/src/core.js')).loadCore()).root_stores_loaded());
+      assert.equal(storesLoaded, true, 'the popup core has no root-stores.bin');
       // No relay runs for example.test here: any error must be about the
       // relay or the site, never about the core.
       for (const kind of await page.getByTestId('error').evaluateAll((els) => els.map((e) => e.dataset.kind))) {
@@ -71,6 +74,37 @@ describe('extension in headless Chromium', { timeout: FILE_TIMEOUT_MS }, () => {
       await page.screenshot({ path: path.join(ARTIFACTS, 'popup.png') });
       const unexpected = pageErrors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(e));
       assert.deepEqual(unexpected, [], `errors in the popup: ${unexpected.join('; ')}`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('the chain section shows the root-store line only when the report has chain.trust', async () => {
+    const page = await context.newPage();
+    try {
+      await page.goto(`chrome-extension://${extensionId}/popup/popup.html?url=ftp://example.test/`);
+      await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
+      const lines = await page.evaluate(async () => {
+        const { loadCore } = await import('/src/core.js');
+        const { renderChain } = await import('/src/render-chain.js');
+        const core = await loadCore();
+        const chain = {
+          verify_code: 0, trusted: true, issues: [], certificates: [],
+          trust: [
+            { store: 'mozilla', trusted: true }, { store: 'android-7', trusted: false },
+            { store: 'android-8', trusted: true }, { store: 'java', trusted: false },
+          ],
+        };
+        const line = (c) => {
+          const el = renderChain(c, { core }).querySelector('[data-testid="trust-stores"]');
+          return el ? { text: el.textContent, kind: el.dataset.trust } : null;
+        };
+        const { trust, ...older } = chain;
+        return { with: line(chain), without: line(older), noCore: renderChain(chain).querySelector('[data-testid="trust-stores"]') === null };
+      });
+      assert.deepEqual(lines.with, { text: 'Root stores: Trusted by Mozilla, Android 8 · not by Android 7.0, Java', kind: 'some' });
+      assert.equal(lines.without, null);
+      assert.equal(lines.noCore, true);
     } finally {
       await page.close();
     }

@@ -22,7 +22,8 @@ before(async () => {
 
 describe('bindings', () => {
   test('exports the documented functions', () => {
-    for (const name of ['version', 'policy_id', 'policy_json', 'grade', 'parse_chain', 'grade_order', 'grade_dropped', 'alert_threshold']) {
+    for (const name of ['version', 'policy_id', 'policy_json', 'grade', 'parse_chain', 'grade_order', 'grade_dropped', 'alert_threshold',
+      'load_root_stores', 'root_stores_loaded', 'trust_summary']) {
       assert.equal(typeof core[name], 'function', `core.${name} is not exported`);
     }
   });

@@ -8,15 +8,17 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const WASM_DIR = path.join(ROOT, 'build', 'wasm');
 const GLUE = path.join(WASM_DIR, 'tlslens_core.js');
 const BINARY = path.join(WASM_DIR, 'tlslens_core_bg.wasm');
+const ROOT_STORES = path.join(WASM_DIR, 'root-stores.bin');
 
 export async function loadCore() {
-  for (const f of [GLUE, BINARY]) {
+  for (const f of [GLUE, BINARY, ROOT_STORES]) {
     if (!fs.existsSync(f)) {
       throw new Error(`${path.relative(ROOT, f)} is missing: run \`npm run build\` first`);
     }
   }
   const core = await import(GLUE);
   core.initSync({ module: fs.readFileSync(BINARY) });
+  core.load_root_stores(fs.readFileSync(ROOT_STORES)); // as src/core.js does
   return core;
 }
 

@@ -1,5 +1,7 @@
-//! Trust anchors: the Mozilla root program (bundled from `webpki-root-certs`, so
-//! it ships inside the WASM too) plus the extra anchors a user adds (`--ca-file`).
+//! Trust anchors: the Mozilla root program (the `mozilla` store of
+//! [`crate::stores`], whose anchors keep their whole certificates, generated from
+//! `webpki-root-certs`, so it ships inside the WASM too) plus the extra anchors a
+//! user adds (`--ca-file`).
 //!
 //! The bundled roots are parsed once, lazily, and indexed by raw subject name.
 
@@ -31,8 +33,8 @@ fn builtin() -> &'static Builtin {
     BUILTIN.get_or_init(|| {
         let mut anchors = Vec::new();
         let mut by_subject: BTreeMap<&'static [u8], Vec<usize>> = BTreeMap::new();
-        for der in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
-            let der: &'static [u8] = der.as_ref();
+        let mozilla = crate::stores::StoreId::MOZILLA.store().into_iter();
+        for der in mozilla.flat_map(|s| s.anchors()).filter_map(|a| a.der()) {
             // A root that does not parse is skipped (never seen with this bundle).
             if let Ok(cert) = crate::cert::parse(der) {
                 by_subject

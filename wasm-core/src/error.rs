@@ -22,4 +22,16 @@ pub enum Error {
     /// PEM, base64 or DER input that holds no certificate we can use.
     #[error("no certificate found: {0}")]
     NoCertificate(String),
+    /// A root store id that is not one of [`crate::stores::StoreId`]'s.
+    #[error("unknown root store {0:?}")]
+    UnknownStore(String),
+    /// Root store data that does not match this build.
+    #[error("root store data: {0}")]
+    RootStoreData(String),
+    /// A profile name that is not known (the message lists the known ones).
+    #[error(transparent)]
+    UnknownProfile(#[from] crate::profiles::UnknownProfile),
+    /// An endpoint IP that is not in the report, or was not scanned.
+    #[error("no scanned endpoint {0} in the report")]
+    NoEndpoint(String),
 }

@@ -30,13 +30,16 @@ pub enum Effect {
 pub enum Basis {
     /// What the server accepts from any client.
     Offered,
-    /// What a current reference browser negotiates (falls back to `Offered` when
-    /// no browser handshake was recorded).
+    /// What current browsers negotiate: every current browser of the client
+    /// simulation when it ran (policy `tlslens-2026.2`), else the one reference
+    /// browser handshake, else what is `Offered`.
     Browser,
     /// The certificate chain.
     Certificate,
     /// A dedicated probe (vulnerability, HTTP header).
     Probe,
+    /// The client simulation (every simulated client's handshake).
+    Simulation,
     /// The category scores.
     Score,
 }
@@ -170,6 +173,9 @@ rules! {
     Drown = "drown" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
         reason: "The server's key is exposed through SSLv2 (DROWN), here or on another server sharing the key.",
         fix: "Disable SSLv2 everywhere the key or certificate is used (mail servers too), or use a distinct key." },
+    NoBrowserCanConnect = "no_browser_can_connect" => { effect: Effect::Cap(Grade::F), basis: Basis::Simulation,
+        reason: "No current browser in the client simulation can complete a handshake: for visitors the site is down.",
+        fix: "Look at each browser's reason in the client simulation. Usually: enable TLS 1.2 and 1.3 (nginx `ssl_protocols TLSv1.2 TLSv1.3;`), offer ECDHE-ECDSA/RSA-AES128-GCM-SHA256 and the TLS 1.3 suites, and serve a complete chain from a public CA." },
     ZeroScore = "zero_score" => { effect: Effect::Cap(Grade::F), basis: Basis::Score,
         reason: "A score category is zero (for example anonymous key exchange, or no encryption at all).",
         fix: SUITES_FIX },
@@ -293,6 +299,7 @@ pub fn markdown_table() -> String {
             Basis::Browser => "browser handshake",
             Basis::Certificate => "certificate",
             Basis::Probe => "probe",
+            Basis::Simulation => "client simulation",
             Basis::Score => "score",
         };
         out.push_str(&format!(

@@ -121,8 +121,16 @@ pub struct Report {
     /// What differs between endpoints: `chain`, `protocols`, `cipher_suites`,
     /// `grade`, `reachability`.
     pub differences: Vec<String>,
+    /// The comparison with a Mozilla profile over all endpoints, when one was
+    /// asked for (`grade_with`, `--profile`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<crate::compliance::TargetCompliance>,
     /// One entry per IP.
     pub endpoints: Vec<EndpointReport>,
+    /// Every simulated client that fails somewhere, with the reason and the
+    /// endpoints (DESIGN.md contract 6); absent when no client was simulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_failures: Option<Vec<crate::clients::ClientFailureSummary>>,
 }
 
 /// The three category scores and the weighted total, 0–100.
@@ -245,10 +253,19 @@ pub struct EndpointReport {
     pub session_resumption: Option<ResumptionFacts>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<BrowserFacts>,
+    /// The client simulation (DESIGN.md contract 6); absent when not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<Vec<crate::clients::ClientReport>>,
     pub vulnerabilities: Vulnerabilities,
     pub expiry: Option<Expiry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probe_errors: Vec<ProbeError>,
+    /// The comparison with a Mozilla profile, when one was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<crate::compliance::Compliance>,
+    /// The fix plan, when one was asked for (`GradeOptions::fix`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<crate::fix::FixPlan>,
 }
 
 #[cfg(test)]

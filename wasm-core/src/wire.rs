@@ -1,5 +1,8 @@
 //! Wire code points shared by the scanner and the grader: protocol versions,
-//! cipher suites and named groups.
+//! cipher suites and named groups. They are the only such types in the
+//! project: the relay's codec (its ClientHello, ServerHello, key shares,
+//! records…) is written with them too, so a value goes from the wire to the
+//! facts without a conversion.
 //!
 //! Each is a transparent newtype over its on-the-wire number. Names come from the
 //! IANA registries (see [`crate::suites`] and [`crate::groups`]); a number we do
@@ -57,10 +60,26 @@ impl ProtocolVersion {
 }
 
 /// A cipher suite code point (TLS 1.0–1.3; SSLv3 shares the registry).
+/// Signalling values (SCSVs) a ClientHello lists among its suites are cipher
+/// suites too.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub struct CipherSuite(pub u16);
 
 impl CipherSuite {
+    /// `TLS_NULL_WITH_NULL_NULL`.
+    pub const TLS_NULL_WITH_NULL_NULL: Self = Self(0x0000);
+    /// `TLS_EMPTY_RENEGOTIATION_INFO_SCSV` (RFC 5746), the renegotiation
+    /// signal of hellos without extensions (SSLv3).
+    pub const TLS_EMPTY_RENEGOTIATION_INFO_SCSV: Self = Self(0x00FF);
+    /// `TLS_FALLBACK_SCSV` (RFC 7507).
+    pub const TLS_FALLBACK_SCSV: Self = Self(0x5600);
+    /// `TLS_AES_128_GCM_SHA256` (TLS 1.3).
+    pub const TLS_AES_128_GCM_SHA256: Self = Self(0x1301);
+    /// `TLS_AES_256_GCM_SHA384` (TLS 1.3).
+    pub const TLS_AES_256_GCM_SHA384: Self = Self(0x1302);
+    /// `TLS_CHACHA20_POLY1305_SHA256` (TLS 1.3).
+    pub const TLS_CHACHA20_POLY1305_SHA256: Self = Self(0x1303);
+
     /// The IANA name, or `None` for a code point not in the registry.
     pub fn known_name(self) -> Option<&'static str> {
         crate::suites::lookup(self.0).map(|info| info.name)
@@ -90,6 +109,10 @@ impl NamedGroup {
     pub const X25519: Self = Self(29);
     pub const X448: Self = Self(30);
     pub const FFDHE2048: Self = Self(256);
+    pub const FFDHE3072: Self = Self(257);
+    pub const FFDHE4096: Self = Self(258);
+    pub const FFDHE6144: Self = Self(259);
+    pub const FFDHE8192: Self = Self(260);
     pub const X25519MLKEM768: Self = Self(0x11EC);
 
     /// The IANA name (`x25519`, `secp256r1`), or `None` for an unknown code point.

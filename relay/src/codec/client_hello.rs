@@ -3,11 +3,11 @@
 //! padding to a target size; and its parser, for test servers that answer a
 //! ClientHello.
 
-use super::consts::{compression, content_type, extension_type, handshake_type, version};
+use super::consts::{compression, ContentType, ExtensionType, HandshakeType};
 use super::extension::{ClientExtension, Extension};
 use super::record::{encode_records, HandshakeMessage, HandshakeReassembler, RecordHeader};
 use super::wire::{u16_list, Reader, Writer};
-use super::Error;
+use super::{CipherSuite, Error, ProtocolVersion};
 
 /// How a [`ClientHello`] adds a `padding` extension when encoded. The
 /// length measured is the handshake message's (4-byte header included,
@@ -33,15 +33,15 @@ pub enum Padding {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ClientHello {
     /// Version in the headers of the records carrying the hello.
-    pub record_version: u16,
+    pub record_version: ProtocolVersion,
     /// `client_version` (`legacy_version` in TLS 1.3).
-    pub client_version: u16,
+    pub client_version: ProtocolVersion,
     /// The 32 random bytes, supplied by the caller.
     pub random: [u8; 32],
     /// Session id (0–32 bytes normally; up to 255 can be encoded).
     pub session_id: Vec<u8>,
-    /// Cipher suites, in order; any `u16`, SCSVs included.
-    pub cipher_suites: Vec<u16>,
+    /// Cipher suites, in order; any value, SCSVs included.
+    pub cipher_suites: Vec<CipherSuite>,
     /// Compression methods, e.g. `[1, 0]` to probe DEFLATE.
     pub compression_methods: Vec<u8>,
     /// Extensions, in order.
@@ -54,7 +54,7 @@ impl ClientHello {
     /// A hello for `client_version` with the caller's `random`, no suites, no
     /// extensions, the null compression method and a record version of
     /// `client_version` capped at TLS 1.0 (as most clients send).
-    pub fn new(client_version: u16, random: [u8; 32]) -> Self {
+    pub fn new(client_version: ProtocolVersion, random: [u8; 32]) -> Self {
         Self {
             record_version: default_record_version(client_version),
             client_version,
@@ -68,7 +68,7 @@ impl ClientHello {
     }
 
     /// Sets the record-layer version.
-    pub fn with_record_version(mut self, record_version: u16) -> Self {
+    pub fn with_record_version(mut self, record_version: ProtocolVersion) -> Self {
         self.record_version = record_version;
         self
     }
@@ -80,7 +80,7 @@ impl ClientHello {
     }
 
     /// Sets the cipher suites.
-    pub fn with_cipher_suites(mut self, suites: impl IntoIterator<Item = u16>) -> Self {
+    pub fn with_cipher_suites(mut self, suites: impl IntoIterator<Item = CipherSuite>) -> Self {
         self.cipher_suites = suites.into_iter().collect();
         self
     }
@@ -104,7 +104,7 @@ impl ClientHello {
     }
 
     /// The first extension of type `typ`.
-    pub fn extension(&self, typ: u16) -> Option<&ClientExtension> {
+    pub fn extension(&self, typ: ExtensionType) -> Option<&ClientExtension> {
         self.extensions.iter().find(|e| e.typ() == typ)
     }
 
@@ -129,7 +129,7 @@ impl ClientHello {
         // pre_shared_key must stay last (RFC 8446 §4.2.11).
         let at = exts
             .iter()
-            .position(|e| e.typ() == extension_type::PRE_SHARED_KEY)
+            .position(|e| e.typ() == ExtensionType::PRE_SHARED_KEY)
             .unwrap_or(exts.len());
         exts.insert(at, ClientExtension::Padding(data_len));
         self.encode_with(&exts)
@@ -141,12 +141,12 @@ impl ClientHello {
             .map(ClientExtension::to_extension)
             .collect::<Result<Vec<_>, _>>()?;
         let mut w = Writer::new();
-        w.u16(self.client_version);
+        w.u16(self.client_version.0);
         w.bytes(&self.random);
         w.vec8("session_id", &self.session_id);
         w.nested(2, "cipher_suites", |w| {
             for s in &self.cipher_suites {
-                w.u16(*s);
+                w.u16(s.0);
             }
         });
         w.vec8("compression_methods", &self.compression_methods);
@@ -157,7 +157,7 @@ impl ClientHello {
     /// The handshake message (type `client_hello`).
     pub fn to_message(&self) -> Result<HandshakeMessage, Error> {
         Ok(HandshakeMessage {
-            msg_type: handshake_type::CLIENT_HELLO,
+            msg_type: HandshakeType::CLIENT_HELLO,
             body: self.encode()?,
         })
     }
@@ -167,7 +167,7 @@ impl ClientHello {
     pub fn encode_records(&self) -> Result<Vec<u8>, Error> {
         let message = self.to_message()?.encode()?;
         Ok(encode_records(
-            content_type::HANDSHAKE,
+            ContentType::HANDSHAKE,
             self.record_version,
             &message,
         ))
@@ -178,10 +178,13 @@ impl ClientHello {
     /// shows as [`ClientExtension::Padding`]).
     pub fn read(body: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
-        let client_version = r.u16("client_version")?;
+        let client_version = ProtocolVersion(r.u16("client_version")?);
         let random = r.array::<32>("random")?;
         let session_id = r.vec8("session_id")?.to_vec();
-        let cipher_suites = u16_list(r.vec16("cipher_suites")?, "cipher_suites length")?;
+        let cipher_suites = u16_list(r.vec16("cipher_suites")?, "cipher_suites length")?
+            .into_iter()
+            .map(CipherSuite)
+            .collect();
         let compression_methods = r.vec8("compression_methods")?.to_vec();
         let extensions = if r.is_empty() {
             Vec::new()
@@ -217,7 +220,7 @@ impl ClientHello {
                 return Ok(None);
             };
             let header = RecordHeader::read(rest)?;
-            if header.content_type != content_type::HANDSHAKE {
+            if header.content_type != ContentType::HANDSHAKE {
                 return Err(Error::UnexpectedContentType {
                     content_type: header.content_type,
                 });
@@ -230,7 +233,7 @@ impl ClientHello {
             record_version.get_or_insert(header.version);
             hs.push(payload);
             if let Some(msg) = hs.next_message()? {
-                if msg.msg_type != handshake_type::CLIENT_HELLO {
+                if msg.msg_type != HandshakeType::CLIENT_HELLO {
                     return Err(Error::UnexpectedMessage {
                         msg_type: msg.msg_type,
                         what: "expected a ClientHello",
@@ -249,32 +252,38 @@ impl ClientHello {
     }
 }
 
-fn default_record_version(client_version: u16) -> u16 {
-    client_version.min(version::TLS10)
+fn default_record_version(client_version: ProtocolVersion) -> ProtocolVersion {
+    client_version.min(ProtocolVersion::TLS10)
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::codec::{cipher_suite, KeyShareEntry};
+    use crate::codec::{KeyShareEntry, NamedGroup};
 
     fn modern() -> ClientHello {
-        ClientHello::new(version::TLS12, [7; 32])
+        ClientHello::new(ProtocolVersion::TLS12, [7; 32])
             .with_session_id(vec![1; 32])
             .with_cipher_suites([
-                0x1301,
-                0x1302,
-                0xC02F,
-                cipher_suite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
+                CipherSuite(0x1301),
+                CipherSuite(0x1302),
+                CipherSuite(0xC02F),
+                CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV,
             ])
             .with_extension(ClientExtension::server_name("example.com"))
-            .with_extension(ClientExtension::SupportedGroups(vec![29, 23]))
+            .with_extension(ClientExtension::SupportedGroups(vec![
+                NamedGroup::X25519,
+                NamedGroup::SECP256R1,
+            ]))
             .with_extension(ClientExtension::EcPointFormats(vec![0]))
             .with_extension(ClientExtension::SignatureAlgorithms(vec![0x0403, 0x0804]))
-            .with_extension(ClientExtension::SupportedVersions(vec![0x0304, 0x0303]))
+            .with_extension(ClientExtension::SupportedVersions(vec![
+                ProtocolVersion::TLS13,
+                ProtocolVersion::TLS12,
+            ]))
             .with_extension(ClientExtension::KeyShare(vec![KeyShareEntry::new(
-                29,
+                NamedGroup::X25519,
                 vec![3; 32],
             )]))
             .with_extension(ClientExtension::StatusRequest)
@@ -286,7 +295,7 @@ mod tests {
             .with_extension(ClientExtension::PskKeyExchangeModes(vec![1]))
             .with_extension(ClientExtension::Heartbeat(1))
             .with_extension(ClientExtension::Raw(Extension::new(
-                0x4469,
+                ExtensionType(0x4469),
                 vec![0, 3, 2, b'h', b'2'],
             )))
     }
@@ -307,10 +316,10 @@ mod tests {
 
     #[test]
     fn sslv3_hello_has_no_extensions_block() {
-        let hello = ClientHello::new(version::SSL3, [0; 32])
-            .with_cipher_suites([0x000A, 0x0005])
+        let hello = ClientHello::new(ProtocolVersion::SSLV3, [0; 32])
+            .with_cipher_suites([CipherSuite(0x000A), CipherSuite(0x0005)])
             .with_compression_methods([compression::DEFLATE, compression::NULL]);
-        assert_eq!(hello.record_version, version::SSL3);
+        assert_eq!(hello.record_version, ProtocolVersion::SSLV3);
         let body = hello.encode().unwrap();
         assert_eq!(body.len(), 2 + 32 + 1 + 2 + 4 + 1 + 2);
         assert_eq!(&body[body.len() - 3..], &[2, 1, 0]);
@@ -324,14 +333,15 @@ mod tests {
     #[test]
     fn record_versions() {
         assert_eq!(
-            ClientHello::new(version::TLS13, [0; 32]).record_version,
-            version::TLS10
+            ClientHello::new(ProtocolVersion::TLS13, [0; 32]).record_version,
+            ProtocolVersion::TLS10
         );
         assert_eq!(
-            ClientHello::new(version::TLS11, [0; 32]).record_version,
-            version::TLS10
+            ClientHello::new(ProtocolVersion::TLS11, [0; 32]).record_version,
+            ProtocolVersion::TLS10
         );
-        let h = ClientHello::new(version::TLS12, [0; 32]).with_record_version(version::TLS12);
+        let h = ClientHello::new(ProtocolVersion::TLS12, [0; 32])
+            .with_record_version(ProtocolVersion::TLS12);
         assert_eq!(&h.encode_records().unwrap()[..3], &[22, 3, 3]);
     }
 
@@ -352,7 +362,9 @@ mod tests {
         extra.push(0);
         assert!(ClientHello::read(&extra).is_err());
         // Odd cipher suite list length.
-        let mut odd = ClientHello::new(version::TLS12, [0; 32]).encode().unwrap();
+        let mut odd = ClientHello::new(ProtocolVersion::TLS12, [0; 32])
+            .encode()
+            .unwrap();
         odd[2 + 32 + 1 + 1] = 1;
         odd.insert(2 + 32 + 1 + 2, 0xAA);
         assert_eq!(
@@ -371,7 +383,7 @@ mod tests {
             assert_eq!(body.len() + 4, target, "target {target}");
             let parsed = ClientHello::read(&body).unwrap();
             assert!(matches!(
-                parsed.extension(extension_type::PADDING),
+                parsed.extension(ExtensionType::PADDING),
                 Some(ClientExtension::Padding(_))
             ));
         }
@@ -392,13 +404,14 @@ mod tests {
             .unwrap();
         assert_eq!(over.len() + 4, len + 4);
         // No extensions at all: the block is created.
-        let bare = ClientHello::new(version::TLS10, [0; 32]).with_padding(Padding::ToLength(200));
+        let bare =
+            ClientHello::new(ProtocolVersion::TLS10, [0; 32]).with_padding(Padding::ToLength(200));
         assert_eq!(bare.encode().unwrap().len() + 4, 200);
     }
 
     #[test]
     fn padding_goes_before_pre_shared_key() {
-        let psk = ClientExtension::Raw(Extension::new(extension_type::PRE_SHARED_KEY, vec![0; 10]));
+        let psk = ClientExtension::Raw(Extension::new(ExtensionType::PRE_SHARED_KEY, vec![0; 10]));
         let hello = modern()
             .with_extension(psk.clone())
             .with_padding(Padding::ToLength(700));
@@ -417,9 +430,14 @@ mod tests {
         let mut seen_padded = false;
         for n in 0..300u16 {
             let hello = modern()
-                .with_cipher_suites(0..n)
+                .with_cipher_suites((0..n).map(CipherSuite))
                 .with_padding(Padding::F5Workaround);
-            let unpadded = modern().with_cipher_suites(0..n).encode().unwrap().len() + 4;
+            let unpadded = modern()
+                .with_cipher_suites((0..n).map(CipherSuite))
+                .encode()
+                .unwrap()
+                .len()
+                + 4;
             let len = hello.encode().unwrap().len() + 4;
             if (256..512).contains(&unpadded) {
                 seen_padded = true;
@@ -434,7 +452,8 @@ mod tests {
 
     #[test]
     fn large_hello_spans_records() {
-        let hello = modern().with_cipher_suites((0..20_000u16).map(|i| i.wrapping_mul(7)));
+        let hello =
+            modern().with_cipher_suites((0..20_000u16).map(|i| CipherSuite(i.wrapping_mul(7))));
         let records = hello.encode_records().unwrap();
         assert!(records.len() > 2 * 16384);
         let (parsed, used) = ClientHello::read_records(&records).unwrap().unwrap();
@@ -451,7 +470,8 @@ mod tests {
 
     #[test]
     fn encode_errors() {
-        let too_long_sid = ClientHello::new(version::TLS12, [0; 32]).with_session_id(vec![0; 256]);
+        let too_long_sid =
+            ClientHello::new(ProtocolVersion::TLS12, [0; 32]).with_session_id(vec![0; 256]);
         assert!(matches!(
             too_long_sid.encode(),
             Err(Error::TooLong {
@@ -459,7 +479,8 @@ mod tests {
                 ..
             })
         ));
-        let too_many = ClientHello::new(version::TLS12, [0; 32]).with_cipher_suites(0..40_000);
+        let too_many = ClientHello::new(ProtocolVersion::TLS12, [0; 32])
+            .with_cipher_suites((0..40_000).map(CipherSuite));
         assert!(too_many.encode().is_err());
     }
 
@@ -467,15 +488,17 @@ mod tests {
     fn read_records_rejects_other_content() {
         assert_eq!(
             ClientHello::read_records(&[21, 3, 1, 0, 2, 2, 40]),
-            Err(Error::UnexpectedContentType { content_type: 21 })
+            Err(Error::UnexpectedContentType {
+                content_type: ContentType::ALERT
+            })
         );
         let msg = HandshakeMessage {
-            msg_type: 2,
+            msg_type: HandshakeType::SERVER_HELLO,
             body: vec![],
         }
         .encode()
         .unwrap();
-        let rec = encode_records(22, 0x0301, &msg);
+        let rec = encode_records(ContentType(22), ProtocolVersion::TLS10, &msg);
         assert!(matches!(
             ClientHello::read_records(&rec),
             Err(Error::UnexpectedMessage { .. })

@@ -1,176 +1,143 @@
-//! Code points the codec and its callers name: protocol versions, record
-//! content types, handshake message types, extension types and a few values
-//! used inside extensions. All are plain integers; the codec never rejects a
-//! value because it is missing here.
+//! Code points only the codec and its callers name: record content types
+//! ([`ContentType`]), handshake message types ([`HandshakeType`]), extension
+//! types ([`ExtensionType`]) — each a newtype over its wire number with the
+//! registry's values as constants — and a few values used inside extensions.
+//! The codec never rejects a value because it is missing here.
+//!
+//! Protocol versions, cipher suites (SCSVs included) and named groups are
+//! the core's newtypes ([`ProtocolVersion`], [`CipherSuite`], [`NamedGroup`]
+//! from `tlslens_core::wire`, re-exported by the codec), shared with the
+//! facts and the grader: one set of code points for the whole project.
+//!
+//! [`ProtocolVersion`]: tlslens_core::wire::ProtocolVersion
+//! [`CipherSuite`]: tlslens_core::wire::CipherSuite
+//! [`NamedGroup`]: tlslens_core::wire::NamedGroup
 
-/// Protocol version numbers (`ProtocolVersion` on the wire).
-pub mod version {
-    /// SSL 2.0, as carried in the SSLv2 CLIENT-HELLO / SERVER-HELLO.
-    pub const SSL2: u16 = 0x0002;
-    /// SSL 3.0.
-    pub const SSL3: u16 = 0x0300;
-    /// TLS 1.0.
-    pub const TLS10: u16 = 0x0301;
-    /// TLS 1.1.
-    pub const TLS11: u16 = 0x0302;
-    /// TLS 1.2 (also the `legacy_version` of TLS 1.3 hellos).
-    pub const TLS12: u16 = 0x0303;
-    /// TLS 1.3 (only in `supported_versions`).
-    pub const TLS13: u16 = 0x0304;
-}
+/// A record layer content type; values not listed here are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ContentType(pub u8);
 
-/// Record layer content types.
-pub mod content_type {
+impl ContentType {
     /// `change_cipher_spec`.
-    pub const CHANGE_CIPHER_SPEC: u8 = 20;
+    pub const CHANGE_CIPHER_SPEC: Self = Self(20);
     /// `alert`.
-    pub const ALERT: u8 = 21;
+    pub const ALERT: Self = Self(21);
     /// `handshake`.
-    pub const HANDSHAKE: u8 = 22;
+    pub const HANDSHAKE: Self = Self(22);
     /// `application_data`.
-    pub const APPLICATION_DATA: u8 = 23;
+    pub const APPLICATION_DATA: Self = Self(23);
     /// `heartbeat` (RFC 6520).
-    pub const HEARTBEAT: u8 = 24;
+    pub const HEARTBEAT: Self = Self(24);
 }
 
-/// Handshake message types (`HandshakeType`).
-pub mod handshake_type {
+/// A handshake message type (`HandshakeType`); values not listed here are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HandshakeType(pub u8);
+
+impl HandshakeType {
     /// `hello_request` (TLS ≤ 1.2).
-    pub const HELLO_REQUEST: u8 = 0;
+    pub const HELLO_REQUEST: Self = Self(0);
     /// `client_hello`.
-    pub const CLIENT_HELLO: u8 = 1;
+    pub const CLIENT_HELLO: Self = Self(1);
     /// `server_hello` (also carries a TLS 1.3 HelloRetryRequest).
-    pub const SERVER_HELLO: u8 = 2;
+    pub const SERVER_HELLO: Self = Self(2);
     /// `hello_verify_request` (DTLS).
-    pub const HELLO_VERIFY_REQUEST: u8 = 3;
+    pub const HELLO_VERIFY_REQUEST: Self = Self(3);
     /// `new_session_ticket`.
-    pub const NEW_SESSION_TICKET: u8 = 4;
+    pub const NEW_SESSION_TICKET: Self = Self(4);
     /// `end_of_early_data`.
-    pub const END_OF_EARLY_DATA: u8 = 5;
+    pub const END_OF_EARLY_DATA: Self = Self(5);
     /// `hello_retry_request` of TLS 1.3 drafts (final RFC uses a ServerHello).
-    pub const HELLO_RETRY_REQUEST: u8 = 6;
+    pub const HELLO_RETRY_REQUEST: Self = Self(6);
     /// `encrypted_extensions`.
-    pub const ENCRYPTED_EXTENSIONS: u8 = 8;
+    pub const ENCRYPTED_EXTENSIONS: Self = Self(8);
     /// `certificate`.
-    pub const CERTIFICATE: u8 = 11;
+    pub const CERTIFICATE: Self = Self(11);
     /// `server_key_exchange`.
-    pub const SERVER_KEY_EXCHANGE: u8 = 12;
+    pub const SERVER_KEY_EXCHANGE: Self = Self(12);
     /// `certificate_request`.
-    pub const CERTIFICATE_REQUEST: u8 = 13;
+    pub const CERTIFICATE_REQUEST: Self = Self(13);
     /// `server_hello_done`.
-    pub const SERVER_HELLO_DONE: u8 = 14;
+    pub const SERVER_HELLO_DONE: Self = Self(14);
     /// `certificate_verify`.
-    pub const CERTIFICATE_VERIFY: u8 = 15;
+    pub const CERTIFICATE_VERIFY: Self = Self(15);
     /// `client_key_exchange`.
-    pub const CLIENT_KEY_EXCHANGE: u8 = 16;
+    pub const CLIENT_KEY_EXCHANGE: Self = Self(16);
     /// `finished`.
-    pub const FINISHED: u8 = 20;
+    pub const FINISHED: Self = Self(20);
     /// `certificate_url`.
-    pub const CERTIFICATE_URL: u8 = 21;
+    pub const CERTIFICATE_URL: Self = Self(21);
     /// `certificate_status` (OCSP stapling, RFC 6066).
-    pub const CERTIFICATE_STATUS: u8 = 22;
+    pub const CERTIFICATE_STATUS: Self = Self(22);
     /// `key_update`.
-    pub const KEY_UPDATE: u8 = 24;
+    pub const KEY_UPDATE: Self = Self(24);
     /// `compressed_certificate` (RFC 8879).
-    pub const COMPRESSED_CERTIFICATE: u8 = 25;
+    pub const COMPRESSED_CERTIFICATE: Self = Self(25);
     /// `message_hash`.
-    pub const MESSAGE_HASH: u8 = 254;
+    pub const MESSAGE_HASH: Self = Self(254);
 }
 
-/// Extension types (`ExtensionType`).
-pub mod extension_type {
+/// A hello extension type (`ExtensionType`); values not listed here are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ExtensionType(pub u16);
+
+impl ExtensionType {
     /// `server_name` (SNI).
-    pub const SERVER_NAME: u16 = 0;
+    pub const SERVER_NAME: Self = Self(0);
     /// `max_fragment_length`.
-    pub const MAX_FRAGMENT_LENGTH: u16 = 1;
+    pub const MAX_FRAGMENT_LENGTH: Self = Self(1);
     /// `status_request` (OCSP stapling).
-    pub const STATUS_REQUEST: u16 = 5;
+    pub const STATUS_REQUEST: Self = Self(5);
     /// `supported_groups` (formerly `elliptic_curves`).
-    pub const SUPPORTED_GROUPS: u16 = 10;
+    pub const SUPPORTED_GROUPS: Self = Self(10);
     /// `ec_point_formats`.
-    pub const EC_POINT_FORMATS: u16 = 11;
+    pub const EC_POINT_FORMATS: Self = Self(11);
     /// `signature_algorithms`.
-    pub const SIGNATURE_ALGORITHMS: u16 = 13;
+    pub const SIGNATURE_ALGORITHMS: Self = Self(13);
     /// `use_srtp`.
-    pub const USE_SRTP: u16 = 14;
+    pub const USE_SRTP: Self = Self(14);
     /// `heartbeat` (RFC 6520).
-    pub const HEARTBEAT: u16 = 15;
+    pub const HEARTBEAT: Self = Self(15);
     /// `application_layer_protocol_negotiation` (ALPN).
-    pub const ALPN: u16 = 16;
+    pub const ALPN: Self = Self(16);
     /// `status_request_v2`.
-    pub const STATUS_REQUEST_V2: u16 = 17;
+    pub const STATUS_REQUEST_V2: Self = Self(17);
     /// `signed_certificate_timestamp`.
-    pub const SIGNED_CERTIFICATE_TIMESTAMP: u16 = 18;
+    pub const SIGNED_CERTIFICATE_TIMESTAMP: Self = Self(18);
     /// `padding` (RFC 7685).
-    pub const PADDING: u16 = 21;
+    pub const PADDING: Self = Self(21);
     /// `encrypt_then_mac` (RFC 7366).
-    pub const ENCRYPT_THEN_MAC: u16 = 22;
+    pub const ENCRYPT_THEN_MAC: Self = Self(22);
     /// `extended_master_secret` (RFC 7627).
-    pub const EXTENDED_MASTER_SECRET: u16 = 23;
+    pub const EXTENDED_MASTER_SECRET: Self = Self(23);
     /// `compress_certificate` (RFC 8879).
-    pub const COMPRESS_CERTIFICATE: u16 = 27;
+    pub const COMPRESS_CERTIFICATE: Self = Self(27);
     /// `record_size_limit` (RFC 8449).
-    pub const RECORD_SIZE_LIMIT: u16 = 28;
+    pub const RECORD_SIZE_LIMIT: Self = Self(28);
     /// `session_ticket` (RFC 5077).
-    pub const SESSION_TICKET: u16 = 35;
+    pub const SESSION_TICKET: Self = Self(35);
     /// `pre_shared_key`.
-    pub const PRE_SHARED_KEY: u16 = 41;
+    pub const PRE_SHARED_KEY: Self = Self(41);
     /// `early_data`.
-    pub const EARLY_DATA: u16 = 42;
+    pub const EARLY_DATA: Self = Self(42);
     /// `supported_versions`.
-    pub const SUPPORTED_VERSIONS: u16 = 43;
+    pub const SUPPORTED_VERSIONS: Self = Self(43);
     /// `cookie`.
-    pub const COOKIE: u16 = 44;
+    pub const COOKIE: Self = Self(44);
     /// `psk_key_exchange_modes`.
-    pub const PSK_KEY_EXCHANGE_MODES: u16 = 45;
+    pub const PSK_KEY_EXCHANGE_MODES: Self = Self(45);
     /// `certificate_authorities`.
-    pub const CERTIFICATE_AUTHORITIES: u16 = 47;
+    pub const CERTIFICATE_AUTHORITIES: Self = Self(47);
     /// `post_handshake_auth`.
-    pub const POST_HANDSHAKE_AUTH: u16 = 49;
+    pub const POST_HANDSHAKE_AUTH: Self = Self(49);
     /// `signature_algorithms_cert`.
-    pub const SIGNATURE_ALGORITHMS_CERT: u16 = 50;
+    pub const SIGNATURE_ALGORITHMS_CERT: Self = Self(50);
     /// `key_share`.
-    pub const KEY_SHARE: u16 = 51;
+    pub const KEY_SHARE: Self = Self(51);
     /// `encrypted_client_hello`.
-    pub const ENCRYPTED_CLIENT_HELLO: u16 = 0xFE0D;
+    pub const ENCRYPTED_CLIENT_HELLO: Self = Self(0xFE0D);
     /// `renegotiation_info` (RFC 5746).
-    pub const RENEGOTIATION_INFO: u16 = 0xFF01;
-}
-
-/// Signalling cipher suite values a ClientHello may carry.
-pub mod cipher_suite {
-    /// `TLS_NULL_WITH_NULL_NULL`.
-    pub const TLS_NULL_WITH_NULL_NULL: u16 = 0x0000;
-    /// `TLS_EMPTY_RENEGOTIATION_INFO_SCSV` (RFC 5746).
-    pub const TLS_EMPTY_RENEGOTIATION_INFO_SCSV: u16 = 0x00FF;
-    /// `TLS_FALLBACK_SCSV` (RFC 7507).
-    pub const TLS_FALLBACK_SCSV: u16 = 0x5600;
-}
-
-/// A few named groups (`NamedGroup`), for convenience.
-pub mod named_group {
-    /// `secp256r1` (P-256).
-    pub const SECP256R1: u16 = 23;
-    /// `secp384r1` (P-384).
-    pub const SECP384R1: u16 = 24;
-    /// `secp521r1` (P-521).
-    pub const SECP521R1: u16 = 25;
-    /// `x25519`.
-    pub const X25519: u16 = 29;
-    /// `x448`.
-    pub const X448: u16 = 30;
-    /// `ffdhe2048`.
-    pub const FFDHE2048: u16 = 256;
-    /// `ffdhe3072`.
-    pub const FFDHE3072: u16 = 257;
-    /// `ffdhe4096`.
-    pub const FFDHE4096: u16 = 258;
-    /// `ffdhe6144`.
-    pub const FFDHE6144: u16 = 259;
-    /// `ffdhe8192`.
-    pub const FFDHE8192: u16 = 260;
-    /// `X25519MLKEM768` (hybrid post-quantum).
-    pub const X25519MLKEM768: u16 = 0x11EC;
+    pub const RENEGOTIATION_INFO: Self = Self(0xFF01);
 }
 
 /// Compression methods.

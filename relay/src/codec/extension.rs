@@ -2,22 +2,22 @@
 //! parsed message, and the typed [`ClientExtension`] a probe's ClientHello is
 //! built from, with its encoding and exact decoding.
 
-use super::consts::extension_type as ext;
+use super::consts::ExtensionType;
 use super::wire::{u16_list, Reader, Writer};
-use super::Error;
+use super::{Error, NamedGroup, ProtocolVersion};
 
 /// One extension as sent: its type and opaque data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Extension {
-    /// Extension type (see [`super::extension_type`]).
-    pub typ: u16,
+    /// Extension type; unknown values are kept.
+    pub typ: ExtensionType,
     /// The extension data, without type and length.
     pub data: Vec<u8>,
 }
 
 impl Extension {
     /// An extension of type `typ` with `data`.
-    pub fn new(typ: u16, data: impl Into<Vec<u8>>) -> Self {
+    pub fn new(typ: ExtensionType, data: impl Into<Vec<u8>>) -> Self {
         Self {
             typ,
             data: data.into(),
@@ -30,7 +30,7 @@ impl Extension {
         let mut r = Reader::new(bytes);
         let mut out = Vec::new();
         while !r.is_empty() {
-            let typ = r.u16("extension type")?;
+            let typ = ExtensionType(r.u16("extension type")?);
             let data = r.vec16("extension data")?.to_vec();
             out.push(Self { typ, data });
         }
@@ -39,7 +39,7 @@ impl Extension {
 
     /// Writes one extension (type, length, data).
     pub(crate) fn write(&self, w: &mut Writer) {
-        w.u16(self.typ);
+        w.u16(self.typ.0);
         w.vec16("extension data", &self.data);
     }
 
@@ -58,7 +58,7 @@ impl Extension {
 }
 
 /// Finds the first extension of type `typ`.
-pub(crate) fn find(exts: &[Extension], typ: u16) -> Option<&Extension> {
+pub(crate) fn find(exts: &[Extension], typ: ExtensionType) -> Option<&Extension> {
     exts.iter().find(|e| e.typ == typ)
 }
 
@@ -66,14 +66,14 @@ pub(crate) fn find(exts: &[Extension], typ: u16) -> Option<&Extension> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KeyShareEntry {
     /// Named group.
-    pub group: u16,
+    pub group: NamedGroup,
     /// The key exchange bytes (e.g. a 32-byte X25519 public key).
     pub key_exchange: Vec<u8>,
 }
 
 impl KeyShareEntry {
     /// An entry for `group` with `key_exchange` bytes.
-    pub fn new(group: u16, key_exchange: impl Into<Vec<u8>>) -> Self {
+    pub fn new(group: NamedGroup, key_exchange: impl Into<Vec<u8>>) -> Self {
         Self {
             group,
             key_exchange: key_exchange.into(),
@@ -81,7 +81,7 @@ impl KeyShareEntry {
     }
 
     pub(crate) fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
-        let group = r.u16("key share group")?;
+        let group = NamedGroup(r.u16("key share group")?);
         let key_exchange = r.vec16("key share key_exchange")?.to_vec();
         Ok(Self {
             group,
@@ -90,7 +90,7 @@ impl KeyShareEntry {
     }
 
     pub(crate) fn write(&self, w: &mut Writer) {
-        w.u16(self.group);
+        w.u16(self.group.0);
         w.vec16("key share key_exchange", &self.key_exchange);
     }
 }
@@ -105,13 +105,13 @@ pub enum ClientExtension {
     /// `server_name` with one `host_name` entry.
     ServerName(String),
     /// `supported_groups`: named groups.
-    SupportedGroups(Vec<u16>),
+    SupportedGroups(Vec<NamedGroup>),
     /// `ec_point_formats`.
     EcPointFormats(Vec<u8>),
     /// `signature_algorithms`: signature schemes.
     SignatureAlgorithms(Vec<u16>),
     /// `supported_versions`: the client's version list.
-    SupportedVersions(Vec<u16>),
+    SupportedVersions(Vec<ProtocolVersion>),
     /// `key_share`: the client's shares, keys supplied by the caller.
     KeyShare(Vec<KeyShareEntry>),
     /// `status_request` asking for an OCSP staple, with no responder ids and
@@ -151,23 +151,23 @@ impl ClientExtension {
     }
 
     /// The extension type.
-    pub fn typ(&self) -> u16 {
+    pub fn typ(&self) -> ExtensionType {
         match self {
-            Self::ServerName(_) => ext::SERVER_NAME,
-            Self::SupportedGroups(_) => ext::SUPPORTED_GROUPS,
-            Self::EcPointFormats(_) => ext::EC_POINT_FORMATS,
-            Self::SignatureAlgorithms(_) => ext::SIGNATURE_ALGORITHMS,
-            Self::SupportedVersions(_) => ext::SUPPORTED_VERSIONS,
-            Self::KeyShare(_) => ext::KEY_SHARE,
-            Self::StatusRequest => ext::STATUS_REQUEST,
-            Self::Alpn(_) => ext::ALPN,
-            Self::RenegotiationInfo(_) => ext::RENEGOTIATION_INFO,
-            Self::SessionTicket(_) => ext::SESSION_TICKET,
-            Self::ExtendedMasterSecret => ext::EXTENDED_MASTER_SECRET,
-            Self::EncryptThenMac => ext::ENCRYPT_THEN_MAC,
-            Self::PskKeyExchangeModes(_) => ext::PSK_KEY_EXCHANGE_MODES,
-            Self::Heartbeat(_) => ext::HEARTBEAT,
-            Self::Padding(_) => ext::PADDING,
+            Self::ServerName(_) => ExtensionType::SERVER_NAME,
+            Self::SupportedGroups(_) => ExtensionType::SUPPORTED_GROUPS,
+            Self::EcPointFormats(_) => ExtensionType::EC_POINT_FORMATS,
+            Self::SignatureAlgorithms(_) => ExtensionType::SIGNATURE_ALGORITHMS,
+            Self::SupportedVersions(_) => ExtensionType::SUPPORTED_VERSIONS,
+            Self::KeyShare(_) => ExtensionType::KEY_SHARE,
+            Self::StatusRequest => ExtensionType::STATUS_REQUEST,
+            Self::Alpn(_) => ExtensionType::ALPN,
+            Self::RenegotiationInfo(_) => ExtensionType::RENEGOTIATION_INFO,
+            Self::SessionTicket(_) => ExtensionType::SESSION_TICKET,
+            Self::ExtendedMasterSecret => ExtensionType::EXTENDED_MASTER_SECRET,
+            Self::EncryptThenMac => ExtensionType::ENCRYPT_THEN_MAC,
+            Self::PskKeyExchangeModes(_) => ExtensionType::PSK_KEY_EXCHANGE_MODES,
+            Self::Heartbeat(_) => ExtensionType::HEARTBEAT,
+            Self::Padding(_) => ExtensionType::PADDING,
             Self::Raw(e) => e.typ,
         }
     }
@@ -180,13 +180,20 @@ impl ClientExtension {
                 w.u8(0); // host_name
                 w.vec16("server_name host_name", host.as_bytes());
             }),
-            Self::SupportedGroups(groups) => write_u16s(&mut w, 2, "supported_groups", groups),
+            Self::SupportedGroups(groups) => {
+                write_u16s(&mut w, 2, "supported_groups", groups.iter().map(|g| g.0));
+            }
             Self::EcPointFormats(formats) => w.vec8("ec_point_formats", formats),
             Self::SignatureAlgorithms(schemes) => {
-                write_u16s(&mut w, 2, "signature_algorithms", schemes);
+                write_u16s(&mut w, 2, "signature_algorithms", schemes.iter().copied());
             }
             Self::SupportedVersions(versions) => {
-                write_u16s(&mut w, 1, "supported_versions", versions);
+                write_u16s(
+                    &mut w,
+                    1,
+                    "supported_versions",
+                    versions.iter().map(|v| v.0),
+                );
             }
             Self::KeyShare(entries) => w.nested(2, "key_share client_shares", |w| {
                 for e in entries {
@@ -238,19 +245,19 @@ impl ClientExtension {
     }
 }
 
-fn write_u16s(w: &mut Writer, width: usize, what: &'static str, values: &[u16]) {
+fn write_u16s(w: &mut Writer, width: usize, what: &'static str, values: impl Iterator<Item = u16>) {
     w.nested(width, what, |w| {
         for v in values {
-            w.u16(*v);
+            w.u16(v);
         }
     });
 }
 
 /// Decodes known extension data; `None` for unknown types or bad data.
-fn decode(typ: u16, data: &[u8]) -> Option<ClientExtension> {
+fn decode(typ: ExtensionType, data: &[u8]) -> Option<ClientExtension> {
     let mut r = Reader::new(data);
     let value = match typ {
-        ext::SERVER_NAME => {
+        ExtensionType::SERVER_NAME => {
             let mut list = Reader::new(r.vec16("").ok()?);
             if list.u8("").ok()? != 0 {
                 return None;
@@ -259,17 +266,21 @@ fn decode(typ: u16, data: &[u8]) -> Option<ClientExtension> {
             list.finish("").ok()?;
             ClientExtension::ServerName(host)
         }
-        ext::SUPPORTED_GROUPS => {
-            ClientExtension::SupportedGroups(u16_list(r.vec16("").ok()?, "").ok()?)
+        ExtensionType::SUPPORTED_GROUPS => {
+            let groups = u16_list(r.vec16("").ok()?, "").ok()?;
+            ClientExtension::SupportedGroups(groups.into_iter().map(NamedGroup).collect())
         }
-        ext::EC_POINT_FORMATS => ClientExtension::EcPointFormats(r.vec8("").ok()?.to_vec()),
-        ext::SIGNATURE_ALGORITHMS => {
+        ExtensionType::EC_POINT_FORMATS => {
+            ClientExtension::EcPointFormats(r.vec8("").ok()?.to_vec())
+        }
+        ExtensionType::SIGNATURE_ALGORITHMS => {
             ClientExtension::SignatureAlgorithms(u16_list(r.vec16("").ok()?, "").ok()?)
         }
-        ext::SUPPORTED_VERSIONS => {
-            ClientExtension::SupportedVersions(u16_list(r.vec8("").ok()?, "").ok()?)
+        ExtensionType::SUPPORTED_VERSIONS => {
+            let versions = u16_list(r.vec8("").ok()?, "").ok()?;
+            ClientExtension::SupportedVersions(versions.into_iter().map(ProtocolVersion).collect())
         }
-        ext::KEY_SHARE => {
+        ExtensionType::KEY_SHARE => {
             let mut list = Reader::new(r.vec16("").ok()?);
             let mut entries = Vec::new();
             while !list.is_empty() {
@@ -277,11 +288,11 @@ fn decode(typ: u16, data: &[u8]) -> Option<ClientExtension> {
             }
             ClientExtension::KeyShare(entries)
         }
-        ext::STATUS_REQUEST => {
+        ExtensionType::STATUS_REQUEST => {
             r.rest();
             ClientExtension::StatusRequest
         }
-        ext::ALPN => {
+        ExtensionType::ALPN => {
             let mut list = Reader::new(r.vec16("").ok()?);
             let mut protocols = Vec::new();
             while !list.is_empty() {
@@ -289,15 +300,17 @@ fn decode(typ: u16, data: &[u8]) -> Option<ClientExtension> {
             }
             ClientExtension::Alpn(protocols)
         }
-        ext::RENEGOTIATION_INFO => ClientExtension::RenegotiationInfo(r.vec8("").ok()?.to_vec()),
-        ext::SESSION_TICKET => ClientExtension::SessionTicket(r.rest().to_vec()),
-        ext::EXTENDED_MASTER_SECRET => ClientExtension::ExtendedMasterSecret,
-        ext::ENCRYPT_THEN_MAC => ClientExtension::EncryptThenMac,
-        ext::PSK_KEY_EXCHANGE_MODES => {
+        ExtensionType::RENEGOTIATION_INFO => {
+            ClientExtension::RenegotiationInfo(r.vec8("").ok()?.to_vec())
+        }
+        ExtensionType::SESSION_TICKET => ClientExtension::SessionTicket(r.rest().to_vec()),
+        ExtensionType::EXTENDED_MASTER_SECRET => ClientExtension::ExtendedMasterSecret,
+        ExtensionType::ENCRYPT_THEN_MAC => ClientExtension::EncryptThenMac,
+        ExtensionType::PSK_KEY_EXCHANGE_MODES => {
             ClientExtension::PskKeyExchangeModes(r.vec8("").ok()?.to_vec())
         }
-        ext::HEARTBEAT => ClientExtension::Heartbeat(r.u8("").ok()?),
-        ext::PADDING => {
+        ExtensionType::HEARTBEAT => ClientExtension::Heartbeat(r.u8("").ok()?),
+        ExtensionType::PADDING => {
             let zeros = r.rest();
             if zeros.iter().any(|b| *b != 0) {
                 return None;
@@ -318,13 +331,15 @@ mod tests {
     fn all_typed() -> Vec<ClientExtension> {
         vec![
             ClientExtension::server_name("example.com"),
-            ClientExtension::SupportedGroups(vec![29, 23, 24, 0x11EC, 0xABCD]),
+            ClientExtension::SupportedGroups([29, 23, 24, 0x11EC, 0xABCD].map(NamedGroup).to_vec()),
             ClientExtension::EcPointFormats(vec![0, 1, 2]),
             ClientExtension::SignatureAlgorithms(vec![0x0403, 0x0804, 0x0401, 0x0201]),
-            ClientExtension::SupportedVersions(vec![0x0304, 0x0303, 0x7F1C]),
+            ClientExtension::SupportedVersions(
+                [0x0304, 0x0303, 0x7F1C].map(ProtocolVersion).to_vec(),
+            ),
             ClientExtension::KeyShare(vec![
-                KeyShareEntry::new(29, vec![9; 32]),
-                KeyShareEntry::new(23, vec![4; 65]),
+                KeyShareEntry::new(NamedGroup::X25519, vec![9; 32]),
+                KeyShareEntry::new(NamedGroup::SECP256R1, vec![4; 65]),
             ]),
             ClientExtension::KeyShare(vec![]),
             ClientExtension::StatusRequest,
@@ -339,8 +354,8 @@ mod tests {
             ClientExtension::Heartbeat(1),
             ClientExtension::Padding(0),
             ClientExtension::Padding(200),
-            ClientExtension::Raw(Extension::new(0x1234, vec![1, 2, 3])),
-            ClientExtension::Raw(Extension::new(ext::SERVER_NAME, vec![])),
+            ClientExtension::Raw(Extension::new(ExtensionType(0x1234), vec![1, 2, 3])),
+            ClientExtension::Raw(Extension::new(ExtensionType::SERVER_NAME, vec![])),
         ]
     }
 
@@ -360,9 +375,12 @@ mod tests {
             .unwrap();
         assert_eq!(sni, b"\x00\x09\x00\x00\x06server");
         assert_eq!(
-            ClientExtension::SupportedVersions(vec![0x0304, 0x0303])
-                .encode_data()
-                .unwrap(),
+            ClientExtension::SupportedVersions(vec![
+                ProtocolVersion::TLS13,
+                ProtocolVersion::TLS12
+            ])
+            .encode_data()
+            .unwrap(),
             [4, 3, 4, 3, 3]
         );
         assert_eq!(
@@ -385,14 +403,14 @@ mod tests {
     #[test]
     fn odd_contents_stay_raw() {
         for (typ, data) in [
-            (ext::SUPPORTED_GROUPS, vec![0, 3, 0, 29, 0]), // odd list
-            (ext::SUPPORTED_GROUPS, vec![0, 2, 0, 29, 9]), // trailing byte
-            (ext::SERVER_NAME, vec![0, 4, 1, 0, 1, b'a']), // name type 1
-            (ext::SERVER_NAME, vec![0, 5, 0, 0, 2, 0xFF, 0xFE]), // not UTF-8
-            (ext::STATUS_REQUEST, vec![1, 0, 0, 0, 1]),
-            (ext::PADDING, vec![0, 1]),
-            (ext::EXTENDED_MASTER_SECRET, vec![0]),
-            (ext::HEARTBEAT, vec![]),
+            (ExtensionType::SUPPORTED_GROUPS, vec![0, 3, 0, 29, 0]), // odd list
+            (ExtensionType::SUPPORTED_GROUPS, vec![0, 2, 0, 29, 9]), // trailing byte
+            (ExtensionType::SERVER_NAME, vec![0, 4, 1, 0, 1, b'a']), // name type 1
+            (ExtensionType::SERVER_NAME, vec![0, 5, 0, 0, 2, 0xFF, 0xFE]), // not UTF-8
+            (ExtensionType::STATUS_REQUEST, vec![1, 0, 0, 0, 1]),
+            (ExtensionType::PADDING, vec![0, 1]),
+            (ExtensionType::EXTENDED_MASTER_SECRET, vec![0]),
+            (ExtensionType::HEARTBEAT, vec![]),
         ] {
             let e = Extension::new(typ, data);
             assert_eq!(
@@ -415,14 +433,17 @@ mod tests {
 
     #[test]
     fn extension_lists() {
-        let exts = vec![Extension::new(1, vec![2]), Extension::new(0xFF01, vec![])];
+        let exts = vec![
+            Extension::new(ExtensionType(1), vec![2]),
+            Extension::new(ExtensionType(0xFF01), vec![]),
+        ];
         let mut w = Writer::new();
         Extension::write_block(&exts, &mut w);
         let bytes = w.finish().unwrap();
         assert_eq!(bytes, [0, 9, 0, 1, 0, 1, 2, 0xFF, 1, 0, 0]);
         assert_eq!(Extension::read_list(&bytes[2..]).unwrap(), exts);
         assert!(Extension::read_list(&bytes[2..10]).is_err());
-        assert_eq!(find(&exts, 0xFF01), Some(&exts[1]));
+        assert_eq!(find(&exts, ExtensionType(0xFF01)), Some(&exts[1]));
         let mut w = Writer::new();
         Extension::write_block(&[], &mut w);
         assert!(w.finish().unwrap().is_empty());

@@ -4,15 +4,15 @@
 //! first encrypted record, or an SSLv2 reply. Bytes can be pushed as they
 //! arrive; the parser says when it needs more.
 
-use super::alert::Alert;
-use super::consts::{content_type, handshake_type, version};
+use super::alert::{Alert, AlertDescription, AlertLevel};
+use super::consts::{ContentType, HandshakeType};
 use super::key_exchange::{KeyExchangeKind, ServerKeyExchange};
 use super::record::{HandshakeMessage, HandshakeReassembler, RecordHeader};
 use super::server::{
     Certificate, CertificateRequest, CertificateStatus, ServerHello, ServerHelloDone,
 };
 use super::sslv2::{split_sslv2_record, Sslv2ServerMessage};
-use super::Error;
+use super::{Error, ProtocolVersion};
 
 /// Why a flight is complete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,7 +44,7 @@ pub enum FlightStatus {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServerFlight {
     /// The record-layer version of the first record.
-    pub record_version: Option<u16>,
+    pub record_version: Option<ProtocolVersion>,
     /// The ServerHello (or HelloRetryRequest).
     pub server_hello: Option<ServerHello>,
     /// The Certificate (TLS ≤ 1.2 layout).
@@ -66,7 +66,7 @@ pub struct ServerFlight {
     /// The SSLv2 message, if the server answered in SSLv2.
     pub sslv2: Option<Sslv2ServerMessage>,
     /// The type of every handshake message seen, in order.
-    pub message_types: Vec<u8>,
+    pub message_types: Vec<HandshakeType>,
 }
 
 impl ServerFlight {
@@ -81,12 +81,12 @@ impl ServerFlight {
 
     /// The negotiated version: from the ServerHello (its
     /// `supported_versions` if any), 0x0002 for an SSLv2 SERVER-HELLO.
-    pub fn negotiated_version(&self) -> Option<u16> {
+    pub fn negotiated_version(&self) -> Option<ProtocolVersion> {
         if let Some(sh) = &self.server_hello {
             return Some(sh.negotiated_version());
         }
         match &self.sslv2 {
-            Some(Sslv2ServerMessage::ServerHello(_)) => Some(version::SSL2),
+            Some(Sslv2ServerMessage::ServerHello(_)) => Some(ProtocolVersion::SSLV2),
             _ => None,
         }
     }
@@ -284,9 +284,9 @@ impl FlightParser {
         }
     }
 
-    fn on_record(&mut self, ct: u8, payload: &[u8]) -> Result<Option<FlightEnd>, Error> {
+    fn on_record(&mut self, ct: ContentType, payload: &[u8]) -> Result<Option<FlightEnd>, Error> {
         match ct {
-            content_type::HANDSHAKE => {
+            ContentType::HANDSHAKE => {
                 self.hs.push(payload);
                 while let Some(message) = self.hs.next_message()? {
                     if let Some(end) = self.on_message(message)? {
@@ -295,23 +295,23 @@ impl FlightParser {
                 }
                 Ok(None)
             }
-            content_type::ALERT => {
+            ContentType::ALERT => {
                 let alert = match payload {
                     [level, description, ..] => Alert {
-                        level: *level,
-                        description: *description,
+                        level: AlertLevel(*level),
+                        description: AlertDescription(*description),
                     },
                     _ => return Err(Error::Truncated { what: "alert" }),
                 };
                 self.flight.alert = Some(alert);
                 Ok(Some(FlightEnd::Alert))
             }
-            content_type::CHANGE_CIPHER_SPEC | content_type::APPLICATION_DATA
+            ContentType::CHANGE_CIPHER_SPEC | ContentType::APPLICATION_DATA
                 if self.flight.server_hello.is_some() =>
             {
                 Ok(Some(FlightEnd::Encrypted))
             }
-            content_type::HEARTBEAT => Ok(None),
+            ContentType::HEARTBEAT => Ok(None),
             other => Err(Error::UnexpectedContentType {
                 content_type: other,
             }),
@@ -324,8 +324,8 @@ impl FlightParser {
         let unexpected = |what| Err(Error::UnexpectedMessage { msg_type, what });
         let Some(server_hello) = &self.flight.server_hello else {
             return match msg_type {
-                handshake_type::HELLO_REQUEST => Ok(None),
-                handshake_type::SERVER_HELLO => {
+                HandshakeType::HELLO_REQUEST => Ok(None),
+                HandshakeType::SERVER_HELLO => {
                     let sh = ServerHello::read(&body)?;
                     let hrr = sh.is_hello_retry_request();
                     self.flight.server_hello = Some(sh);
@@ -335,19 +335,19 @@ impl FlightParser {
             };
         };
         match msg_type {
-            handshake_type::SERVER_HELLO => unexpected("second ServerHello"),
-            handshake_type::CERTIFICATE if self.flight.certificate.is_some() => {
+            HandshakeType::SERVER_HELLO => unexpected("second ServerHello"),
+            HandshakeType::CERTIFICATE if self.flight.certificate.is_some() => {
                 unexpected("second Certificate")
             }
-            handshake_type::CERTIFICATE => {
+            HandshakeType::CERTIFICATE => {
                 self.flight.certificate = Some(Certificate::read(&body)?);
                 Ok(None)
             }
-            handshake_type::CERTIFICATE_STATUS => {
+            HandshakeType::CERTIFICATE_STATUS => {
                 self.flight.certificate_status = Some(CertificateStatus::read(&body)?);
                 Ok(None)
             }
-            handshake_type::SERVER_KEY_EXCHANGE => {
+            HandshakeType::SERVER_KEY_EXCHANGE => {
                 let kind = self
                     .kex_kind
                     .or_else(|| KeyExchangeKind::for_cipher_suite(server_hello.cipher_suite));
@@ -357,11 +357,11 @@ impl FlightParser {
                 self.flight.server_key_exchange_raw = Some(body);
                 Ok(None)
             }
-            handshake_type::CERTIFICATE_REQUEST => {
+            HandshakeType::CERTIFICATE_REQUEST => {
                 self.flight.certificate_request = Some(CertificateRequest::read(&body)?);
                 Ok(None)
             }
-            handshake_type::SERVER_HELLO_DONE => {
+            HandshakeType::SERVER_HELLO_DONE => {
                 ServerHelloDone::read(&body)?;
                 self.flight.server_hello_done = true;
                 Ok(Some(FlightEnd::ServerHelloDone))
@@ -389,7 +389,7 @@ fn sniff(buf: &[u8]) -> Result<Option<Mode>, Error> {
             _ => Err(Error::NotTls),
         };
     }
-    if !(content_type::CHANGE_CIPHER_SPEC..=content_type::HEARTBEAT).contains(&first) {
+    if !(ContentType::CHANGE_CIPHER_SPEC..=ContentType::HEARTBEAT).contains(&ContentType(first)) {
         return Err(Error::NotTls);
     }
     match buf.get(1) {

@@ -17,10 +17,10 @@
 //! accepts such messages; [`HeartbeatMessage::is_well_formed`] says whether the
 //! declared length and the 16 bytes of padding fit.
 
-use super::consts::{content_type, heartbeat_message_type};
+use super::consts::{heartbeat_message_type, ContentType};
 use super::record::encode_records;
 use super::wire::Reader;
-use super::Error;
+use super::{Error, ProtocolVersion};
 
 /// The smallest padding a well-formed heartbeat message carries.
 pub const HEARTBEAT_MIN_PADDING: usize = 16;
@@ -91,8 +91,8 @@ impl HeartbeatMessage {
     }
 
     /// The message in `heartbeat` records of record version `version`.
-    pub fn encode_records(&self, version: u16) -> Vec<u8> {
-        encode_records(content_type::HEARTBEAT, version, &self.encode())
+    pub fn encode_records(&self, version: ProtocolVersion) -> Vec<u8> {
+        encode_records(ContentType::HEARTBEAT, version, &self.encode())
     }
 
     /// The encoded length: 3 + the data.

@@ -3,10 +3,10 @@
 //! point, with the signature kept verbatim. Also a table telling which
 //! cipher suites send which kind of parameters.
 
-use super::consts::handshake_type;
+use super::consts::HandshakeType;
 use super::record::HandshakeMessage;
 use super::wire::{Reader, Writer};
-use super::Error;
+use super::{CipherSuite, Error, NamedGroup};
 
 /// Which parameters a ServerKeyExchange carries; the message does not say,
 /// the negotiated cipher suite does.
@@ -23,8 +23,8 @@ impl KeyExchangeKind {
     /// `TLS_DHE_*` and `TLS_DH_anon_*` suites, `Ecdhe` for `TLS_ECDHE_*` and
     /// `TLS_ECDH_anon_*`; `None` for every other suite (RSA, static (EC)DH,
     /// PSK variants whose message starts with an identity hint, TLS 1.3…).
-    pub fn for_cipher_suite(suite: u16) -> Option<Self> {
-        match suite {
+    pub fn for_cipher_suite(suite: CipherSuite) -> Option<Self> {
+        match suite.0 {
             // DHE_DSS / DHE_RSA / DH_anon: DES, 3DES, RC4, export.
             0x0011..=0x001B
             // AES-CBC with SHA.
@@ -155,7 +155,7 @@ fn bit_len(n: &[u8]) -> usize {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EcdheParams {
     /// The named group (curve).
-    pub named_group: u16,
+    pub named_group: NamedGroup,
     /// The server's public point, as sent.
     pub point: Vec<u8>,
 }
@@ -205,7 +205,7 @@ impl ServerKeyExchange {
                     });
                 }
                 KeyExchangeParams::Ecdhe(EcdheParams {
-                    named_group: r.u16("named_curve")?,
+                    named_group: NamedGroup(r.u16("named_curve")?),
                     point: r.vec8("ECDH public point")?.to_vec(),
                 })
             }
@@ -227,7 +227,7 @@ impl ServerKeyExchange {
             }
             KeyExchangeParams::Ecdhe(ec) => {
                 w.u8(NAMED_CURVE);
-                w.u16(ec.named_group);
+                w.u16(ec.named_group.0);
                 w.vec8("ECDH public point", &ec.point);
             }
         }
@@ -238,7 +238,7 @@ impl ServerKeyExchange {
     /// The handshake message (type `server_key_exchange`).
     pub fn to_message(&self) -> Result<HandshakeMessage, Error> {
         Ok(HandshakeMessage {
-            msg_type: handshake_type::SERVER_KEY_EXCHANGE,
+            msg_type: HandshakeType::SERVER_KEY_EXCHANGE,
             body: self.encode()?,
         })
     }
@@ -260,7 +260,7 @@ impl ServerKeyExchange {
     }
 
     /// The named group (ECDHE only).
-    pub fn named_group(&self) -> Option<u16> {
+    pub fn named_group(&self) -> Option<NamedGroup> {
         match &self.params {
             KeyExchangeParams::Ecdhe(ec) => Some(ec.named_group),
             KeyExchangeParams::Dhe(_) => None,
@@ -353,7 +353,7 @@ mod tests {
     fn ecdhe_round_trip() {
         let ske = ServerKeyExchange {
             params: KeyExchangeParams::Ecdhe(EcdheParams {
-                named_group: 29,
+                named_group: NamedGroup::X25519,
                 point: vec![7; 32],
             }),
             signature: vec![4, 3, 0, 2, 0x30, 0],
@@ -362,14 +362,14 @@ mod tests {
         assert_eq!(&body[..4], &[3, 0, 29, 32]);
         let back = ServerKeyExchange::read(&body, KeyExchangeKind::Ecdhe).unwrap();
         assert_eq!(back, ske);
-        assert_eq!(back.named_group(), Some(29));
+        assert_eq!(back.named_group(), Some(NamedGroup::X25519));
         assert_eq!(back.dh_prime_bits(), None);
         assert_eq!(back.kind(), KeyExchangeKind::Ecdhe);
         assert_eq!(
             back.signature_parts(true),
             Some((Some(0x0403), &[0x30, 0][..]))
         );
-        assert_eq!(back.to_message().unwrap().msg_type, 12);
+        assert_eq!(back.to_message().unwrap().msg_type, HandshakeType(12));
     }
 
     #[test]
@@ -417,7 +417,7 @@ mod tests {
             (0x00FF, None),
         ] {
             assert_eq!(
-                KeyExchangeKind::for_cipher_suite(suite),
+                KeyExchangeKind::for_cipher_suite(CipherSuite(suite)),
                 kind,
                 "{suite:#06x}"
             );

@@ -4,8 +4,12 @@
 //!
 //! Bytes in, typed values out; typed values in, bytes out. Nothing here does
 //! I/O, draws random numbers or panics on any input: malformed input is an
-//! [`Error`]. Code points (versions, cipher suites, groups, extension types…)
-//! are plain integers; a value the codec does not know is kept, never an error.
+//! [`Error`]. Protocol versions, cipher suites and named groups are the core's
+//! newtypes ([`ProtocolVersion`], [`CipherSuite`], [`NamedGroup`], re-exported
+//! here), the same values the facts carry; the codec's own code points are
+//! newtypes too ([`ContentType`], [`HandshakeType`], [`ExtensionType`],
+//! [`AlertLevel`], [`AlertDescription`]), with the registry values as
+//! constants. A value the codec does not know is kept, never an error.
 //!
 //! * [`RecordReader`], [`HandshakeReassembler`], [`encode_records`]: the record
 //!   layer and handshake framing.
@@ -36,12 +40,11 @@ mod wire;
 #[cfg(test)]
 mod tests;
 
-pub use alert::{alert_description, alert_description_name, alert_level, Alert};
+pub use alert::{Alert, AlertDescription, AlertLevel};
 pub use client_hello::{ClientHello, Padding};
 pub use consts::{
-    certificate_status_type, cipher_suite, compression, content_type, ec_point_format,
-    extension_type, handshake_type, heartbeat_message_type, heartbeat_mode, named_group,
-    psk_key_exchange_mode, version,
+    certificate_status_type, compression, ec_point_format, heartbeat_message_type, heartbeat_mode,
+    psk_key_exchange_mode, ContentType, ExtensionType, HandshakeType,
 };
 pub use extension::{ClientExtension, Extension, KeyShareEntry};
 pub use flight::{FlightEnd, FlightParser, FlightStatus, ServerFlight};
@@ -61,6 +64,7 @@ pub use sslv2::{
     split_sslv2_record, sslv2_cipher_name, Sslv2CipherKind, Sslv2ClientHello, Sslv2ServerHello,
     Sslv2ServerMessage, SSLV2_CIPHER_KINDS,
 };
+pub use tlslens_core::wire::{CipherSuite, NamedGroup, ProtocolVersion};
 
 use std::fmt;
 
@@ -124,12 +128,12 @@ pub enum Error {
     /// A record of a content type the flight cannot carry at this point.
     UnexpectedContentType {
         /// The record's content type.
-        content_type: u8,
+        content_type: ContentType,
     },
     /// A handshake message the flight cannot carry at this point.
     UnexpectedMessage {
         /// The handshake message type.
-        msg_type: u8,
+        msg_type: HandshakeType,
         /// Why it is unexpected.
         what: &'static str,
     },
@@ -162,10 +166,14 @@ impl fmt::Display for Error {
             }
             Self::NotTls => f.write_str("the peer does not speak TLS"),
             Self::UnexpectedContentType { content_type } => {
-                write!(f, "unexpected record of content type {content_type}")
+                write!(f, "unexpected record of content type {}", content_type.0)
             }
             Self::UnexpectedMessage { msg_type, what } => {
-                write!(f, "unexpected handshake message of type {msg_type}: {what}")
+                write!(
+                    f,
+                    "unexpected handshake message of type {}: {what}",
+                    msg_type.0
+                )
             }
         }
     }

@@ -3,8 +3,9 @@
 //! reassembler that joins handshake messages split over records (or splits
 //! records holding several), and the encoder that cuts a payload into records.
 
+use super::consts::{ContentType, HandshakeType};
 use super::wire::{Reader, Writer};
-use super::Error;
+use super::{Error, ProtocolVersion};
 
 /// The largest plaintext fragment a record may carry (2^14).
 pub const MAX_FRAGMENT_LEN: usize = 1 << 14;
@@ -16,10 +17,10 @@ pub const MAX_RECORD_LEN: usize = MAX_FRAGMENT_LEN + 2048;
 /// The 5-byte header of a TLS (or SSLv3) record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RecordHeader {
-    /// Content type (see [`super::content_type`]); unknown values are kept.
-    pub content_type: u8,
+    /// Content type; unknown values are kept.
+    pub content_type: ContentType,
     /// Record-layer protocol version.
-    pub version: u16,
+    pub version: ProtocolVersion,
     /// Length of the payload that follows.
     pub length: u16,
 }
@@ -35,8 +36,8 @@ impl RecordHeader {
     pub fn read(bytes: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes);
         let header = Self {
-            content_type: r.u8("record content type")?,
-            version: r.u16("record version")?,
+            content_type: ContentType(r.u8("record content type")?),
+            version: ProtocolVersion(r.u16("record version")?),
             length: r.u16("record length")?,
         };
         let length = usize::from(header.length);
@@ -51,19 +52,19 @@ impl RecordHeader {
 
     /// The 5 header bytes.
     pub fn encode(&self) -> [u8; 5] {
-        let [v0, v1] = self.version.to_be_bytes();
+        let [v0, v1] = self.version.0.to_be_bytes();
         let [l0, l1] = self.length.to_be_bytes();
-        [self.content_type, v0, v1, l0, l1]
+        [self.content_type.0, v0, v1, l0, l1]
     }
 }
 
 /// One complete record.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Record {
-    /// Content type (see [`super::content_type`]); unknown values are kept.
-    pub content_type: u8,
+    /// Content type; unknown values are kept.
+    pub content_type: ContentType,
     /// Record-layer protocol version.
-    pub version: u16,
+    pub version: ProtocolVersion,
     /// The payload (plaintext fragment, or ciphertext once encrypted).
     pub payload: Vec<u8>,
 }
@@ -114,7 +115,11 @@ impl Record {
 /// Cuts `payload` into records of at most [`MAX_FRAGMENT_LEN`] bytes each, of
 /// the given content type and record version. An empty payload gives one
 /// empty record.
-pub fn encode_records(content_type: u8, version: u16, payload: &[u8]) -> Vec<u8> {
+pub fn encode_records(
+    content_type: ContentType,
+    version: ProtocolVersion,
+    payload: &[u8],
+) -> Vec<u8> {
     encode_records_with_fragment_len(content_type, version, payload, MAX_FRAGMENT_LEN)
 }
 
@@ -122,8 +127,8 @@ pub fn encode_records(content_type: u8, version: u16, payload: &[u8]) -> Vec<u8>
 /// (clamped to 1..=[`MAX_FRAGMENT_LEN`]); small values let a probe fragment a
 /// ClientHello on purpose.
 pub fn encode_records_with_fragment_len(
-    content_type: u8,
-    version: u16,
+    content_type: ContentType,
+    version: ProtocolVersion,
     payload: &[u8],
     fragment_len: usize,
 ) -> Vec<u8> {
@@ -204,8 +209,8 @@ impl RecordReader {
 /// One handshake message: its type and body (without the 4-byte header).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct HandshakeMessage {
-    /// Handshake message type (see [`super::handshake_type`]).
-    pub msg_type: u8,
+    /// Handshake message type; unknown values are kept.
+    pub msg_type: HandshakeType,
     /// The body, without the type and 3-byte length.
     pub body: Vec<u8>,
 }
@@ -217,7 +222,7 @@ impl HandshakeMessage {
     /// Reads exactly one complete message (header and body, no more).
     pub fn read(bytes: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes);
-        let msg_type = r.u8("handshake type")?;
+        let msg_type = HandshakeType(r.u8("handshake type")?);
         let body = r.vec24("handshake body")?.to_vec();
         r.finish("handshake message")?;
         Ok(Self { msg_type, body })
@@ -227,7 +232,7 @@ impl HandshakeMessage {
     /// bytes or more.
     pub fn encode(&self) -> Result<Vec<u8>, Error> {
         let mut w = Writer::new();
-        w.u8(self.msg_type);
+        w.u8(self.msg_type.0);
         w.vec24("handshake body", &self.body);
         w.finish()
     }
@@ -306,7 +311,7 @@ impl HandshakeReassembler {
             return Ok(None);
         };
         let message = HandshakeMessage {
-            msg_type,
+            msg_type: HandshakeType(msg_type),
             body: body.to_vec(),
         };
         self.buf
@@ -319,13 +324,12 @@ impl HandshakeReassembler {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::codec::content_type;
 
     #[test]
     fn header_round_trip_and_limits() {
         let h = RecordHeader {
-            content_type: 22,
-            version: 0x0301,
+            content_type: ContentType(22),
+            version: ProtocolVersion::TLS10,
             length: 300,
         };
         assert_eq!(RecordHeader::read(&h.encode()).unwrap(), h);
@@ -355,8 +359,8 @@ mod tests {
     #[test]
     fn record_round_trip() {
         let rec = Record {
-            content_type: 99,
-            version: 0x0303,
+            content_type: ContentType(99),
+            version: ProtocolVersion::TLS12,
             payload: vec![1, 2, 3],
         };
         let bytes = rec.encode().unwrap();
@@ -376,28 +380,37 @@ mod tests {
     #[test]
     fn splitting_into_records() {
         let payload: Vec<u8> = (0..40_000u32).map(|i| i as u8).collect();
-        let bytes = encode_records(22, 0x0301, &payload);
+        let bytes = encode_records(ContentType(22), ProtocolVersion::TLS10, &payload);
         assert_eq!(bytes.len(), payload.len() + 3 * 5);
         let mut reader = RecordReader::new();
         reader.push(&bytes);
         let mut joined = Vec::new();
         let mut lens = Vec::new();
         while let Some(rec) = reader.next_record().unwrap() {
-            assert_eq!(rec.content_type, 22);
-            assert_eq!(rec.version, 0x0301);
+            assert_eq!(rec.content_type, ContentType(22));
+            assert_eq!(rec.version, ProtocolVersion::TLS10);
             lens.push(rec.payload.len());
             joined.extend(rec.payload);
         }
         assert_eq!(lens, [16384, 16384, 40_000 - 32768]);
         assert_eq!(joined, payload);
-        assert_eq!(encode_records(23, 0x0303, &[]), [23, 3, 3, 0, 0]);
         assert_eq!(
-            encode_records_with_fragment_len(22, 0x0301, &[1, 2, 3], 2),
+            encode_records(ContentType(23), ProtocolVersion::TLS12, &[]),
+            [23, 3, 3, 0, 0]
+        );
+        assert_eq!(
+            encode_records_with_fragment_len(
+                ContentType(22),
+                ProtocolVersion::TLS10,
+                &[1, 2, 3],
+                2
+            ),
             [22, 3, 1, 0, 2, 1, 2, 22, 3, 1, 0, 1, 3]
         );
         // A fragment length of zero is clamped to one.
         assert_eq!(
-            encode_records_with_fragment_len(22, 0x0301, &[1, 2], 0).len(),
+            encode_records_with_fragment_len(ContentType(22), ProtocolVersion::TLS10, &[1, 2], 0)
+                .len(),
             12
         );
     }
@@ -407,8 +420,8 @@ mod tests {
         let mut stream = Vec::new();
         stream.extend(
             Record {
-                content_type: 21,
-                version: 0x0303,
+                content_type: ContentType(21),
+                version: ProtocolVersion::TLS12,
                 payload: vec![2, 40],
             }
             .encode()
@@ -416,8 +429,8 @@ mod tests {
         );
         stream.extend(
             Record {
-                content_type: 0x42,
-                version: 0x0303,
+                content_type: ContentType(0x42),
+                version: ProtocolVersion::TLS12,
                 payload: vec![],
             }
             .encode()
@@ -432,8 +445,8 @@ mod tests {
             }
         }
         assert_eq!(got.len(), 2);
-        assert_eq!(got[0].content_type, content_type::ALERT);
-        assert_eq!(got[1].content_type, 0x42);
+        assert_eq!(got[0].content_type, ContentType::ALERT);
+        assert_eq!(got[1].content_type, ContentType(0x42));
         assert!(reader.buffered().is_empty());
     }
 
@@ -455,13 +468,13 @@ mod tests {
     #[test]
     fn reassembler_joins_and_splits() {
         let a = HandshakeMessage {
-            msg_type: 2,
+            msg_type: HandshakeType(2),
             body: vec![7; 10],
         }
         .encode()
         .unwrap();
         let b = HandshakeMessage {
-            msg_type: 14,
+            msg_type: HandshakeType(14),
             body: vec![],
         }
         .encode()
@@ -480,10 +493,13 @@ mod tests {
             }
             assert_eq!(got.len(), 2, "cut {cut}");
             assert_eq!(got[0].body, vec![7; 10]);
-            assert_eq!(got[1].msg_type, 14);
+            assert_eq!(got[1].msg_type, HandshakeType(14));
             assert!(hs.is_empty());
         }
-        assert_eq!(HandshakeMessage::read(&a).unwrap().msg_type, 2);
+        assert_eq!(
+            HandshakeMessage::read(&a).unwrap().msg_type,
+            HandshakeType(2)
+        );
         assert!(HandshakeMessage::read(&all).is_err());
     }
 

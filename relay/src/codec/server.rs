@@ -5,11 +5,11 @@
 //! body and `encode` giving that body back; ServerKeyExchange lives in
 //! `key_exchange.rs`.
 
-use super::consts::{extension_type as ext, handshake_type, version};
+use super::consts::{ExtensionType, HandshakeType};
 use super::extension::{find, Extension, KeyShareEntry};
 use super::record::HandshakeMessage;
 use super::wire::{Reader, Writer};
-use super::Error;
+use super::{CipherSuite, Error, NamedGroup, ProtocolVersion};
 
 /// The `random` of a ServerHello that is a HelloRetryRequest:
 /// SHA-256("HelloRetryRequest") (RFC 8446 §4.1.3).
@@ -35,13 +35,13 @@ pub enum Downgrade {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ServerHello {
     /// `server_version` (`legacy_version`: 0x0303 in TLS 1.3).
-    pub legacy_version: u16,
+    pub legacy_version: ProtocolVersion,
     /// The server random.
     pub random: [u8; 32],
     /// Session id (echoed `legacy_session_id` in TLS 1.3).
     pub session_id: Vec<u8>,
     /// The chosen cipher suite.
-    pub cipher_suite: u16,
+    pub cipher_suite: CipherSuite,
     /// The chosen compression method.
     pub compression_method: u8,
     /// Extensions, raw and in order.
@@ -50,7 +50,11 @@ pub struct ServerHello {
 
 impl ServerHello {
     /// A hello with no session id, null compression and no extensions.
-    pub fn new(legacy_version: u16, random: [u8; 32], cipher_suite: u16) -> Self {
+    pub fn new(
+        legacy_version: ProtocolVersion,
+        random: [u8; 32],
+        cipher_suite: CipherSuite,
+    ) -> Self {
         Self {
             legacy_version,
             random,
@@ -64,10 +68,10 @@ impl ServerHello {
     /// Parses a ServerHello body (no message header).
     pub fn read(body: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
-        let legacy_version = r.u16("server_version")?;
+        let legacy_version = ProtocolVersion(r.u16("server_version")?);
         let random = r.array::<32>("server random")?;
         let session_id = r.vec8("session_id")?.to_vec();
-        let cipher_suite = r.u16("cipher_suite")?;
+        let cipher_suite = CipherSuite(r.u16("cipher_suite")?);
         let compression_method = r.u8("compression_method")?;
         let extensions = if r.is_empty() {
             Vec::new()
@@ -88,10 +92,10 @@ impl ServerHello {
     /// The body (no message header).
     pub fn encode(&self) -> Result<Vec<u8>, Error> {
         let mut w = Writer::new();
-        w.u16(self.legacy_version);
+        w.u16(self.legacy_version.0);
         w.bytes(&self.random);
         w.vec8("session_id", &self.session_id);
-        w.u16(self.cipher_suite);
+        w.u16(self.cipher_suite.0);
         w.u8(self.compression_method);
         Extension::write_block(&self.extensions, &mut w);
         w.finish()
@@ -100,22 +104,22 @@ impl ServerHello {
     /// The handshake message (type `server_hello`).
     pub fn to_message(&self) -> Result<HandshakeMessage, Error> {
         Ok(HandshakeMessage {
-            msg_type: handshake_type::SERVER_HELLO,
+            msg_type: HandshakeType::SERVER_HELLO,
             body: self.encode()?,
         })
     }
 
     /// The first extension of type `typ`.
-    pub fn extension(&self, typ: u16) -> Option<&Extension> {
+    pub fn extension(&self, typ: ExtensionType) -> Option<&Extension> {
         find(&self.extensions, typ)
     }
 
     /// Whether an extension of type `typ` is present.
-    pub fn has_extension(&self, typ: u16) -> bool {
+    pub fn has_extension(&self, typ: ExtensionType) -> bool {
         self.extension(typ).is_some()
     }
 
-    fn ext_reader(&self, typ: u16) -> Option<Reader<'_>> {
+    fn ext_reader(&self, typ: ExtensionType) -> Option<Reader<'_>> {
         self.extension(typ).map(|e| Reader::new(&e.data))
     }
 
@@ -127,16 +131,16 @@ impl ServerHello {
 
     /// The version chosen in `supported_versions`, if the extension is
     /// present and well-formed.
-    pub fn selected_version(&self) -> Option<u16> {
-        let mut r = self.ext_reader(ext::SUPPORTED_VERSIONS)?;
+    pub fn selected_version(&self) -> Option<ProtocolVersion> {
+        let mut r = self.ext_reader(ExtensionType::SUPPORTED_VERSIONS)?;
         let v = r.u16("").ok()?;
         r.finish("").ok()?;
-        Some(v)
+        Some(ProtocolVersion(v))
     }
 
     /// The negotiated version: `selected_version()` if present, else
     /// `legacy_version`.
-    pub fn negotiated_version(&self) -> u16 {
+    pub fn negotiated_version(&self) -> ProtocolVersion {
         self.selected_version().unwrap_or(self.legacy_version)
     }
 
@@ -144,37 +148,40 @@ impl ServerHello {
     /// which everything but this hello is encrypted.
     pub fn is_tls13(&self) -> bool {
         self.selected_version()
-            .is_some_and(|v| v == version::TLS13 || v >> 8 == 0x7F)
+            .is_some_and(|v| v == ProtocolVersion::TLS13 || v.0 >> 8 == 0x7F)
     }
 
     /// The group of the `key_share` extension: the server's share in a
     /// ServerHello, the requested group in a HelloRetryRequest.
-    pub fn key_share_group(&self) -> Option<u16> {
-        self.ext_reader(ext::KEY_SHARE)?.u16("").ok()
+    pub fn key_share_group(&self) -> Option<NamedGroup> {
+        self.ext_reader(ExtensionType::KEY_SHARE)?
+            .u16("")
+            .ok()
+            .map(NamedGroup)
     }
 
     /// The server's key share (ServerHello, not HelloRetryRequest).
     pub fn key_share(&self) -> Option<KeyShareEntry> {
-        let mut r = self.ext_reader(ext::KEY_SHARE)?;
+        let mut r = self.ext_reader(ExtensionType::KEY_SHARE)?;
         let entry = KeyShareEntry::read(&mut r).ok()?;
         r.finish("").ok()?;
         Some(entry)
     }
 
     /// The group a HelloRetryRequest asks the client to send a share for.
-    pub fn hello_retry_group(&self) -> Option<u16> {
+    pub fn hello_retry_group(&self) -> Option<NamedGroup> {
         if !self.is_hello_retry_request() {
             return None;
         }
-        let mut r = self.ext_reader(ext::KEY_SHARE)?;
+        let mut r = self.ext_reader(ExtensionType::KEY_SHARE)?;
         let group = r.u16("").ok()?;
         r.finish("").ok()?;
-        Some(group)
+        Some(NamedGroup(group))
     }
 
     /// The `cookie` of a HelloRetryRequest.
     pub fn cookie(&self) -> Option<&[u8]> {
-        let mut r = self.ext_reader(ext::COOKIE)?;
+        let mut r = self.ext_reader(ExtensionType::COOKIE)?;
         let cookie = r.vec16("").ok()?;
         r.finish("").ok()?;
         Some(cookie)
@@ -182,7 +189,7 @@ impl ServerHello {
 
     /// The protocol chosen by ALPN (a list of exactly one name).
     pub fn alpn(&self) -> Option<&[u8]> {
-        let mut r = self.ext_reader(ext::ALPN)?;
+        let mut r = self.ext_reader(ExtensionType::ALPN)?;
         let mut list = Reader::new(r.vec16("").ok()?);
         r.finish("").ok()?;
         let name = list.vec8("").ok()?;
@@ -194,7 +201,7 @@ impl ServerHello {
     /// initial handshake); `None` if the server does not do secure
     /// renegotiation.
     pub fn renegotiation_info(&self) -> Option<&[u8]> {
-        let mut r = self.ext_reader(ext::RENEGOTIATION_INFO)?;
+        let mut r = self.ext_reader(ExtensionType::RENEGOTIATION_INFO)?;
         let data = r.vec8("").ok()?;
         r.finish("").ok()?;
         Some(data)
@@ -202,33 +209,33 @@ impl ServerHello {
 
     /// Whether `extended_master_secret` is present.
     pub fn has_extended_master_secret(&self) -> bool {
-        self.has_extension(ext::EXTENDED_MASTER_SECRET)
+        self.has_extension(ExtensionType::EXTENDED_MASTER_SECRET)
     }
 
     /// Whether `encrypt_then_mac` is present.
     pub fn has_encrypt_then_mac(&self) -> bool {
-        self.has_extension(ext::ENCRYPT_THEN_MAC)
+        self.has_extension(ExtensionType::ENCRYPT_THEN_MAC)
     }
 
     /// Whether `status_request` is present (an OCSP staple will follow in
     /// a CertificateStatus message, TLS ≤ 1.2).
     pub fn has_status_request(&self) -> bool {
-        self.has_extension(ext::STATUS_REQUEST)
+        self.has_extension(ExtensionType::STATUS_REQUEST)
     }
 
     /// Whether `session_ticket` is present (a NewSessionTicket will follow).
     pub fn has_session_ticket(&self) -> bool {
-        self.has_extension(ext::SESSION_TICKET)
+        self.has_extension(ExtensionType::SESSION_TICKET)
     }
 
     /// Whether an (empty) `server_name` acknowledges our SNI.
     pub fn has_server_name(&self) -> bool {
-        self.has_extension(ext::SERVER_NAME)
+        self.has_extension(ExtensionType::SERVER_NAME)
     }
 
     /// The server's `ec_point_formats`.
     pub fn ec_point_formats(&self) -> Option<&[u8]> {
-        let mut r = self.ext_reader(ext::EC_POINT_FORMATS)?;
+        let mut r = self.ext_reader(ExtensionType::EC_POINT_FORMATS)?;
         let formats = r.vec8("").ok()?;
         r.finish("").ok()?;
         Some(formats)
@@ -236,7 +243,7 @@ impl ServerHello {
 
     /// The `heartbeat` mode (see [`super::heartbeat_mode`]).
     pub fn heartbeat_mode(&self) -> Option<u8> {
-        let mut r = self.ext_reader(ext::HEARTBEAT)?;
+        let mut r = self.ext_reader(ExtensionType::HEARTBEAT)?;
         let mode = r.u8("").ok()?;
         r.finish("").ok()?;
         Some(mode)
@@ -244,7 +251,7 @@ impl ServerHello {
 
     /// The `max_fragment_length` code.
     pub fn max_fragment_length(&self) -> Option<u8> {
-        let mut r = self.ext_reader(ext::MAX_FRAGMENT_LENGTH)?;
+        let mut r = self.ext_reader(ExtensionType::MAX_FRAGMENT_LENGTH)?;
         let code = r.u8("").ok()?;
         r.finish("").ok()?;
         Some(code)
@@ -252,7 +259,7 @@ impl ServerHello {
 
     /// The `record_size_limit`.
     pub fn record_size_limit(&self) -> Option<u16> {
-        let mut r = self.ext_reader(ext::RECORD_SIZE_LIMIT)?;
+        let mut r = self.ext_reader(ExtensionType::RECORD_SIZE_LIMIT)?;
         let limit = r.u16("").ok()?;
         r.finish("").ok()?;
         Some(limit)
@@ -304,7 +311,7 @@ impl Certificate {
     /// The handshake message (type `certificate`).
     pub fn to_message(&self) -> Result<HandshakeMessage, Error> {
         Ok(HandshakeMessage {
-            msg_type: handshake_type::CERTIFICATE,
+            msg_type: HandshakeType::CERTIFICATE,
             body: self.encode()?,
         })
     }
@@ -367,7 +374,7 @@ impl CertificateTls13 {
     /// The handshake message (type `certificate`).
     pub fn to_message(&self) -> Result<HandshakeMessage, Error> {
         Ok(HandshakeMessage {
-            msg_type: handshake_type::CERTIFICATE,
+            msg_type: HandshakeType::CERTIFICATE,
             body: self.encode()?,
         })
     }
@@ -418,7 +425,7 @@ impl CertificateStatus {
     /// The handshake message (type `certificate_status`).
     pub fn to_message(&self) -> Result<HandshakeMessage, Error> {
         Ok(HandshakeMessage {
-            msg_type: handshake_type::CERTIFICATE_STATUS,
+            msg_type: HandshakeType::CERTIFICATE_STATUS,
             body: self.encode()?,
         })
     }
@@ -443,7 +450,7 @@ impl ServerHelloDone {
     /// The handshake message (type `server_hello_done`).
     pub fn to_message(&self) -> Result<HandshakeMessage, Error> {
         Ok(HandshakeMessage {
-            msg_type: handshake_type::SERVER_HELLO_DONE,
+            msg_type: HandshakeType::SERVER_HELLO_DONE,
             body: Vec::new(),
         })
     }
@@ -472,7 +479,7 @@ impl CertificateRequest {
     /// The handshake message (type `certificate_request`).
     pub fn to_message(&self) -> Result<HandshakeMessage, Error> {
         Ok(HandshakeMessage {
-            msg_type: handshake_type::CERTIFICATE_REQUEST,
+            msg_type: HandshakeType::CERTIFICATE_REQUEST,
             body: self.body.clone(),
         })
     }
@@ -501,7 +508,7 @@ impl NewSessionTicket {
     /// The handshake message (type `new_session_ticket`).
     pub fn to_message(&self) -> Result<HandshakeMessage, Error> {
         Ok(HandshakeMessage {
-            msg_type: handshake_type::NEW_SESSION_TICKET,
+            msg_type: HandshakeType::NEW_SESSION_TICKET,
             body: self.body.clone(),
         })
     }
@@ -521,20 +528,20 @@ mod tests {
     use super::*;
 
     fn tls12_hello() -> ServerHello {
-        let mut sh = ServerHello::new(version::TLS12, [0x11; 32], 0xC02F);
+        let mut sh = ServerHello::new(ProtocolVersion::TLS12, [0x11; 32], CipherSuite(0xC02F));
         sh.session_id = vec![9; 32];
         sh.extensions = vec![
-            Extension::new(ext::RENEGOTIATION_INFO, vec![0]),
-            Extension::new(ext::EXTENDED_MASTER_SECRET, vec![]),
-            Extension::new(ext::EC_POINT_FORMATS, vec![3, 0, 1, 2]),
-            Extension::new(ext::SESSION_TICKET, vec![]),
-            Extension::new(ext::STATUS_REQUEST, vec![]),
-            Extension::new(ext::ALPN, vec![0, 3, 2, b'h', b'2']),
-            Extension::new(ext::HEARTBEAT, vec![1]),
-            Extension::new(ext::SERVER_NAME, vec![]),
-            Extension::new(ext::ENCRYPT_THEN_MAC, vec![]),
-            Extension::new(ext::MAX_FRAGMENT_LENGTH, vec![2]),
-            Extension::new(ext::RECORD_SIZE_LIMIT, vec![0x40, 0x01]),
+            Extension::new(ExtensionType::RENEGOTIATION_INFO, vec![0]),
+            Extension::new(ExtensionType::EXTENDED_MASTER_SECRET, vec![]),
+            Extension::new(ExtensionType::EC_POINT_FORMATS, vec![3, 0, 1, 2]),
+            Extension::new(ExtensionType::SESSION_TICKET, vec![]),
+            Extension::new(ExtensionType::STATUS_REQUEST, vec![]),
+            Extension::new(ExtensionType::ALPN, vec![0, 3, 2, b'h', b'2']),
+            Extension::new(ExtensionType::HEARTBEAT, vec![1]),
+            Extension::new(ExtensionType::SERVER_NAME, vec![]),
+            Extension::new(ExtensionType::ENCRYPT_THEN_MAC, vec![]),
+            Extension::new(ExtensionType::MAX_FRAGMENT_LENGTH, vec![2]),
+            Extension::new(ExtensionType::RECORD_SIZE_LIMIT, vec![0x40, 0x01]),
         ];
         sh
     }
@@ -557,20 +564,20 @@ mod tests {
         assert_eq!(sh.max_fragment_length(), Some(2));
         assert_eq!(sh.record_size_limit(), Some(0x4001));
         assert_eq!(sh.selected_version(), None);
-        assert_eq!(sh.negotiated_version(), version::TLS12);
+        assert_eq!(sh.negotiated_version(), ProtocolVersion::TLS12);
         assert!(!sh.is_tls13());
         assert!(!sh.is_hello_retry_request());
         assert_eq!(sh.downgrade_sentinel(), None);
         assert_eq!(sh.key_share_group(), None);
         assert_eq!(
             sh.to_message().unwrap().msg_type,
-            handshake_type::SERVER_HELLO
+            HandshakeType::SERVER_HELLO
         );
     }
 
     #[test]
     fn sslv3_server_hello_without_extensions() {
-        let sh = ServerHello::new(version::SSL3, [2; 32], 0x000A);
+        let sh = ServerHello::new(ProtocolVersion::SSLV3, [2; 32], CipherSuite(0x000A));
         let body = sh.encode().unwrap();
         assert_eq!(body.len(), 2 + 32 + 1 + 2 + 1);
         assert_eq!(ServerHello::read(&body).unwrap(), sh);
@@ -580,13 +587,13 @@ mod tests {
 
     #[test]
     fn malformed_typed_extensions_give_none() {
-        let mut sh = ServerHello::new(version::TLS12, [0; 32], 0x1301);
+        let mut sh = ServerHello::new(ProtocolVersion::TLS12, [0; 32], CipherSuite(0x1301));
         sh.extensions = vec![
-            Extension::new(ext::SUPPORTED_VERSIONS, vec![3]),
-            Extension::new(ext::ALPN, vec![0, 6, 2, b'h', b'2', 1, b'x', 0]),
-            Extension::new(ext::RENEGOTIATION_INFO, vec![1]),
-            Extension::new(ext::KEY_SHARE, vec![0]),
-            Extension::new(ext::HEARTBEAT, vec![1, 2]),
+            Extension::new(ExtensionType::SUPPORTED_VERSIONS, vec![3]),
+            Extension::new(ExtensionType::ALPN, vec![0, 6, 2, b'h', b'2', 1, b'x', 0]),
+            Extension::new(ExtensionType::RENEGOTIATION_INFO, vec![1]),
+            Extension::new(ExtensionType::KEY_SHARE, vec![0]),
+            Extension::new(ExtensionType::HEARTBEAT, vec![1, 2]),
         ];
         assert_eq!(sh.selected_version(), None);
         assert_eq!(sh.alpn(), None);
@@ -600,14 +607,14 @@ mod tests {
     fn downgrade_sentinels() {
         let mut random = [0u8; 32];
         random[24..].copy_from_slice(b"DOWNGRD\x01");
-        let sh = ServerHello::new(version::TLS12, random, 0xC02F);
+        let sh = ServerHello::new(ProtocolVersion::TLS12, random, CipherSuite(0xC02F));
         assert_eq!(sh.downgrade_sentinel(), Some(Downgrade::Tls12));
         random[31] = 0;
-        let sh = ServerHello::new(version::TLS11, random, 0xC013);
+        let sh = ServerHello::new(ProtocolVersion::TLS11, random, CipherSuite(0xC013));
         assert_eq!(sh.downgrade_sentinel(), Some(Downgrade::Tls11OrBelow));
         random[31] = 2;
         assert_eq!(
-            ServerHello::new(version::TLS11, random, 0).downgrade_sentinel(),
+            ServerHello::new(ProtocolVersion::TLS11, random, CipherSuite(0)).downgrade_sentinel(),
             None
         );
     }
@@ -637,17 +644,17 @@ mod tests {
                 },
                 CertificateEntry {
                     cert_data: vec![0x30, 6],
-                    extensions: vec![Extension::new(ext::STATUS_REQUEST, vec![1, 0, 0, 1, 0x30])],
+                    extensions: vec![Extension::new(
+                        ExtensionType::STATUS_REQUEST,
+                        vec![1, 0, 0, 1, 0x30],
+                    )],
                 },
             ],
         };
         let body = t.encode().unwrap();
         assert_eq!(CertificateTls13::read(&body).unwrap(), t);
         assert_eq!(t.certificates(), vec![&[0x30, 5][..], &[0x30, 6][..]]);
-        assert_eq!(
-            t.to_message().unwrap().msg_type,
-            handshake_type::CERTIFICATE
-        );
+        assert_eq!(t.to_message().unwrap().msg_type, HandshakeType::CERTIFICATE);
     }
 
     #[test]
@@ -671,11 +678,11 @@ mod tests {
 
         let cr = CertificateRequest::read(&[1, 1, 0, 0]).unwrap();
         assert_eq!(cr.encode().unwrap(), [1, 1, 0, 0]);
-        assert_eq!(cr.to_message().unwrap().msg_type, 13);
+        assert_eq!(cr.to_message().unwrap().msg_type, HandshakeType(13));
         let t = NewSessionTicket::read(&[0, 0, 0x1C, 0x20, 0, 1, 7]).unwrap();
         assert_eq!(t.lifetime_hint(), Some(7200));
         assert_eq!(t.encode().unwrap(), [0, 0, 0x1C, 0x20, 0, 1, 7]);
-        assert_eq!(t.to_message().unwrap().msg_type, 4);
+        assert_eq!(t.to_message().unwrap().msg_type, HandshakeType(4));
         assert_eq!(NewSessionTicket::default().lifetime_hint(), None);
     }
 }

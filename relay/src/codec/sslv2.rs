@@ -3,9 +3,8 @@
 //! as 3-byte codes), the SERVER-HELLO and ERROR a server answers with, and
 //! the seven standard SSLv2 cipher kinds.
 
-use super::consts::version;
 use super::wire::{u24_list, Reader, Writer};
-use super::Error;
+use super::{Error, ProtocolVersion};
 
 /// CLIENT-HELLO message type.
 const MSG_CLIENT_HELLO: u8 = 1;
@@ -142,7 +141,7 @@ fn write_specs(specs: &[u32], w: &mut Writer) {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Sslv2ClientHello {
     /// Highest version offered (0x0002 for SSLv2).
-    pub version: u16,
+    pub version: ProtocolVersion,
     /// Cipher specs, 3-byte codes.
     pub cipher_specs: Vec<u32>,
     /// Session id (empty, or 16 bytes to resume).
@@ -155,7 +154,7 @@ impl Sslv2ClientHello {
     /// An SSLv2 hello offering all seven SSLv2 cipher kinds.
     pub fn new(challenge: [u8; 16]) -> Self {
         Self {
-            version: version::SSL2,
+            version: ProtocolVersion::SSLV2,
             cipher_specs: SSLV2_CIPHER_KINDS.iter().map(|k| k.code).collect(),
             session_id: Vec::new(),
             challenge: challenge.to_vec(),
@@ -166,7 +165,7 @@ impl Sslv2ClientHello {
     pub fn encode(&self) -> Result<Vec<u8>, Error> {
         let mut w = Writer::new();
         w.u8(MSG_CLIENT_HELLO);
-        w.u16(self.version);
+        w.u16(self.version.0);
         u16_len(
             self.cipher_specs.len().saturating_mul(3),
             "SSLv2 cipher specs",
@@ -194,7 +193,7 @@ impl Sslv2ClientHello {
                 what: "SSLv2 message type",
             });
         }
-        let version = r.u16("SSLv2 version")?;
+        let version = ProtocolVersion(r.u16("SSLv2 version")?);
         let specs_len = usize::from(r.u16("SSLv2 cipher specs length")?);
         let sid_len = usize::from(r.u16("SSLv2 session id length")?);
         let challenge_len = usize::from(r.u16("SSLv2 challenge length")?);
@@ -227,7 +226,7 @@ pub struct Sslv2ServerHello {
     /// Certificate type (1 = X.509).
     pub certificate_type: u8,
     /// The server's version (0x0002).
-    pub version: u16,
+    pub version: ProtocolVersion,
     /// The server certificate (DER).
     pub certificate: Vec<u8>,
     /// The cipher specs the server accepts among ours, 3-byte codes.
@@ -243,7 +242,7 @@ impl Sslv2ServerHello {
         w.u8(MSG_SERVER_HELLO);
         w.u8(self.session_id_hit);
         w.u8(self.certificate_type);
-        w.u16(self.version);
+        w.u16(self.version.0);
         u16_len(self.certificate.len(), "SSLv2 certificate", &mut w);
         u16_len(
             self.cipher_specs.len().saturating_mul(3),
@@ -272,7 +271,7 @@ impl Sslv2ServerHello {
         }
         let session_id_hit = r.u8("SSLv2 session id hit")?;
         let certificate_type = r.u8("SSLv2 certificate type")?;
-        let version = r.u16("SSLv2 version")?;
+        let version = ProtocolVersion(r.u16("SSLv2 version")?);
         let cert_len = usize::from(r.u16("SSLv2 certificate length")?);
         let specs_len = usize::from(r.u16("SSLv2 cipher specs length")?);
         let conn_len = usize::from(r.u16("SSLv2 connection id length")?);
@@ -398,7 +397,7 @@ mod tests {
         }
         // SSLv2-compatible hello offering TLS 1.0 suites.
         let compat = Sslv2ClientHello {
-            version: version::TLS10,
+            version: ProtocolVersion::TLS10,
             cipher_specs: vec![0x00_002F, 0x00_0035, 0x01_0080],
             session_id: vec![],
             challenge: vec![1; 32],
@@ -412,7 +411,7 @@ mod tests {
         let sh = Sslv2ServerHello {
             session_id_hit: 0,
             certificate_type: 1,
-            version: version::SSL2,
+            version: ProtocolVersion::SSLV2,
             certificate: vec![0x30; 700],
             cipher_specs: vec![0x010080, 0x0700C0],
             connection_id: vec![5; 16],
@@ -472,7 +471,7 @@ mod tests {
         let big = Sslv2ServerHello {
             session_id_hit: 0,
             certificate_type: 1,
-            version: 2,
+            version: ProtocolVersion::SSLV2,
             certificate: vec![0; 0x7FFF],
             cipher_specs: vec![],
             connection_id: vec![],

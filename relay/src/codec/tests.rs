@@ -63,21 +63,25 @@ const RFC8448_CERTIFICATE: &str = "
 /// The RFC 8448 ClientHello, built with the builder API.
 fn rfc8448_client_hello_built() -> ClientHello {
     ClientHello::new(
-        version::TLS12,
+        ProtocolVersion::TLS12,
         array32("cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7"),
     )
-    .with_cipher_suites([0x1301, 0x1303, 0x1302])
+    .with_cipher_suites([0x1301, 0x1303, 0x1302].map(CipherSuite))
     .with_extension(ClientExtension::server_name("server"))
     .with_extension(ClientExtension::RenegotiationInfo(vec![]))
-    .with_extension(ClientExtension::SupportedGroups(vec![
-        29, 23, 24, 25, 256, 257, 258, 259, 260,
-    ]))
+    .with_extension(ClientExtension::SupportedGroups(
+        [29, 23, 24, 25, 256, 257, 258, 259, 260]
+            .map(NamedGroup)
+            .to_vec(),
+    ))
     .with_extension(ClientExtension::SessionTicket(vec![]))
     .with_extension(ClientExtension::KeyShare(vec![KeyShareEntry::new(
-        named_group::X25519,
+        NamedGroup::X25519,
         hex("99381de560e4bd43d23d8e435a7dbafeb3c06e51c13cae4d5413691e529aaf2c"),
     )]))
-    .with_extension(ClientExtension::SupportedVersions(vec![version::TLS13]))
+    .with_extension(ClientExtension::SupportedVersions(vec![
+        ProtocolVersion::TLS13,
+    ]))
     .with_extension(ClientExtension::SignatureAlgorithms(vec![
         0x0403, 0x0503, 0x0603, 0x0203, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0201,
         0x0402, 0x0502, 0x0602, 0x0202,
@@ -86,7 +90,7 @@ fn rfc8448_client_hello_built() -> ClientHello {
         psk_key_exchange_mode::PSK_DHE_KE,
     ]))
     .with_extension(ClientExtension::Raw(Extension::new(
-        extension_type::RECORD_SIZE_LIMIT,
+        ExtensionType::RECORD_SIZE_LIMIT,
         vec![0x40, 0x01],
     )))
 }
@@ -96,13 +100,13 @@ fn rfc8448_client_hello_parses_and_rebuilds_byte_exact() {
     let bytes = hex(RFC8448_CLIENT_HELLO);
     assert_eq!(bytes.len(), 196);
     let message = HandshakeMessage::read(&bytes).unwrap();
-    assert_eq!(message.msg_type, handshake_type::CLIENT_HELLO);
+    assert_eq!(message.msg_type, HandshakeType::CLIENT_HELLO);
     let parsed = ClientHello::read(&message.body).unwrap();
     let built = rfc8448_client_hello_built();
     assert_eq!(parsed, built);
     assert_eq!(built.to_message().unwrap().encode().unwrap(), bytes);
     assert_eq!(
-        parsed.extension(extension_type::SERVER_NAME),
+        parsed.extension(ExtensionType::SERVER_NAME),
         Some(&ClientExtension::server_name("server"))
     );
     // As records: one handshake record of version 0x0301.
@@ -117,23 +121,23 @@ fn rfc8448_server_hello() {
     assert_eq!(bytes.len(), 90);
     let message = HandshakeMessage::read(&bytes).unwrap();
     let sh = ServerHello::read(&message.body).unwrap();
-    assert_eq!(sh.legacy_version, version::TLS12);
+    assert_eq!(sh.legacy_version, ProtocolVersion::TLS12);
     assert_eq!(
         sh.random,
         array32("a6af06a4121860dc5e6e60249cd34c95930c8ac5cb1434dac155772ed3e26928")
     );
     assert!(sh.session_id.is_empty());
-    assert_eq!(sh.cipher_suite, 0x1301);
-    assert_eq!(sh.selected_version(), Some(version::TLS13));
-    assert_eq!(sh.negotiated_version(), version::TLS13);
+    assert_eq!(sh.cipher_suite, CipherSuite(0x1301));
+    assert_eq!(sh.selected_version(), Some(ProtocolVersion::TLS13));
+    assert_eq!(sh.negotiated_version(), ProtocolVersion::TLS13);
     assert!(sh.is_tls13());
     assert!(!sh.is_hello_retry_request());
     assert_eq!(sh.hello_retry_group(), None);
-    assert_eq!(sh.key_share_group(), Some(named_group::X25519));
+    assert_eq!(sh.key_share_group(), Some(NamedGroup::X25519));
     assert_eq!(
         sh.key_share(),
         Some(KeyShareEntry::new(
-            29,
+            NamedGroup::X25519,
             hex("c9828876112095fe66762bdbf7c672e156d6cc253b833df1dd69b1b04e751f0f")
         ))
     );
@@ -148,20 +152,23 @@ fn rfc8448_hello_retry_request() {
     let sh = ServerHello::read(&HandshakeMessage::read(&bytes).unwrap().body).unwrap();
     assert!(sh.is_hello_retry_request());
     assert_eq!(sh.random, HELLO_RETRY_REQUEST_RANDOM);
-    assert_eq!(sh.hello_retry_group(), Some(named_group::SECP256R1));
-    assert_eq!(sh.key_share_group(), Some(named_group::SECP256R1));
+    assert_eq!(sh.hello_retry_group(), Some(NamedGroup::SECP256R1));
+    assert_eq!(sh.key_share_group(), Some(NamedGroup::SECP256R1));
     assert_eq!(sh.key_share(), None);
     assert_eq!(sh.cookie().map(<[u8]>::len), Some(0x72));
-    assert_eq!(sh.selected_version(), Some(version::TLS13));
+    assert_eq!(sh.selected_version(), Some(ProtocolVersion::TLS13));
     assert_eq!(sh.to_message().unwrap().encode().unwrap(), bytes);
 
     // As a flight: complete as soon as the HRR is in, even with the
     // middlebox-compatibility CCS behind it.
-    let mut stream = encode_records(22, 0x0303, &bytes);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &bytes);
     stream.extend([20, 3, 3, 0, 1, 1]);
     let (flight, status) = ServerFlight::parse(&stream).unwrap();
     assert_eq!(status, FlightStatus::Done(FlightEnd::HelloRetryRequest));
-    assert_eq!(flight.server_hello.unwrap().hello_retry_group(), Some(23));
+    assert_eq!(
+        flight.server_hello.unwrap().hello_retry_group(),
+        Some(NamedGroup::SECP256R1)
+    );
 }
 
 #[test]
@@ -169,7 +176,7 @@ fn rfc8448_tls13_certificate() {
     let bytes = hex(RFC8448_CERTIFICATE);
     assert_eq!(bytes.len(), 445);
     let message = HandshakeMessage::read(&bytes).unwrap();
-    assert_eq!(message.msg_type, handshake_type::CERTIFICATE);
+    assert_eq!(message.msg_type, HandshakeType::CERTIFICATE);
     let cert = CertificateTls13::read(&message.body).unwrap();
     assert!(cert.context.is_empty());
     assert_eq!(cert.entries.len(), 1);
@@ -184,7 +191,7 @@ fn rfc8448_tls13_certificate() {
 #[test]
 fn tls13_flight_stops_at_first_encrypted_record() {
     let sh = hex(RFC8448_SERVER_HELLO);
-    let mut stream = encode_records(22, 0x0303, &sh);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
     let sh_len = stream.len();
     stream.extend([20, 3, 3, 0, 1, 1]); // middlebox-compatibility CCS
     stream.extend([23, 3, 3, 0, 4, 0xDE, 0xAD, 0xBE, 0xEF]);
@@ -195,10 +202,10 @@ fn tls13_flight_stops_at_first_encrypted_record() {
     let (flight, status) = ServerFlight::parse(&stream[..sh_len + 6]).unwrap();
     assert_eq!(status, FlightStatus::Done(FlightEnd::Encrypted));
     assert!(flight.server_hello.as_ref().unwrap().is_tls13());
-    assert_eq!(flight.negotiated_version(), Some(version::TLS13));
-    assert_eq!(flight.record_version, Some(0x0303));
+    assert_eq!(flight.negotiated_version(), Some(ProtocolVersion::TLS13));
+    assert_eq!(flight.record_version, Some(ProtocolVersion::TLS12));
     // Application data straight after the ServerHello ends it too.
-    let mut direct = encode_records(22, 0x0303, &sh);
+    let mut direct = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
     direct.extend([23, 3, 3, 0, 1, 0]);
     assert_eq!(
         ServerFlight::parse(&direct).unwrap().1,
@@ -210,19 +217,19 @@ fn tls12_messages(kind: KeyExchangeKind) -> Vec<u8> {
     let mut random = [0x42; 32];
     random[24..].copy_from_slice(b"DOWNGRD\x01");
     let sh = ServerHello {
-        legacy_version: version::TLS12,
+        legacy_version: ProtocolVersion::TLS12,
         random,
         session_id: vec![3; 32],
         cipher_suite: match kind {
-            KeyExchangeKind::Ecdhe => 0xC02F,
-            KeyExchangeKind::Dhe => 0x009E,
+            KeyExchangeKind::Ecdhe => CipherSuite(0xC02F),
+            KeyExchangeKind::Dhe => CipherSuite(0x009E),
         },
         compression_method: 0,
         extensions: vec![
-            Extension::new(extension_type::RENEGOTIATION_INFO, vec![0]),
-            Extension::new(extension_type::EXTENDED_MASTER_SECRET, vec![]),
-            Extension::new(extension_type::EC_POINT_FORMATS, vec![1, 0]),
-            Extension::new(extension_type::STATUS_REQUEST, vec![]),
+            Extension::new(ExtensionType::RENEGOTIATION_INFO, vec![0]),
+            Extension::new(ExtensionType::EXTENDED_MASTER_SECRET, vec![]),
+            Extension::new(ExtensionType::EC_POINT_FORMATS, vec![1, 0]),
+            Extension::new(ExtensionType::STATUS_REQUEST, vec![]),
         ],
     };
     let cert = Certificate {
@@ -234,7 +241,7 @@ fn tls12_messages(kind: KeyExchangeKind) -> Vec<u8> {
     };
     let params = match kind {
         KeyExchangeKind::Ecdhe => KeyExchangeParams::Ecdhe(EcdheParams {
-            named_group: 23,
+            named_group: NamedGroup::SECP256R1,
             point: vec![4; 65],
         }),
         KeyExchangeKind::Dhe => {
@@ -266,12 +273,17 @@ fn tls12_messages(kind: KeyExchangeKind) -> Vec<u8> {
 
 /// A TLS 1.2 flight in 1000-byte records: messages span records and share them.
 fn tls12_flight(kind: KeyExchangeKind) -> Vec<u8> {
-    encode_records_with_fragment_len(22, 0x0303, &tls12_messages(kind), 1000)
+    encode_records_with_fragment_len(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &tls12_messages(kind),
+        1000,
+    )
 }
 
 fn check_tls12_flight(flight: &ServerFlight, kind: KeyExchangeKind) {
     let sh = flight.server_hello.as_ref().unwrap();
-    assert_eq!(sh.negotiated_version(), version::TLS12);
+    assert_eq!(sh.negotiated_version(), ProtocolVersion::TLS12);
     assert_eq!(sh.downgrade_sentinel(), Some(Downgrade::Tls12));
     assert_eq!(sh.renegotiation_info(), Some(&[][..]));
     assert!(sh.has_extended_master_secret());
@@ -287,7 +299,7 @@ fn check_tls12_flight(flight: &ServerFlight, kind: KeyExchangeKind) {
     let ske = flight.server_key_exchange.as_ref().unwrap();
     assert_eq!(ske.kind(), kind);
     match kind {
-        KeyExchangeKind::Ecdhe => assert_eq!(ske.named_group(), Some(23)),
+        KeyExchangeKind::Ecdhe => assert_eq!(ske.named_group(), Some(NamedGroup::SECP256R1)),
         KeyExchangeKind::Dhe => assert_eq!(ske.dh_prime_bits(), Some(2048)),
     }
     assert_eq!(ske.signature_parts(true).unwrap().0, Some(0x0804));
@@ -297,7 +309,7 @@ fn check_tls12_flight(flight: &ServerFlight, kind: KeyExchangeKind) {
     );
     assert!(flight.server_hello_done);
     assert!(flight.alert.is_none());
-    assert_eq!(flight.message_types, [2, 11, 22, 12, 14]);
+    assert_eq!(flight.message_types, [2, 11, 22, 12, 14].map(HandshakeType));
 }
 
 #[test]
@@ -340,8 +352,8 @@ fn truncation_at_every_offset_is_incomplete() {
     // One record per message, and everything in one record, too.
     for frag in [1, 7, MAX_FRAGMENT_LEN] {
         let bytes = encode_records_with_fragment_len(
-            22,
-            0x0303,
+            ContentType::HANDSHAKE,
+            ProtocolVersion::TLS12,
             &tls12_messages(KeyExchangeKind::Ecdhe),
             frag,
         );
@@ -371,7 +383,7 @@ fn truncated_messages_inside_complete_records_are_errors() {
         broken[1] = 0;
         broken[2] = (body_len >> 8) as u8;
         broken[3] = body_len as u8;
-        let records = encode_records(22, 0x0303, &broken);
+        let records = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &broken);
         match ServerFlight::parse(&records) {
             Err(_) => {}
             // A cut exactly between the hello's fixed part and its
@@ -388,18 +400,22 @@ fn alerts_end_the_flight() {
     let (flight, status) = ServerFlight::parse(&[21, 3, 1, 0, 2, 2, 70]).unwrap();
     assert_eq!(status, FlightStatus::Done(FlightEnd::Alert));
     let alert = flight.alert.unwrap();
-    assert_eq!(alert.description, alert_description::PROTOCOL_VERSION);
+    assert_eq!(alert.description, AlertDescription::PROTOCOL_VERSION);
     assert_eq!(alert.description_name(), Some("protocol_version"));
     assert!(flight.server_hello.is_none());
-    assert_eq!(flight.record_version, Some(0x0301));
+    assert_eq!(flight.record_version, Some(ProtocolVersion::TLS10));
     // After a ServerHello, in the middle of the Certificate.
     let messages = tls12_messages(KeyExchangeKind::Ecdhe);
-    let mut stream = encode_records(22, 0x0303, &messages[..500]);
+    let mut stream = encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &messages[..500],
+    );
     stream.extend([21, 3, 3, 0, 2, 2, 40]);
     let (flight, status) = ServerFlight::parse(&stream).unwrap();
     assert_eq!(status, FlightStatus::Done(FlightEnd::Alert));
     assert!(flight.server_hello.is_some());
-    assert_eq!(flight.alert, Some(Alert::fatal(40)));
+    assert_eq!(flight.alert, Some(Alert::fatal(AlertDescription(40))));
     // A one-byte alert is an error.
     assert_eq!(
         ServerFlight::parse(&[21, 3, 3, 0, 1, 2]).unwrap_err(),
@@ -441,7 +457,7 @@ fn sslv2_replies() {
     let sh = Sslv2ServerHello {
         session_id_hit: 0,
         certificate_type: 1,
-        version: version::SSL2,
+        version: ProtocolVersion::SSLV2,
         certificate: vec![0x30; 800],
         cipher_specs: vec![0x010080, 0x0700C0],
         connection_id: vec![1; 16],
@@ -456,7 +472,7 @@ fn sslv2_replies() {
     let (flight, status) = ServerFlight::parse(&record).unwrap();
     assert_eq!(status, FlightStatus::Done(FlightEnd::Sslv2));
     assert_eq!(flight.sslv2, Some(Sslv2ServerMessage::ServerHello(sh)));
-    assert_eq!(flight.negotiated_version(), Some(version::SSL2));
+    assert_eq!(flight.negotiated_version(), Some(ProtocolVersion::SSLV2));
     let (flight, status) = ServerFlight::parse(&[0x80, 3, 0, 0, 1]).unwrap();
     assert_eq!(status, FlightStatus::Done(FlightEnd::Sslv2));
     assert_eq!(flight.sslv2, Some(Sslv2ServerMessage::Error { code: 1 }));
@@ -474,15 +490,15 @@ fn limits() {
         }
     );
     // An endless Certificate: refused from its header.
-    let sh = ServerHello::new(version::TLS12, [1; 32], 0x002F)
+    let sh = ServerHello::new(ProtocolVersion::TLS12, [1; 32], CipherSuite(0x002F))
         .to_message()
         .unwrap()
         .encode()
         .unwrap();
-    let mut stream = encode_records(22, 0x0303, &sh);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
     stream.extend(encode_records(
-        22,
-        0x0303,
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
         &[11, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFC],
     ));
     let mut parser = FlightParser::new();
@@ -496,10 +512,18 @@ fn limits() {
     assert!(parser.flight().server_hello.is_some());
     // Within the message cap, a flight that goes on forever hits the flight cap.
     let mut parser = FlightParser::new().with_max_flight_len(100_000);
-    let mut stream = encode_records(22, 0x0303, &sh);
-    stream.extend(encode_records(22, 0x0303, &[11, 0x03, 0xFF, 0xFF]));
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
+    stream.extend(encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &[11, 0x03, 0xFF, 0xFF],
+    ));
     assert_eq!(parser.push(&stream), Ok(FlightStatus::Incomplete));
-    let chunk = encode_records(22, 0x0303, &[0x30; 16000]);
+    let chunk = encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &[0x30; 16000],
+    );
     let mut result = Ok(FlightStatus::Incomplete);
     for _ in 0..10 {
         result = parser.push(&chunk);
@@ -520,11 +544,15 @@ fn limits() {
 fn out_of_order_content() {
     assert_eq!(
         ServerFlight::parse(&[20, 3, 3, 0, 1, 1]).unwrap_err(),
-        Error::UnexpectedContentType { content_type: 20 }
+        Error::UnexpectedContentType {
+            content_type: ContentType::CHANGE_CIPHER_SPEC
+        }
     );
     assert_eq!(
         ServerFlight::parse(&[23, 3, 3, 0, 1, 1]).unwrap_err(),
-        Error::UnexpectedContentType { content_type: 23 }
+        Error::UnexpectedContentType {
+            content_type: ContentType::APPLICATION_DATA
+        }
     );
     let cert = Certificate::default()
         .to_message()
@@ -532,38 +560,70 @@ fn out_of_order_content() {
         .encode()
         .unwrap();
     assert!(matches!(
-        ServerFlight::parse(&encode_records(22, 0x0303, &cert)),
-        Err(Error::UnexpectedMessage { msg_type: 11, .. })
+        ServerFlight::parse(&encode_records(
+            ContentType::HANDSHAKE,
+            ProtocolVersion::TLS12,
+            &cert
+        )),
+        Err(Error::UnexpectedMessage {
+            msg_type: HandshakeType(11),
+            ..
+        })
     ));
-    let sh = ServerHello::new(version::TLS12, [1; 32], 0x002F)
+    let sh = ServerHello::new(ProtocolVersion::TLS12, [1; 32], CipherSuite(0x002F))
         .to_message()
         .unwrap()
         .encode()
         .unwrap();
     let twice = [sh.clone(), sh.clone()].concat();
     assert!(matches!(
-        ServerFlight::parse(&encode_records(22, 0x0303, &twice)),
-        Err(Error::UnexpectedMessage { msg_type: 2, .. })
+        ServerFlight::parse(&encode_records(
+            ContentType::HANDSHAKE,
+            ProtocolVersion::TLS12,
+            &twice
+        )),
+        Err(Error::UnexpectedMessage {
+            msg_type: HandshakeType(2),
+            ..
+        })
     ));
     // Heartbeat records are skipped, HelloRequests before the hello too, and
     // unknown handshake messages after it are only listed.
     let mut stream = vec![24, 3, 3, 0, 3, 1, 0, 0];
-    stream.extend(encode_records(22, 0x0303, &[0, 0, 0, 0]));
-    stream.extend(encode_records(22, 0x0303, &sh));
-    stream.extend(encode_records(22, 0x0303, &[99, 0, 0, 1, 7]));
-    stream.extend(encode_records(22, 0x0303, &[14, 0, 0, 0]));
+    stream.extend(encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &[0, 0, 0, 0],
+    ));
+    stream.extend(encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &sh,
+    ));
+    stream.extend(encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &[99, 0, 0, 1, 7],
+    ));
+    stream.extend(encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &[14, 0, 0, 0],
+    ));
     let (flight, status) = ServerFlight::parse(&stream).unwrap();
     assert_eq!(status, FlightStatus::Done(FlightEnd::ServerHelloDone));
-    assert_eq!(flight.message_types, [0, 2, 99, 14]);
+    assert_eq!(flight.message_types, [0, 2, 99, 14].map(HandshakeType));
     // An unknown content type mid-flight.
-    let mut stream = encode_records(22, 0x0303, &sh);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
     stream.extend([99, 3, 3, 0, 0]);
     assert_eq!(
         ServerFlight::parse(&stream).unwrap_err(),
-        Error::UnexpectedContentType { content_type: 99 }
+        Error::UnexpectedContentType {
+            content_type: ContentType(99)
+        }
     );
     // An abbreviated (resumed) TLS 1.2 handshake: CCS right after the hello.
-    let mut stream = encode_records(22, 0x0303, &sh);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
     stream.extend([20, 3, 3, 0, 1, 1]);
     assert_eq!(
         ServerFlight::parse(&stream).unwrap().1,
@@ -574,7 +634,7 @@ fn out_of_order_content() {
 #[test]
 fn key_exchange_kind_resolution() {
     // RSA suite (no kind from the suite): kept raw only.
-    let sh = ServerHello::new(version::TLS10, [1; 32], 0x0062)
+    let sh = ServerHello::new(ProtocolVersion::TLS10, [1; 32], CipherSuite(0x0062))
         .to_message()
         .unwrap()
         .encode()
@@ -590,7 +650,7 @@ fn key_exchange_kind_resolution() {
     let mut messages = sh;
     messages.extend(ske.to_message().unwrap().encode().unwrap());
     messages.extend([14, 0, 0, 0]);
-    let stream = encode_records(22, 0x0301, &messages);
+    let stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS10, &messages);
     let (flight, _) = ServerFlight::parse(&stream).unwrap();
     assert!(flight.server_key_exchange.is_none());
     assert_eq!(flight.server_key_exchange_raw, Some(ske.encode().unwrap()));
@@ -633,9 +693,11 @@ fn error_display() {
             max: 1,
         },
         Error::MessageTooLarge { length: 2, max: 1 },
-        Error::UnexpectedContentType { content_type: 1 },
+        Error::UnexpectedContentType {
+            content_type: ContentType(1),
+        },
         Error::UnexpectedMessage {
-            msg_type: 1,
+            msg_type: HandshakeType::CLIENT_HELLO,
             what: "a",
         },
     ] {
@@ -745,9 +807,9 @@ fn exercise(data: &[u8]) {
     );
     if let [t0, t1, rest @ ..] = data {
         let typ = if t1 & 1 == 0 {
-            u16::from(*t0 % 60)
+            ExtensionType(u16::from(*t0 % 60))
         } else {
-            extension_type::RENEGOTIATION_INFO
+            ExtensionType::RENEGOTIATION_INFO
         };
         let ext = Extension::new(typ, rest.to_vec());
         let typed = ClientExtension::from_extension(&ext);
@@ -784,9 +846,21 @@ fn mutated_flights_never_panic() {
     let seeds = [
         tls12_flight(KeyExchangeKind::Ecdhe),
         tls12_flight(KeyExchangeKind::Dhe),
-        encode_records(22, 0x0303, &hex(RFC8448_SERVER_HELLO)),
-        encode_records(22, 0x0303, &hex(RFC8448_HRR)),
-        encode_records(22, 0x0303, &hex(RFC8448_CERTIFICATE)),
+        encode_records(
+            ContentType::HANDSHAKE,
+            ProtocolVersion::TLS12,
+            &hex(RFC8448_SERVER_HELLO),
+        ),
+        encode_records(
+            ContentType::HANDSHAKE,
+            ProtocolVersion::TLS12,
+            &hex(RFC8448_HRR),
+        ),
+        encode_records(
+            ContentType::HANDSHAKE,
+            ProtocolVersion::TLS12,
+            &hex(RFC8448_CERTIFICATE),
+        ),
         rfc8448_client_hello_built().encode_records().unwrap(),
         Sslv2ClientHello::new([5; 16]).encode_record().unwrap(),
     ];
@@ -826,15 +900,15 @@ fn random_values_round_trip() {
         random.copy_from_slice(&rng.bytes(32));
         let sid_len = rng.below(33);
         let sh = ServerHello {
-            legacy_version: rng.next() as u16,
+            legacy_version: ProtocolVersion(rng.next() as u16),
             random,
             session_id: rng.bytes(sid_len),
-            cipher_suite: rng.next() as u16,
+            cipher_suite: CipherSuite(rng.next() as u16),
             compression_method: rng.next() as u8,
             extensions: (0..rng.below(6))
                 .map(|_| {
                     let n = rng.below(40);
-                    Extension::new(rng.next() as u16, rng.bytes(n))
+                    Extension::new(ExtensionType(rng.next() as u16), rng.bytes(n))
                 })
                 .collect(),
         };
@@ -845,18 +919,22 @@ fn random_values_round_trip() {
         let n_suites = rng.below(50);
         let n_comp = 1 + rng.below(3);
         let ch = ClientHello {
-            record_version: 0x0301,
-            client_version: 0x0303,
+            record_version: ProtocolVersion::TLS10,
+            client_version: ProtocolVersion::TLS12,
             random,
             session_id: rng.bytes(sid_len),
-            cipher_suites: (0..n_suites).map(|_| rng.next() as u16).collect(),
+            cipher_suites: (0..n_suites)
+                .map(|_| CipherSuite(rng.next() as u16))
+                .collect(),
             compression_methods: rng.bytes(n_comp),
             extensions: vec![
                 ClientExtension::SupportedGroups(
-                    (0..rng.below(10)).map(|_| rng.next() as u16).collect(),
+                    (0..rng.below(10))
+                        .map(|_| NamedGroup(rng.next() as u16))
+                        .collect(),
                 ),
                 ClientExtension::KeyShare(vec![KeyShareEntry::new(
-                    rng.next() as u16,
+                    NamedGroup(rng.next() as u16),
                     rng.bytes(32),
                 )]),
                 ClientExtension::Alpn(vec![rng.some_bytes(10)]),
@@ -878,7 +956,7 @@ fn random_values_round_trip() {
 
         let ske = ServerKeyExchange {
             params: KeyExchangeParams::Ecdhe(EcdheParams {
-                named_group: rng.next() as u16,
+                named_group: NamedGroup(rng.next() as u16),
                 point: rng.some_bytes(100),
             }),
             signature: rng.some_bytes(100),
@@ -904,15 +982,18 @@ fn heartbeat_messages_round_trip() {
     assert_eq!(&bytes[..3], [1, 0, 3]);
     assert_eq!(HeartbeatMessage::read(&bytes).unwrap(), req);
     // In a record, read back through the record layer.
-    let records = req.encode_records(0x0302);
+    let records = req.encode_records(ProtocolVersion::TLS11);
     let record = Record::read(&records).unwrap();
-    assert_eq!(record.content_type, content_type::HEARTBEAT);
-    assert_eq!(record.version, 0x0302);
+    assert_eq!(record.content_type, ContentType::HEARTBEAT);
+    assert_eq!(record.version, ProtocolVersion::TLS11);
     assert_eq!(HeartbeatMessage::read(&record.payload).unwrap(), req);
 
     // The Heartbleed request: 0x4000 claimed, nothing carried.
     let bleed = HeartbeatMessage::overlong_request(0x4000, &[]);
-    assert_eq!(bleed.encode_records(0x0303), [24, 3, 3, 0, 3, 1, 0x40, 0]);
+    assert_eq!(
+        bleed.encode_records(ProtocolVersion::TLS12),
+        [24, 3, 3, 0, 3, 1, 0x40, 0]
+    );
     assert!(!bleed.is_well_formed());
     assert_eq!(bleed.payload(), None);
     assert_eq!(bleed.padding(), None);
@@ -926,12 +1007,12 @@ fn heartbeat_messages_round_trip() {
         data: (0..0x4000 + 16).map(|i| (i % 251) as u8).collect(),
     };
     assert!(leak.is_well_formed());
-    let records = leak.encode_records(0x0303);
+    let records = leak.encode_records(ProtocolVersion::TLS12);
     let mut reader = RecordReader::new();
     reader.push(&records);
     let mut joined = Vec::new();
     while let Some(r) = reader.next_record().unwrap() {
-        assert_eq!(r.content_type, 24);
+        assert_eq!(r.content_type, ContentType::HEARTBEAT);
         joined.extend(r.payload);
     }
     assert_eq!(HeartbeatMessage::read(&joined).unwrap(), leak);
@@ -951,14 +1032,18 @@ fn heartbeat_messages_round_trip() {
 
 #[test]
 fn flight_parser_keeps_bytes_after_the_flight() {
-    let sh = ServerHello::new(0x0303, [1; 32], 0x002F)
+    let sh = ServerHello::new(ProtocolVersion::TLS12, [1; 32], CipherSuite(0x002F))
         .to_message()
         .unwrap()
         .encode()
         .unwrap();
-    let mut stream = encode_records(22, 0x0303, &sh);
-    stream.extend(encode_records(22, 0x0303, &[14, 0, 0, 0]));
-    let after = encode_records(21, 0x0303, &[2, 10]);
+    let mut stream = encode_records(ContentType::HANDSHAKE, ProtocolVersion::TLS12, &sh);
+    stream.extend(encode_records(
+        ContentType::HANDSHAKE,
+        ProtocolVersion::TLS12,
+        &[14, 0, 0, 0],
+    ));
+    let after = encode_records(ContentType::ALERT, ProtocolVersion::TLS12, &[2, 10]);
     stream.extend(&after);
     let mut parser = FlightParser::new();
     assert!(parser.remaining().is_empty());

@@ -25,6 +25,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::fail::{Fail, FailCode};
 use crate::codec::{
     self, Alert, FlightEnd, FlightParser, FlightStatus, Record, RecordReader, ServerFlight,
 };
@@ -58,7 +59,7 @@ impl std::fmt::Display for Refusal {
         match self {
             Refusal::Alert(a) => match a.description_name() {
                 Some(name) => write!(f, "alert {name}"),
-                None => write!(f, "alert {}", a.description),
+                None => write!(f, "alert {}", a.description.0),
             },
             Refusal::Closed => f.write_str("connection closed"),
             Refusal::Reset => f.write_str("connection reset"),
@@ -79,25 +80,6 @@ pub enum Reply {
     },
     /// The server declined.
     Refused(Refusal),
-}
-
-/// A probe that failed: the server's behaviour says nothing about support.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fail {
-    /// Stable code: `timeout`, `refused`, `unreachable`, `reset`, `closed`,
-    /// `garbage`, `too_large`, `malformed`, `io`, `deadline`.
-    pub code: &'static str,
-    /// Human text.
-    pub message: String,
-}
-
-impl Fail {
-    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
-    }
 }
 
 /// Counters over all probes of an endpoint.
@@ -137,27 +119,29 @@ fn remaining(deadline: Instant) -> Result<Duration, Fail> {
     deadline
         .checked_duration_since(Instant::now())
         .filter(|d| !d.is_zero())
-        .ok_or_else(|| Fail::new("deadline", "the scan's time limit was reached"))
+        .ok_or_else(|| Fail::new(FailCode::Deadline, "the scan's time limit was reached"))
 }
 
 fn io_fail(e: &std::io::Error, what: &str) -> Fail {
     match e.kind() {
-        ErrorKind::ConnectionRefused => Fail::new("refused", format!("{what}: connection refused")),
-        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
-            Fail::new("reset", format!("{what}: connection reset by peer"))
+        ErrorKind::ConnectionRefused => {
+            Fail::new(FailCode::Refused, format!("{what}: connection refused"))
         }
-        ErrorKind::TimedOut => Fail::new("timeout", format!("{what}: timed out")),
-        _ => Fail::new("io", format!("{what}: {e}")),
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
+            Fail::new(FailCode::Reset, format!("{what}: connection reset by peer"))
+        }
+        ErrorKind::TimedOut => Fail::new(FailCode::Timeout, format!("{what}: timed out")),
+        _ => Fail::new(FailCode::Io, format!("{what}: {e}")),
     }
 }
 
 fn codec_fail(e: &codec::Error) -> Fail {
     match e {
-        codec::Error::NotTls => Fail::new("garbage", "the server's answer is not TLS"),
+        codec::Error::NotTls => Fail::new(FailCode::Garbage, "the server's answer is not TLS"),
         codec::Error::RecordTooLarge { .. }
         | codec::Error::MessageTooLarge { .. }
-        | codec::Error::FlightTooLarge { .. } => Fail::new("too_large", e.to_string()),
-        _ => Fail::new("malformed", format!("malformed server answer: {e}")),
+        | codec::Error::FlightTooLarge { .. } => Fail::new(FailCode::TooLarge, e.to_string()),
+        _ => Fail::new(FailCode::Malformed, format!("malformed server answer: {e}")),
     }
 }
 
@@ -168,7 +152,7 @@ impl Link {
         let budget = remaining(self.limits.deadline)?.min(self.limits.connect);
         self.stats.connections.fetch_add(1, Ordering::Relaxed);
         let stream = match tokio::time::timeout(budget, TcpStream::connect(self.addr)).await {
-            Err(_) => return Err(Fail::new("timeout", "connect timed out")),
+            Err(_) => return Err(Fail::new(FailCode::Timeout, "connect timed out")),
             Ok(Err(e)) => return Err(io_fail(&e, "connect")),
             Ok(Ok(s)) => s,
         };
@@ -208,16 +192,16 @@ impl Link {
             .clone()
             .acquire_owned()
             .await
-            .map_err(|_| Fail::new("io", "connection limiter closed"))?;
+            .map_err(|_| Fail::new(FailCode::Io, "connection limiter closed"))?;
         let start = Instant::now();
         let probe_deadline = (start + self.limits.probe).min(self.limits.deadline);
         let mut stream = self.connect().await?;
         let write_budget = remaining(probe_deadline)?;
         match tokio::time::timeout(write_budget, stream.write_all(hello)).await {
-            Err(_) => return Err(Fail::new("timeout", "writing the hello timed out")),
+            Err(_) => return Err(Fail::new(FailCode::Timeout, "writing the hello timed out")),
             Ok(Err(e)) => {
                 let fail = io_fail(&e, "write");
-                return if fail.code == "reset" {
+                return if fail.code == FailCode::Reset {
                     self.stats.silent_refusals.fetch_add(1, Ordering::Relaxed);
                     Ok((Reply::Refused(Refusal::Reset), None))
                 } else {
@@ -239,7 +223,7 @@ impl Link {
             let n = match read {
                 Err(_) if received == 0 => {
                     return Err(Fail::new(
-                        "timeout",
+                        FailCode::Timeout,
                         "no answer to the hello (first-byte timeout)",
                     ))
                 }
@@ -247,7 +231,7 @@ impl Link {
                     return self
                         .partial_or(
                             parser,
-                            Fail::new("timeout", "the server stalled mid-flight"),
+                            Fail::new(FailCode::Timeout, "the server stalled mid-flight"),
                         )
                         .map(|r| (r, None))
                 }
@@ -259,13 +243,16 @@ impl Link {
                     return self
                         .partial_or(
                             parser,
-                            Fail::new("closed", "the server closed the connection mid-flight"),
+                            Fail::new(
+                                FailCode::Closed,
+                                "the server closed the connection mid-flight",
+                            ),
                         )
                         .map(|r| (r, None))
                 }
                 Ok(Err(e)) => {
                     let fail = io_fail(&e, "read");
-                    if received == 0 && fail.code == "reset" {
+                    if received == 0 && fail.code == FailCode::Reset {
                         self.stats.silent_refusals.fetch_add(1, Ordering::Relaxed);
                         return Ok((Reply::Refused(Refusal::Reset), None));
                     }
@@ -356,7 +343,7 @@ impl Session {
     pub async fn send(&mut self, bytes: &[u8]) -> Result<(), Fail> {
         let budget = remaining(self.deadline)?;
         match tokio::time::timeout(budget, self.stream.write_all(bytes)).await {
-            Err(_) => Err(Fail::new("timeout", "writing timed out")),
+            Err(_) => Err(Fail::new(FailCode::Timeout, "writing timed out")),
             Ok(Err(e)) => Err(io_fail(&e, "write")),
             Ok(Ok(())) => Ok(()),
         }
@@ -383,7 +370,7 @@ impl Session {
                 Ok(Ok(0)) => return Ok(Next::Closed),
                 Ok(Err(e)) => {
                     let fail = io_fail(&e, "read");
-                    return if fail.code == "reset" {
+                    return if fail.code == FailCode::Reset {
                         Ok(Next::Closed)
                     } else {
                         Err(fail)

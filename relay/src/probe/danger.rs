@@ -20,13 +20,15 @@ use std::sync::{Arc, Mutex};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
+use tlslens_core::wire::{CipherSuite, ProtocolVersion};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
-use super::conn::{Fail, Link};
+use super::conn::Link;
+use super::fail::{Fail, FailCode};
 
 /// What the server presented in the last full handshake.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -126,7 +128,7 @@ impl Recorder {
         };
         let mut config = ClientConfig::builder_with_provider(provider)
             .with_protocol_versions(versions)
-            .map_err(|e| Fail::new("tls", e.to_string()))?
+            .map_err(|e| Fail::new(FailCode::Tls, e.to_string()))?
             .dangerous()
             .with_custom_certificate_verifier(verifier.clone())
             .with_no_client_auth();
@@ -151,9 +153,9 @@ pub struct Session {
     /// What the verifier saw (`None` on a resumed handshake).
     pub recorded: Option<Recorded>,
     /// The negotiated protocol version.
-    pub protocol: Option<u16>,
+    pub protocol: Option<ProtocolVersion>,
     /// The negotiated suite.
-    pub suite: Option<u16>,
+    pub suite: Option<CipherSuite>,
     /// The ALPN protocol the server chose.
     pub alpn: Option<Vec<u8>>,
     /// Whether the handshake resumed a session.
@@ -168,12 +170,12 @@ pub async fn handshake(link: &Link, recorder: &Recorder, host: &str) -> Result<S
         .clone()
         .acquire_owned()
         .await
-        .map_err(|_| Fail::new("io", "connection limiter closed"))?;
+        .map_err(|_| Fail::new(FailCode::Io, "connection limiter closed"))?;
     let tcp = link.connect().await?;
     let name = match host.parse::<std::net::IpAddr>() {
         Ok(ip) => ServerName::IpAddress(ip.into()),
         Err(_) => ServerName::try_from(host.to_owned())
-            .map_err(|e| Fail::new("tls", format!("invalid server name: {e}")))?,
+            .map_err(|e| Fail::new(FailCode::Tls, format!("invalid server name: {e}")))?,
     };
     let connector = TlsConnector::from(recorder.config.clone());
     let budget = link
@@ -183,13 +185,17 @@ pub async fn handshake(link: &Link, recorder: &Recorder, host: &str) -> Result<S
         .unwrap_or_default()
         .min(link.limits.probe);
     let stream = match tokio::time::timeout(budget, connector.connect(name, tcp)).await {
-        Err(_) => return Err(Fail::new("timeout", "TLS handshake timed out")),
+        Err(_) => return Err(Fail::new(FailCode::Timeout, "TLS handshake timed out")),
         Ok(Err(e)) => return Err(tls_fail(&e)),
         Ok(Ok(s)) => s,
     };
     let (_, conn) = stream.get_ref();
-    let protocol = conn.protocol_version().map(u16::from);
-    let suite = conn.negotiated_cipher_suite().map(|s| u16::from(s.suite()));
+    let protocol = conn
+        .protocol_version()
+        .map(|v| ProtocolVersion(u16::from(v)));
+    let suite = conn
+        .negotiated_cipher_suite()
+        .map(|s| CipherSuite(u16::from(s.suite())));
     let alpn = conn.alpn_protocol().map(<[u8]>::to_vec);
     let resumed = matches!(conn.handshake_kind(), Some(rustls::HandshakeKind::Resumed));
     Ok(Session {
@@ -216,11 +222,13 @@ pub async fn close(mut session: Session) {
 fn tls_fail(e: &std::io::Error) -> Fail {
     match e.kind() {
         std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted => {
-            Fail::new("reset", format!("TLS handshake: {e}"))
+            Fail::new(FailCode::Reset, format!("TLS handshake: {e}"))
         }
-        std::io::ErrorKind::UnexpectedEof => Fail::new("closed", format!("TLS handshake: {e}")),
-        std::io::ErrorKind::InvalidData => Fail::new("tls", format!("TLS handshake: {e}")),
-        _ => Fail::new("io", format!("TLS handshake: {e}")),
+        std::io::ErrorKind::UnexpectedEof => {
+            Fail::new(FailCode::Closed, format!("TLS handshake: {e}"))
+        }
+        std::io::ErrorKind::InvalidData => Fail::new(FailCode::Tls, format!("TLS handshake: {e}")),
+        _ => Fail::new(FailCode::Io, format!("TLS handshake: {e}")),
     }
 }
 
@@ -263,7 +271,7 @@ pub async fn get_head(link: &Link, session: &mut Session, host: &str) -> Result<
             .stream
             .write_all(request.as_bytes())
             .await
-            .map_err(|e| Fail::new("io", format!("HTTP request: {e}")))?;
+            .map_err(|e| Fail::new(FailCode::Io, format!("HTTP request: {e}")))?;
         let mut buf = Vec::new();
         let mut chunk = [0u8; 4096];
         loop {
@@ -272,20 +280,23 @@ pub async fn get_head(link: &Link, session: &mut Session, host: &str) -> Result<
                 return Ok(buf);
             }
             if buf.len() > MAX_HEAD {
-                return Err(Fail::new("too_large", "HTTP response head over 64 KiB"));
+                return Err(Fail::new(
+                    FailCode::TooLarge,
+                    "HTTP response head over 64 KiB",
+                ));
             }
             match session.stream.read(&mut chunk).await {
                 Ok(0) => return Ok(buf),
                 Ok(n) => buf.extend_from_slice(chunk.get(..n).unwrap_or_default()),
                 Err(e) if buf.is_empty() => {
-                    return Err(Fail::new("io", format!("HTTP response: {e}")))
+                    return Err(Fail::new(FailCode::Io, format!("HTTP response: {e}")))
                 }
                 Err(_) => return Ok(buf),
             }
         }
     })
     .await
-    .map_err(|_| Fail::new("timeout", "HTTP response timed out"))??;
+    .map_err(|_| Fail::new(FailCode::Timeout, "HTTP response timed out"))??;
     Ok(parse_head(&head))
 }
 

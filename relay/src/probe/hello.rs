@@ -13,8 +13,8 @@ use tlslens_core::groups::{self, GroupKind};
 use tlslens_core::suites;
 
 use crate::codec::{
-    compression, heartbeat_mode, named_group, version, ClientExtension, ClientHello, KeyShareEntry,
-    Padding, Sslv2ClientHello,
+    compression, heartbeat_mode, CipherSuite, ClientExtension, ClientHello, ExtensionType,
+    KeyShareEntry, NamedGroup, Padding, ProtocolVersion, Sslv2ClientHello,
 };
 
 /// Signature schemes offered in TLS 1.2 hellos: everything, old ones too, so
@@ -37,32 +37,45 @@ const SIG_ALGS_CHROME: &[u16] = &[
 ];
 
 /// Chrome's cipher suites (TLS 1.3 first), as of Chrome 131.
-pub const CHROME_SUITES: &[u16] = &[
-    0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8, 0xC013, 0xC014, 0x009C,
-    0x009D, 0x002F, 0x0035,
+pub const CHROME_SUITES: &[CipherSuite] = &[
+    CipherSuite(0x1301),
+    CipherSuite(0x1302),
+    CipherSuite(0x1303),
+    CipherSuite(0xC02B),
+    CipherSuite(0xC02F),
+    CipherSuite(0xC02C),
+    CipherSuite(0xC030),
+    CipherSuite(0xCCA9),
+    CipherSuite(0xCCA8),
+    CipherSuite(0xC013),
+    CipherSuite(0xC014),
+    CipherSuite(0x009C),
+    CipherSuite(0x009D),
+    CipherSuite(0x002F),
+    CipherSuite(0x0035),
 ];
 
 /// The name recorded in `BrowserFacts::client`.
 pub const BROWSER_CLIENT: &str = "chrome-131";
 
 /// The first groups offered, in this order; the rest of the registry follows.
-const PREFERRED_GROUPS: &[u16] = &[
-    named_group::X25519,
-    named_group::SECP256R1,
-    named_group::SECP384R1,
-    named_group::SECP521R1,
-    named_group::X448,
+const PREFERRED_GROUPS: &[NamedGroup] = &[
+    NamedGroup::X25519,
+    NamedGroup::SECP256R1,
+    NamedGroup::SECP384R1,
+    NamedGroup::SECP521R1,
+    NamedGroup::X448,
 ];
 
-fn ordered_groups(filter: impl Fn(&groups::GroupInfo) -> bool) -> Vec<u16> {
-    let mut out: Vec<u16> = PREFERRED_GROUPS
+fn ordered_groups(filter: impl Fn(&groups::GroupInfo) -> bool) -> Vec<NamedGroup> {
+    let mut out: Vec<NamedGroup> = PREFERRED_GROUPS
         .iter()
         .copied()
-        .filter(|g| groups::lookup(*g).is_some_and(|i| filter(&i)))
+        .filter(|g| g.info().is_some_and(|i| filter(&i)))
         .collect();
     for g in groups::all() {
-        if filter(&g) && !out.contains(&g.code) {
-            out.push(g.code);
+        if filter(&g) && !out.contains(&NamedGroup(g.code)) {
+            out.push(NamedGroup(g.code));
         }
     }
     out
@@ -70,12 +83,12 @@ fn ordered_groups(filter: impl Fn(&groups::GroupInfo) -> bool) -> Vec<u16> {
 
 /// Elliptic-curve groups usable for ECDHE in TLS ≤ 1.2 (no FFDHE: offering
 /// RFC 7919 groups lets a server refuse DHE suites with its own prime).
-pub fn legacy_groups() -> Vec<u16> {
+pub fn legacy_groups() -> Vec<NamedGroup> {
     ordered_groups(|g| matches!(g.kind, GroupKind::EllipticCurve | GroupKind::Montgomery))
 }
 
 /// Groups usable in TLS 1.3.
-pub fn tls13_groups() -> Vec<u16> {
+pub fn tls13_groups() -> Vec<NamedGroup> {
     ordered_groups(|g| match g.kind {
         GroupKind::EllipticCurve => matches!(g.code, 23..=25 | 31..=33),
         GroupKind::Montgomery
@@ -87,7 +100,7 @@ pub fn tls13_groups() -> Vec<u16> {
 }
 
 /// Every TLS ≤ 1.2 suite of the registry, common ones first.
-pub fn legacy_suites() -> Vec<u16> {
+pub fn legacy_suites() -> Vec<CipherSuite> {
     let all: Vec<suites::SuiteInfo> = suites::all().filter(|s| !s.tls13).collect();
     let rank = |s: &suites::SuiteInfo| -> u8 {
         let fs = s.forward_secret();
@@ -101,25 +114,29 @@ pub fn legacy_suites() -> Vec<u16> {
     };
     let mut ordered: Vec<&suites::SuiteInfo> = all.iter().collect();
     ordered.sort_by_key(|s| rank(s));
-    let mut out: Vec<u16> = CHROME_SUITES
+    let mut out: Vec<CipherSuite> = CHROME_SUITES
         .iter()
         .copied()
-        .filter(|c| suites::lookup(*c).is_some_and(|s| !s.tls13))
+        .filter(|c| c.info().is_some_and(|s| !s.tls13))
         .collect();
     for s in ordered {
-        if !out.contains(&s.code) {
-            out.push(s.code);
+        if !out.contains(&CipherSuite(s.code)) {
+            out.push(CipherSuite(s.code));
         }
     }
     out
 }
 
 /// The TLS 1.3 suites of the registry, the three common ones first.
-pub fn tls13_suites() -> Vec<u16> {
-    let mut out = vec![0x1301, 0x1302, 0x1303];
+pub fn tls13_suites() -> Vec<CipherSuite> {
+    let mut out = vec![
+        CipherSuite::TLS_AES_128_GCM_SHA256,
+        CipherSuite::TLS_AES_256_GCM_SHA384,
+        CipherSuite::TLS_CHACHA20_POLY1305_SHA256,
+    ];
     for s in suites::all().filter(|s| s.tls13) {
-        if !out.contains(&s.code) {
-            out.push(s.code);
+        if !out.contains(&CipherSuite(s.code)) {
+            out.push(CipherSuite(s.code));
         }
     }
     out
@@ -129,7 +146,7 @@ pub fn tls13_suites() -> Vec<u16> {
 #[derive(Debug, Clone, Default)]
 pub struct LegacyOpts {
     /// `supported_groups`; `None` for [`legacy_groups`].
-    pub groups: Option<Vec<u16>>,
+    pub groups: Option<Vec<NamedGroup>>,
     /// ALPN protocols to offer.
     pub alpn: Vec<&'static str>,
     /// Offer DEFLATE before null compression.
@@ -146,24 +163,24 @@ pub struct LegacyOpts {
 /// signature algorithms, status_request, renegotiation_info, session_ticket and
 /// extended_master_secret (and heartbeat when asked).
 pub fn legacy(
-    client_version: u16,
-    suites: &[u16],
+    client_version: ProtocolVersion,
+    suites: &[CipherSuite],
     sni: Option<&str>,
     random: [u8; 32],
     opts: &LegacyOpts,
 ) -> ClientHello {
     let mut list = suites.to_vec();
-    if client_version == version::SSL3 {
-        list.push(crate::codec::cipher_suite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+    if client_version == ProtocolVersion::SSLV3 {
+        list.push(CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     }
     if opts.fallback_scsv {
-        list.push(crate::codec::cipher_suite::TLS_FALLBACK_SCSV);
+        list.push(CipherSuite::TLS_FALLBACK_SCSV);
     }
     let mut hello = ClientHello::new(client_version, random).with_cipher_suites(list);
     if opts.deflate {
         hello = hello.with_compression_methods([compression::DEFLATE, compression::NULL]);
     }
-    if client_version == version::SSL3 {
+    if client_version == ProtocolVersion::SSLV3 {
         return hello;
     }
     if let Some(name) = sni {
@@ -195,7 +212,7 @@ pub fn x25519_share() -> KeyShareEntry {
     if let Some(first) = key.first_mut() {
         *first = 9;
     }
-    KeyShareEntry::new(named_group::X25519, key)
+    KeyShareEntry::new(NamedGroup::X25519, key)
 }
 
 /// An X25519MLKEM768 share: an all-zero ML-KEM-768 encapsulation key (1184
@@ -203,19 +220,19 @@ pub fn x25519_share() -> KeyShareEntry {
 pub fn x25519mlkem768_share() -> KeyShareEntry {
     let mut key = vec![0u8; 1184];
     key.extend(x25519_share().key_exchange);
-    KeyShareEntry::new(named_group::X25519MLKEM768, key)
+    KeyShareEntry::new(NamedGroup::X25519MLKEM768, key)
 }
 
 /// A TLS 1.3-only hello offering `suites` and `groups`, with `shares`.
 pub fn tls13(
-    suites: &[u16],
-    groups: &[u16],
+    suites: &[CipherSuite],
+    groups: &[NamedGroup],
     shares: Vec<KeyShareEntry>,
     sni: Option<&str>,
     random: [u8; 32],
     session_id: [u8; 32],
 ) -> ClientHello {
-    let mut hello = ClientHello::new(version::TLS12, random)
+    let mut hello = ClientHello::new(ProtocolVersion::TLS12, random)
         .with_session_id(session_id.to_vec())
         .with_cipher_suites(suites.iter().copied());
     if let Some(name) = sni {
@@ -227,7 +244,9 @@ pub fn tls13(
         .with_extension(ClientExtension::SignatureAlgorithms(
             SIG_ALGS_TLS13.to_vec(),
         ))
-        .with_extension(ClientExtension::SupportedVersions(vec![version::TLS13]))
+        .with_extension(ClientExtension::SupportedVersions(vec![
+            ProtocolVersion::TLS13,
+        ]))
         .with_extension(ClientExtension::PskKeyExchangeModes(vec![1]))
         .with_extension(ClientExtension::KeyShare(shares))
         .with_extension(ClientExtension::RenegotiationInfo(Vec::new()))
@@ -239,7 +258,7 @@ pub fn tls13(
 /// secp256r1, secp384r1) with X25519MLKEM768 and x25519 shares, TLS 1.3 and
 /// 1.2, ALPN h2 and http/1.1.
 pub fn browser(sni: Option<&str>, random: [u8; 32], session_id: [u8; 32]) -> ClientHello {
-    let mut hello = ClientHello::new(version::TLS12, random)
+    let mut hello = ClientHello::new(ProtocolVersion::TLS12, random)
         .with_session_id(session_id.to_vec())
         .with_cipher_suites(CHROME_SUITES.iter().copied());
     if let Some(name) = sni {
@@ -249,10 +268,10 @@ pub fn browser(sni: Option<&str>, random: [u8; 32], session_id: [u8; 32]) -> Cli
         .with_extension(ClientExtension::ExtendedMasterSecret)
         .with_extension(ClientExtension::RenegotiationInfo(Vec::new()))
         .with_extension(ClientExtension::SupportedGroups(vec![
-            named_group::X25519MLKEM768,
-            named_group::X25519,
-            named_group::SECP256R1,
-            named_group::SECP384R1,
+            NamedGroup::X25519MLKEM768,
+            NamedGroup::X25519,
+            NamedGroup::SECP256R1,
+            NamedGroup::SECP384R1,
         ]))
         .with_extension(ClientExtension::EcPointFormats(vec![0]))
         .with_extension(ClientExtension::SessionTicket(Vec::new()))
@@ -262,7 +281,7 @@ pub fn browser(sni: Option<&str>, random: [u8; 32], session_id: [u8; 32]) -> Cli
             SIG_ALGS_CHROME.to_vec(),
         ))
         .with_extension(ClientExtension::Raw(crate::codec::Extension::new(
-            18,
+            ExtensionType::SIGNED_CERTIFICATE_TIMESTAMP,
             vec![],
         )))
         .with_extension(ClientExtension::KeyShare(vec![
@@ -271,8 +290,8 @@ pub fn browser(sni: Option<&str>, random: [u8; 32], session_id: [u8; 32]) -> Cli
         ]))
         .with_extension(ClientExtension::PskKeyExchangeModes(vec![1]))
         .with_extension(ClientExtension::SupportedVersions(vec![
-            version::TLS13,
-            version::TLS12,
+            ProtocolVersion::TLS13,
+            ProtocolVersion::TLS12,
         ]))
 }
 
@@ -290,9 +309,13 @@ mod tests {
     fn hellos_encode_and_parse() {
         let s = legacy_suites();
         assert!(s.len() > 300, "{}", s.len());
-        assert!(!s.contains(&0x1301));
-        assert_eq!(s[0], 0xC02B);
-        for v in [version::SSL3, version::TLS10, version::TLS12] {
+        assert!(!s.contains(&CipherSuite::TLS_AES_128_GCM_SHA256));
+        assert_eq!(s[0], CipherSuite(0xC02B));
+        for v in [
+            ProtocolVersion::SSLV3,
+            ProtocolVersion::TLS10,
+            ProtocolVersion::TLS12,
+        ] {
             let h = legacy(v, &s, Some("example.com"), [1; 32], &LegacyOpts::default());
             let bytes = h.encode_records().unwrap();
             let (back, _) = ClientHello::read_records(&bytes).unwrap().unwrap();
@@ -310,8 +333,8 @@ mod tests {
         let b = browser(Some("example.com"), [4; 32], [5; 32]);
         let bytes = b.encode_records().unwrap();
         assert!(bytes.len() > 1216);
-        assert!(tls13_groups().contains(&named_group::X25519MLKEM768));
-        assert!(!legacy_groups().contains(&named_group::FFDHE2048));
+        assert!(tls13_groups().contains(&NamedGroup::X25519MLKEM768));
+        assert!(!legacy_groups().contains(&NamedGroup::FFDHE2048));
         assert!(sslv2([0; 16]).encode_record().is_ok());
     }
 }

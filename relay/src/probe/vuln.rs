@@ -34,12 +34,14 @@ use std::time::{Duration, Instant};
 
 use tlslens_core::facts::Vulnerabilities;
 
-use super::conn::{Fail, Next, Reply, Session};
+use super::conn::{Next, Reply, Session};
+use super::fail::{Fail, FailCode};
 use super::hello::LegacyOpts;
-use super::{pname, Ep, VersionScan};
+use super::prober::Prober;
+use super::stage::{FirstWave, Stage};
 use crate::codec::{
-    alert_description, content_type, encode_records, heartbeat_message_type, version, Alert,
-    FlightParser, HeartbeatMessage, ServerHello,
+    encode_records, heartbeat_message_type, Alert, AlertDescription, CipherSuite, ContentType,
+    FlightParser, HeartbeatMessage, ProtocolVersion, ServerHello,
 };
 
 /// The `probe` of Heartbleed's probe errors.
@@ -59,57 +61,65 @@ const HEARTBEAT_WAIT: Duration = Duration::from_secs(3);
 /// patched and vulnerable servers answer at once).
 const CCS_WAIT: Duration = Duration::from_secs(3);
 
-/// Runs the probes at the best of TLS 1.0–1.2 among `legacy` (the versions
-/// the server accepted, with their suites). `None` when there is none (only
-/// SSLv3 or TLS 1.3): nothing was tested.
-pub(super) async fn probe(ep: &Ep<'_>, legacy: &[&VersionScan]) -> Option<Vulnerabilities> {
-    let best = legacy
-        .iter()
-        .filter(|s| (version::TLS10..=version::TLS12).contains(&s.version))
-        .filter(|s| !s.suites.is_empty())
-        .max_by_key(|s| s.version)?;
-    let (heartbleed, ccs_injection) = tokio::join!(
-        heartbleed(ep, best.version, &best.suites),
-        ccs_injection(ep, best.version, &best.suites),
-    );
-    Some(Vulnerabilities {
-        heartbleed,
-        ccs_injection,
-        ..Vulnerabilities::default()
-    })
+/// The second-wave stage running the vulnerability probes at the best of
+/// TLS 1.0–1.2 the server accepted; its outcome is `None` when there is none
+/// (only SSLv3 or TLS 1.3): nothing was tested.
+#[derive(Debug, Clone, Copy)]
+pub struct VulnStage;
+
+impl Stage for VulnStage {
+    const NAME: &'static str = "vulnerabilities";
+    type Outcome = Option<Vulnerabilities>;
+
+    async fn run(&self, p: &Prober<'_>, first: &FirstWave) -> Self::Outcome {
+        let best = first
+            .supported_legacy()
+            .into_iter()
+            .filter(|s| (ProtocolVersion::TLS10..=ProtocolVersion::TLS12).contains(&s.version))
+            .max_by_key(|s| s.version)?;
+        let (heartbleed, ccs_injection) = tokio::join!(
+            heartbleed(p, best.version, &best.suites),
+            ccs_injection(p, best.version, &best.suites),
+        );
+        Some(Vulnerabilities {
+            heartbleed,
+            ccs_injection,
+            ..Vulnerabilities::default()
+        })
+    }
 }
 
 /// Sends a hello at `v` and reads the server's flight to ServerHelloDone;
 /// the ServerHello and the open connection, or `None` (with a probe error)
 /// when the test cannot be made.
 async fn start(
-    ep: &Ep<'_>,
+    p: &Prober<'_>,
     probe: &str,
-    v: u16,
-    suites: &[u16],
+    v: ProtocolVersion,
+    suites: &[CipherSuite],
     opts: &LegacyOpts,
 ) -> Option<(ServerHello, Session)> {
-    let hello = ep.legacy(v, suites, opts);
+    let hello = p.legacy(v, suites, opts);
     let bytes = match hello.encode_records() {
         Ok(b) => b,
         Err(e) => {
-            ep.error(probe, &Fail::new("encode", e.to_string()));
+            p.fail(probe, &Fail::new(FailCode::Encode, e.to_string()));
             return None;
         }
     };
-    let (reply, session) = match ep.link.open(&bytes, FlightParser::new()).await {
+    let (reply, session) = match p.link.open(&bytes, FlightParser::new()).await {
         Ok(r) => r,
         Err(f) => {
-            ep.error(probe, &f);
+            p.fail(probe, &f);
             return None;
         }
     };
     let flight = match reply {
         Reply::Refused(r) => {
-            ep.error(
+            p.fail(
                 probe,
                 &Fail::new(
-                    "refused",
+                    FailCode::Refused,
                     format!("the server declined the probe's hello ({r})"),
                 ),
             );
@@ -118,7 +128,7 @@ async fn start(
         Reply::Hello {
             broken: Some(f), ..
         } => {
-            ep.error(probe, &f);
+            p.fail(probe, &f);
             return None;
         }
         Reply::Hello {
@@ -128,24 +138,24 @@ async fn start(
     };
     let (Some(session), Some(sh), true) = (session, flight.server_hello, flight.server_hello_done)
     else {
-        ep.error(
+        p.fail(
             probe,
             &Fail::new(
-                "incomplete",
+                FailCode::Incomplete,
                 "the server's flight did not end with ServerHelloDone",
             ),
         );
         return None;
     };
     if sh.negotiated_version() != v {
-        ep.error(
+        p.fail(
             probe,
             &Fail::new(
-                "protocol_violation",
+                FailCode::ProtocolViolation,
                 format!(
                     "the server answered a {} hello with {}",
-                    pname(v),
-                    pname(sh.negotiated_version())
+                    v,
+                    sh.negotiated_version()
                 ),
             ),
         );
@@ -185,19 +195,19 @@ fn judge_heartbeat(received: &[u8], sent: usize) -> Heartbeat {
 
 /// Heartbleed: `Some(true)` only when the server answered the over-long
 /// heartbeat request with more payload than it carried.
-async fn heartbleed(ep: &Ep<'_>, v: u16, suites: &[u16]) -> Option<bool> {
+async fn heartbleed(p: &Prober<'_>, v: ProtocolVersion, suites: &[CipherSuite]) -> Option<bool> {
     let opts = LegacyOpts {
         heartbeat: true,
         ..LegacyOpts::default()
     };
-    let (sh, mut session) = start(ep, HEARTBLEED, v, suites, &opts).await?;
+    let (sh, mut session) = start(p, HEARTBLEED, v, suites, &opts).await?;
     if sh.heartbeat_mode().is_none() {
         // No heartbeat support: nothing to bleed.
         return Some(false);
     }
     let request = HeartbeatMessage::overlong_request(HEARTBLEED_CLAIM, HEARTBLEED_SENT);
     if let Err(f) = session.send(&request.encode_records(v)).await {
-        ep.error(HEARTBLEED, &f);
+        p.fail(HEARTBLEED, &f);
         return None;
     }
     let until = Instant::now() + HEARTBEAT_WAIT;
@@ -205,12 +215,12 @@ async fn heartbleed(ep: &Ep<'_>, v: u16, suites: &[u16]) -> Option<bool> {
     loop {
         let wait = until.saturating_duration_since(Instant::now());
         match session.next(wait).await {
-            Ok(Next::Record(r)) if r.content_type == content_type::HEARTBEAT => {
+            Ok(Next::Record(r)) if r.content_type == ContentType::HEARTBEAT => {
                 received.extend_from_slice(&r.payload);
                 match judge_heartbeat(&received, HEARTBLEED_SENT.len()) {
                     Heartbeat::Leaked => {
                         tracing::warn!(
-                            endpoint = %ep.link.addr,
+                            endpoint = %p.link.addr,
                             bytes = received.len(),
                             "Heartbleed: the server leaked memory"
                         );
@@ -221,13 +231,13 @@ async fn heartbleed(ep: &Ep<'_>, v: u16, suites: &[u16]) -> Option<bool> {
                 }
             }
             // An alert: the request was refused.
-            Ok(Next::Record(r)) if r.content_type == content_type::ALERT => return Some(false),
+            Ok(Next::Record(r)) if r.content_type == ContentType::ALERT => return Some(false),
             // Anything else (a HelloRequest…) is not an answer: read on.
             Ok(Next::Record(_)) => {}
             // Closed, reset or silent: the request was discarded.
             Ok(Next::Closed | Next::Silent) => return Some(false),
             Err(f) => {
-                ep.error(HEARTBLEED, &f);
+                p.fail(HEARTBLEED, &f);
                 return None;
             }
         }
@@ -239,36 +249,36 @@ fn judge_ccs(next: &Next) -> bool {
     let Next::Record(r) = next else {
         return false;
     };
-    if r.content_type != content_type::ALERT {
+    if r.content_type != ContentType::ALERT {
         return false;
     }
     Alert::read(&r.payload).is_ok_and(|a| {
-        a.description == alert_description::BAD_RECORD_MAC
-            || a.description == alert_description::DECRYPTION_FAILED
+        a.description == AlertDescription::BAD_RECORD_MAC
+            || a.description == AlertDescription::DECRYPTION_FAILED
     })
 }
 
 /// CCS injection: `Some(true)` only when the server, sent two early
 /// ChangeCipherSpecs, fails to decrypt the second.
-async fn ccs_injection(ep: &Ep<'_>, v: u16, suites: &[u16]) -> Option<bool> {
-    let (_, mut session) = start(ep, CCS_INJECTION, v, suites, &LegacyOpts::default()).await?;
-    let ccs = encode_records(content_type::CHANGE_CIPHER_SPEC, v, &[1]);
+async fn ccs_injection(p: &Prober<'_>, v: ProtocolVersion, suites: &[CipherSuite]) -> Option<bool> {
+    let (_, mut session) = start(p, CCS_INJECTION, v, suites, &LegacyOpts::default()).await?;
+    let ccs = encode_records(ContentType::CHANGE_CIPHER_SPEC, v, &[1]);
     let mut twice = ccs.clone();
     twice.extend_from_slice(&ccs);
     if let Err(f) = session.send(&twice).await {
-        ep.error(CCS_INJECTION, &f);
+        p.fail(CCS_INJECTION, &f);
         return None;
     }
     match session.next(CCS_WAIT).await {
         Ok(next) => {
             let vulnerable = judge_ccs(&next);
             if vulnerable {
-                tracing::warn!(endpoint = %ep.link.addr, "CCS injection: the early ChangeCipherSpec was accepted");
+                tracing::warn!(endpoint = %p.link.addr, "CCS injection: the early ChangeCipherSpec was accepted");
             }
             Some(vulnerable)
         }
         Err(f) => {
-            ep.error(CCS_INJECTION, &f);
+            p.fail(CCS_INJECTION, &f);
             None
         }
     }
@@ -312,28 +322,28 @@ mod tests {
 
     #[test]
     fn ccs_verdicts() {
-        let alert = |d: u8| {
+        let alert = |d: AlertDescription| {
             Next::Record(Record {
-                content_type: content_type::ALERT,
-                version: version::TLS12,
+                content_type: ContentType::ALERT,
+                version: ProtocolVersion::TLS12,
                 payload: Alert::fatal(d).encode().to_vec(),
             })
         };
-        assert!(judge_ccs(&alert(alert_description::BAD_RECORD_MAC)));
-        assert!(judge_ccs(&alert(alert_description::DECRYPTION_FAILED)));
-        assert!(!judge_ccs(&alert(alert_description::UNEXPECTED_MESSAGE)));
-        assert!(!judge_ccs(&alert(alert_description::HANDSHAKE_FAILURE)));
+        assert!(judge_ccs(&alert(AlertDescription::BAD_RECORD_MAC)));
+        assert!(judge_ccs(&alert(AlertDescription::DECRYPTION_FAILED)));
+        assert!(!judge_ccs(&alert(AlertDescription::UNEXPECTED_MESSAGE)));
+        assert!(!judge_ccs(&alert(AlertDescription::HANDSHAKE_FAILURE)));
         assert!(!judge_ccs(&Next::Closed));
         assert!(!judge_ccs(&Next::Silent));
         // An encrypted-looking alert proves nothing.
         assert!(!judge_ccs(&Next::Record(Record {
-            content_type: content_type::ALERT,
-            version: version::TLS12,
+            content_type: ContentType::ALERT,
+            version: ProtocolVersion::TLS12,
             payload: vec![2, 20, 0, 0, 0],
         })));
         assert!(!judge_ccs(&Next::Record(Record {
-            content_type: content_type::APPLICATION_DATA,
-            version: version::TLS12,
+            content_type: ContentType::APPLICATION_DATA,
+            version: ProtocolVersion::TLS12,
             payload: vec![2, 20],
         })));
     }

@@ -347,6 +347,7 @@ mod tests {
             &crate::Error::Unreachable {
                 target: "x.test:443".into(),
                 message: "192.0.2.1: connect timed out".into(),
+                timed_out: true,
                 connected: false,
             },
             "x.test",
@@ -358,6 +359,7 @@ mod tests {
             &crate::Error::Unreachable {
                 target: "x.test:443".into(),
                 message: "192.0.2.1: connection refused".into(),
+                timed_out: false,
                 connected: false,
             },
             "x.test",
@@ -370,6 +372,7 @@ mod tests {
                 target: "x.test:443".into(),
                 message: "192.0.2.1: no TLS handshake succeeded: the server's answer is not TLS"
                     .into(),
+                timed_out: false,
                 connected: true,
             },
             "x.test",
@@ -386,6 +389,7 @@ mod tests {
             &crate::Error::Unreachable {
                 target: "x.test:443".into(),
                 message: "192.0.2.1: no TLS handshake succeeded: no answer to the hello (first-byte timeout)".into(),
+                timed_out: true,
                 connected: true,
             },
             "x.test",

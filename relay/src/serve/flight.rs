@@ -104,7 +104,7 @@ impl AppState {
                         Err(AppError::timeout(&t.label))
                     }
                     Ok(Err(e)) => Err(AppError::from_scan(&e, &t.spec.host, &t.label)),
-                    Ok(Ok(facts)) => finish(facts, inner.config.clock.now()).await,
+                    Ok(Ok(facts)) => finish(facts, inner.config.scan.clock.now()).await,
                 };
                 drop(permit);
                 let took = started.elapsed();

@@ -15,7 +15,6 @@ use super::cache::{Cache, Inflight};
 use super::limits::{RateLimiter, Slots};
 use super::metrics::{Gauges, Metrics};
 use super::token::digest;
-use crate::clock::SharedClock;
 use crate::probe::{ProgressFn, ScanOptions};
 use crate::resolve::TargetSpec;
 
@@ -72,8 +71,6 @@ pub struct Config {
     pub client_ip_header: Option<HeaderName>,
     /// Longest request target (path and query) accepted, in bytes.
     pub max_uri: usize,
-    /// "Now" for grading.
-    pub clock: SharedClock,
 }
 
 impl Default for Config {
@@ -92,7 +89,6 @@ impl Default for Config {
             cache_entries: 4096,
             client_ip_header: None,
             max_uri: 2048,
-            clock: crate::clock::system(),
         }
     }
 }

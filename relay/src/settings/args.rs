@@ -36,6 +36,8 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Monitor targets: rescan every interval, keep history, alert by webhook (see docs/watch.md).
     Watch(WatchArgs),
+    /// Count and explain TLS handshake failures in nginx, Apache and HAProxy logs (see docs/logs.md).
+    Logs(LogsArgs),
 }
 
 /// `scan` arguments.
@@ -342,4 +344,25 @@ mod tests {
             "TLSLENS_SCAN_CONNECTIONS"
         );
     }
+}
+
+/// `logs` arguments (contract 7); turned into `logs::LogsSettings` by
+/// `logs::settings`.
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Error logs to read: plain or gzip, `-` for standard input; rotated files together.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Only failures at or after TIME: RFC 3339 (2026-11-30T12:00:00Z), a date, or back from now (24h, 7d).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Zone of log times without an offset: local (default), UTC, an IANA name or +HH:MM.
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
+    /// Client addresses listed per cause.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
 }

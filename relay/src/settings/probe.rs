@@ -95,6 +95,7 @@ pub fn scan_options(p: &ProbeInput<'_>) -> Result<ScanOptions, SettingError> {
         max_connections,
         resolve,
         extra_anchors,
+        clock: crate::clock::system(),
     })
 }
 

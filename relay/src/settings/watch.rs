@@ -174,7 +174,6 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         jitter,
         scan,
         targets,
-        clock: crate::clock::system(),
     })
 }
 

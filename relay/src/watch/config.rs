@@ -6,7 +6,6 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::clock::SharedClock;
 use crate::probe::ScanOptions;
 use crate::resolve::TargetSpec;
 
@@ -43,6 +42,4 @@ pub struct Config {
     pub scan: ScanOptions,
     /// What to watch.
     pub targets: Vec<Target>,
-    /// "Now" for rounds, grading and alerts.
-    pub clock: SharedClock,
 }

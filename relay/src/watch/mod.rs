@@ -92,7 +92,7 @@ impl Watcher {
 
     /// "Now", from the configured clock.
     pub(crate) fn now(&self) -> i64 {
-        self.cfg.clock.now()
+        self.cfg.scan.clock.now()
     }
 
     /// Runs one round over every target; returns how many alerts were queued.

@@ -1,0 +1,403 @@
+//! `tlslens-relay watch` against loopback zoo servers whose
+//! certificates are healthy, expire in 10 days, or have expired; alert
+//! deduplication across runs (each `--once` run is a restart); a webhook that is
+//! down, then up; grade drops; unreachable targets; `/metrics` and the report.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+/// A webhook receiver on 127.0.0.1 collecting JSON bodies.
+struct Hook {
+    port: u16,
+    got: Arc<Mutex<Vec<Value>>>,
+}
+
+impl Hook {
+    fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let sink = got.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut s) = stream else { continue };
+                let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while let Ok(n) = s.read(&mut chunk) {
+                    if n == 0 {
+                        break;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buf).to_string();
+                    if let Some(i) = text.find("\r\n\r\n") {
+                        let len: usize = text
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse().unwrap())
+                            })
+                            .unwrap_or(0);
+                        if buf.len() >= i + 4 + len {
+                            let body = &buf[i + 4..i + 4 + len];
+                            sink.lock()
+                                .unwrap()
+                                .push(serde_json::from_slice(body).unwrap());
+                            let _ = s
+                                .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Self { port, got }
+    }
+
+    fn alerts(&self) -> Vec<Value> {
+        self.got.lock().unwrap().clone()
+    }
+}
+
+/// A rustls HTTPS server on 127.0.0.1 whose certificate can be swapped.
+fn switchable_server(
+    first: Arc<rustls::ServerConfig>,
+) -> (u16, Arc<Mutex<Arc<rustls::ServerConfig>>>) {
+    let port = free_port();
+    let current = Arc::new(Mutex::new(first));
+    rustls_server_swappable(
+        SocketAddr::from(([127, 0, 0, 1], port)),
+        current.clone(),
+        "Strict-Transport-Security: max-age=31536000\r\n",
+    );
+    (port, current)
+}
+
+fn tls13() -> Vec<&'static rustls::SupportedProtocolVersion> {
+    vec![&rustls::version::TLS13, &rustls::version::TLS12]
+}
+
+fn server_for(pki: &Pki, leaf: &Issued) -> Arc<rustls::ServerConfig> {
+    rustls_config(
+        &[leaf.der.clone(), pki.inter.der.clone()],
+        &leaf.key_pem,
+        &tls13(),
+    )
+}
+
+fn https_server(pki: &Pki, leaf: &Issued) -> u16 {
+    let port = free_port();
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    rustls_server(
+        addr,
+        server_for(pki, leaf),
+        "Strict-Transport-Security: max-age=31536000\r\n",
+    );
+    port
+}
+
+fn write_config(dir: &Path, webhook_port: u16, targets: &[(&str, u16)]) -> std::path::PathBuf {
+    let mut toml = format!(
+        "interval = \"1h\"\njitter = \"0s\"\nwebhook = \"http://127.0.0.1:{webhook_port}/hook\"\ndatabase = \"watch.sqlite\"\nca_file = \"root.pem\"\nallow_private = true\nscan_timeout = \"20s\"\n"
+    );
+    for (host, port) in targets {
+        toml.push_str(&format!(
+            "\n[[target]]\nhost = \"{host}\"\nport = {port}\nresolve = [\"127.0.0.1\"]\n"
+        ));
+    }
+    let path = dir.join("watch.toml");
+    std::fs::write(&path, toml).unwrap();
+    path
+}
+
+fn watch_once(config: &Path) -> String {
+    let (code, _out, err) = relay(&["watch", "--config", config.to_str().unwrap(), "--once"]);
+    assert_eq!(code, 0, "watch --once failed: {err}");
+    err
+}
+
+/// Starts `watch --config CONFIG --listen LISTEN` in continuous mode.
+fn spawn_watch(config: &Path, listen: SocketAddr) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tlslens-relay"))
+        .args([
+            "watch",
+            "--config",
+            config.to_str().unwrap(),
+            "--listen",
+            &listen.to_string(),
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn kinds(alerts: &[Value]) -> Vec<(String, String)> {
+    let mut k: Vec<_> = alerts
+        .iter()
+        .map(|a| {
+            (
+                a["kind"].as_str().unwrap().to_owned(),
+                a["host"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    k.sort();
+    k
+}
+
+#[test]
+fn expiry_alerts_once_per_certificate_and_threshold_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Watch");
+    pki.write_root(dir.path());
+    let healthy = https_server(&pki, &pki.leaf_days(&["healthy.test"], -30, 400));
+    let soon = https_server(&pki, &pki.leaf_days(&["soon.test"], -80, 10));
+    let expired = https_server(&pki, &pki.leaf_days(&["expired.test"], -100, -3));
+    let hook = Hook::start_on(0);
+    let config = write_config(
+        dir.path(),
+        hook.port,
+        &[
+            ("healthy.test", healthy),
+            ("soon.test", soon),
+            ("expired.test", expired),
+        ],
+    );
+
+    let err = watch_once(&config);
+    assert!(err.contains("3 target(s) scanned"), "{err}");
+    let alerts = hook.alerts();
+    assert_eq!(
+        kinds(&alerts),
+        [
+            ("expiry".into(), "expired.test".into()),
+            ("expiry".into(), "soon.test".into())
+        ],
+        "{alerts:#?}"
+    );
+    let soon_alert = alerts.iter().find(|a| a["host"] == "soon.test").unwrap();
+    assert_eq!(soon_alert["threshold"], 14);
+    assert_eq!(soon_alert["days_left"], 10);
+    assert_eq!(soon_alert["port"], soon);
+    assert_eq!(soon_alert["ip"], "127.0.0.1");
+    assert!(soon_alert["subject"]
+        .as_str()
+        .unwrap()
+        .contains("soon.test"));
+    assert!(soon_alert["not_after"].as_str().unwrap().ends_with('Z'));
+    let keys: Vec<&str> = soon_alert
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys.len(), 9, "exactly the contract fields: {keys:?}");
+    // The stable id (issue 16): 32 hex digits.
+    let id = soon_alert["id"].as_str().unwrap();
+    assert!(
+        id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{id}"
+    );
+    let expired_alert = alerts.iter().find(|a| a["host"] == "expired.test").unwrap();
+    assert_eq!(expired_alert["threshold"], 0);
+    assert!(expired_alert["days_left"].as_i64().unwrap() < 0);
+
+    // A second run is a restart: same certificates, same thresholds, no new alert.
+    watch_once(&config);
+    watch_once(&config);
+    assert_eq!(hook.alerts().len(), 2, "{:#?}", hook.alerts());
+}
+
+#[test]
+fn webhook_down_then_up_is_retried_and_delivered_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Retry");
+    pki.write_root(dir.path());
+    let soon = https_server(&pki, &pki.leaf_days(&["retry.test"], -80, 5));
+    let hook_port = free_port();
+    let config = write_config(dir.path(), hook_port, &[("retry.test", soon)]);
+
+    let err = watch_once(&config);
+    assert!(
+        err.contains("1 new alert(s), 0 delivered, 1 still queued"),
+        "{err}"
+    );
+
+    let hook = Hook::start_on(hook_port);
+    let err = watch_once(&config);
+    assert!(
+        err.contains("0 new alert(s), 1 delivered, 0 still queued"),
+        "{err}"
+    );
+    watch_once(&config);
+    let alerts = hook.alerts();
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    assert_eq!(alerts[0]["threshold"], 7);
+}
+
+#[test]
+fn grade_drop_and_unreachable_alerts() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Drop");
+    pki.write_root(dir.path());
+    let good = server_for(&pki, &pki.leaf_days(&["drop.test"], -30, 400));
+    let (port, current) = switchable_server(good);
+    let closed = free_port();
+    let hook = Hook::start_on(0);
+    let config = write_config(
+        dir.path(),
+        hook.port,
+        &[("drop.test", port), ("gone.test", closed)],
+    );
+
+    watch_once(&config);
+    let first = hook.alerts();
+    assert_eq!(
+        kinds(&first),
+        [("unreachable".into(), "gone.test".into())],
+        "{first:#?}"
+    );
+    assert_eq!(first[0]["ip"], Value::Null);
+    assert_eq!(first[0]["port"], closed);
+
+    // The node is redeployed with a self-signed certificate: grade drops to T.
+    let bad = self_signed(&["drop.test"]);
+    *current.lock().unwrap() =
+        rustls_config(std::slice::from_ref(&bad.der), &bad.key_pem, &tls13());
+    watch_once(&config);
+    let alerts = hook.alerts();
+    let drop = alerts
+        .iter()
+        .find(|a| a["kind"] == "grade_drop")
+        .unwrap_or_else(|| panic!("{alerts:#?}"));
+    assert_eq!(drop["host"], "drop.test");
+    assert_eq!(drop["to"], "T");
+    assert!(
+        ["A+", "A", "A-"].contains(&drop["from"].as_str().unwrap()),
+        "{drop}"
+    );
+    assert_eq!(
+        alerts.iter().filter(|a| a["kind"] == "unreachable").count(),
+        1,
+        "one outage, one alert: {alerts:#?}"
+    );
+}
+
+#[test]
+fn metrics_and_report_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Metrics");
+    pki.write_root(dir.path());
+    let port = https_server(&pki, &pki.leaf_days(&["metrics.test"], -10, 45));
+    let hook = Hook::start_on(0);
+    let config = write_config(dir.path(), hook.port, &[("metrics.test", port)]);
+    let listen = SocketAddr::from(([127, 0, 0, 1], free_port()));
+    let child = spawn_watch(&config, listen);
+    let _guard = Proc(child);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let metrics = loop {
+        if TcpStream::connect(listen).is_ok() {
+            let m = http::get(listen, "/metrics");
+            if m.body.contains("tlslens_grade_info{") {
+                break m;
+            }
+        }
+        assert!(Instant::now() < deadline, "no metrics after 60 s");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(metrics.status, 200);
+    let labels = format!("host=\"metrics.test\",port=\"{port}\",ip=\"127.0.0.1\"");
+    for series in [
+        "tlslens_cert_not_after_timestamp_seconds",
+        "tlslens_chain_earliest_not_after_timestamp_seconds",
+        "tlslens_scan_success",
+    ] {
+        assert!(
+            metrics.body.contains(&format!("{series}{{{labels}}} ")),
+            "{series}: {}",
+            metrics.body
+        );
+    }
+    assert!(metrics
+        .body
+        .contains(&format!("tlslens_scan_success{{{labels}}} 1")));
+    assert!(
+        metrics
+            .body
+            .contains(&format!("tlslens_grade_info{{{labels},grade=\"A")),
+        "{}",
+        metrics.body
+    );
+    let leaf: i64 = metrics
+        .body
+        .lines()
+        .find(|l| l.starts_with("tlslens_cert_not_after_timestamp_seconds{"))
+        .and_then(|l| l.rsplit(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!(
+        (leaf - now - 45 * 86_400).abs() < 2 * 3600,
+        "leaf not_after {leaf}"
+    );
+    assert_eq!(http::get(listen, "/healthz").status, 200);
+    let report = http::get(listen, "/report.json").json();
+    assert_eq!(report[0]["host"], "metrics.test");
+    assert_eq!(report[0]["days_left"], 45);
+    let html = http::get(listen, "/report");
+    assert!(html.body.contains("<svg class=\"spark\"") && html.body.contains("metrics.test"));
+}
+
+#[test]
+fn sigterm_stops_watch_during_a_long_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Term");
+    pki.write_root(dir.path());
+    let port = https_server(&pki, &pki.leaf_days(&["term.test"], -10, 300));
+    let config = write_config(dir.path(), free_port(), &[("term.test", port)]);
+    // A long jitter keeps the first round busy for minutes.
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("jitter = \"0s\"", "jitter = \"10m\"");
+    std::fs::write(&config, text).unwrap();
+    let listen = SocketAddr::from(([127, 0, 0, 1], free_port()));
+    let mut child = spawn_watch(&config, listen);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(listen).is_err() {
+        assert!(Instant::now() < deadline, "watch did not start listening");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let stop = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        if Instant::now() > stop {
+            let _ = child.kill();
+            panic!("watch ignored SIGTERM for 10 s during a round");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
