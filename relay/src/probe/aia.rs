@@ -64,11 +64,11 @@ pub async fn fetch(
                 .next()
                 .ok_or_else(|| format!("{host} has no address"))?,
         };
-        if !policy.allows(addr.ip()) {
-            return Err(format!(
-                "AIA URL {url} points to a refused address ({})",
-                addr.ip()
-            ));
+        if let Some(reason) = policy.refusal(addr.ip()) {
+            // The address and its range go to the log only: in the report they
+            // would tell a hostile server what internal names resolve to.
+            tracing::info!(url, address = %addr.ip(), reason, "AIA URL refused by the address guard");
+            return Err(format!("AIA URL {url}: refused"));
         }
         let mut stream = TcpStream::connect(addr)
             .await
@@ -107,7 +107,10 @@ pub async fn fetch(
     let end = super::danger::find(&body, b"\r\n\r\n").ok_or("malformed HTTP response")?;
     let head = super::danger::parse_head(body.get(..end).unwrap_or_default());
     if head.status != Some(200) {
-        return Err(format!("AIA fetch of {url}: HTTP status {:?}", head.status));
+        let status = head
+            .status
+            .map_or_else(|| "none".to_owned(), |s| s.to_string());
+        return Err(format!("AIA fetch of {url}: HTTP status {status}"));
     }
     let mut payload = body.get(end + 4..).unwrap_or_default().to_vec();
     let head_text =
