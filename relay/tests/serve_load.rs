@@ -97,6 +97,10 @@ fn load_200_clients_cached_report() {
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_tlslens-relay"))
         .args(["serve", "--listen", &addr.to_string(), "--allow-private"])
         .args(["--resolve", &resolve, "--cache-ttl", "600"])
+        // Every client of this test comes from 127.0.0.1: lift the
+        // per-address connection cap (64) that would otherwise close the
+        // idle keep-alive connections of the others.
+        .args(["--max-client-connections", "100000"])
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
