@@ -64,7 +64,7 @@ pub fn run(args: Vec<OsString>, clock: SharedClock) -> i32 {
         Command::Watch(args) => match WatchSettings::from_args(&args) {
             Ok(mut s) => {
                 s.monitor.scan.clock = clock;
-                block_on(crate::watch::run(s.monitor, s.once, s.listen), false)
+                block_on(watch(s), false)
             }
             Err(e) => fail(&e, e.kind(), false),
         },
@@ -170,6 +170,20 @@ fn init_tracing() {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .try_init();
+}
+
+/// `watch`: edit the target list, write a monthly report, or watch.
+async fn watch(s: WatchSettings) -> Result<(), Error> {
+    if let Some(edit) = &s.edit {
+        let text = crate::watch::edit_targets(&s.monitor, edit).await?;
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        return Ok(out.flush()?);
+    }
+    if let Some((month, path)) = &s.report {
+        return crate::watch::write_month_report(s.monitor, *month, path).await;
+    }
+    crate::watch::run(s.monitor, s.once, s.listen).await
 }
 
 /// `scan`: probe, grade at the clock's "now", print.

@@ -240,15 +240,59 @@ pub struct ServeArgs {
 /// file (docs/watch.md).
 #[derive(Debug, Args)]
 pub struct WatchArgs {
-    /// The TOML configuration.
-    #[arg(long)]
-    pub config: PathBuf,
+    /// The TOML configuration (required).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
     /// Run one round and exit.
     #[arg(long)]
     pub once: bool,
     /// Serve /metrics, /healthz, /report and /report.json here (ADDR:PORT).
     #[arg(long, value_name = "ADDR:PORT")]
     pub listen: Option<String>,
+    /// Write the monthly report for MONTH (YYYY-MM) as one HTML file and exit.
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["once", "listen"])]
+    pub report_month: Option<String>,
+    /// Where --report-month writes (default: tlslens-report-YYYY-MM.html).
+    #[arg(long, value_name = "FILE", requires = "report_month")]
+    pub output: Option<PathBuf>,
+    /// Manage the target list in the database (PostgreSQL).
+    #[command(subcommand)]
+    pub command: Option<WatchCommand>,
+}
+
+/// `watch` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum WatchCommand {
+    /// Add, remove or list the targets that watchers sharing a PostgreSQL
+    /// database scan (no restart needed).
+    #[command(subcommand)]
+    Targets(TargetsCommand),
+}
+
+/// `watch targets …`.
+#[derive(Debug, Subcommand)]
+pub enum TargetsCommand {
+    /// Add a target (or replace its resolve addresses).
+    Add {
+        /// Host name or address (no port: use --port).
+        host: String,
+        /// Port.
+        #[arg(long, default_value_t = 443)]
+        port: u16,
+        /// Scan these addresses instead of DNS (repeatable).
+        #[arg(long, value_name = "ADDR")]
+        resolve: Vec<String>,
+    },
+    /// Remove a target (its history stays).
+    Remove {
+        /// Host name or address.
+        host: String,
+        /// Port.
+        #[arg(long, default_value_t = 443)]
+        port: u16,
+    },
+    /// List the targets: host:port, resolve addresses, next scan, last claim.
+    List,
 }
 
 /// Old `serve` environment variables, read when the canonical one is unset:

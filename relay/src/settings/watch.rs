@@ -5,12 +5,12 @@
 //! the file.
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::args::WatchArgs;
+use super::args::{TargetsCommand, WatchArgs, WatchCommand};
 use super::bounds;
 use super::duration::parse_duration;
 use super::error::SettingError;
@@ -19,7 +19,7 @@ use super::probe::{scan_options, ProbeInput, Spelling, DURATION};
 use super::range::{Range, Unit};
 use super::serve::parse_listen;
 use crate::resolve::{parse_address, parse_host, TargetSpec};
-use crate::watch::{Config, Target};
+use crate::watch::{Config, Database, Month, Target, TargetEdit};
 
 /// `watch`'s settings.
 #[derive(Debug, Clone)]
@@ -28,6 +28,11 @@ pub struct WatchSettings {
     pub once: bool,
     /// Serve the metrics and the report here.
     pub listen: Option<SocketAddr>,
+    /// `watch targets …`: edit the database's target list instead of
+    /// watching.
+    pub edit: Option<TargetEdit>,
+    /// `--report-month`: write that month's report here instead of watching.
+    pub report: Option<(Month, PathBuf)>,
     /// The monitor, from the TOML file.
     pub monitor: Config,
 }
@@ -39,12 +44,72 @@ impl WatchSettings {
             None => None,
             Some(l) => Some(parse_listen(Name::Flag(Setting::Listen), l)?),
         };
+        let Some(config) = &args.config else {
+            return Err(SettingError::Missing(
+                "watch needs --config FILE (the TOML configuration)",
+            ));
+        };
+        let edit = args.command.as_ref().map(target_edit).transpose()?;
+        let report = match &args.report_month {
+            None => None,
+            Some(m) => {
+                let month = Month::parse(m).ok_or_else(|| {
+                    SettingError::expected(
+                        Name::Path("--report-month".into()),
+                        m,
+                        "a month as YYYY-MM (2026-11)",
+                    )
+                })?;
+                let out = args
+                    .output
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(format!("tlslens-report-{m}.html")));
+                Some((month, out))
+            }
+        };
+        let monitor = load(config)?;
+        if edit.is_some() && matches!(monitor.database, Database::Sqlite(_)) {
+            return Err(SettingError::InFile {
+                path: config.clone(),
+                source: Box::new(SettingError::Missing(
+                    "database: `watch targets` edits the target list of a PostgreSQL database (database = \"postgres://…\"); with SQLite, edit the [[target]] entries of this file",
+                )),
+            });
+        }
         Ok(Self {
             once: args.once,
             listen,
-            monitor: load(&args.config)?,
+            edit,
+            report,
+            monitor,
         })
     }
+}
+
+/// `watch targets add|remove|list`, checked.
+fn target_edit(cmd: &WatchCommand) -> Result<TargetEdit, SettingError> {
+    let WatchCommand::Targets(t) = cmd;
+    Ok(match t {
+        TargetsCommand::Add {
+            host,
+            port,
+            resolve,
+        } => {
+            let raw = RawTarget {
+                host: host.clone(),
+                port: *port,
+                resolve: resolve.clone(),
+            };
+            TargetEdit::Add(target_named(&raw, |field| {
+                Name::Path(format!("targets add {field}").into())
+            })?)
+        }
+        TargetsCommand::Remove { host, port } => TargetEdit::Remove {
+            host: host.clone(),
+            port: *port,
+        },
+        TargetsCommand::List => TargetEdit::List,
+    })
 }
 
 /// One `[[target]]` as written.
@@ -156,8 +221,11 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         scan_timeout_written: Some(&raw.scan_timeout),
         scan_connections: raw.scan_connections,
     })?;
-    if raw.targets.is_empty() {
-        return Err(SettingError::Missing("no [[target]] to watch"));
+    let database = Database::from_setting(&raw.database, base);
+    if raw.targets.is_empty() && matches!(database, Database::Sqlite(_)) {
+        return Err(SettingError::Missing(
+            "no [[target]] to watch (with a PostgreSQL database, targets may instead be added with `watch targets add`)",
+        ));
     }
     let targets = raw
         .targets
@@ -169,7 +237,7 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         interval,
         alert_days,
         webhook: raw.webhook,
-        database: base.join(raw.database),
+        database,
         concurrency: bounds::count(key(Setting::Concurrency), raw.concurrency)?,
         jitter,
         scan,
@@ -201,7 +269,13 @@ fn alert_days(raw: &[u64]) -> Result<Vec<u32>, SettingError> {
 
 /// Checks one `[[target]]` (the `i`-th, from 1 in errors).
 fn target(i: usize, t: &RawTarget) -> Result<Target, SettingError> {
-    let path = |field: &str| Name::Path(format!("target[{}].{field}", i + 1).into());
+    target_named(t, |field| {
+        Name::Path(format!("target[{}].{field}", i + 1).into())
+    })
+}
+
+/// Checks a target; `path` names its fields in errors.
+fn target_named(t: &RawTarget, path: impl Fn(&str) -> Name) -> Result<Target, SettingError> {
     if t.host.matches(':').count() == 1 {
         return Err(SettingError::expected(
             path("host"),
@@ -274,7 +348,10 @@ host = "other.test"
         .unwrap();
         assert_eq!(c.interval, Duration::from_secs(21_600));
         assert_eq!(c.alert_days, [30, 14, 7, 1]);
-        assert_eq!(c.database, Path::new("/etc/tlslens/tlslens-watch.sqlite"));
+        assert_eq!(
+            c.database,
+            Database::Sqlite("/etc/tlslens/tlslens-watch.sqlite".into())
+        );
         assert_eq!(c.targets[1].port, 443);
         assert_eq!(
             c.targets[0].resolve,

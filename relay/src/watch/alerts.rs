@@ -163,6 +163,11 @@ impl Webhook {
         }
     }
 
+    /// The limit of one attempt.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Sends one payload, with `id` as its `Idempotency-Key`.
     pub async fn post(&self, body: &str, id: &str) -> Result<(), String> {
         tokio::time::timeout(self.timeout, self.post_inner(body, id))

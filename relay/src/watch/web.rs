@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -15,7 +15,7 @@ use serde::Serialize;
 use tokio::task::JoinHandle;
 
 use super::store::ScanRow;
-use super::{lock, Watcher};
+use super::{Month, Watcher};
 use crate::Error;
 
 /// History points per endpoint in the report.
@@ -123,8 +123,8 @@ pub fn metrics_text(rows: &[ScanRow], pending: usize) -> String {
 }
 
 async fn metrics(State(w): State<Arc<Watcher>>) -> Response {
-    let data = lock(&w.store).and_then(|s| Ok((s.latest()?, s.pending(None)?.len())));
-    match data {
+    let data = async { Ok::<_, Error>((w.store.latest().await?, w.store.pending_count().await?)) };
+    match data.await {
         Ok((rows, pending)) => (
             [(
                 header::CONTENT_TYPE,
@@ -163,17 +163,16 @@ pub struct HistoryPoint {
     pub days_left: Option<i64>,
 }
 
-fn entries(w: &Watcher) -> Result<Vec<ReportEntry>, Error> {
-    let store = lock(&w.store)?;
+async fn entries(w: &Watcher) -> Result<Vec<ReportEntry>, Error> {
     let now = w.now();
     let days = |t: Option<i64>| t.map(|t| tlslens_core::time::days_until(t, now));
     let rfc = |t: Option<i64>| t.map(tlslens_core::time::rfc3339);
-    store
-        .latest()?
-        .into_iter()
-        .map(|r| {
-            let history = store
-                .history(&r.host, r.port, &r.ip, HISTORY)?
+    let mut out = Vec::new();
+    for r in w.store.latest().await? {
+            let history = w
+                .store
+                .history(&r.host, r.port, &r.ip, HISTORY)
+                .await?
                 .into_iter()
                 .map(|h| HistoryPoint {
                     at: tlslens_core::time::rfc3339(h.scanned_at),
@@ -183,7 +182,7 @@ fn entries(w: &Watcher) -> Result<Vec<ReportEntry>, Error> {
                         .map(|t| tlslens_core::time::days_until(t, h.scanned_at)),
                 })
                 .collect();
-            Ok(ReportEntry {
+            out.push(ReportEntry {
                 ip: (!r.ip.is_empty()).then(|| r.ip.clone()),
                 grade: r.grade,
                 success: r.success,
@@ -197,13 +196,13 @@ fn entries(w: &Watcher) -> Result<Vec<ReportEntry>, Error> {
                 history,
                 host: r.host,
                 port: r.port,
-            })
-        })
-        .collect()
+            });
+    }
+    Ok(out)
 }
 
 async fn report_json(State(w): State<Arc<Watcher>>) -> Response {
-    match entries(&w) {
+    match entries(&w).await {
         Ok(e) => axum::Json(e).into_response(),
         Err(e) => internal(&e),
     }
@@ -299,8 +298,30 @@ pub fn render_html(entries: &[ReportEntry], generated: &str) -> String {
     )
 }
 
-async fn report_html(State(w): State<Arc<Watcher>>) -> Response {
-    match entries(&w) {
+/// `/report`'s query: `?month=YYYY-MM` asks for the monthly report.
+#[derive(Debug, serde::Deserialize)]
+struct ReportQuery {
+    month: Option<String>,
+}
+
+async fn report_html(
+    State(w): State<Arc<Watcher>>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    if let Some(m) = q.month {
+        let Some(month) = Month::parse(&m) else {
+            return (
+                axum::http::StatusCode::BAD_REQUEST,
+                "month must be YYYY-MM (2026-11)\n",
+            )
+                .into_response();
+        };
+        return match super::month_report_html(w.store.as_ref(), month, w.now()).await {
+            Ok(html) => Html(html).into_response(),
+            Err(e) => internal(&e),
+        };
+    }
+    match entries(&w).await {
         Ok(e) => Html(render_html(&e, &tlslens_core::time::rfc3339(w.now()))).into_response(),
         Err(e) => internal(&e),
     }

@@ -8,7 +8,9 @@
     clippy::unwrap_used
 )]
 
+pub mod hook;
 pub mod http;
+pub mod postgres;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
