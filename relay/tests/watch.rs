@@ -7,8 +7,7 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -347,4 +346,66 @@ fn sigterm_stops_watch_during_a_long_round() {
         }
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+#[test]
+fn renewal_by_another_ca_with_other_names_alerts_san_and_chain_change_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (Pki::new("Issuer One"), Pki::new("Issuer Two"));
+    std::fs::write(
+        dir.path().join("root.pem"),
+        format!("{}{}", one.root.cert_pem, two.root.cert_pem),
+    )
+    .unwrap();
+    let first = one.leaf_days(&["change.test", "www.change.test"], -30, 400);
+    let (port, current) = switchable_server(server_for(&one, &first));
+    let hook = Hook::start_on(0);
+    let config = write_config(dir.path(), hook.port, &[("change.test", port)]);
+    let mut toml = std::fs::read_to_string(&config).unwrap();
+    toml = toml.replace("[[target]]", "clients = [\"java-8u161\"]\n\n[[target]]");
+    std::fs::write(&config, toml).unwrap();
+
+    watch_once(&config);
+    assert_eq!(
+        hook.alerts(),
+        Vec::<Value>::new(),
+        "a first scan changes nothing"
+    );
+
+    // Renewed by another CA, with one name swapped for another.
+    let renewed = two.leaf_days(&["change.test", "api.change.test"], -1, 400);
+    *current.lock().unwrap() = server_for(&two, &renewed);
+    watch_once(&config);
+    watch_once(&config);
+    let alerts = hook.alerts();
+    assert_eq!(
+        kinds(&alerts),
+        [
+            ("chain_change".into(), "change.test".into()),
+            ("san_change".into(), "change.test".into())
+        ],
+        "{alerts:#?}"
+    );
+    let san = alerts.iter().find(|a| a["kind"] == "san_change").unwrap();
+    assert_eq!(san["added"], serde_json::json!(["api.change.test"]));
+    assert_eq!(san["removed"], serde_json::json!(["www.change.test"]));
+    let chain = alerts.iter().find(|a| a["kind"] == "chain_change").unwrap();
+    assert!(
+        chain["from"]["issuer"]
+            .as_str()
+            .unwrap()
+            .contains("Issuer One"),
+        "{chain}"
+    );
+    assert!(
+        chain["to"]["issuer"]
+            .as_str()
+            .unwrap()
+            .contains("Issuer Two"),
+        "{chain}"
+    );
+
+    let ids: std::collections::BTreeSet<&str> =
+        alerts.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), alerts.len(), "each alert once");
 }

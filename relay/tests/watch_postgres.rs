@@ -78,7 +78,10 @@ fn terminate(child: &mut Child) {
 fn scans(pg: &Postgres, db: &str) -> BTreeMap<String, Vec<(i64, String)>> {
     let mut out: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
     for line in pg
-        .psql(db, "SELECT host, scanned_at, watcher FROM scans ORDER BY host, scanned_at, id")
+        .psql(
+            db,
+            "SELECT host, scanned_at, watcher FROM scans ORDER BY host, scanned_at, id",
+        )
         .lines()
     {
         let mut f = line.split('|');
@@ -146,7 +149,9 @@ fn three_watchers_share_targets_and_survive_a_sigkill() {
     let mut ids = BTreeSet::new();
     for a in &alerts {
         assert_eq!(a["kind"], "expiry", "{a}");
-        *per_host.entry(a["host"].as_str().unwrap().to_owned()).or_default() += 1;
+        *per_host
+            .entry(a["host"].as_str().unwrap().to_owned())
+            .or_default() += 1;
         ids.insert(a["id"].as_str().unwrap().to_owned());
     }
     let expected: BTreeMap<String, usize> = hosts.iter().map(|h| (h.clone(), 1)).collect();
@@ -164,12 +169,26 @@ fn three_watchers_share_targets_and_survive_a_sigkill() {
     let mut watchers_seen = BTreeSet::new();
     for host in &hosts {
         let times = &scans[host];
-        assert!(times.len() >= 3, "{host} scanned only {} times: {scans:?}, victim {victim} held {orphaned:?}", times.len());
+        assert!(
+            times.len() >= 3,
+            "{host} scanned only {} times: {scans:?}, victim {victim} held {orphaned:?}",
+            times.len()
+        );
         for pair in times.windows(2) {
             let gap = pair[1].0 - pair[0].0;
-            assert!(gap >= INTERVAL - 1, "{host} scanned twice within {gap} s: {times:?}");
-            let limit = if orphaned.contains(host) { 2 * INTERVAL + 6 } else { INTERVAL + 6 };
-            assert!(gap <= limit, "{host} waited {gap} s between scans: {times:?}");
+            assert!(
+                gap >= INTERVAL - 1,
+                "{host} scanned twice within {gap} s: {times:?}"
+            );
+            let limit = if orphaned.contains(host) {
+                2 * INTERVAL + 6
+            } else {
+                INTERVAL + 6
+            };
+            assert!(
+                gap <= limit,
+                "{host} waited {gap} s between scans: {times:?}"
+            );
         }
         watchers_seen.extend(times.iter().map(|(_, w)| w.clone()));
     }
@@ -180,7 +199,9 @@ fn three_watchers_share_targets_and_survive_a_sigkill() {
     // The victim recorded nothing for the targets it held when killed.
     let victim_tag = format!("/{victim}/");
     for host in &orphaned {
-        let last_by_victim = scans[host].iter().rposition(|(_, w)| w.contains(&victim_tag));
+        let last_by_victim = scans[host]
+            .iter()
+            .rposition(|(_, w)| w.contains(&victim_tag));
         assert!(
             last_by_victim.is_none_or(|i| i + 1 < scans[host].len()),
             "{host}: nobody scanned it after the victim died"
@@ -202,8 +223,16 @@ fn targets_are_added_listed_and_removed_at_run_time() {
     .unwrap();
     let cfg = config.to_str().unwrap();
     let (code, out, err) = relay(&[
-        "watch", "targets", "add", "a.fleet.test", "--port", "8443", "--resolve", "127.0.0.1",
-        "--config", cfg,
+        "watch",
+        "targets",
+        "add",
+        "a.fleet.test",
+        "--port",
+        "8443",
+        "--resolve",
+        "127.0.0.1",
+        "--config",
+        cfg,
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("added a.fleet.test:8443"), "{out}");
@@ -213,18 +242,42 @@ fn targets_are_added_listed_and_removed_at_run_time() {
     assert_eq!(code, 0);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2, "{out}");
-    assert!(lines[0].starts_with("a.fleet.test:8443\tresolve=127.0.0.1"), "{out}");
+    assert!(
+        lines[0].starts_with("a.fleet.test:8443\tresolve=127.0.0.1"),
+        "{out}"
+    );
     assert!(lines[1].starts_with("b.fleet.test:443\tresolve=-"), "{out}");
     assert_eq!(
         pg.psql("cli", "SELECT host, port FROM targets ORDER BY host"),
         "a.fleet.test|8443\nb.fleet.test|443"
     );
-    let (code, out, _) = relay(&["watch", "targets", "remove", "a.fleet.test", "--port", "8443", "--config", cfg]);
+    let (code, out, _) = relay(&[
+        "watch",
+        "targets",
+        "remove",
+        "a.fleet.test",
+        "--port",
+        "8443",
+        "--config",
+        cfg,
+    ]);
     assert_eq!(code, 0);
     assert!(out.contains("removed a.fleet.test:8443"), "{out}");
-    let (code, _, err) = relay(&["watch", "targets", "remove", "a.fleet.test", "--port", "8443", "--config", cfg]);
+    let (code, _, err) = relay(&[
+        "watch",
+        "targets",
+        "remove",
+        "a.fleet.test",
+        "--port",
+        "8443",
+        "--config",
+        cfg,
+    ]);
     assert_eq!(code, 2, "removing a missing target is an error");
-    assert!(err.contains("a.fleet.test:8443 is not in the target list"), "{err}");
+    assert!(
+        err.contains("a.fleet.test:8443 is not in the target list"),
+        "{err}"
+    );
     let (code, _, err) = relay(&["watch", "targets", "add", "bad host", "--config", cfg]);
     assert_eq!(code, 2);
     assert!(err.contains("invalid host name"), "{err}");
@@ -240,8 +293,17 @@ fn target_commands_need_postgres() {
         "database = \"w.sqlite\"\n[[target]]\nhost = \"a.test\"\n",
     )
     .unwrap();
-    let (code, _, err) = relay(&["watch", "targets", "list", "--config", config.to_str().unwrap()]);
+    let (code, _, err) = relay(&[
+        "watch",
+        "targets",
+        "list",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("edits the target list of a PostgreSQL database"), "{err}");
+    assert!(
+        err.contains("edits the target list of a PostgreSQL database"),
+        "{err}"
+    );
     assert!(!dir.path().join("w.sqlite").exists(), "nothing is written");
 }

@@ -31,6 +31,9 @@ pub enum Problem {
     /// A CIDR that does not parse.
     #[error("{0}")]
     Cidr(String),
+    /// Client names that are not in the client table.
+    #[error(transparent)]
+    Clients(#[from] tlslens_core::clients::SelectionError),
     /// A trust-anchor file without a certificate.
     #[error("no PEM certificate in it")]
     NoCertificate,

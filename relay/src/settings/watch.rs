@@ -144,6 +144,8 @@ pub struct RawConfig {
     scan_timeout: String,
     #[serde(default = "default_scan_connections", alias = "max_connections")]
     scan_connections: u64,
+    #[serde(default)]
+    clients: Vec<String>,
     #[serde(default, rename = "target")]
     targets: Vec<RawTarget>,
 }
@@ -241,6 +243,7 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         concurrency: bounds::count(key(Setting::Concurrency), raw.concurrency)?,
         jitter,
         scan,
+        clients: clients(&raw.clients)?,
         targets,
     })
 }
@@ -249,6 +252,18 @@ fn duration(setting: Setting, written: &str) -> Result<Duration, SettingError> {
     let d = parse_duration(written)
         .ok_or_else(|| SettingError::expected(Name::Key(setting), written, DURATION))?;
     bounds::duration(Name::Key(setting), d, written)
+}
+
+/// `clients = [...]`: names or ids of the client table (or `current`), as
+/// the ids whose failures alert.
+fn clients(raw: &[String]) -> Result<Vec<String>, SettingError> {
+    if raw.is_empty() {
+        return Ok(Vec::new());
+    }
+    let written = raw.join(",");
+    let selection = tlslens_core::clients::ClientSelection::parse(&written)
+        .map_err(|e| SettingError::invalid(Name::Path("clients".into()), &written, e))?;
+    Ok(selection.select().iter().map(|c| c.id.clone()).collect())
 }
 
 /// Thresholds, largest first, each bounded; at least one.

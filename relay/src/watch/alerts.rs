@@ -32,8 +32,35 @@ pub fn alert_id(key: &str) -> String {
         .collect()
 }
 
+/// The kinds of alert (DESIGN.md contract 5), by their `kind` spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertKind {
+    Expiry,
+    GradeDrop,
+    Unreachable,
+    SanChange,
+    ChainChange,
+    PostureChange,
+    ClientFailure,
+}
+
+impl AlertKind {
+    /// The `kind` field's value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertKind::Expiry => "expiry",
+            AlertKind::GradeDrop => "grade_drop",
+            AlertKind::Unreachable => "unreachable",
+            AlertKind::SanChange => "san_change",
+            AlertKind::ChainChange => "chain_change",
+            AlertKind::PostureChange => "posture_change",
+            AlertKind::ClientFailure => "client_failure",
+        }
+    }
+}
+
 /// `(key, payload)` with the alert's `id` in the payload.
-fn keyed(key: String, mut payload: serde_json::Value) -> (String, String) {
+pub(crate) fn keyed(key: String, mut payload: serde_json::Value) -> (String, String) {
     if let Some(map) = payload.as_object_mut() {
         map.insert("id".to_owned(), json!(alert_id(&key)));
     }
@@ -83,7 +110,7 @@ pub fn for_endpoint(
             if let Some(threshold) = expiry::threshold(cert.days_left, expired, alert_days) {
                 let key = format!("expiry|{host}|{port}|{}|{}|{threshold}", ep.ip, cert.sha256);
                 let payload = json!({
-                    "kind": "expiry",
+                    "kind": AlertKind::Expiry.as_str(),
                     "host": host,
                     "port": port,
                     "ip": ep.ip,
@@ -100,7 +127,7 @@ pub fn for_endpoint(
         if now_grade.dropped_from(prev) {
             let key = format!("grade_drop|{host}|{port}|{}|{scan_id_hint}", ep.ip);
             let payload = json!({
-                "kind": "grade_drop",
+                "kind": AlertKind::GradeDrop.as_str(),
                 "host": host,
                 "port": port,
                 "ip": ep.ip,
@@ -118,7 +145,7 @@ pub fn for_endpoint(
 pub fn unreachable(host: &str, port: u16, ip: &str, error: &str, since: i64) -> (String, String) {
     let key = format!("unreachable|{host}|{port}|{ip}|{since}");
     let payload = json!({
-        "kind": "unreachable",
+        "kind": AlertKind::Unreachable.as_str(),
         "host": host,
         "port": port,
         "ip": if ip.is_empty() { serde_json::Value::Null } else { json!(ip) },

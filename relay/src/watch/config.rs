@@ -62,6 +62,9 @@ pub struct Config {
     /// The probe's options for every target: address policy, extra trust
     /// anchors, time limit, connection budget.
     pub scan: ScanOptions,
+    /// The clients (table ids) whose failure to connect alerts
+    /// (`clients = [...]`; empty: none).
+    pub clients: Vec<String>,
     /// What to watch (with PostgreSQL: added to the database's list at
     /// start; may be empty).
     pub targets: Vec<Target>,
@@ -70,8 +73,8 @@ pub struct Config {
 impl Target {
     /// A target from the database's list (`resolve` as stored).
     pub fn parse(host: &str, port: u16, resolve: &[String]) -> Result<Self, String> {
-        let (parsed, ip) = crate::resolve::parse_host(host.trim())
-            .map_err(|e| format!("host {host:?}: {e}"))?;
+        let (parsed, ip) =
+            crate::resolve::parse_host(host.trim()).map_err(|e| format!("host {host:?}: {e}"))?;
         if port == 0 {
             return Err(format!("{host}: port 0"));
         }

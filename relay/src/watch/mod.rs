@@ -18,6 +18,7 @@
 //! * `web`: the HTTP endpoints.
 
 pub mod alerts;
+pub mod changes;
 pub mod config;
 pub mod month;
 mod shared;
@@ -38,8 +39,8 @@ use crate::probe;
 use crate::resolve::ResolveOverride;
 use crate::Error;
 pub use config::{Config, Database, Month, Target, TargetEdit};
-pub use targets::edit_targets;
 use store::{AlertClaim, History, Lease, ScanRow, TargetRecord};
+pub use targets::edit_targets;
 
 /// Delivery attempts per alert within one `--once` run before leaving it queued
 /// for the next run.
@@ -247,6 +248,16 @@ impl Watcher {
             .push((t.host.clone(), t.port, ep.ip.clone()));
         let state = self.store.endpoint_state(&t.host, t.port, &ep.ip).await?;
         let previous = state.last_ok.as_ref().and_then(|r| r.grade.as_deref());
+        let details = changes::Details::of(ep, &self.cfg.clients);
+        let before = state
+            .last_ok
+            .as_ref()
+            .and_then(|r| changes::Details::read(r.details_json.as_deref()));
+        if let Some(before) = &before {
+            rec.alerts.extend(changes::alerts(
+                &t.host, t.port, &ep.ip, before, &details, now,
+            ));
+        }
         rec.alerts.extend(alerts::for_endpoint(
             &t.host,
             t.port,
@@ -276,7 +287,7 @@ impl Watcher {
                 .chain
                 .as_ref()
                 .and_then(|c| serde_json::to_string(c).ok()),
-            details_json: None,
+            details_json: serde_json::to_string(&details).ok(),
         });
         Ok(())
     }
@@ -491,7 +502,10 @@ pub async fn write_month_report(
     let store = open_store(&cfg.database).await?;
     let html = month_report_html(store.as_ref(), month, cfg.scan.clock.now()).await?;
     std::fs::write(path, html)?;
-    eprintln!("tlslens-relay watch: wrote the {month} report to {}", path.display());
+    eprintln!(
+        "tlslens-relay watch: wrote the {month} report to {}",
+        path.display()
+    );
     Ok(())
 }
 

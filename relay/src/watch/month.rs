@@ -95,7 +95,10 @@ fn cause(before: &ScanRow, after: &ScanRow) -> String {
             .unwrap_or_default()
     };
     let old = caps(before);
-    let new: Vec<String> = caps(after).into_iter().filter(|c| !old.contains(c)).collect();
+    let new: Vec<String> = caps(after)
+        .into_iter()
+        .filter(|c| !old.contains(c))
+        .collect();
     if !new.is_empty() {
         parts.push(new.join("; "));
     }
@@ -209,7 +212,13 @@ fn esc(s: &str) -> String {
 
 /// An SVG chart of `points` over the month `[from, to)`: a step line for
 /// grades (`steps`) or a polyline for days left.
-fn chart(points: &[(i64, f64)], (from, to): (i64, i64), hi: f64, steps: bool, title: &str) -> String {
+fn chart(
+    points: &[(i64, f64)],
+    (from, to): (i64, i64),
+    hi: f64,
+    steps: bool,
+    title: &str,
+) -> String {
     let (w, h) = (320.0, 60.0);
     let x = |t: i64| (t - from) as f64 / (to - from).max(1) as f64 * w;
     let y = |v: f64| h - 4.0 - v.clamp(0.0, hi) / hi.max(1.0) * (h - 8.0);
@@ -226,7 +235,12 @@ fn chart(points: &[(i64, f64)], (from, to): (i64, i64), hi: f64, steps: bool, ti
     }
     let mut marks = String::new();
     for (t, v) in points {
-        let _ = write!(marks, "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"1.6\"/>", x(*t), y(*v));
+        let _ = write!(
+            marks,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"1.6\"/>",
+            x(*t),
+            y(*v)
+        );
     }
     format!(
         "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title><rect width=\"{w}\" height=\"{h}\"/><path d=\"{d}\"/>{marks}</svg>",
@@ -352,7 +366,10 @@ mod tests {
         let r = MonthReport::build(month, to - 1, &scans, &alerts);
         assert_eq!(r.endpoints.len(), 1);
         let e = &r.endpoints[0];
-        assert_eq!((e.scans, e.last_grade.as_deref(), e.worst_grade.as_deref()), (4, Some("T"), Some("T")));
+        assert_eq!(
+            (e.scans, e.last_grade.as_deref(), e.worst_grade.as_deref()),
+            (4, Some("T"), Some("T"))
+        );
         assert_eq!(e.drops.len(), 2);
         assert_eq!(e.drops[0].cause, "TLS 1.0 offered: B at best");
         assert_eq!(
@@ -364,6 +381,9 @@ mod tests {
         assert!(html.contains("monthly report 2026-11"));
         assert_eq!(html.matches("<svg class=\"chart\"").count(), 2);
         assert!(html.contains("grade B → T"));
-        assert!(!html.contains("src=") && !html.contains("href="), "self-contained");
+        assert!(
+            !html.contains("src=") && !html.contains("href="),
+            "self-contained"
+        );
     }
 }

@@ -169,34 +169,34 @@ async fn entries(w: &Watcher) -> Result<Vec<ReportEntry>, Error> {
     let rfc = |t: Option<i64>| t.map(tlslens_core::time::rfc3339);
     let mut out = Vec::new();
     for r in w.store.latest().await? {
-            let history = w
-                .store
-                .history(&r.host, r.port, &r.ip, HISTORY)
-                .await?
-                .into_iter()
-                .map(|h| HistoryPoint {
-                    at: tlslens_core::time::rfc3339(h.scanned_at),
-                    grade: h.grade,
-                    days_left: h
-                        .leaf_not_after
-                        .map(|t| tlslens_core::time::days_until(t, h.scanned_at)),
-                })
-                .collect();
-            out.push(ReportEntry {
-                ip: (!r.ip.is_empty()).then(|| r.ip.clone()),
-                grade: r.grade,
-                success: r.success,
-                error: r.error,
-                last_scan: tlslens_core::time::rfc3339(r.scanned_at),
-                leaf_subject: r.leaf_subject,
-                leaf_not_after: rfc(r.leaf_not_after),
-                days_left: days(r.leaf_not_after),
-                earliest_not_after: rfc(r.earliest_not_after),
-                earliest_days_left: days(r.earliest_not_after),
-                history,
-                host: r.host,
-                port: r.port,
-            });
+        let history = w
+            .store
+            .history(&r.host, r.port, &r.ip, HISTORY)
+            .await?
+            .into_iter()
+            .map(|h| HistoryPoint {
+                at: tlslens_core::time::rfc3339(h.scanned_at),
+                grade: h.grade,
+                days_left: h
+                    .leaf_not_after
+                    .map(|t| tlslens_core::time::days_until(t, h.scanned_at)),
+            })
+            .collect();
+        out.push(ReportEntry {
+            ip: (!r.ip.is_empty()).then(|| r.ip.clone()),
+            grade: r.grade,
+            success: r.success,
+            error: r.error,
+            last_scan: tlslens_core::time::rfc3339(r.scanned_at),
+            leaf_subject: r.leaf_subject,
+            leaf_not_after: rfc(r.leaf_not_after),
+            days_left: days(r.leaf_not_after),
+            earliest_not_after: rfc(r.earliest_not_after),
+            earliest_days_left: days(r.earliest_not_after),
+            history,
+            host: r.host,
+            port: r.port,
+        });
     }
     Ok(out)
 }
@@ -304,10 +304,7 @@ struct ReportQuery {
     month: Option<String>,
 }
 
-async fn report_html(
-    State(w): State<Arc<Watcher>>,
-    Query(q): Query<ReportQuery>,
-) -> Response {
+async fn report_html(State(w): State<Arc<Watcher>>, Query(q): Query<ReportQuery>) -> Response {
     if let Some(m) = q.month {
         let Some(month) = Month::parse(&m) else {
             return (

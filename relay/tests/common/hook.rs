@@ -61,4 +61,3 @@ impl Hook {
         self.got.lock().unwrap().clone()
     }
 }
-

@@ -77,11 +77,8 @@ fn start() -> Option<Postgres> {
         eprintln!("SKIPPED: PostgreSQL is not installed (apt-get install -y postgresql; scripts/ensure-tools.sh zoo installs it)");
         return None;
     };
-    let dir = std::env::temp_dir().join(format!(
-        "tlslens-pg-{}-{}",
-        std::process::id(),
-        free_port()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("tlslens-pg-{}-{}", std::process::id(), free_port()));
     std::fs::create_dir_all(&dir).unwrap();
     if running_as_root() {
         let ok = Command::new("chown")
@@ -94,7 +91,16 @@ fn start() -> Option<Postgres> {
     let data = dir.join("data");
     let out = unprivileged(&initdb)
         .args(["-D", data.to_str().unwrap()])
-        .args(["-U", "tlslens", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+        .args([
+            "-U",
+            "tlslens",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ])
         .output()
         .unwrap();
     assert!(
@@ -159,7 +165,16 @@ impl Postgres {
         let psql = pg_bin("psql").expect("psql is installed with PostgreSQL");
         let out = Command::new(psql)
             .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"])
-            .args(["-p", &self.port.to_string(), "-U", "tlslens", "-d", db, "-c", sql])
+            .args([
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "tlslens",
+                "-d",
+                db,
+                "-c",
+                sql,
+            ])
             .output()
             .unwrap();
         if out.status.success() {
@@ -174,5 +189,4 @@ impl Postgres {
         self.try_psql(db, sql)
             .unwrap_or_else(|e| panic!("psql {sql:?} failed: {e}"))
     }
-
 }

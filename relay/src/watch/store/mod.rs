@@ -142,8 +142,12 @@ pub trait History: Send + Sync + Debug {
     /// Ends a round.
     fn end_round(&self, round: i64, now: i64) -> Fut<'_, ()>;
     /// The endpoint's last good scan and open outage.
-    fn endpoint_state<'a>(&'a self, host: &'a str, port: u16, ip: &'a str)
-        -> Fut<'a, EndpointState>;
+    fn endpoint_state<'a>(
+        &'a self,
+        host: &'a str,
+        port: u16,
+        ip: &'a str,
+    ) -> Fut<'a, EndpointState>;
     /// Records a target's scan atomically; returns how many alerts were
     /// queued, or `None` when the lease was lost (nothing recorded).
     fn record<'a>(&'a self, rec: &'a TargetRecord) -> Fut<'a, Option<usize>>;

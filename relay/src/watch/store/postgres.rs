@@ -93,7 +93,8 @@ const MIGRATIONS: &[&str] = &[
 /// The advisory lock key migrations take (any constant; "TLSL").
 const MIGRATION_LOCK: i64 = 0x544c_534c;
 
-const COLUMNS: &str = "host, port, ip, scanned_at, success, error, grade, score, leaf_sha256, leaf_subject,
+const COLUMNS: &str =
+    "host, port, ip, scanned_at, success, error, grade, score, leaf_sha256, leaf_subject,
     leaf_not_after, earliest_not_after, earliest_subject, chain_json, details_json";
 
 /// Connections per watcher.
@@ -173,7 +174,10 @@ impl Postgres {
         .await
         .map_err(|e| pg(&e))?;
         let version: i32 = tx
-            .query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[])
+            .query_one(
+                "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                &[],
+            )
             .await
             .map_err(|e| pg(&e))?
             .get(0);
@@ -183,7 +187,10 @@ impl Postgres {
                 "the database is at schema {version}, newer than this build ({known}): upgrade tlslens-relay"
             )));
         }
-        for (i, sql) in (1..).zip(MIGRATIONS).skip(usize::try_from(version).unwrap_or(0)) {
+        for (i, sql) in (1..)
+            .zip(MIGRATIONS)
+            .skip(usize::try_from(version).unwrap_or(0))
+        {
             tx.batch_execute(sql).await.map_err(|e| pg(&e))?;
             tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&i])
                 .await
@@ -196,7 +203,10 @@ impl Postgres {
     pub async fn schema_version(&self) -> Result<i32, Error> {
         let client = self.client().await?;
         let row = client
-            .query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[])
+            .query_one(
+                "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                &[],
+            )
             .await
             .map_err(|e| pg(&e))?;
         Ok(row.get(0))
@@ -264,7 +274,11 @@ impl Postgres {
                 if kept == 0 {
                     return Ok(None);
                 }
-                lease.token.rsplit_once(':').map_or("", |(w, _)| w).to_owned()
+                lease
+                    .token
+                    .rsplit_once(':')
+                    .map_or("", |(w, _)| w)
+                    .to_owned()
             }
             None => String::new(),
         };
@@ -369,7 +383,10 @@ impl Postgres {
             .collect())
     }
 
-    async fn upsert_targets_async(&self, targets: &[(String, u16, Vec<String>)]) -> Result<usize, Error> {
+    async fn upsert_targets_async(
+        &self,
+        targets: &[(String, u16, Vec<String>)],
+    ) -> Result<usize, Error> {
         let client = self.client().await?;
         let mut new = 0;
         for (host, port, resolve) in targets {
@@ -561,7 +578,10 @@ impl History for Postgres {
         Box::pin(async move {
             let client = self.client().await?;
             let n: i64 = client
-                .query_one("SELECT count(*) FROM outbox WHERE delivered_at IS NULL", &[])
+                .query_one(
+                    "SELECT count(*) FROM outbox WHERE delivered_at IS NULL",
+                    &[],
+                )
                 .await
                 .map_err(|e| pg(&e))?
                 .get(0);

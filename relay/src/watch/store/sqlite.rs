@@ -14,8 +14,8 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{
-    targets_need_postgres, AlertClaim, EndpointState, Fut, History, Pending, ScanRow,
-    SentAlert, StoredTarget, TargetRecord,
+    targets_need_postgres, AlertClaim, EndpointState, Fut, History, Pending, ScanRow, SentAlert,
+    StoredTarget, TargetRecord,
 };
 use crate::Error;
 
@@ -76,7 +76,8 @@ fn db(e: rusqlite::Error) -> Error {
     Error::Database(e.to_string())
 }
 
-const COLUMNS: &str = "host, port, ip, scanned_at, success, error, grade, score, leaf_sha256, leaf_subject,
+const COLUMNS: &str =
+    "host, port, ip, scanned_at, success, error, grade, score, leaf_sha256, leaf_subject,
     leaf_not_after, earliest_not_after, earliest_subject, chain_json, details_json";
 
 /// The database.
@@ -270,7 +271,13 @@ impl Sqlite {
             .map_err(db)
     }
 
-    fn sync_history(&self, host: &str, port: u16, ip: &str, limit: u32) -> Result<Vec<ScanRow>, Error> {
+    fn sync_history(
+        &self,
+        host: &str,
+        port: u16,
+        ip: &str,
+        limit: u32,
+    ) -> Result<Vec<ScanRow>, Error> {
         let mut rows = self.rows(
             "SELECT host, port, ip, scanned_at, success, error, grade, score, leaf_sha256, leaf_subject,
                     leaf_not_after, earliest_not_after, earliest_subject, NULL, NULL
@@ -508,8 +515,16 @@ mod tests {
         let s = Sqlite::memory().unwrap();
         s.sync_begin_round(1).unwrap();
         let alert = [("expiry:x:14", "{}")];
-        assert_eq!(s.sync_record(&rec(vec![row("1.1.1.1", "A", 1)], &alert)).unwrap(), 1);
-        assert_eq!(s.sync_record(&rec(vec![row("1.1.1.1", "A", 2)], &alert)).unwrap(), 0);
+        assert_eq!(
+            s.sync_record(&rec(vec![row("1.1.1.1", "A", 1)], &alert))
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            s.sync_record(&rec(vec![row("1.1.1.1", "A", 2)], &alert))
+                .unwrap(),
+            0
+        );
         assert_eq!(s.sync_pending_count().unwrap(), 1);
         let id = s.sync_claim_alerts(&claim(None)).unwrap()[0].id;
         s.exec(
@@ -518,7 +533,10 @@ mod tests {
         )
         .unwrap();
         assert!(s.sync_claim_alerts(&claim(Some(50))).unwrap().is_empty());
-        assert_eq!(s.sync_claim_alerts(&claim(Some(100))).unwrap()[0].attempts, 1);
+        assert_eq!(
+            s.sync_claim_alerts(&claim(Some(100))).unwrap()[0].attempts,
+            1
+        );
         let after = AlertClaim {
             after_id: id,
             ..claim(None)
@@ -535,7 +553,8 @@ mod tests {
     fn last_good_scan_history_and_outages() {
         let s = Sqlite::memory().unwrap();
         s.sync_begin_round(1).unwrap();
-        s.sync_record(&rec(vec![row("1.1.1.1", "A", 10)], &[])).unwrap();
+        s.sync_record(&rec(vec![row("1.1.1.1", "A", 10)], &[]))
+            .unwrap();
         s.sync_record(&rec(
             vec![row("1.1.1.1", "B", 20), row("2.2.2.2", "A+", 20)],
             &[],
@@ -549,7 +568,12 @@ mod tests {
         );
         let h = s.sync_history("a.test", 443, "1.1.1.1", 10).unwrap();
         assert_eq!(h.iter().map(|r| r.scanned_at).collect::<Vec<_>>(), [10, 20]);
-        assert_eq!(s.rows(&format!("SELECT {COLUMNS} FROM scans"), []).unwrap().len(), 3);
+        assert_eq!(
+            s.rows(&format!("SELECT {COLUMNS} FROM scans"), [])
+                .unwrap()
+                .len(),
+            3
+        );
         let down = TargetRecord {
             outages_started: vec![("a.test".into(), 443, String::new(), 5)],
             ..TargetRecord::default()
@@ -561,7 +585,9 @@ mod tests {
         };
         s.sync_record(&again).unwrap();
         assert_eq!(
-            s.sync_endpoint_state("a.test", 443, "").unwrap().outage_since,
+            s.sync_endpoint_state("a.test", 443, "")
+                .unwrap()
+                .outage_since,
             Some(5)
         );
         let up = TargetRecord {
@@ -570,7 +596,9 @@ mod tests {
         };
         s.sync_record(&up).unwrap();
         assert_eq!(
-            s.sync_endpoint_state("a.test", 443, "").unwrap().outage_since,
+            s.sync_endpoint_state("a.test", 443, "")
+                .unwrap()
+                .outage_since,
             None
         );
     }
