@@ -9,7 +9,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -20,6 +20,8 @@ pub struct Postgres {
     pub port: u16,
     /// Kept open: closing it stops the server.
     _lifeline: Mutex<ChildStdin>,
+    /// The shell that runs the server (it outlives the tests by a moment).
+    _shell: Mutex<Child>,
 }
 
 static SERVER: OnceLock<Option<Postgres>> = OnceLock::new();
@@ -136,6 +138,7 @@ kill -INT "$pid"; wait "$pid"; rm -rf "$dir""#;
     let pg = Postgres {
         port,
         _lifeline: Mutex::new(stdin),
+        _shell: Mutex::new(child),
     };
     let start = Instant::now();
     while pg.try_psql("postgres", "SELECT 1").is_err() {
