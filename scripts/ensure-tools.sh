@@ -10,7 +10,8 @@
 #   e2e   npm packages (playwright-core, web-ext) and Debian's chromium
 #   zoo   Debian's nginx, openssl, sslscan, apache2, haproxy and curl (the local
 #         TLS server zoo; apache2 and haproxy also write the real logs that
-#         `tlslens-relay logs` is tested on)
+#         `tlslens-relay logs` is tested on) and postgresql (the watch tests
+#         start their own server from its initdb and postgres)
 #
 # Progress goes to stderr, one short line per tool. Nothing here ever downloads
 # a browser: Chromium comes from Debian.
@@ -179,6 +180,7 @@ if [[ $want_zoo -eq 1 ]]; then
   need_deb apache2
   need_deb haproxy
   need_deb curl curl
+  need_deb postgresql initdb
 fi
 if [[ $want_e2e -eq 1 || $want_zoo -eq 1 ]]; then
   install_debs

@@ -172,10 +172,27 @@ fn alert_line(a: &SentAlert) -> AlertLine {
         ),
         "grade_drop" => format!("grade {} → {}", s("from"), s("to")),
         "unreachable" => s("error"),
-        _ => v
-            .get("summary")
-            .and_then(|x| x.as_str())
-            .map_or_else(|| a.payload.clone(), str::to_owned),
+        "san_change" => format!("names added {}, removed {}", v["added"], v["removed"]),
+        "chain_change" => format!(
+            "issuer {} → {}, chain length {} → {}, key {} → {}",
+            v["from"]["issuer"].as_str().unwrap_or("?"),
+            v["to"]["issuer"].as_str().unwrap_or("?"),
+            v["from"]["length"],
+            v["to"]["length"],
+            v["from"]["key"].as_str().unwrap_or("?"),
+            v["to"]["key"].as_str().unwrap_or("?"),
+        ),
+        "posture_change" => v["changes"]
+            .as_array()
+            .map(|c| {
+                c.iter()
+                    .filter_map(|x| x["message"].as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default(),
+        "client_failure" => format!("{}: {}", s("client"), s("message")),
+        _ => a.payload.clone(),
     };
     AlertLine {
         at: a.created_at,
