@@ -17,8 +17,31 @@ pub struct Anchor<'a> {
     pub der: &'a [u8],
     /// Parsed.
     pub cert: X509Certificate<'a>,
-    /// From the bundled Mozilla program (else added by the user).
+    /// From a root program (the bundled Mozilla roots, a platform store), which
+    /// vetted it: the certificate-profile checks are not applied to it, only
+    /// the constraints it carries, its key and its validity. Anchors a user adds
+    /// (`--ca-file`) are checked like any CA certificate.
     pub builtin: bool,
+}
+
+impl<'a> Anchor<'a> {
+    /// An anchor a user added (`--ca-file`): checked like any CA certificate.
+    pub fn from_der(der: &'a [u8]) -> Result<Self, String> {
+        Ok(Self {
+            der,
+            cert: crate::cert::parse(der)?,
+            builtin: false,
+        })
+    }
+
+    /// A root of a root program (a platform store): trusted as its program
+    /// vetted it (see [`Anchor::builtin`]).
+    pub fn from_root_program(der: &'a [u8]) -> Result<Self, String> {
+        Ok(Self {
+            builtin: true,
+            ..Self::from_der(der)?
+        })
+    }
 }
 
 struct Builtin {
@@ -58,9 +81,11 @@ pub fn builtin_count() -> usize {
     builtin().anchors.len()
 }
 
-/// The set of anchors for one grading run.
+/// The set of anchors for one grading run: optionally the bundled Mozilla roots,
+/// plus anchors given by the caller.
 #[derive(Debug)]
 pub struct TrustStore<'a> {
+    mozilla: bool,
     extra: Vec<Anchor<'a>>,
 }
 
@@ -68,19 +93,56 @@ impl<'a> TrustStore<'a> {
     /// Mozilla roots plus `extra` (certificates that do not parse are skipped and
     /// returned as messages).
     pub fn new(extra: &'a [Der]) -> (Self, Vec<String>) {
+        let (mut store, problems) = Self::only(extra);
+        store.mozilla = true;
+        (store, problems)
+    }
+
+    /// The bundled Mozilla roots alone.
+    pub fn mozilla() -> Self {
+        Self {
+            mozilla: true,
+            extra: Vec::new(),
+        }
+    }
+
+    /// Exactly the anchors in `extra`, without the Mozilla roots (the `custom`
+    /// store, and test suites that bring their own roots).
+    pub fn only(extra: &'a [Der]) -> (Self, Vec<String>) {
         let mut problems = Vec::new();
         let mut anchors = Vec::new();
         for (i, der) in extra.iter().enumerate() {
-            match crate::cert::parse(der.as_bytes()) {
-                Ok(cert) => anchors.push(Anchor {
-                    der: der.as_bytes(),
-                    cert,
-                    builtin: false,
-                }),
+            match Anchor::from_der(der.as_bytes()) {
+                Ok(anchor) => anchors.push(anchor),
                 Err(e) => problems.push(format!("extra trust anchor #{i}: {e}")),
             }
         }
-        (Self { extra: anchors }, problems)
+        (
+            Self {
+                mozilla: false,
+                extra: anchors,
+            },
+            problems,
+        )
+    }
+
+    /// Anchors already parsed (a platform store), with or without the Mozilla
+    /// roots.
+    pub fn from_anchors(anchors: Vec<Anchor<'a>>, mozilla: bool) -> Self {
+        Self {
+            mozilla,
+            extra: anchors,
+        }
+    }
+
+    /// Whether the bundled Mozilla roots are part of this store.
+    pub fn has_mozilla(&self) -> bool {
+        self.mozilla
+    }
+
+    /// The anchors given by the caller (not the bundled ones).
+    pub fn extra(&self) -> &[Anchor<'a>] {
+        &self.extra
     }
 
     /// Anchors whose subject is exactly `name` (raw DER).
@@ -89,6 +151,7 @@ impl<'a> TrustStore<'a> {
         let builtin = b
             .by_subject
             .get(name)
+            .filter(|_| self.mozilla)
             .into_iter()
             .flatten()
             .filter_map(|&i| b.anchors.get(i))
@@ -127,5 +190,25 @@ mod tests {
         let extra = [Der(vec![1, 2, 3])];
         let (_, problems) = TrustStore::new(&extra);
         assert_eq!(problems.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod builtin_profile {
+    use super::*;
+    use crate::check::{Check, Place};
+
+    /// The root programs' own roots pass every check but the profile ones
+    /// (one Mozilla root has no subjectKeyIdentifier): a stricter rule here
+    /// would reject real chains.
+    #[test]
+    fn mozilla_roots_pass_every_check_but_the_profile() {
+        for a in &builtin().anchors {
+            let failures: Vec<_> = crate::profile::as_issuer(&a.cert, Place::Root)
+                .into_iter()
+                .filter(|(check, _)| *check != Check::Profile)
+                .collect();
+            assert!(failures.is_empty(), "{failures:?}");
+        }
     }
 }

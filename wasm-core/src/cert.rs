@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use x509_parser::certificate::X509Certificate;
-use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+use x509_parser::extensions::{
+    DistributionPointName, ExtendedKeyUsage, GeneralName, ParsedExtension,
+};
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
@@ -202,21 +204,7 @@ pub fn describe(cert: &X509Certificate<'_>, der: &[u8], now: i64) -> CertReport 
                     .collect();
             }
             ParsedExtension::ExtendedKeyUsage(eku) => {
-                let flags = [
-                    (eku.any, "anyExtendedKeyUsage"),
-                    (eku.server_auth, "serverAuth"),
-                    (eku.client_auth, "clientAuth"),
-                    (eku.code_signing, "codeSigning"),
-                    (eku.email_protection, "emailProtection"),
-                    (eku.time_stamping, "timeStamping"),
-                    (eku.ocsp_signing, "OCSPSigning"),
-                ];
-                report.extended_key_usage = flags
-                    .iter()
-                    .filter(|(on, _)| *on)
-                    .map(|(_, n)| (*n).to_owned())
-                    .chain(eku.other.iter().map(|o| o.to_id_string()))
-                    .collect();
+                report.extended_key_usage = describe_eku(eku);
             }
             ParsedExtension::AuthorityInfoAccess(aia) => {
                 for desc in aia.iter() {
@@ -274,6 +262,25 @@ pub fn describe(cert: &X509Certificate<'_>, der: &[u8], now: i64) -> CertReport 
         }
     }
     report
+}
+
+/// The purposes of an extKeyUsage, by name (`serverAuth`), unknown ones by OID.
+pub fn describe_eku(eku: &ExtendedKeyUsage<'_>) -> Vec<String> {
+    let flags = [
+        (eku.any, "anyExtendedKeyUsage"),
+        (eku.server_auth, "serverAuth"),
+        (eku.client_auth, "clientAuth"),
+        (eku.code_signing, "codeSigning"),
+        (eku.email_protection, "emailProtection"),
+        (eku.time_stamping, "timeStamping"),
+        (eku.ocsp_signing, "OCSPSigning"),
+    ];
+    flags
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| (*n).to_owned())
+        .chain(eku.other.iter().map(|o| o.to_id_string()))
+        .collect()
 }
 
 fn general_name_text(name: &GeneralName<'_>) -> Option<String> {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::anchors::TrustStore;
-use crate::chain::{self, ChainInput, ChainIssue, ChainReport, ChainVerdict};
+use crate::chain::{self, ChainInput, ChainIssue, ChainReport, ChainVerdict, NamedStore};
 use crate::expiry::{self, DEFAULT_ALERT_DAYS};
 use crate::facts::{ChainFacts, EndpointFacts, ScanFacts};
 use crate::groups::GroupKind;
@@ -22,10 +22,26 @@ use crate::wire::{CipherSuite, ProtocolVersion};
 /// Grades every endpoint of `facts` at `now` (Unix seconds).
 pub fn grade(facts: &ScanFacts, now: i64) -> Report {
     let (store, anchor_problems) = TrustStore::new(&facts.extra_anchors);
+    let mozilla = TrustStore::mozilla();
+    let (custom, _) = TrustStore::only(&facts.extra_anchors);
+    let mut stores = vec![NamedStore {
+        id: "mozilla",
+        store: &mozilla,
+    }];
+    if !custom.extra().is_empty() {
+        stores.push(NamedStore {
+            id: "custom",
+            store: &custom,
+        });
+    }
+    let trust = Trust {
+        store: &store,
+        stores: &stores,
+    };
     let mut endpoints: Vec<EndpointReport> = facts
         .endpoints
         .iter()
-        .map(|ep| grade_endpoint(ep, &facts.target.host, &store, now))
+        .map(|ep| grade_endpoint(ep, &facts.target.host, &trust, now))
         .collect();
     for problem in anchor_problems {
         for ep in &mut endpoints {
@@ -223,38 +239,42 @@ struct GradedChain {
     verdict: ChainVerdict,
 }
 
-fn analyse(chain: &ChainFacts, host: &str, store: &TrustStore<'_>, now: i64) -> GradedChain {
-    let (report, verdict) = chain::analyse(
+/// The anchors a chain is judged with: `store` decides `trusted` and the
+/// breakdown; each of `stores` gets its verdict in `chain.trust`.
+struct Trust<'s, 'a> {
+    store: &'s TrustStore<'a>,
+    stores: &'s [NamedStore<'s, 'a>],
+}
+
+fn analyse(chain: &ChainFacts, host: &str, trust: &Trust<'_, '_>, now: i64) -> GradedChain {
+    let (report, verdict) = chain::analyse_in(
         ChainInput {
             sent: &chain.certificates,
             aia: &chain.aia,
             ocsp_staple: chain.ocsp_staple.as_ref().map(|d| d.as_bytes()),
             host: Some(host),
             now,
+            max_intermediates: None,
         },
-        store,
+        trust.store,
+        trust.stores,
     );
     GradedChain { report, verdict }
 }
 
-fn grade_endpoint(
-    ep: &EndpointFacts,
-    host: &str,
-    store: &TrustStore<'_>,
-    now: i64,
-) -> EndpointReport {
-    let chain = ep.chain.as_ref().map(|c| analyse(c, host, store, now));
+fn grade_endpoint(ep: &EndpointFacts, host: &str, trust: &Trust<'_, '_>, now: i64) -> EndpointReport {
+    let chain = ep.chain.as_ref().map(|c| analyse(c, host, trust, now));
     let others: Vec<GradedChain> = ep
         .other_chains
         .iter()
-        .map(|c| analyse(c, host, store, now))
+        .map(|c| analyse(c, host, trust, now))
         .collect();
     let no_sni = ep.chain_no_sni.as_ref().and_then(|c| {
         let differs = match &ep.chain {
             Some(primary) => primary.certificates.first() != c.certificates.first(),
             None => true,
         };
-        differs.then(|| analyse(c, host, store, now).report)
+        differs.then(|| analyse(c, host, trust, now).report)
     });
     let mut protocols = ep.protocols.clone();
     protocols.sort();
@@ -750,16 +770,25 @@ fn chain_caps(v: &mut Verdicts, c: &GradedChain) {
     if has(ChainIssue::Revoked) {
         v.hit(RuleCode::Revoked, None);
     }
+    if has(ChainIssue::InvalidConstraints) {
+        let rule = c
+            .report
+            .findings
+            .iter()
+            .find(|f| crate::check::is_constraint_code(&f.code))
+            .map(|f| format!("({})", f.reason));
+        v.hit(RuleCode::InvalidConstraints, rule);
+    }
     if has(ChainIssue::HostnameMismatch) {
         let sans = c.report.certificates.first().map(|r| {
-            format!(
-                "(it is for: {})",
-                if r.san.is_empty() {
-                    r.subject.clone()
-                } else {
-                    r.san.join(", ")
-                }
-            )
+            if r.san.is_empty() {
+                format!(
+                    "(it has no subjectAltName; browsers ignore its subject {}, RFC 9525)",
+                    r.subject
+                )
+            } else {
+                format!("(it is for: {})", r.san.join(", "))
+            }
         });
         v.hit(RuleCode::HostnameMismatch, sans);
     }

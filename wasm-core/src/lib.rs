@@ -16,6 +16,7 @@
 pub mod anchors;
 pub mod cert;
 pub mod chain;
+pub mod check;
 pub mod der;
 mod error;
 pub mod expiry;
@@ -28,13 +29,17 @@ pub mod groups;
 pub mod hostname;
 pub mod hsts;
 pub mod issue;
+pub mod nameconstraints;
 pub mod ocsp;
+pub mod path;
 pub mod policy;
+pub mod profile;
 pub mod report;
 pub mod sigalg;
 pub mod sigverify;
 pub mod suites;
 pub mod time;
+pub mod validate;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
@@ -74,6 +79,7 @@ pub fn parse_chain_json(text: &str, host: Option<&str>, now_ms: f64) -> Result<S
             ocsp_staple: None,
             host,
             now: millis_to_secs(now_ms),
+            max_intermediates: None,
         },
         &store,
     );

@@ -801,6 +801,7 @@ impl<'a> Ep<'a> {
                     ocsp_staple: None,
                     host: None,
                     now,
+                    max_intermediates: None,
                 },
                 &store,
             );

@@ -1,0 +1,248 @@
+//! The validator: is there a path from the leaf to an anchor of a store that
+//! every check accepts? The strict search tries every candidate issuer (anchors
+//! first, then sent certificates, then AIA ones) and backtracks on any failure —
+//! a bad signature, an expired or weak issuer, a CA that is not one, a path
+//! length or name constraint the path breaks — within the budgets of
+//! [`crate::path`]. The same checks, run over any path, say what is wrong with it
+//! ([`Validator::violations`]), so the report can explain a rejection.
+//!
+//! Checks of the leaf alone (its own profile, validity, key, host name) do not
+//! depend on the path; they are judged once by the caller.
+
+use std::collections::BTreeMap;
+
+use crate::check::{Check, Place, Violation};
+use crate::nameconstraints;
+use crate::path::{Builder, End, Node, MAX_DEPTH, MAX_STEPS};
+use crate::profile::{self, Failures};
+use crate::sigalg::{self, SignatureHash};
+
+/// What the validation is asked to accept.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Unix seconds.
+    pub now: i64,
+    /// Most intermediates allowed (self-issued ones not counted); `None`: the
+    /// path builder's own limit only.
+    pub max_intermediates: Option<usize>,
+}
+
+/// Caches the per-certificate checks of one chain's candidates.
+#[derive(Debug)]
+pub struct Validator<'b, 's, 'a> {
+    pub b: &'b mut Builder<'s, 'a>,
+    pub opts: Options,
+    /// (checked as a root, pool 0 / anchor 1, index or anchor address) →
+    /// failures of the checks that depend on the certificate alone.
+    own: BTreeMap<(bool, u8, usize), Failures>,
+}
+
+impl<'b, 's, 'a> Validator<'b, 's, 'a> {
+    pub fn new(b: &'b mut Builder<'s, 'a>, opts: Options) -> Self {
+        Self {
+            b,
+            opts,
+            own: BTreeMap::new(),
+        }
+    }
+
+    /// A path every check accepts from the leaf to an anchor of the builder's
+    /// store, if there is one (only sent certificates unless `use_aia`). Checks
+    /// of the leaf alone are not part of it.
+    pub fn find_valid(&mut self, use_aia: bool) -> Option<Vec<Node>> {
+        self.b.steps_left = MAX_STEPS;
+        let leaf = Node::Pool(0);
+        if self.b.is_anchor(leaf) {
+            return Some(vec![leaf]);
+        }
+        let mut path = vec![leaf];
+        self.extend(&mut path, use_aia).then_some(path)
+    }
+
+    fn extend(&mut self, path: &mut Vec<Node>, use_aia: bool) -> bool {
+        let Some(&Node::Pool(cur)) = path.last() else {
+            return true;
+        };
+        let cur_cert = self.b.pool[cur].cert.clone();
+        let anchors: Vec<_> = self
+            .b
+            .store
+            .by_subject(cur_cert.tbs_certificate.issuer.as_raw())
+            .collect();
+        for a in anchors {
+            if !self.b.step() {
+                return false;
+            }
+            if !self.b.signed_by(cur, &a.cert) {
+                continue;
+            }
+            let idx = self.b.anchor_index(a);
+            path.push(Node::Anchor(idx));
+            if self.top_violations(path, Place::Root).is_empty() {
+                return true;
+            }
+            path.pop();
+        }
+        if path.len() >= MAX_DEPTH {
+            return false;
+        }
+        for i in self.b.candidates(&cur_cert, path, use_aia) {
+            if !self.b.step() {
+                return false;
+            }
+            let parent = self.b.pool[i].cert.clone();
+            if !self.b.signed_by(cur, &parent) {
+                continue;
+            }
+            let node = Node::Pool(i);
+            let root = self.b.is_anchor(node);
+            path.push(node);
+            let place = if root { Place::Root } else { Place::Intermediate };
+            if self.top_violations(path, place).is_empty() && (root || self.extend(path, use_aia)) {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+
+    /// Everything wrong with `path` (ending as `end`), the leaf's own checks
+    /// included (`leaf_is_anchor`: the leaf is itself an anchor).
+    pub fn violations(&mut self, path: &[Node], end: End) -> Vec<Violation> {
+        let mut out = self.leaf_violations();
+        for k in 1..path.len() {
+            let top = k + 1 == path.len();
+            let place = if top && !matches!(end, End::Missing { .. }) {
+                Place::Root
+            } else {
+                Place::Intermediate
+            };
+            out.extend(self.top_violations(&path[..=k], place));
+        }
+        out
+    }
+
+    /// The leaf's own checks: profile, key, validity.
+    pub fn leaf_violations(&self) -> Vec<Violation> {
+        let leaf = &self.b.pool[0].cert;
+        let is_anchor = self.b.is_anchor(Node::Pool(0));
+        let mut failures = profile::as_leaf(leaf, is_anchor);
+        failures.extend(profile::validity(leaf, Place::Leaf, self.opts.now));
+        at(0, failures)
+    }
+
+    /// The failures `path`'s last certificate (at `place`) brings: its own
+    /// checks as an issuer, then the path length and name constraints it puts on
+    /// the certificates below, and the depth limit.
+    fn top_violations(&mut self, path: &[Node], place: Place) -> Vec<Violation> {
+        let k = path.len() - 1;
+        let node = path[k];
+        let mut out = at(k, self.own(node, place));
+        let cert = self.b.cert(node).clone();
+        let who = place.describe(&cert);
+        let counted = |range: std::ops::Range<usize>| {
+            range
+                .filter(|&j| !profile::self_issued(self.b.cert(path[j])))
+                .count()
+        };
+        let (_, path_len) = profile::basic_constraints(&cert);
+        if let Some(limit) = path_len {
+            let below = counted(1..k);
+            if u32::try_from(below).unwrap_or(u32::MAX) > limit {
+                out.push(Violation {
+                    at: k,
+                    check: Check::PathLength,
+                    reason: format!("{who} allows {limit} intermediate{} below it (pathLenConstraint), but the path has {below} (RFC 5280 4.2.1.9)", if limit == 1 { "" } else { "s" }),
+                });
+            }
+        }
+        if let Some(max) = self.opts.max_intermediates {
+            let n = counted(1..if place == Place::Root { k } else { k + 1 });
+            if n > max {
+                out.push(Violation {
+                    at: k,
+                    check: Check::PathLength,
+                    reason: format!("the path has {n} intermediates; at most {max} are allowed"),
+                });
+            }
+        }
+        if let Ok(Some(nc)) = nameconstraints::of(&cert) {
+            let mut budget = nameconstraints::MAX_COMPARISONS;
+            for j in 0..k {
+                let below = self.b.cert(path[j]);
+                if j > 0 && profile::self_issued(below) {
+                    continue;
+                }
+                let below_place = if j == 0 { Place::Leaf } else { Place::Intermediate };
+                let below_who = below_place.describe(below);
+                if let Err(reason) = nameconstraints::check(nc, &cert, below, &below_who, true, &mut budget) {
+                    out.push(Violation {
+                        at: j,
+                        check: Check::NameConstraints,
+                        reason,
+                    });
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// The checks of one issuer that depend on it alone, remembered.
+    fn own(&mut self, node: Node, place: Place) -> Failures {
+        let (kind, id, vetted) = match node {
+            Node::Pool(i) => {
+                let vetted = self
+                    .b
+                    .store
+                    .same_as(&self.b.pool[i].cert)
+                    .is_some_and(|a| a.builtin);
+                (0, i, vetted)
+            }
+            Node::Anchor(i) => (1, self.b.anchors[i].der.as_ptr() as usize, self.b.anchors[i].builtin),
+        };
+        let key = (place == Place::Root, kind, id);
+        if let Some(f) = self.own.get(&key) {
+            return f.clone();
+        }
+        let cert = self.b.cert(node);
+        let mut f = profile::as_issuer(cert, place);
+        if vetted && place == Place::Root {
+            // A root program's own root: its program vetted the profile.
+            f.retain(|(check, _)| *check != Check::Profile);
+        }
+        f.extend(profile::validity(cert, place, self.opts.now));
+        if place != Place::Root {
+            if let Some(what) = weak_hash(cert) {
+                f.push((
+                    Check::WeakSignature,
+                    format!("{} is signed with {what}, which browsers reject", place.describe(cert)),
+                ));
+            }
+        }
+        self.own.insert(key, f.clone());
+        f
+    }
+}
+
+fn at(pos: usize, failures: Failures) -> Vec<Violation> {
+    failures
+        .into_iter()
+        .map(|(check, reason)| Violation {
+            at: pos,
+            check,
+            reason,
+        })
+        .collect()
+}
+
+/// MD2/MD4/MD5 or SHA-1, by name.
+pub fn weak_hash(cert: &x509_parser::certificate::X509Certificate<'_>) -> Option<&'static str> {
+    match sigalg::signature_hash(cert) {
+        SignatureHash::Md2 => Some("MD2"),
+        SignatureHash::Md4 => Some("MD4"),
+        SignatureHash::Md5 => Some("MD5"),
+        SignatureHash::Sha1 => Some("SHA-1"),
+        _ => None,
+    }
+}
