@@ -13,7 +13,7 @@ use x509_parser::certificate::X509Certificate;
 
 use crate::anchors::TrustStore;
 use crate::cert::{self, CertReport, CertRole, Source};
-use crate::check::Check;
+use crate::check::{Check, Violation};
 use crate::der::Der;
 use crate::finding::{Finding, Severity};
 use crate::ocsp::{self, OcspReport, OcspStatus};
@@ -293,7 +293,10 @@ pub fn analyse_in(
     let violations = Validator::new(&mut b, opts).violations(&path, end);
     for v in violations {
         m.flag(v.check.issue(), Some(v.at));
-        if !matches!(v.check, Check::Expired | Check::NotYetValid | Check::WeakSignature) {
+        if !matches!(
+            v.check,
+            Check::Expired | Check::NotYetValid | Check::WeakSignature
+        ) {
             let f = Finding::new(Severity::Error, v.check.code(), v.reason);
             if !b.findings.contains(&f) {
                 b.findings.push(f);
@@ -353,7 +356,15 @@ pub fn analyse_in(
         r.issues.dedup();
     }
 
-    let verify_code = openssl_code(&b, &sent_best, openssl_host_ok, revoked, input.now);
+    let sent_violations = Validator::new(&mut b, opts).violations(&sent_best.0, sent_best.1);
+    let verify_code = openssl_code(
+        &b,
+        &sent_best,
+        &sent_violations,
+        openssl_host_ok,
+        revoked,
+        input.now,
+    );
     let trusted = chosen.valid && !issues.iter().any(|i| disqualifies(*i));
     let trust = stores
         .iter()
@@ -558,12 +569,18 @@ fn sha2_digest(der: &[u8]) -> Vec<u8> {
 
 /// The code OpenSSL 3 ends with: each check may overwrite the error of an earlier
 /// one, in this order: the leaf's key strength (66), chain building (18/19/20),
-/// issuer key and digest strength per certificate at security level 2 (67/68),
-/// host name (62), revocation (23), then the signature walk from the top down
-/// (21, 7, 9/10).
+/// the extensions of each certificate from the leaf up (34 unhandled critical
+/// extension, 24 invalid CA, 26 unsupported purpose, 25 path length), issuer
+/// key and digest strength per certificate at security level 2 (67/68), host
+/// name (62), revocation (23), the signature walk from the top down (21, 7,
+/// 9/10), then name constraints (47 permitted, 48 excluded subtree violation).
+/// `violations` are the validator's on the same path; where OpenSSL's rules
+/// differ from the browsers' (leading-dot DNS constraints, anyExtendedKeyUsage),
+/// the code follows the browsers' reading.
 fn openssl_code(
     b: &Builder<'_, '_>,
     sent: &(Vec<Node>, End),
+    violations: &[Violation],
     host_ok: bool,
     revoked: bool,
     now: i64,
@@ -584,6 +601,18 @@ fn openssl_code(
         End::SelfSigned if path.len() == 1 => code = 18,
         End::SelfSigned => code = 19,
         End::Missing { .. } => code = 20,
+    }
+    // check_extensions, certificate by certificate from the leaf.
+    for pos in 0..path.len() {
+        for v in violations.iter().filter(|v| v.at == pos) {
+            match v.check {
+                Check::CriticalExtension => code = 34,
+                Check::BasicConstraints | Check::KeyUsage if pos > 0 => code = 24,
+                Check::ExtendedKeyUsage | Check::KeyUsage if !b.is_anchor(path[pos]) => code = 26,
+                Check::PathLength => code = 25,
+                _ => {}
+            }
+        }
     }
     // check_auth_level: per certificate, the issuer keys (not the leaf's
     // again), then the signature digest of all but the last certificate.
@@ -616,15 +645,19 @@ fn openssl_code(
         }
     }
     for &n in path.iter().rev() {
-        if matches!(n, Node::Anchor(_)) {
-            continue;
-        }
         let v = &b.cert(n).tbs_certificate.validity;
         if now < v.not_before.timestamp() {
             code = 9;
         }
         if now > v.not_after.timestamp() {
             code = 10;
+        }
+    }
+    for v in violations {
+        match v.check {
+            Check::NameConstraints => code = 47,
+            Check::NameExcluded => code = 48,
+            _ => {}
         }
     }
     code

@@ -14,8 +14,11 @@ pub enum Check {
     BasicConstraints,
     /// basicConstraints pathLenConstraint, and the caller's depth limit.
     PathLength,
-    /// nameConstraints of the CAs above.
+    /// nameConstraints of the CAs above: a name outside the permitted
+    /// subtrees (or one that cannot be checked).
     NameConstraints,
+    /// nameConstraints of the CAs above: a name in an excluded subtree.
+    NameExcluded,
     /// extKeyUsage: serverAuth for the leaf, and in the CAs above.
     ExtendedKeyUsage,
     /// keyUsage: keyCertSign on issuers, a TLS usage on the leaf.
@@ -41,10 +44,11 @@ pub enum Check {
 
 impl Check {
     /// Every check.
-    pub const ALL: [Check; 12] = [
+    pub const ALL: [Check; 13] = [
         Check::BasicConstraints,
         Check::PathLength,
         Check::NameConstraints,
+        Check::NameExcluded,
         Check::ExtendedKeyUsage,
         Check::KeyUsage,
         Check::CriticalExtension,
@@ -72,7 +76,7 @@ impl Check {
         match self {
             Check::BasicConstraints => "basic_constraints",
             Check::PathLength => "path_length",
-            Check::NameConstraints => "name_constraints",
+            Check::NameConstraints | Check::NameExcluded => "name_constraints",
             Check::ExtendedKeyUsage => "extended_key_usage",
             Check::KeyUsage => "key_usage",
             Check::CriticalExtension => "unknown_critical_extension",
@@ -107,7 +111,11 @@ pub struct Violation {
 /// How a certificate is named in reasons: its CN, else its whole subject.
 pub fn cert_name(cert: &X509Certificate<'_>) -> String {
     let subject = &cert.tbs_certificate.subject;
-    match subject.iter_common_name().next().and_then(|cn| cn.as_str().ok()) {
+    match subject
+        .iter_common_name()
+        .next()
+        .and_then(|cn| cn.as_str().ok())
+    {
         Some(cn) if !cn.is_empty() => cn.to_owned(),
         _ if subject.as_raw().len() > 2 => subject.to_string(),
         _ => "(empty subject)".to_owned(),

@@ -262,7 +262,12 @@ fn analyse(chain: &ChainFacts, host: &str, trust: &Trust<'_, '_>, now: i64) -> G
     GradedChain { report, verdict }
 }
 
-fn grade_endpoint(ep: &EndpointFacts, host: &str, trust: &Trust<'_, '_>, now: i64) -> EndpointReport {
+fn grade_endpoint(
+    ep: &EndpointFacts,
+    host: &str,
+    trust: &Trust<'_, '_>,
+    now: i64,
+) -> EndpointReport {
     let chain = ep.chain.as_ref().map(|c| analyse(c, host, trust, now));
     let others: Vec<GradedChain> = ep
         .other_chains

@@ -85,9 +85,7 @@ fn ip_bytes_match(ip: IpAddr, bytes: &[u8]) -> bool {
 /// A reference identifier's labels: LDH (underscores are not in the
 /// preferred name syntax of RFC 1034/1123).
 fn label_ok(l: &str) -> bool {
-    !l.is_empty()
-        && l.len() <= 63
-        && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+    !l.is_empty() && l.len() <= 63 && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
 }
 
 /// Matches one DNS pattern (a subjectAltName dNSName, or OpenSSL's CN) against
@@ -138,8 +136,14 @@ mod tests {
 
     #[test]
     fn malformed_patterns_match_nothing() {
-        assert!(!dns_matches("under_score.example.test", "under_score.example.test"));
-        assert!(!dns_matches("xn--*-1b3c148a.example.test", "xn--bliss-1b3c148a.example.test"));
+        assert!(!dns_matches(
+            "under_score.example.test",
+            "under_score.example.test"
+        ));
+        assert!(!dns_matches(
+            "xn--*-1b3c148a.example.test",
+            "xn--bliss-1b3c148a.example.test"
+        ));
         assert!(!dns_matches("*.example.test", "under_score.example.test"));
     }
 

@@ -21,7 +21,9 @@ const OID_EMAIL_ADDRESS: &str = "1.2.840.113549.1.9.1";
 
 /// The name constraints of `cert`, checked for well-formedness. `Ok(None)`
 /// when it has none; the error completes "the intermediate 'X' …".
-pub fn of<'c, 'a>(cert: &'c X509Certificate<'a>) -> Result<Option<&'c NameConstraints<'a>>, String> {
+pub fn of<'c, 'a>(
+    cert: &'c X509Certificate<'a>,
+) -> Result<Option<&'c NameConstraints<'a>>, String> {
     let Some(ext) = cert
         .tbs_certificate
         .extensions()
@@ -139,10 +141,10 @@ impl Name<'_> {
     }
 }
 
-fn names_of<'n>(cert: &'n X509Certificate<'n>, with_subject: bool) -> Vec<Name<'n>> {
+fn names_of<'n>(cert: &'n X509Certificate<'n>) -> Vec<Name<'n>> {
     let mut out = Vec::new();
     let subject = &cert.tbs_certificate.subject;
-    if with_subject && subject.as_raw().len() > 2 {
+    if subject.as_raw().len() > 2 {
         out.push(Name::Directory(subject));
         for attr in subject.iter_attributes() {
             if attr.attr_type().to_id_string() == OID_EMAIL_ADDRESS {
@@ -183,14 +185,16 @@ fn dns_fit(name: &str, base: &str) -> Fit {
         None => (false, base.as_str()),
     };
     let below = format!(".{b}");
-    let inside = |n: &str| (b.is_empty() && !sub_only) || n.ends_with(&below) || (!sub_only && n == b);
+    let inside =
+        |n: &str| (b.is_empty() && !sub_only) || n.ends_with(&below) || (!sub_only && n == b);
     match name.strip_prefix("*.") {
         // `*.r` stands for every `label.r`.
         Some(r) if dns_labels_ok(r) => {
             if inside(r) || (sub_only && r == b) {
                 Fit::Inside
             } else if !sub_only
-                && b.strip_suffix(&format!(".{r}")).is_some_and(|label| !label.contains('.'))
+                && b.strip_suffix(&format!(".{r}"))
+                    .is_some_and(|label| !label.contains('.'))
             {
                 // The subtree is one `label.r`: the wildcard matches it too.
                 Fit::Partly
@@ -280,7 +284,9 @@ fn email_fit(name: &str, base: &str) -> Fit {
         name.eq_ignore_ascii_case(base)
     } else if let Some(domain) = base.strip_prefix('.') {
         host.len() > domain.len()
-            && host.to_ascii_lowercase().ends_with(&base.to_ascii_lowercase())
+            && host
+                .to_ascii_lowercase()
+                .ends_with(&base.to_ascii_lowercase())
     } else {
         host.eq_ignore_ascii_case(base)
     };
@@ -322,17 +328,34 @@ fn base_text(base: &GeneralName<'_>) -> String {
     }
 }
 
-/// Checks the names of `subject` (described as `who`; its subject name too
-/// unless `with_subject` is false) against `ca`'s constraints `nc`. `budget`
-/// counts comparisons down for the whole path.
+/// A name constraint a certificate breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Breach {
+    /// A name is in an excluded subtree (else: outside the permitted ones,
+    /// malformed, or too much work).
+    pub excluded: bool,
+    /// Which name, which subtree, which CA.
+    pub reason: String,
+}
+
+impl Breach {
+    fn other(reason: String) -> Self {
+        Self {
+            excluded: false,
+            reason,
+        }
+    }
+}
+
+/// Checks the names of `subject` (described as `who`) against `ca`'s
+/// constraints `nc`. `budget` counts comparisons down.
 pub fn check(
     nc: &NameConstraints<'_>,
     ca: &X509Certificate<'_>,
     subject: &X509Certificate<'_>,
     who: &str,
-    with_subject: bool,
     budget: &mut u32,
-) -> Result<(), String> {
+) -> Result<(), Breach> {
     let permitted: Vec<&GeneralName<'_>> = nc
         .permitted_subtrees
         .iter()
@@ -346,21 +369,24 @@ pub fn check(
         .map(|s| &s.base)
         .collect();
     let ca_name = cert_name(ca);
-    for name in names_of(subject, with_subject) {
+    for name in names_of(subject) {
         let cost = u32::try_from(permitted.len() + excluded.len()).unwrap_or(u32::MAX);
         *budget = budget.checked_sub(cost).ok_or_else(|| {
-            format!("the names of {who} and the name constraints of '{ca_name}' need more than {MAX_COMPARISONS} comparisons; validators give up on such certificates")
+            Breach::other(format!("the names of {who} and the name constraints of '{ca_name}' need more than {MAX_COMPARISONS} comparisons; validators give up on such certificates"))
         })?;
         for base in &excluded {
             match fit(&name, base) {
                 Some(Fit::Inside | Fit::Partly) => {
-                    return Err(format!(
-                        "the name '{}' of {who} is in the excluded subtree '{}' of '{ca_name}'",
-                        name.text(),
-                        base_text(base)
-                    ))
+                    return Err(Breach {
+                        excluded: true,
+                        reason: format!(
+                            "the name '{}' of {who} is in the excluded subtree '{}' of '{ca_name}'",
+                            name.text(),
+                            base_text(base)
+                        ),
+                    })
                 }
-                Some(Fit::Malformed) => return Err(malformed(&name, who, &ca_name)),
+                Some(Fit::Malformed) => return Err(Breach::other(malformed(&name, who, &ca_name))),
                 _ => {}
             }
         }
@@ -373,16 +399,19 @@ pub fn check(
         }
         let fits: Vec<Fit> = same_form.iter().filter_map(|b| fit(&name, b)).collect();
         if fits.contains(&Fit::Malformed) {
-            return Err(malformed(&name, who, &ca_name));
+            return Err(Breach::other(malformed(&name, who, &ca_name)));
         }
         if !fits.contains(&Fit::Inside) {
-            let subtrees: Vec<String> = same_form.iter().map(|b| format!("'{}'", base_text(b))).collect();
-            return Err(format!(
+            let subtrees: Vec<String> = same_form
+                .iter()
+                .map(|b| format!("'{}'", base_text(b)))
+                .collect();
+            return Err(Breach::other(format!(
                 "the name '{}' of {who} is outside the permitted subtree{} {} of '{ca_name}'",
                 name.text(),
                 if subtrees.len() == 1 { "" } else { "s" },
                 subtrees.join(", ")
-            ));
+            )));
         }
     }
     Ok(())

@@ -128,24 +128,25 @@ impl<'s, 'a> Builder<'s, 'a> {
             return false;
         }
         self.signatures_left -= 1;
-        let valid = match sigverify::verify(&self.pool[child].cert, &parent.tbs_certificate.subject_pki) {
-            SigCheck::Valid => true,
-            SigCheck::Invalid => false,
-            SigCheck::Unsupported(what) => {
-                let f = Finding::new(
-                    Severity::Warning,
-                    "signature_unsupported",
-                    format!(
-                        "cannot check the signature on {}: {what}",
-                        self.pool[child].cert.tbs_certificate.subject
-                    ),
-                );
-                if !self.findings.contains(&f) {
-                    self.findings.push(f);
+        let valid =
+            match sigverify::verify(&self.pool[child].cert, &parent.tbs_certificate.subject_pki) {
+                SigCheck::Valid => true,
+                SigCheck::Invalid => false,
+                SigCheck::Unsupported(what) => {
+                    let f = Finding::new(
+                        Severity::Warning,
+                        "signature_unsupported",
+                        format!(
+                            "cannot check the signature on {}: {what}",
+                            self.pool[child].cert.tbs_certificate.subject
+                        ),
+                    );
+                    if !self.findings.contains(&f) {
+                        self.findings.push(f);
+                    }
+                    false
                 }
-                false
-            }
-        };
+            };
         self.signatures.insert(key, valid);
         valid
     }
@@ -173,7 +174,12 @@ impl<'s, 'a> Builder<'s, 'a> {
 
     /// Pool certificates that may have issued `cur` (right name, not on `path`,
     /// AIA ones only with `use_aia`), sent ones first.
-    pub fn candidates(&self, cur: &X509Certificate<'_>, path: &[Node], use_aia: bool) -> Vec<usize> {
+    pub fn candidates(
+        &self,
+        cur: &X509Certificate<'_>,
+        path: &[Node],
+        use_aia: bool,
+    ) -> Vec<usize> {
         let issuer = cur.tbs_certificate.issuer.as_raw();
         let mut out: Vec<usize> = (0..self.pool.len())
             .filter(|&i| {
@@ -191,7 +197,12 @@ impl<'s, 'a> Builder<'s, 'a> {
     /// an anchor, else the longest; and how it ends.
     pub fn search(&mut self, path: &mut Vec<Node>, use_aia: bool) -> (Vec<Node>, End) {
         let Some(&cur) = path.last() else {
-            return (Vec::new(), End::Missing { bad_signature: false });
+            return (
+                Vec::new(),
+                End::Missing {
+                    bad_signature: false,
+                },
+            );
         };
         if matches!(cur, Node::Anchor(_)) || self.is_anchor(cur) {
             return (path.clone(), End::Trusted);
@@ -210,7 +221,9 @@ impl<'s, 'a> Builder<'s, 'a> {
                 return (found, End::Trusted);
             }
         }
-        if cur_cert.tbs_certificate.subject.as_raw() == issuer && self.signed_by(cur_index, &cur_cert) {
+        if cur_cert.tbs_certificate.subject.as_raw() == issuer
+            && self.signed_by(cur_index, &cur_cert)
+        {
             return (path.clone(), End::SelfSigned);
         }
         let mut bad_signature = false;
@@ -242,7 +255,11 @@ impl<'s, 'a> Builder<'s, 'a> {
 
 /// `parent` is named as `child`'s issuer: the same DER, or the same text
 /// ignoring case (encodings differ between CAs).
-pub fn names_equal(parent: &X509Certificate<'_>, issuer_raw: &[u8], child: &X509Certificate<'_>) -> bool {
+pub fn names_equal(
+    parent: &X509Certificate<'_>,
+    issuer_raw: &[u8],
+    child: &X509Certificate<'_>,
+) -> bool {
     let subject = &parent.tbs_certificate.subject;
     subject.as_raw() == issuer_raw
         || subject

@@ -129,7 +129,9 @@ fn authority_key_id(cert: &X509Certificate<'_>, place: Place, who: &str, out: &m
         )),
         Some(a) if a.key_identifier.is_none() => out.push((
             Check::Profile,
-            format!("{who} has an authorityKeyIdentifier without a keyIdentifier (RFC 5280 4.2.1.1)"),
+            format!(
+                "{who} has an authorityKeyIdentifier without a keyIdentifier (RFC 5280 4.2.1.1)"
+            ),
         )),
         Some(a) if place == Place::Root => {
             if a.authority_cert_issuer.is_some() || a.authority_cert_serial.is_some() {
@@ -323,13 +325,17 @@ fn leaf_san(cert: &X509Certificate<'_>, who: &str, out: &mut Failures) {
     if empty_subject && !e.critical {
         out.push((
             Check::Profile,
-            format!("{who} has an empty subject and a non-critical subjectAltName (RFC 5280 4.2.1.6)"),
+            format!(
+                "{who} has an empty subject and a non-critical subjectAltName (RFC 5280 4.2.1.6)"
+            ),
         ));
     }
     if !empty_subject && e.critical {
         out.push((
             Check::Profile,
-            format!("{who} has a critical subjectAltName next to a subject (CA/B Forum BR 7.1.2.7.12)"),
+            format!(
+                "{who} has a critical subjectAltName next to a subject (CA/B Forum BR 7.1.2.7.12)"
+            ),
         ));
     }
     if let ParsedExtension::SubjectAlternativeName(san) = e.parsed_extension() {

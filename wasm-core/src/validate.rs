@@ -97,7 +97,11 @@ impl<'b, 's, 'a> Validator<'b, 's, 'a> {
             let node = Node::Pool(i);
             let root = self.b.is_anchor(node);
             path.push(node);
-            let place = if root { Place::Root } else { Place::Intermediate };
+            let place = if root {
+                Place::Root
+            } else {
+                Place::Intermediate
+            };
             if self.top_violations(path, place).is_empty() && (root || self.extend(path, use_aia)) {
                 return true;
             }
@@ -173,13 +177,23 @@ impl<'b, 's, 'a> Validator<'b, 's, 'a> {
                 if j > 0 && profile::self_issued(below) {
                     continue;
                 }
-                let below_place = if j == 0 { Place::Leaf } else { Place::Intermediate };
+                let below_place = if j == 0 {
+                    Place::Leaf
+                } else {
+                    Place::Intermediate
+                };
                 let below_who = below_place.describe(below);
-                if let Err(reason) = nameconstraints::check(nc, &cert, below, &below_who, true, &mut budget) {
+                if let Err(breach) =
+                    nameconstraints::check(nc, &cert, below, &below_who, &mut budget)
+                {
                     out.push(Violation {
                         at: j,
-                        check: Check::NameConstraints,
-                        reason,
+                        check: if breach.excluded {
+                            Check::NameExcluded
+                        } else {
+                            Check::NameConstraints
+                        },
+                        reason: breach.reason,
                     });
                     break;
                 }
@@ -199,7 +213,11 @@ impl<'b, 's, 'a> Validator<'b, 's, 'a> {
                     .is_some_and(|a| a.builtin);
                 (0, i, vetted)
             }
-            Node::Anchor(i) => (1, self.b.anchors[i].der.as_ptr() as usize, self.b.anchors[i].builtin),
+            Node::Anchor(i) => (
+                1,
+                self.b.anchors[i].der.as_ptr() as usize,
+                self.b.anchors[i].builtin,
+            ),
         };
         let key = (place == Place::Root, kind, id);
         if let Some(f) = self.own.get(&key) {
@@ -216,7 +234,10 @@ impl<'b, 's, 'a> Validator<'b, 's, 'a> {
             if let Some(what) = weak_hash(cert) {
                 f.push((
                     Check::WeakSignature,
-                    format!("{} is signed with {what}, which browsers reject", place.describe(cert)),
+                    format!(
+                        "{} is signed with {what}, which browsers reject",
+                        place.describe(cert)
+                    ),
                 ));
             }
         }

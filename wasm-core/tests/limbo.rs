@@ -374,7 +374,9 @@ fn limbo_server_cases_agree_at_least_as_recorded() {
     let baseline = Baseline::parse(&std::fs::read_to_string(baseline_path()).unwrap());
     let new: Vec<String> = outcomes
         .iter()
-        .filter(|(id, o)| **o != Outcome::Agree && baseline.known.get(*id).map(String::as_str) != Some(o.tag()))
+        .filter(|(id, o)| {
+            **o != Outcome::Agree && baseline.known.get(*id).map(String::as_str) != Some(o.tag())
+        })
         .map(|(id, o)| format!("{} {id}", o.tag()))
         .collect();
     let fixed: BTreeSet<&String> = baseline
@@ -408,7 +410,10 @@ fn limbo_server_cases_agree_at_least_as_recorded() {
 fn limbo_families_come_from_the_ids() {
     assert_eq!(family("rfc5280::nc::permitted-dns-match"), "rfc5280::nc");
     assert_eq!(family("rfc5280::ca-as-leaf"), "rfc5280");
-    assert_eq!(family("bettertls::pathbuilding::tc7"), "bettertls::pathbuilding");
+    assert_eq!(
+        family("bettertls::pathbuilding::tc7"),
+        "bettertls::pathbuilding"
+    );
     assert_eq!(Outcome::of(false, Some(true)), Outcome::FalseAccept);
     assert_eq!(Outcome::of(true, Some(false)), Outcome::FalseReject);
     assert_eq!(Outcome::of(true, None), Outcome::Skipped);
