@@ -418,3 +418,30 @@ fn limbo_families_come_from_the_ids() {
     assert_eq!(Outcome::of(true, Some(false)), Outcome::FalseReject);
     assert_eq!(Outcome::of(true, None), Outcome::Skipped);
 }
+
+#[test]
+fn every_known_disagreement_is_explained_in_the_docs() {
+    let baseline = Baseline::parse(&std::fs::read_to_string(baseline_path()).unwrap());
+    let docs = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/validation.md"),
+    )
+    .unwrap();
+    let missing: Vec<&String> = baseline
+        .known
+        .iter()
+        .filter(|(id, tag)| *tag != "SKIP" && !docs.contains(&format!("`{id}`")))
+        .map(|(id, _)| id)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "disagreements not explained in docs/validation.md: {missing:?}"
+    );
+    assert_eq!(
+        baseline.known.values().filter(|t| *t == "FA").count(),
+        baseline.false_accept
+    );
+    assert_eq!(
+        baseline.known.values().filter(|t| *t == "FR").count(),
+        baseline.false_reject
+    );
+}
