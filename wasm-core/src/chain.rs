@@ -603,12 +603,12 @@ fn openssl_code(
         End::Missing { .. } => code = 20,
     }
     // check_extensions, certificate by certificate from the leaf.
-    for pos in 0..path.len() {
+    for (pos, &node) in path.iter().enumerate() {
         for v in violations.iter().filter(|v| v.at == pos) {
             match v.check {
                 Check::CriticalExtension => code = 34,
                 Check::BasicConstraints | Check::KeyUsage if pos > 0 => code = 24,
-                Check::ExtendedKeyUsage | Check::KeyUsage if !b.is_anchor(path[pos]) => code = 26,
+                Check::ExtendedKeyUsage | Check::KeyUsage if !b.is_anchor(node) => code = 26,
                 Check::PathLength => code = 25,
                 _ => {}
             }

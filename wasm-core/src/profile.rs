@@ -259,7 +259,7 @@ pub fn as_leaf(cert: &X509Certificate<'_>, is_anchor: bool) -> Failures {
                 format!("{who} may sign certificates (keyUsage keyCertSign) but is not a CA (RFC 5280 4.2.1.9)"),
             ));
         }
-        if !ca && !(ku.digital_signature() || ku.key_encipherment() || ku.key_agreement()) {
+        if !(ca || ku.digital_signature() || ku.key_encipherment() || ku.key_agreement()) {
             out.push((
                 Check::KeyUsage,
                 format!("{who} has a keyUsage without digitalSignature, keyEncipherment or keyAgreement, so it cannot be used for TLS"),

@@ -172,8 +172,8 @@ impl<'b, 's, 'a> Validator<'b, 's, 'a> {
         }
         if let Ok(Some(nc)) = nameconstraints::of(&cert) {
             let mut budget = nameconstraints::MAX_COMPARISONS;
-            for j in 0..k {
-                let below = self.b.cert(path[j]);
+            for (j, &node_below) in path.iter().enumerate().take(k) {
+                let below = self.b.cert(node_below);
                 if j > 0 && profile::self_issued(below) {
                     continue;
                 }
