@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use x509_parser::certificate::X509Certificate;
+use x509_parser::extensions::NameConstraints;
+use x509_parser::prelude::FromDer;
+use x509_parser::x509::SubjectPublicKeyInfo;
 
 use crate::der::Der;
 
@@ -40,6 +43,55 @@ impl<'a> Anchor<'a> {
         Ok(Self {
             builtin: true,
             ..Self::from_der(der)?
+        })
+    }
+}
+
+/// A trust anchor known by its name and key only (a platform store keeps no
+/// more for most roots): what RFC 5280 6.1.1 (d) calls the trust anchor
+/// information. Trusted as its root program vetted it; its name constraints and
+/// validity still apply.
+#[derive(Debug)]
+pub struct KeyAnchor<'a> {
+    /// The subject Name, DER with its SEQUENCE header (`X509Name::as_raw`).
+    pub subject: &'a [u8],
+    /// The SubjectPublicKeyInfo, parsed.
+    pub spki: SubjectPublicKeyInfo<'a>,
+    /// The anchor certificate's nameConstraints, if it had any.
+    pub name_constraints: Option<NameConstraints<'a>>,
+    /// The anchor certificate's validity (Unix seconds).
+    pub not_before: i64,
+    pub not_after: i64,
+    /// How reasons name it ("ISRG Root X1").
+    pub name: &'a str,
+}
+
+impl<'a> KeyAnchor<'a> {
+    /// From the DER of the subject Name, the SubjectPublicKeyInfo and the
+    /// nameConstraints extension value (all with their SEQUENCE headers).
+    pub fn from_parts(
+        subject: &'a [u8],
+        spki: &'a [u8],
+        name_constraints: Option<&'a [u8]>,
+        (not_before, not_after): (i64, i64),
+        name: &'a str,
+    ) -> Result<Self, String> {
+        let spki = match SubjectPublicKeyInfo::from_der(spki) {
+            Ok(([], k)) => k,
+            _ => return Err(format!("{name}: malformed SubjectPublicKeyInfo")),
+        };
+        let name_constraints = match name_constraints.map(NameConstraints::from_der) {
+            None => None,
+            Some(Ok(([], nc))) => Some(nc),
+            Some(_) => return Err(format!("{name}: malformed nameConstraints")),
+        };
+        Ok(Self {
+            subject,
+            spki,
+            name_constraints,
+            not_before,
+            not_after,
+            name,
         })
     }
 }
@@ -87,6 +139,7 @@ pub fn builtin_count() -> usize {
 pub struct TrustStore<'a> {
     mozilla: bool,
     extra: Vec<Anchor<'a>>,
+    keys: Vec<KeyAnchor<'a>>,
 }
 
 impl<'a> TrustStore<'a> {
@@ -100,10 +153,7 @@ impl<'a> TrustStore<'a> {
 
     /// The bundled Mozilla roots alone.
     pub fn mozilla() -> Self {
-        Self {
-            mozilla: true,
-            extra: Vec::new(),
-        }
+        Self::from_anchors(Vec::new(), true)
     }
 
     /// Exactly the anchors in `extra`, without the Mozilla roots (the `custom`
@@ -117,13 +167,7 @@ impl<'a> TrustStore<'a> {
                 Err(e) => problems.push(format!("extra trust anchor #{i}: {e}")),
             }
         }
-        (
-            Self {
-                mozilla: false,
-                extra: anchors,
-            },
-            problems,
-        )
+        (Self::from_anchors(anchors, false), problems)
     }
 
     /// Anchors already parsed (a platform store), with or without the Mozilla
@@ -132,7 +176,38 @@ impl<'a> TrustStore<'a> {
         Self {
             mozilla,
             extra: anchors,
+            keys: Vec::new(),
         }
+    }
+
+    /// Adds anchors known by name and key only. The validator trusts paths to
+    /// them (`chain.trust`); a report's breakdown needs certificate anchors.
+    pub fn with_keys(mut self, keys: Vec<KeyAnchor<'a>>) -> Self {
+        self.keys.extend(keys);
+        self
+    }
+
+    /// The key-only anchors, by index.
+    pub fn keys(&self) -> &[KeyAnchor<'a>] {
+        &self.keys
+    }
+
+    /// Indexes of the key-only anchors whose subject is exactly `name`.
+    pub fn keys_by_subject(&self, name: &[u8]) -> Vec<usize> {
+        (0..self.keys.len())
+            .filter(|&i| self.keys[i].subject == name)
+            .collect()
+    }
+
+    /// Whether this certificate is an anchor of the store (a certificate
+    /// anchor, or a key-only one with its name and key).
+    pub fn contains(&self, cert: &X509Certificate<'_>) -> bool {
+        let tbs = &cert.tbs_certificate;
+        self.same_as(cert).is_some()
+            || self
+                .keys
+                .iter()
+                .any(|k| k.subject == tbs.subject.as_raw() && k.spki.raw == tbs.subject_pki.raw)
     }
 
     /// Whether the bundled Mozilla roots are part of this store.

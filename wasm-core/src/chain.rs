@@ -430,6 +430,8 @@ fn describe_path(
         let (der, source, sent_index) = match n {
             Node::Pool(i) => (b.pool[i].der, b.pool[i].source, b.pool[i].sent_index),
             Node::Anchor(i) => (b.anchors[i].der, Source::RootStore, None),
+            // A key-only anchor has no certificate to describe.
+            Node::Key(_) => continue,
         };
         let c = b.cert(n);
         let mut r = cert::describe(c, der, now);
@@ -445,8 +447,8 @@ fn describe_path(
         let bits = r.key.rsa_equivalent_bits;
         m.certs.push(r);
         let anchor = match n {
-            Node::Anchor(_) => true,
-            Node::Pool(i) => b.store.same_as(&b.pool[i].cert).is_some(),
+            Node::Anchor(_) | Node::Key(_) => true,
+            Node::Pool(i) => b.store.contains(&b.pool[i].cert),
         };
         if !anchor {
             let validity = &c.tbs_certificate.validity;
@@ -508,7 +510,7 @@ fn sent_order_and_extras(b: &Builder<'_, '_>, path: &[Node], input: ChainInput<'
         .iter()
         .filter_map(|n| match n {
             Node::Pool(i) => b.pool[*i].sent_index,
-            Node::Anchor(_) => None,
+            Node::Anchor(_) | Node::Key(_) => None,
         })
         .chain(anchor_copy)
         .collect();

@@ -12,8 +12,6 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::extensions::{GeneralName, NameConstraints, ParsedExtension};
 use x509_parser::x509::X509Name;
 
-use crate::check::cert_name;
-
 /// Comparisons allowed for one path (rustls-webpki uses the same order).
 pub const MAX_COMPARISONS: u32 = 250_000;
 
@@ -347,11 +345,11 @@ impl Breach {
     }
 }
 
-/// Checks the names of `subject` (described as `who`) against `ca`'s
-/// constraints `nc`. `budget` counts comparisons down.
+/// Checks the names of `subject` (described as `who`) against the constraints
+/// `nc` of the CA named `ca_name`. `budget` counts comparisons down.
 pub fn check(
     nc: &NameConstraints<'_>,
-    ca: &X509Certificate<'_>,
+    ca_name: &str,
     subject: &X509Certificate<'_>,
     who: &str,
     budget: &mut u32,
@@ -368,7 +366,6 @@ pub fn check(
         .flatten()
         .map(|s| &s.base)
         .collect();
-    let ca_name = cert_name(ca);
     for name in names_of(subject) {
         let cost = u32::try_from(permitted.len() + excluded.len()).unwrap_or(u32::MAX);
         *budget = budget.checked_sub(cost).ok_or_else(|| {
@@ -386,7 +383,7 @@ pub fn check(
                         ),
                     })
                 }
-                Some(Fit::Malformed) => return Err(Breach::other(malformed(&name, who, &ca_name))),
+                Some(Fit::Malformed) => return Err(Breach::other(malformed(&name, who, ca_name))),
                 _ => {}
             }
         }
@@ -399,7 +396,7 @@ pub fn check(
         }
         let fits: Vec<Fit> = same_form.iter().filter_map(|b| fit(&name, b)).collect();
         if fits.contains(&Fit::Malformed) {
-            return Err(Breach::other(malformed(&name, who, &ca_name)));
+            return Err(Breach::other(malformed(&name, who, ca_name)));
         }
         if !fits.contains(&Fit::Inside) {
             let subtrees: Vec<String> = same_form

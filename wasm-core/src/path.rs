@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use x509_parser::certificate::X509Certificate;
+use x509_parser::x509::SubjectPublicKeyInfo;
 
 use crate::anchors::{Anchor, TrustStore};
 use crate::cert::Source;
@@ -25,6 +26,9 @@ pub enum Node {
     Pool(usize),
     /// An anchor of the current store, by index in [`Builder::anchors`].
     Anchor(usize),
+    /// A key-only anchor of the current store, by index in its
+    /// [`TrustStore::keys`]; only the strict search ends paths there.
+    Key(usize),
 }
 
 /// How a path ends.
@@ -91,10 +95,15 @@ impl<'s, 'a> Builder<'s, 'a> {
         self.anchors.clear();
     }
 
+    /// The certificate of a node; a key-only anchor has none, and callers
+    /// handle [`Node::Key`] before asking.
     pub fn cert(&self, n: Node) -> &X509Certificate<'a> {
         match n {
             Node::Pool(i) => &self.pool[i].cert,
             Node::Anchor(i) => &self.anchors[i].cert,
+            // Never asked: key anchors only end strict paths, whose checks
+            // take them apart (validate.rs); fall back to the leaf.
+            Node::Key(_) => &self.pool[0].cert,
         }
     }
 
@@ -111,15 +120,20 @@ impl<'s, 'a> Builder<'s, 'a> {
     /// Whether this pool certificate is itself an anchor of the store.
     pub fn is_anchor(&self, n: Node) -> bool {
         match n {
-            Node::Anchor(_) => true,
-            Node::Pool(i) => self.store.same_as(&self.pool[i].cert).is_some(),
+            Node::Anchor(_) | Node::Key(_) => true,
+            Node::Pool(i) => self.store.contains(&self.pool[i].cert),
         }
     }
 
     /// Did `parent`'s key sign pool certificate `child`? Remembered; once the
     /// budget is spent, unchecked signatures count as not made.
     pub fn signed_by(&mut self, child: usize, parent: &X509Certificate<'_>) -> bool {
-        let key = (child, parent.tbs_certificate.subject_pki.raw.to_vec());
+        self.signed_by_key(child, &parent.tbs_certificate.subject_pki)
+    }
+
+    /// Did this key sign pool certificate `child`? (See [`Builder::signed_by`].)
+    pub fn signed_by_key(&mut self, child: usize, parent: &SubjectPublicKeyInfo<'_>) -> bool {
+        let key = (child, parent.raw.to_vec());
         if let Some(&known) = self.signatures.get(&key) {
             return known;
         }
@@ -128,25 +142,24 @@ impl<'s, 'a> Builder<'s, 'a> {
             return false;
         }
         self.signatures_left -= 1;
-        let valid =
-            match sigverify::verify(&self.pool[child].cert, &parent.tbs_certificate.subject_pki) {
-                SigCheck::Valid => true,
-                SigCheck::Invalid => false,
-                SigCheck::Unsupported(what) => {
-                    let f = Finding::new(
-                        Severity::Warning,
-                        "signature_unsupported",
-                        format!(
-                            "cannot check the signature on {}: {what}",
-                            self.pool[child].cert.tbs_certificate.subject
-                        ),
-                    );
-                    if !self.findings.contains(&f) {
-                        self.findings.push(f);
-                    }
-                    false
+        let valid = match sigverify::verify(&self.pool[child].cert, parent) {
+            SigCheck::Valid => true,
+            SigCheck::Invalid => false,
+            SigCheck::Unsupported(what) => {
+                let f = Finding::new(
+                    Severity::Warning,
+                    "signature_unsupported",
+                    format!(
+                        "cannot check the signature on {}: {what}",
+                        self.pool[child].cert.tbs_certificate.subject
+                    ),
+                );
+                if !self.findings.contains(&f) {
+                    self.findings.push(f);
                 }
-            };
+                false
+            }
+        };
         self.signatures.insert(key, valid);
         valid
     }
@@ -204,7 +217,7 @@ impl<'s, 'a> Builder<'s, 'a> {
                 },
             );
         };
-        if matches!(cur, Node::Anchor(_)) || self.is_anchor(cur) {
+        if self.is_anchor(cur) {
             return (path.clone(), End::Trusted);
         }
         let Node::Pool(cur_index) = cur else {

@@ -155,7 +155,11 @@ fn authority_key_id(cert: &X509Certificate<'_>, place: Place, who: &str, out: &m
 /// The key: RSA of 2048 bits or more in whole bytes, ECDSA on a named P-256,
 /// P-384 or P-521 curve, or Ed25519 (CA/B Forum BR 6.1.5, 7.1.3.1).
 fn key(cert: &X509Certificate<'_>, who: &str, out: &mut Failures) {
-    let spki = &cert.tbs_certificate.subject_pki;
+    key_of(&cert.tbs_certificate.subject_pki, who, out);
+}
+
+/// [`key`]'s checks on a bare key (a key-only trust anchor).
+pub fn key_of(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>, who: &str, out: &mut Failures) {
     let info = crate::cert::key_info(spki);
     match info.kind.as_str() {
         "RSA" if info.bits < 2048 => out.push((
@@ -467,23 +471,28 @@ fn issuer_eku(cert: &X509Certificate<'_>, place: Place, who: &str, out: &mut Fai
 /// notBefore ≤ now ≤ notAfter, both inclusive (RFC 5280 4.1.2.5).
 pub fn validity(cert: &X509Certificate<'_>, place: Place, now: i64) -> Failures {
     let v = &cert.tbs_certificate.validity;
-    let who = place.describe(cert);
+    validity_of(
+        (v.not_before.timestamp(), v.not_after.timestamp()),
+        &place.describe(cert),
+        now,
+    )
+}
+
+/// [`validity`] on bare (notBefore, notAfter) Unix seconds.
+pub fn validity_of((not_before, not_after): (i64, i64), who: &str, now: i64) -> Failures {
     let mut out = Failures::new();
-    if now > v.not_after.timestamp() {
+    if now > not_after {
         out.push((
             Check::Expired,
-            format!(
-                "{who} expired on {}",
-                crate::time::rfc3339(v.not_after.timestamp())
-            ),
+            format!("{who} expired on {}", crate::time::rfc3339(not_after)),
         ));
     }
-    if now < v.not_before.timestamp() {
+    if now < not_before {
         out.push((
             Check::NotYetValid,
             format!(
                 "{who} is not valid before {}",
-                crate::time::rfc3339(v.not_before.timestamp())
+                crate::time::rfc3339(not_before)
             ),
         ));
     }

@@ -83,6 +83,20 @@ impl<'b, 's, 'a> Validator<'b, 's, 'a> {
             }
             path.pop();
         }
+        let store = self.b.store;
+        for k in store.keys_by_subject(cur_cert.tbs_certificate.issuer.as_raw()) {
+            if !self.b.step() {
+                return false;
+            }
+            if !self.b.signed_by_key(cur, &store.keys()[k].spki) {
+                continue;
+            }
+            path.push(Node::Key(k));
+            if self.top_violations(path, Place::Root).is_empty() {
+                return true;
+            }
+            path.pop();
+        }
         if path.len() >= MAX_DEPTH {
             return false;
         }
@@ -141,15 +155,48 @@ impl<'b, 's, 'a> Validator<'b, 's, 'a> {
     fn top_violations(&mut self, path: &[Node], place: Place) -> Vec<Violation> {
         let k = path.len() - 1;
         let node = path[k];
-        let mut out = at(k, self.own(node, place));
-        let cert = self.b.cert(node).clone();
-        let who = place.describe(&cert);
+        let store = self.b.store;
+        // What the top brings: its own failures, its name in reasons, its
+        // pathLenConstraint and its name constraints.
+        let (own, who, ca_name, path_len, nc) = match node {
+            Node::Key(i) => {
+                let key = &store.keys()[i];
+                let who = format!("the root '{}'", key.name);
+                let mut own = Failures::new();
+                profile::key_of(&key.spki, &who, &mut own);
+                own.extend(profile::validity_of(
+                    (key.not_before, key.not_after),
+                    &who,
+                    self.opts.now,
+                ));
+                (
+                    own,
+                    who,
+                    key.name.to_owned(),
+                    None,
+                    key.name_constraints.clone(),
+                )
+            }
+            _ => {
+                let own = self.own(node, place);
+                let cert = self.b.cert(node);
+                let (_, path_len) = profile::basic_constraints(cert);
+                let nc = nameconstraints::of(cert).ok().flatten().cloned();
+                (
+                    own,
+                    place.describe(cert),
+                    crate::check::cert_name(cert),
+                    path_len,
+                    nc,
+                )
+            }
+        };
+        let mut out = at(k, own);
         let counted = |range: std::ops::Range<usize>| {
             range
                 .filter(|&j| !profile::self_issued(self.b.cert(path[j])))
                 .count()
         };
-        let (_, path_len) = profile::basic_constraints(&cert);
         if let Some(limit) = path_len {
             let below = counted(1..k);
             if u32::try_from(below).unwrap_or(u32::MAX) > limit {
@@ -170,36 +217,45 @@ impl<'b, 's, 'a> Validator<'b, 's, 'a> {
                 });
             }
         }
-        if let Ok(Some(nc)) = nameconstraints::of(&cert) {
-            let mut budget = nameconstraints::MAX_COMPARISONS;
-            for (j, &node_below) in path.iter().enumerate().take(k) {
-                let below = self.b.cert(node_below);
-                if j > 0 && profile::self_issued(below) {
-                    continue;
-                }
-                let below_place = if j == 0 {
-                    Place::Leaf
-                } else {
-                    Place::Intermediate
-                };
-                let below_who = below_place.describe(below);
-                if let Err(breach) =
-                    nameconstraints::check(nc, &cert, below, &below_who, &mut budget)
-                {
-                    out.push(Violation {
-                        at: j,
-                        check: if breach.excluded {
-                            Check::NameExcluded
-                        } else {
-                            Check::NameConstraints
-                        },
-                        reason: breach.reason,
-                    });
-                    break;
-                }
-            }
+        if let Some(nc) = nc {
+            out.extend(self.name_constraint_violations(&path[..k], &nc, &ca_name));
         }
         out
+    }
+
+    /// The first name below a CA (named `ca_name`) that its constraints `nc`
+    /// reject, if any; self-issued intermediates are skipped.
+    fn name_constraint_violations(
+        &self,
+        below: &[Node],
+        nc: &x509_parser::extensions::NameConstraints<'_>,
+        ca_name: &str,
+    ) -> Option<Violation> {
+        let mut budget = nameconstraints::MAX_COMPARISONS;
+        for (j, &node_below) in below.iter().enumerate() {
+            let cert = self.b.cert(node_below);
+            if j > 0 && profile::self_issued(cert) {
+                continue;
+            }
+            let place = if j == 0 {
+                Place::Leaf
+            } else {
+                Place::Intermediate
+            };
+            let who = place.describe(cert);
+            if let Err(breach) = nameconstraints::check(nc, ca_name, cert, &who, &mut budget) {
+                return Some(Violation {
+                    at: j,
+                    check: if breach.excluded {
+                        Check::NameExcluded
+                    } else {
+                        Check::NameConstraints
+                    },
+                    reason: breach.reason,
+                });
+            }
+        }
+        None
     }
 
     /// The checks of one issuer that depend on it alone, remembered.
@@ -218,6 +274,8 @@ impl<'b, 's, 'a> Validator<'b, 's, 'a> {
                 self.b.anchors[i].der.as_ptr() as usize,
                 self.b.anchors[i].builtin,
             ),
+            // Key anchors are judged in `top_violations`.
+            Node::Key(i) => (2, i, true),
         };
         let key = (place == Place::Root, kind, id);
         if let Some(f) = self.own.get(&key) {

@@ -425,3 +425,52 @@ fn each_store_gets_its_own_verdict() {
     let (r, _) = analyse_in(input, &primary, &stores);
     assert!(r.trust.iter().all(|t| !t.trusted), "{:?}", r.trust);
 }
+
+#[test]
+fn a_store_of_names_and_keys_gives_the_same_verdict() {
+    use tlslens_core::anchors::KeyAnchor;
+    use x509_parser::prelude::FromDer;
+    let pki = shared_pki();
+    let (_, root) = x509_parser::certificate::X509Certificate::from_der(&pki.root.der).unwrap();
+    let tbs = &root.tbs_certificate;
+    let key_store = |validity: (i64, i64)| {
+        TrustStore::from_anchors(Vec::new(), false).with_keys(vec![KeyAnchor::from_parts(
+            tbs.subject.as_raw(),
+            tbs.subject_pki.raw,
+            None,
+            validity,
+            "TLS Lens Test Root",
+        )
+        .unwrap()])
+    };
+    let current = key_store((NOW - DAY, NOW + DAY));
+    let expired = key_store((NOW - 2 * DAY, NOW - DAY));
+    let anchors = pki.anchors();
+    let (primary, _) = TrustStore::new(&anchors);
+    let stores = [
+        NamedStore {
+            id: "android-14",
+            store: &current,
+        },
+        NamedStore {
+            id: "android-7",
+            store: &expired,
+        },
+    ];
+    let sent = pki.chain();
+    let input = ChainInput {
+        sent: &sent,
+        aia: &[],
+        ocsp_staple: None,
+        host: Some("example.test"),
+        now: NOW,
+        max_intermediates: None,
+    };
+    let (r, _) = analyse_in(input, &primary, &stores);
+    let trust: Vec<(&str, bool)> = r
+        .trust
+        .iter()
+        .map(|t| (t.store.as_str(), t.trusted))
+        .collect();
+    assert_eq!(trust, [("android-14", true), ("android-7", false)]);
+}
