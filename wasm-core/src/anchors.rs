@@ -64,6 +64,11 @@ pub struct KeyAnchor<'a> {
     pub not_after: i64,
     /// How reasons name it ("ISRG Root X1").
     pub name: &'a str,
+    /// The store's limits on it: leaves issued (notBefore) at or after this
+    /// time are not trusted through it (Microsoft's "NotBefore").
+    pub distrust_leaves_from: Option<i64>,
+    /// … and from this time on it is not trusted at all.
+    pub disabled_from: Option<i64>,
 }
 
 impl<'a> KeyAnchor<'a> {
@@ -92,7 +97,20 @@ impl<'a> KeyAnchor<'a> {
             not_before,
             not_after,
             name,
+            distrust_leaves_from: None,
+            disabled_from: None,
         })
+    }
+
+    /// With a store's limits on the anchor (see the fields).
+    pub fn limited(
+        mut self,
+        distrust_leaves_from: Option<i64>,
+        disabled_from: Option<i64>,
+    ) -> Self {
+        self.distrust_leaves_from = distrust_leaves_from;
+        self.disabled_from = disabled_from;
+        self
     }
 }
 

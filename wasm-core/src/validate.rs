@@ -169,6 +169,27 @@ impl<'b, 's, 'a> Validator<'b, 's, 'a> {
                     &who,
                     self.opts.now,
                 ));
+                let leaf_issued = self.b.pool[0]
+                    .cert
+                    .tbs_certificate
+                    .validity
+                    .not_before
+                    .timestamp();
+                if let Some(t) = key.distrust_leaves_from.filter(|t| leaf_issued >= *t) {
+                    own.push((
+                        Check::Expired,
+                        format!(
+                            "the store no longer trusts {who} for certificates issued from {}",
+                            crate::time::rfc3339(t)
+                        ),
+                    ));
+                }
+                if let Some(t) = key.disabled_from.filter(|t| self.opts.now >= *t) {
+                    own.push((
+                        Check::Expired,
+                        format!("the store disabled {who} on {}", crate::time::rfc3339(t)),
+                    ));
+                }
                 (
                     own,
                     who,

@@ -445,6 +445,21 @@ fn a_store_of_names_and_keys_gives_the_same_verdict() {
     };
     let current = key_store((NOW - DAY, NOW + DAY));
     let expired = key_store((NOW - 2 * DAY, NOW - DAY));
+    let limited = |distrust: Option<i64>, disabled: Option<i64>| {
+        TrustStore::from_anchors(Vec::new(), false).with_keys(vec![KeyAnchor::from_parts(
+            tbs.subject.as_raw(),
+            tbs.subject_pki.raw,
+            None,
+            (NOW - DAY, NOW + DAY),
+            "TLS Lens Test Root",
+        )
+        .unwrap()
+        .limited(distrust, disabled)])
+    };
+    // The leaf was issued 30 days before NOW.
+    let distrusted = limited(Some(NOW - 40 * DAY), None);
+    let grandfathered = limited(Some(NOW - 20 * DAY), None);
+    let disabled = limited(None, Some(NOW - DAY));
     let anchors = pki.anchors();
     let (primary, _) = TrustStore::new(&anchors);
     let stores = [
@@ -455,6 +470,18 @@ fn a_store_of_names_and_keys_gives_the_same_verdict() {
         NamedStore {
             id: "android-7",
             store: &expired,
+        },
+        NamedStore {
+            id: "microsoft",
+            store: &distrusted,
+        },
+        NamedStore {
+            id: "apple-ios",
+            store: &grandfathered,
+        },
+        NamedStore {
+            id: "java",
+            store: &disabled,
         },
     ];
     let sent = pki.chain();
@@ -472,5 +499,14 @@ fn a_store_of_names_and_keys_gives_the_same_verdict() {
         .iter()
         .map(|t| (t.store.as_str(), t.trusted))
         .collect();
-    assert_eq!(trust, [("android-14", true), ("android-7", false)]);
+    assert_eq!(
+        trust,
+        [
+            ("android-14", true),
+            ("android-7", false),
+            ("microsoft", false),
+            ("apple-ios", true),
+            ("java", false)
+        ]
+    );
 }
