@@ -33,7 +33,11 @@ pub fn for_endpoint(
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if let Some(chain) = &ep.chain {
-        for cert in chain.certificates.iter().filter(|c| c.role != "extra") {
+        for cert in chain
+            .certificates
+            .iter()
+            .filter(|c| c.role != tlslens_core::cert::CertRole::Extra)
+        {
             let Some(not_after) = parse_rfc3339(&cert.not_after) else {
                 continue;
             };
