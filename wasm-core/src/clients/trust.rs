@@ -42,19 +42,55 @@ impl StoreTrust for AnchoredFallback {
 /// The chain analysis's own per-store verdicts (`chain.trust`): what `grade`
 /// uses. A client's store id is read as the store there is data for
 /// ([`client_store`]); a store without data (Apple's: no registry source) has
-/// no verdict, and the client falls back to the anchored verdict.
+/// no verdict, and the client falls back to the anchored verdict. The
+/// `--ca-file` anchors (`custom`) are trusted by every simulated client: a
+/// chain to them is accepted whatever the client's own store says.
+///
+/// The store verdicts are browser-grade: a weak key or a SHA-1 signature in
+/// the path makes every store say no. Clients judge key sizes and signature
+/// hashes by their own rules (`min_rsa_bits`, `sha1`, …), so for a chain whose
+/// only strength problems are those, the simulation asks whether a path to an
+/// anchor exists at all (`anchored`) and leaves the strength to the client's
+/// rules — Java 8 accepts an RSA-1024 leaf that OpenSSL 3.0 refuses.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ChainTrust;
 
 impl StoreTrust for ChainTrust {
-    fn trusted(&self, chain: &ChainReport, _verdict: &ChainVerdict, store: &str) -> Option<bool> {
-        let id = client_store(store)?;
-        chain
-            .trust
-            .iter()
-            .find(|v| v.store == id)
-            .map(|v| v.trusted)
+    fn trusted(&self, chain: &ChainReport, verdict: &ChainVerdict, store: &str) -> Option<bool> {
+        let of = |id: StoreId| {
+            chain
+                .trust
+                .iter()
+                .find(|v| v.store == id)
+                .map(|v| v.trusted)
+        };
+        if of(StoreId::CUSTOM) == Some(true) {
+            return Some(true);
+        }
+        let strict = of(client_store(store)?)?;
+        if !strict && strength_only(chain) {
+            return Some(verdict.anchored);
+        }
+        Some(strict)
     }
+}
+
+/// Whether the chain's only disqualifying issues are key or signature
+/// strength, which each client judges by its own rules.
+fn strength_only(chain: &ChainReport) -> bool {
+    use crate::issue::ChainIssue::{
+        ExtraCerts, IncompleteChain, WeakKey, WeakSignature, WrongOrder,
+    };
+    chain
+        .issues
+        .iter()
+        .any(|i| matches!(i, WeakKey | WeakSignature))
+        && chain.issues.iter().all(|i| {
+            matches!(
+                i,
+                WeakKey | WeakSignature | IncompleteChain | WrongOrder | ExtraCerts
+            )
+        })
 }
 
 /// The store whose data stands for a client's store id. Android versions
