@@ -124,6 +124,14 @@ struct Builtin {
 
 fn builtin() -> &'static Builtin {
     static BUILTIN: OnceLock<Builtin> = OnceLock::new();
+    static NONE: Builtin = Builtin {
+        anchors: Vec::new(),
+        by_subject: BTreeMap::new(),
+    };
+    // In WASM the roots arrive with root-stores.bin: never cache their absence.
+    if !crate::stores::extra_loaded() {
+        return &NONE;
+    }
     BUILTIN.get_or_init(|| {
         let mut anchors = Vec::new();
         let mut by_subject: BTreeMap<&'static [u8], Vec<usize>> = BTreeMap::new();

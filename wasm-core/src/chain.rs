@@ -46,7 +46,9 @@ pub struct ChainReport {
     /// Other observations (unparsable certificates, unsupported algorithms),
     /// and the rule each failed check breaks.
     pub findings: Vec<Finding>,
-    /// The verdict of each root store asked about (`{store, trusted}`).
+    /// The verdict of each root store asked about (`{store, trusted}`); empty
+    /// in reports written before per-store verdicts existed (a stored history).
+    #[serde(default)]
     pub trust: Vec<StoreVerdict>,
 }
 
@@ -296,7 +298,6 @@ pub fn analyse_in(
             }
         }
     }
-    let top = path.len().saturating_sub(1);
 
     // Name: browsers look at the subjectAltName only; OpenSSL falls back to the CN.
     let host_ok = input
@@ -312,18 +313,7 @@ pub fn analyse_in(
         }
     }
 
-    // How the path ends.
-    let mut missing_issuer = None;
-    match end {
-        End::Trusted if chosen.completed_by_aia => m.flag(ChainIssue::IncompleteChain, None),
-        End::Trusted => {}
-        End::SelfSigned if path.len() == 1 => m.flag(ChainIssue::SelfSigned, Some(top)),
-        End::SelfSigned => m.flag(ChainIssue::UntrustedRoot, Some(top)),
-        End::Missing { .. } => {
-            m.flag(ChainIssue::IncompleteChain, Some(top));
-            missing_issuer = Some(b.cert(path[top]).tbs_certificate.issuer.to_string());
-        }
-    }
+    let missing_issuer = flag_end(&b, &path, end, chosen.completed_by_aia, &mut m);
 
     sent_order_and_extras(&b, &path, input, &mut m);
 
@@ -378,6 +368,31 @@ pub fn analyse_in(
         trust,
     };
     (report, verdict)
+}
+
+/// Flags how the path ends (completed by AIA, a self-signed leaf, an unknown
+/// root, a missing issuer); returns the missing issuer's name.
+fn flag_end(
+    b: &Builder<'_, '_>,
+    path: &[Node],
+    end: End,
+    completed_by_aia: bool,
+    m: &mut Marks,
+) -> Option<String> {
+    let top = path.len().saturating_sub(1);
+    match end {
+        End::Trusted if completed_by_aia => m.flag(ChainIssue::IncompleteChain, None),
+        End::Trusted => {}
+        End::SelfSigned if path.len() == 1 => m.flag(ChainIssue::SelfSigned, Some(top)),
+        End::SelfSigned => m.flag(ChainIssue::UntrustedRoot, Some(top)),
+        End::Missing { .. } => {
+            m.flag(ChainIssue::IncompleteChain, Some(top));
+            return path
+                .get(top)
+                .map(|&n| b.cert(n).tbs_certificate.issuer.to_string());
+        }
+    }
+    None
 }
 
 /// Whether `store`'s anchors make the chain trusted: a valid path exists, and
