@@ -1,4 +1,4 @@
-//! The low layer: the command line as clap reads it (DESIGN.md contract 1),
+//! The low layer: the command line as clap reads it (docs/contracts.md, contract 1),
 //! values still as typed — numbers unbounded, addresses and files unread.
 //! [`super::ScanSettings`], [`super::ServeSettings`] and
 //! [`super::WatchSettings`] turn these into checked settings; nothing else
@@ -409,4 +409,8 @@ pub struct LogsArgs {
     /// Client addresses listed per cause.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+    /// A saved `scan --json` report of this server: protocol and cipher
+    /// mismatches then name the simulated clients that fail that way.
+    #[arg(long, value_name = "FILE")]
+    pub scan_report: Option<PathBuf>,
 }

@@ -1,5 +1,5 @@
 //! Which alerts a scan raises (pure: a graded endpoint and the previous grade in,
-//! `(dedup key, JSON payload)` out, in exactly DESIGN.md contract 5's shapes), and
+//! `(dedup key, JSON payload)` out, in exactly the shapes of docs/contracts.md, contract 5, and
 //! their delivery to the webhook with retries and backoff.
 //!
 //! Every alert has an `id` ([`alert_id`]), derived from its deduplication key:
@@ -32,7 +32,7 @@ pub fn alert_id(key: &str) -> String {
         .collect()
 }
 
-/// The kinds of alert (DESIGN.md contract 5), by their `kind` spelling.
+/// The kinds of alert (docs/contracts.md, contract 5), by their `kind` spelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AlertKind {
     Expiry,

@@ -1,4 +1,4 @@
-//! The change alerts (DESIGN.md contract 5): what an endpoint's new scan
+//! The change alerts (docs/contracts.md, contract 5): what an endpoint's new scan
 //! changed against its last good one. Pure: two [`Details`] in, `(dedup key,
 //! payload)` out.
 //!

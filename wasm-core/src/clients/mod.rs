@@ -1,4 +1,4 @@
-//! Client simulation (DESIGN.md contract 6): *which* clients fail the handshake
+//! Client simulation (docs/contracts.md, contract 6): *which* clients fail the handshake
 //! with a server, and why.
 //!
 //! - [`table`]: the simulated clients, as data (`data/clients.json`): each
@@ -26,4 +26,4 @@ pub use evaluate::{
 pub use failure::{ClientFailure, FailureCode};
 pub use selection::{ClientSelection, SelectionError};
 pub use table::{table, ClientProfile, ClientRules, Intermediates};
-pub use trust::{AnchoredFallback, StoreTrust};
+pub use trust::{client_store, AnchoredFallback, ChainTrust, StoreTrust};
