@@ -34,6 +34,9 @@ pub enum Problem {
     /// A trust-anchor file without a certificate.
     #[error("no PEM certificate in it")]
     NoCertificate,
+    /// A client selection naming no known client.
+    #[error(transparent)]
+    Clients(#[from] tlslens_core::clients::SelectionError),
 }
 
 /// A flag, environment variable or config key with a bad value.

@@ -55,6 +55,7 @@ impl ScanSettings {
             scan_timeout: args.scan_timeout,
             scan_timeout_written: None,
             scan_connections: args.scan_connections,
+            clients: &args.clients,
         })?;
         let output = if args.json {
             Output::Json

@@ -79,6 +79,9 @@ pub struct RawConfig {
     scan_timeout: String,
     #[serde(default = "default_scan_connections", alias = "max_connections")]
     scan_connections: u64,
+    /// The clients that matter (ids or names); absent: every client is
+    /// simulated and none is singled out.
+    clients: Option<Vec<String>>,
     #[serde(default, rename = "target")]
     targets: Vec<RawTarget>,
 }
@@ -146,6 +149,24 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         }
     }
     let ca_file = raw.ca_file.as_ref().map(|f| base.join(f));
+    let clients = match &raw.clients {
+        None => "all".to_owned(),
+        Some(list) if list.is_empty() => {
+            return Err(SettingError::Missing(
+                "clients = []: list the clients that matter, or leave the key out to simulate every client",
+            ))
+        }
+        Some(list) => {
+            if let Some(bad) = list.iter().find(|n| n.contains(',') || n.trim().is_empty()) {
+                return Err(SettingError::expected(
+                    key(Setting::Clients),
+                    bad,
+                    "one client id or name per entry",
+                ));
+            }
+            list.join(",")
+        }
+    };
     let scan = scan_options(&ProbeInput {
         spelling: Spelling::WatchKeys,
         allow_private: raw.allow_private,
@@ -155,6 +176,7 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         scan_timeout: 0.0,
         scan_timeout_written: Some(&raw.scan_timeout),
         scan_connections: raw.scan_connections,
+        clients: &clients,
     })?;
     if raw.targets.is_empty() {
         return Err(SettingError::Missing("no [[target]] to watch"));
@@ -172,6 +194,7 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         database: base.join(raw.database),
         concurrency: bounds::count(key(Setting::Concurrency), raw.concurrency)?,
         jitter,
+        clients: raw.clients.is_some().then(|| scan.clients.clone()).flatten(),
         scan,
         targets,
     })

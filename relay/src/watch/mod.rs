@@ -184,6 +184,7 @@ impl Watcher {
                 .chain
                 .as_ref()
                 .and_then(|c| serde_json::to_string(c).ok()),
+            client_failures: ep.clients.as_deref().map(failing_clients),
         };
         store.record(round, &row, &alerts)
     }
@@ -311,4 +312,17 @@ pub async fn run(cfg: Config, once: bool, listen: Option<SocketAddr>) -> Result<
         s.abort();
     }
     Ok(())
+}
+
+/// The failing clients of an endpoint as stored (`[{"client", "code"}]`),
+/// for the `client_failure` alert to compare rounds.
+fn failing_clients(clients: &[tlslens_core::clients::ClientReport]) -> String {
+    let list: Vec<serde_json::Value> = clients
+        .iter()
+        .filter_map(|c| {
+            let f = c.failure.as_ref()?;
+            Some(serde_json::json!({"client": c.id, "code": f.code.as_str()}))
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
 }
