@@ -4,7 +4,7 @@
 //! extension (WebAssembly) give byte-identical reports for the same facts.
 //!
 //! - [`facts`]: what the relay observed ([`ScanFacts`]).
-//! - [`report`]: the graded result ([`Report`], DESIGN.md contract 2).
+//! - [`report`]: the graded result ([`Report`], docs/contracts.md, contract 2).
 //! - [`grade()`]: facts → report; [`grade_with`] adds compliance with a Mozilla
 //!   profile and fix plans ([`GradeOptions`]).
 //! - [`chain`], [`cert`], [`issue`], [`anchors`], [`sigalg`], [`sigverify`],

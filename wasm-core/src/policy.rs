@@ -2,7 +2,7 @@
 //! grade, or a warning that turns A into A-), what it is judged on, the reason
 //! shown to the user and a fix hint in nginx, Apache and Caddy terms.
 //!
-//! `tlslens-2026.1` follows the SSL Labs rating guide (2009r); see DESIGN.md. The
+//! `tlslens-2026.1` follows the SSL Labs rating guide (2009r); see docs/contracts.md. The
 //! README's policy table is generated from [`RULES`] (a test keeps them equal).
 
 use std::fmt;

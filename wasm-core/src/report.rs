@@ -1,4 +1,4 @@
-//! `Report`: the graded result (DESIGN.md contract 2). Field names of the contract
+//! `Report`: the graded result (docs/contracts.md, contract 2). Field names of the contract
 //! are fixed; the rest is documented in `docs/report.md`. Only ordered containers
 //! are used, so the same facts serialise to the same bytes on every platform.
 
@@ -128,7 +128,7 @@ pub struct Report {
     /// One entry per IP.
     pub endpoints: Vec<EndpointReport>,
     /// Every simulated client that fails somewhere, with the reason and the
-    /// endpoints (DESIGN.md contract 6); absent when no client was simulated.
+    /// endpoints (docs/contracts.md, contract 6); absent when no client was simulated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_failures: Option<Vec<crate::clients::ClientFailureSummary>>,
 }
@@ -253,7 +253,7 @@ pub struct EndpointReport {
     pub session_resumption: Option<ResumptionFacts>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<BrowserFacts>,
-    /// The client simulation (DESIGN.md contract 6); absent when not run.
+    /// The client simulation (docs/contracts.md, contract 6); absent when not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<Vec<crate::clients::ClientReport>>,
     pub vulnerabilities: Vulnerabilities,

@@ -1,6 +1,6 @@
 //! The integrity of the client table (`data/clients.json`): every row has a
 //! source, known code points, a unique id and name, valid rules and store; the
-//! clients DESIGN.md lists are there; and every recorded ClientHello says what
+//! clients the contracts list are there; and every recorded ClientHello says what
 //! the row's fields say (read back by a ClientHello reader of this test).
 
 #![cfg(not(target_arch = "wasm32"))]

@@ -19,7 +19,7 @@ use crate::facts::{ChainRef, ChainSlot, ClientHandshake, EndpointFacts, Handshak
 use crate::suites::{KeyExchange, SuiteInfo};
 use crate::wire::{CipherSuite, NamedGroup, ProtocolVersion};
 
-/// One simulated client on one endpoint, as reported (DESIGN.md contract 6).
+/// One simulated client on one endpoint, as reported (docs/contracts.md, contract 6).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientReport {
     /// The client's id in the table.

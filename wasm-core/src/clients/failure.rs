@@ -1,5 +1,5 @@
-//! Why a simulated client cannot connect: the fixed codes of DESIGN.md
-//! contract 6, and the failure as reported (`{code, message}`).
+//! Why a simulated client cannot connect: the fixed codes of
+//! docs/contracts.md, contract 6, and the failure as reported (`{code, message}`).
 
 use std::fmt;
 

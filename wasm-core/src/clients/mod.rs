@@ -1,4 +1,4 @@
-//! Client simulation (DESIGN.md contract 6): *which* clients fail the handshake
+//! Client simulation (docs/contracts.md, contract 6): *which* clients fail the handshake
 //! with a server, and why.
 //!
 //! - [`table`]: the simulated clients, as data (`data/clients.json`): each

@@ -67,7 +67,7 @@ pub struct ClientRules {
     /// What it does about a missing intermediate.
     pub intermediates: Intermediates,
     /// Its root store: `mozilla`, `apple-macos`, `apple-ios`, `microsoft`,
-    /// `java`, `android-N` (DESIGN.md contract 2, `chain.trust`).
+    /// `java`, `android-N` (docs/contracts.md, contract 2, `chain.trust`).
     pub store: String,
 }
 

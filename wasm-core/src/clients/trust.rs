@@ -3,7 +3,7 @@
 //! Each simulated client trusts its own store (`mozilla`, `apple-ios`,
 //! `microsoft`, `java`, `android-7`, …; `custom` for the `--ca-file` anchors,
 //! which every simulated client trusts). The per-store verdicts of a chain
-//! (`chain.trust`, DESIGN.md contract 2) are computed by the chain analysis;
+//! (`chain.trust`, docs/contracts.md, contract 2) are computed by the chain analysis;
 //! the simulation asks for them through [`StoreTrust`] only, so it does not
 //! depend on how they are computed, and tests can give any verdict.
 
