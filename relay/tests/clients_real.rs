@@ -51,7 +51,7 @@ impl Real {
             Real::OpenSsl => "openssl-3.0-debian12",
             Real::Curl => "curl-7.88-debian12",
             Real::Python => "python-3.11-debian12",
-            Real::Java => "java-17.0.3",
+            Real::Java => "java-17-debian12",
             Real::Go => "go-1.19-debian12",
             Real::Chromium => "chrome-137-win11",
         }
@@ -109,7 +109,6 @@ fn go_probe() -> &'static Path {
             .arg(&out)
             .arg(script("probe.go"))
             .env("GO111MODULE", "off")
-            .env("GOFLAGS", "-mod=mod")
             .status()
             .unwrap();
         assert!(status.success(), "go build probe.go failed");
@@ -205,7 +204,10 @@ fn chromium(port: u16, ca: &Path) -> Outcome {
             "--disable-extensions",
             "--virtual-time-budget=5000",
         ])
-        .arg(format!("--user-data-dir={}", home.join("profile").display()))
+        .arg(format!(
+            "--user-data-dir={}",
+            home.join("profile").display()
+        ))
         .arg(format!("--host-resolver-rules=MAP {NAME} 127.0.0.1"))
         .arg("--dump-dom")
         .arg(format!("https://{NAME}:{port}/"))
@@ -268,11 +270,27 @@ fn openssl(args: &[&str], dir: &Path) {
 fn newkey(spec: &str, out: &str, dir: &Path) {
     match spec.split_once(':') {
         Some(("rsa", bits)) => openssl(
-            &["genpkey", "-algorithm", "RSA", "-pkeyopt", &format!("rsa_keygen_bits:{bits}"), "-out", out],
+            &[
+                "genpkey",
+                "-algorithm",
+                "RSA",
+                "-pkeyopt",
+                &format!("rsa_keygen_bits:{bits}"),
+                "-out",
+                out,
+            ],
             dir,
         ),
         Some(("ec", curve)) => openssl(
-            &["genpkey", "-algorithm", "EC", "-pkeyopt", &format!("ec_paramgen_curve:{curve}"), "-out", out],
+            &[
+                "genpkey",
+                "-algorithm",
+                "EC",
+                "-pkeyopt",
+                &format!("ec_paramgen_curve:{curve}"),
+                "-out",
+                out,
+            ],
             dir,
         ),
         _ => panic!("key spec {spec}"),
@@ -290,13 +308,59 @@ impl Pki {
         .unwrap();
         newkey("rsa:2048", "root.key", d);
         openssl(
-            &["req", "-x509", "-new", "-key", "root.key", "-sha256", "-days", "3650", "-subj", "/CN=Real Clients Test Root", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "root.pem"],
+            &[
+                "req",
+                "-x509",
+                "-new",
+                "-key",
+                "root.key",
+                "-sha256",
+                "-days",
+                "3650",
+                "-subj",
+                "/CN=Real Clients Test Root",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+                "-out",
+                "root.pem",
+            ],
             d,
         );
         newkey("rsa:2048", "inter.key", d);
-        openssl(&["req", "-new", "-key", "inter.key", "-subj", "/CN=Real Clients Test Intermediate", "-out", "inter.csr"], d);
         openssl(
-            &["x509", "-req", "-in", "inter.csr", "-CA", "root.pem", "-CAkey", "root.key", "-CAcreateserial", "-days", "3000", "-sha256", "-extfile", "ca.ext", "-out", "inter.pem"],
+            &[
+                "req",
+                "-new",
+                "-key",
+                "inter.key",
+                "-subj",
+                "/CN=Real Clients Test Intermediate",
+                "-out",
+                "inter.csr",
+            ],
+            d,
+        );
+        openssl(
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "inter.csr",
+                "-CA",
+                "root.pem",
+                "-CAkey",
+                "root.key",
+                "-CAcreateserial",
+                "-days",
+                "3000",
+                "-sha256",
+                "-extfile",
+                "ca.ext",
+                "-out",
+                "inter.pem",
+            ],
             d,
         );
         Self { dir }
@@ -318,9 +382,38 @@ impl Pki {
             format!("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:{NAME}\nauthorityKeyIdentifier=keyid\n"),
         )
         .unwrap();
-        openssl(&["req", "-new", "-key", &key, "-subj", &format!("/CN={NAME}"), "-out", &format!("{tag}.csr")], d);
         openssl(
-            &["x509", "-req", "-in", &format!("{tag}.csr"), "-CA", "inter.pem", "-CAkey", "inter.key", "-CAcreateserial", "-days", "365", &format!("-{}", leaf.digest), "-extfile", &format!("{tag}.ext"), "-out", &cert],
+            &[
+                "req",
+                "-new",
+                "-key",
+                &key,
+                "-subj",
+                &format!("/CN={NAME}"),
+                "-out",
+                &format!("{tag}.csr"),
+            ],
+            d,
+        );
+        openssl(
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &format!("{tag}.csr"),
+                "-CA",
+                "inter.pem",
+                "-CAkey",
+                "inter.key",
+                "-CAcreateserial",
+                "-days",
+                "365",
+                &format!("-{}", leaf.digest),
+                "-extfile",
+                &format!("{tag}.ext"),
+                "-out",
+                &cert,
+            ],
             d,
         );
         if leaf.full_chain {
@@ -364,8 +457,18 @@ fn predicted(port: u16, ca: &Path, rows: &[&str]) -> Vec<(bool, String)> {
     let ca = ca.display().to_string();
     let clients = rows.join(",");
     let (code, out, err) = relay(&[
-        "scan", &target, "--json", "--allow-private", "--resolve", &resolve, "--ca-file", &ca,
-        "--clients", &clients, "--scan-timeout", "60",
+        "scan",
+        &target,
+        "--json",
+        "--allow-private",
+        "--resolve",
+        &resolve,
+        "--ca-file",
+        &ca,
+        "--clients",
+        &clients,
+        "--scan-timeout",
+        "60",
     ]);
     assert_eq!(code, 0, "scan failed: {err}");
     let report: Value = serde_json::from_str(&out).unwrap();
@@ -400,7 +503,10 @@ fn predicted(port: u16, ca: &Path, rows: &[&str]) -> Vec<(bool, String)> {
 fn check(pki: &Pki, s: &Scenario) {
     let reals: Vec<Real> = Real::ALL.into_iter().filter(|r| r.available()).collect();
     for r in Real::ALL.iter().filter(|r| !reals.contains(r)) {
-        eprintln!("SKIPPED for {}: {r:?} is not installed (bash scripts/ensure-tools.sh zoo)", s.name);
+        eprintln!(
+            "SKIPPED for {}: {r:?} is not installed (bash scripts/ensure-tools.sh zoo)",
+            s.name
+        );
     }
     let (cert, key) = pki.leaf(s.name, s.leaf);
     let port = free_port();
@@ -411,7 +517,10 @@ fn check(pki: &Pki, s: &Scenario) {
     }
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let _server: Proc = s_server(port, &cert, &key, &arg_refs);
-    let outcomes: Vec<Outcome> = reals.iter().map(|r| connect(*r, port, &pki.root())).collect();
+    let outcomes: Vec<Outcome> = reals
+        .iter()
+        .map(|r| connect(*r, port, &pki.root()))
+        .collect();
     let rows: Vec<&str> = reals.iter().map(|r| r.row()).collect();
     let predictions = predicted(port, &pki.root(), &rows);
     let mut table = format!("\n{}: real vs predicted\n", s.name);
@@ -431,7 +540,10 @@ fn check(pki: &Pki, s: &Scenario) {
         ));
     }
     eprintln!("{table}");
-    assert_eq!(mismatches, 0, "predictions differ from the real clients:{table}");
+    assert_eq!(
+        mismatches, 0,
+        "predictions differ from the real clients:{table}"
+    );
 }
 
 fn pki() -> &'static Pki {
@@ -459,7 +571,11 @@ fn dhe_only_server() {
     let s = scenario(
         "dhe-only",
         GOOD_LEAF,
-        &["-no_tls1_3", "-cipher", "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384"],
+        &[
+            "-no_tls1_3",
+            "-cipher",
+            "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384",
+        ],
     );
     check(pki(), &s);
 }
@@ -472,7 +588,11 @@ fn dh_1024_server() {
     let mut s = scenario(
         "dh-1024",
         GOOD_LEAF,
-        &["-no_tls1_3", "-cipher", "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0"],
+        &[
+            "-no_tls1_3",
+            "-cipher",
+            "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0",
+        ],
     );
     s.dh = Some(1024);
     check(pki(), &s);
@@ -486,7 +606,11 @@ fn static_rsa_only_server() {
     let s = scenario(
         "static-rsa-only",
         GOOD_LEAF,
-        &["-no_tls1_3", "-cipher", "AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA"],
+        &[
+            "-no_tls1_3",
+            "-cipher",
+            "AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA",
+        ],
     );
     check(pki(), &s);
 }
@@ -512,7 +636,12 @@ fn chacha_only_server() {
     let s = scenario(
         "chacha-only",
         GOOD_LEAF,
-        &["-cipher", "ECDHE-RSA-CHACHA20-POLY1305", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256"],
+        &[
+            "-cipher",
+            "ECDHE-RSA-CHACHA20-POLY1305",
+            "-ciphersuites",
+            "TLS_CHACHA20_POLY1305_SHA256",
+        ],
     );
     check(pki(), &s);
 }
@@ -525,7 +654,11 @@ fn tls10_only_server() {
     let s = scenario(
         "tls10-only",
         GOOD_LEAF,
-        &["-tls1", "-cipher", "ECDHE-RSA-AES128-SHA:AES128-SHA:@SECLEVEL=0"],
+        &[
+            "-tls1",
+            "-cipher",
+            "ECDHE-RSA-AES128-SHA:AES128-SHA:@SECLEVEL=0",
+        ],
     );
     check(pki(), &s);
 }
@@ -557,7 +690,10 @@ fn rsa_1024_leaf() {
         key: "rsa:1024",
         ..GOOD_LEAF
     };
-    check(pki(), &scenario("rsa-1024", leaf, &["-cipher", "DEFAULT:@SECLEVEL=0"]));
+    check(
+        pki(),
+        &scenario("rsa-1024", leaf, &["-cipher", "DEFAULT:@SECLEVEL=0"]),
+    );
 }
 
 #[test]
@@ -569,7 +705,10 @@ fn sha1_signed_leaf() {
         digest: "sha1",
         ..GOOD_LEAF
     };
-    check(pki(), &scenario("sha1-leaf", leaf, &["-cipher", "DEFAULT:@SECLEVEL=0"]));
+    check(
+        pki(),
+        &scenario("sha1-leaf", leaf, &["-cipher", "DEFAULT:@SECLEVEL=0"]),
+    );
 }
 
 #[test]

@@ -340,10 +340,16 @@ mod tests {
             assert_eq!(ExtensionType(*code).name(), Some(*name));
         }
         for (code, name) in SignatureScheme::NAMES {
-            assert_eq!(SignatureScheme::from_name(name), Some(SignatureScheme(*code)));
+            assert_eq!(
+                SignatureScheme::from_name(name),
+                Some(SignatureScheme(*code))
+            );
             assert_eq!(SignatureScheme(*code).name(), Some(*name));
         }
-        assert_eq!(ExtensionType::from_name("0x5500"), Some(ExtensionType(0x5500)));
+        assert_eq!(
+            ExtensionType::from_name("0x5500"),
+            Some(ExtensionType(0x5500))
+        );
         assert_eq!(ExtensionType::from_name("no_such_extension"), None);
         assert_eq!(SignatureScheme::from_name("rsa_pkcs1_sha999"), None);
     }

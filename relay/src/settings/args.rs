@@ -80,6 +80,10 @@ pub struct ScanArgs {
     /// (e.g. java-8u161,"Android 8.1").
     #[arg(long, value_name = "all|current|NAME,...", default_value = "all")]
     pub clients: String,
+    /// Skip the client simulation: no `clients` per endpoint and no
+    /// `client_failures` in the report (a faster scan).
+    #[arg(long, conflicts_with = "clients")]
+    pub no_clients: bool,
     /// Never use colour.
     #[arg(long)]
     pub no_color: bool,

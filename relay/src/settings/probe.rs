@@ -8,8 +8,8 @@ use super::bounds;
 use super::error::{Problem, SettingError};
 use super::name::{Name, Setting};
 use crate::probe::ScanOptions;
-use tlslens_core::clients::ClientSelection;
 use crate::resolve::parse_resolve;
+use tlslens_core::clients::ClientSelection;
 
 /// How the command spells its probe settings: `scan` flags, `serve` flags
 /// and variables, or `watch` keys.

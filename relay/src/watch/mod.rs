@@ -155,7 +155,7 @@ impl Watcher {
         }
         store.outage_end(&t.host, t.port, &ep.ip)?;
         let previous = store.last_grade(&t.host, t.port, &ep.ip)?;
-        let alerts = alerts::for_endpoint(
+        let mut alerts = alerts::for_endpoint(
             &t.host,
             t.port,
             ep,
@@ -164,6 +164,17 @@ impl Watcher {
             now,
             now,
         );
+        if let Some(watched) = &self.cfg.clients {
+            let before = store.last_client_failures(&t.host, t.port, &ep.ip)?;
+            alerts.extend(alerts::client_failures(
+                &t.host,
+                t.port,
+                ep,
+                watched,
+                before.as_deref(),
+                now,
+            ));
+        }
         let leaf = ep.chain.as_ref().and_then(|c| c.certificates.first());
         let ts = |s: &str| tlslens_core::time::parse_rfc3339(s);
         let row = ScanRow {
@@ -184,7 +195,7 @@ impl Watcher {
                 .chain
                 .as_ref()
                 .and_then(|c| serde_json::to_string(c).ok()),
-            client_failures: ep.clients.as_deref().map(failing_clients),
+            client_failures: ep.clients.as_deref().map(alerts::failing_clients),
         };
         store.record(round, &row, &alerts)
     }
@@ -312,17 +323,4 @@ pub async fn run(cfg: Config, once: bool, listen: Option<SocketAddr>) -> Result<
         s.abort();
     }
     Ok(())
-}
-
-/// The failing clients of an endpoint as stored (`[{"client", "code"}]`),
-/// for the `client_failure` alert to compare rounds.
-fn failing_clients(clients: &[tlslens_core::clients::ClientReport]) -> String {
-    let list: Vec<serde_json::Value> = clients
-        .iter()
-        .filter_map(|c| {
-            let f = c.failure.as_ref()?;
-            Some(serde_json::json!({"client": c.id, "code": f.code.as_str()}))
-        })
-        .collect();
-    serde_json::Value::Array(list).to_string()
 }

@@ -463,9 +463,13 @@ mod tests {
     fn the_failing_clients_of_the_last_simulated_scan_are_kept() {
         let mut s = Store::memory().unwrap();
         let r = s.begin_round(1).unwrap();
-        assert_eq!(s.last_client_failures("a.test", 443, "1.1.1.1").unwrap(), None);
+        assert_eq!(
+            s.last_client_failures("a.test", 443, "1.1.1.1").unwrap(),
+            None
+        );
         let mut first = row("1.1.1.1", "A", 1);
-        first.client_failures = Some(r#"[{"client":"java-6u45","code":"protocol_mismatch"}]"#.into());
+        first.client_failures =
+            Some(r#"[{"client":"java-6u45","code":"protocol_mismatch"}]"#.into());
         s.record(r, &first, &[]).unwrap();
         // A scan without the simulation keeps the last one that had it.
         s.record(r, &row("1.1.1.1", "A", 2), &[]).unwrap();

@@ -35,5 +35,21 @@ func main() {
 	}
 	defer conn.Close()
 	st := conn.ConnectionState()
-	fmt.Println("OK", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
+	fmt.Println("OK", versionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
+}
+
+// versionName spells a protocol version (tls.VersionName is Go 1.21+;
+// Debian 12 ships Go 1.19).
+func versionName(v uint16) string {
+	switch v {
+	case tls.VersionTLS10:
+		return "TLSv1.0"
+	case tls.VersionTLS11:
+		return "TLSv1.1"
+	case tls.VersionTLS12:
+		return "TLSv1.2"
+	case tls.VersionTLS13:
+		return "TLSv1.3"
+	}
+	return fmt.Sprintf("0x%04x", v)
 }

@@ -11,8 +11,8 @@ use tlslens_core::clients::ClientProfile;
 
 use super::kx::{self, Secret, Source};
 use crate::codec::{
-    CipherSuite, ClientExtension, ClientHello, Extension, ExtensionType, KeyShareEntry,
-    NamedGroup, ProtocolVersion, SignatureScheme,
+    CipherSuite, ClientExtension, ClientHello, Extension, ExtensionType, KeyShareEntry, NamedGroup,
+    ProtocolVersion, SignatureScheme,
 };
 
 /// GREASE values, distinct per use (RFC 8701).
@@ -56,14 +56,20 @@ pub fn from_fields(
         let ext = match name.as_str() {
             "grease" => {
                 greased += 1;
-                let k = if greased == 1 { GREASE_FIRST_EXT } else { GREASE_LAST_EXT };
+                let k = if greased == 1 {
+                    GREASE_FIRST_EXT
+                } else {
+                    GREASE_LAST_EXT
+                };
                 raw(ExtensionType(grease.get(k)), Vec::new())
             }
             "server_name" => match sni {
                 Some(host) => ClientExtension::server_name(host),
                 None => continue,
             },
-            "key_share" => ClientExtension::KeyShare(shares(profile, g(GREASE_GROUP), src, &mut secrets)?),
+            "key_share" => {
+                ClientExtension::KeyShare(shares(profile, g(GREASE_GROUP), src, &mut secrets)?)
+            }
             other => extension(profile, other, &g, src)?,
         };
         hello = hello.with_extension(ext);
@@ -109,7 +115,10 @@ fn extension(
         "delegated_credentials" => {
             let schemes: Vec<u16> = signature_schemes(profile)?
                 .iter()
-                .filter(|s| s.name().is_some_and(|n| n.starts_with("ecdsa_") || n.starts_with("rsa_pss_")))
+                .filter(|s| {
+                    s.name()
+                        .is_some_and(|n| n.starts_with("ecdsa_") || n.starts_with("rsa_pss_"))
+                })
                 .map(|s| s.0)
                 .collect();
             raw(ExtensionType::DELEGATED_CREDENTIALS, u16_list(&schemes))
@@ -117,7 +126,12 @@ fn extension(
         "record_size_limit" => raw(ExtensionType::RECORD_SIZE_LIMIT, vec![0x40, 0x01]),
         "encrypted_client_hello" => raw(ExtensionType::ENCRYPTED_CLIENT_HELLO, grease_ech(src)),
         "encrypt_then_mac" => ClientExtension::EncryptThenMac,
-        other => return Err(format!("cannot build the extension {other:?} of {}", profile.id)),
+        other => {
+            return Err(format!(
+                "cannot build the extension {other:?} of {}",
+                profile.id
+            ))
+        }
     })
 }
 
@@ -201,8 +215,7 @@ mod tests {
         let built: Vec<&ClientProfile> = table().iter().filter(|c| c.hello.is_none()).collect();
         assert_eq!(built.len(), 3);
         for c in built {
-            let (hello, secrets) =
-                from_fields(c, Some("a.example"), Source::System(&rng)).unwrap();
+            let (hello, secrets) = from_fields(c, Some("a.example"), Source::System(&rng)).unwrap();
             let bytes = hello.encode_records().unwrap();
             assert_eq!(&bytes[..3], &[22, 3, 1]);
             let (back, _) = ClientHello::read_records(&bytes).unwrap().unwrap();
@@ -230,7 +243,9 @@ mod tests {
             assert_eq!(secrets.len(), c.key_shares.len(), "{}", c.id);
             let (groups, shares) = super::super::prepare::offered_groups(&back);
             let real = |v: Vec<NamedGroup>| -> Vec<NamedGroup> {
-                v.into_iter().filter(|g| !crate::codec::is_grease(g.0)).collect()
+                v.into_iter()
+                    .filter(|g| !crate::codec::is_grease(g.0))
+                    .collect()
             };
             assert_eq!(real(groups), c.groups);
             assert_eq!(real(shares), c.key_shares);
@@ -254,6 +269,8 @@ mod tests {
     fn an_unknown_extension_name_is_an_error() {
         let mut c = table().iter().find(|c| c.hello.is_none()).unwrap().clone();
         c.extensions.push("no_such_thing".into());
-        assert!(from_fields(&c, None, Source::Zero).unwrap_err().contains("no_such_thing"));
+        assert!(from_fields(&c, None, Source::Zero)
+            .unwrap_err()
+            .contains("no_such_thing"));
     }
 }

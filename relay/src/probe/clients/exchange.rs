@@ -138,7 +138,11 @@ impl Wire {
             .deadline
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())?;
-        Some(if self.waiting { left.min(self.first_byte) } else { left })
+        Some(if self.waiting {
+            left.min(self.first_byte)
+        } else {
+            left
+        })
     }
 
     async fn send(&mut self, bytes: &[u8]) -> Result<(), Stop> {
@@ -293,7 +297,11 @@ fn plaintext_choice(seen: &mut Seen, sh: &ServerHello, flight: &ServerFlight) {
             .dh_prime_bits()
             .map(|b| u32::try_from(b).unwrap_or(u32::MAX));
     }
-    if let Some(c) = flight.certificate.as_ref().filter(|c| !c.certificates.is_empty()) {
+    if let Some(c) = flight
+        .certificate
+        .as_ref()
+        .filter(|c| !c.certificates.is_empty())
+    {
         seen.certificates = Some(c.certificates.clone());
     }
     seen.ocsp = flight
@@ -313,7 +321,13 @@ struct Tls {
 }
 
 impl Tls {
-    async fn run(mut self, wire: &mut Wire, records: &[u8], src: Source<'_>, p: &Prober<'_>) -> Seen {
+    async fn run(
+        mut self,
+        wire: &mut Wire,
+        records: &[u8],
+        src: Source<'_>,
+        p: &Prober<'_>,
+    ) -> Seen {
         if let Err(stop) = wire.send(records).await {
             self.seen.error = Some(stop.error());
             return self.seen;
@@ -338,7 +352,9 @@ impl Tls {
             plaintext_choice(&mut self.seen, &sh, &read.flight);
             self.seen.error = match read.end {
                 Ok(FlightEnd::Alert) => Some(alert_error(read.flight.alert)),
-                Ok(FlightEnd::HelloRetryRequest) => Some(invalid("HelloRetryRequest below TLS 1.3")),
+                Ok(FlightEnd::HelloRetryRequest) => {
+                    Some(invalid("HelloRetryRequest below TLS 1.3"))
+                }
                 Ok(_) => None,
                 Err(stop) => Some(stop.error()),
             };
@@ -364,7 +380,12 @@ impl Tls {
     /// for a group the client did not offer (or already sent a share of),
     /// else send the second ClientHello and read the next flight. `Err`
     /// when the exchange ends here (recorded in `seen`).
-    async fn retry(&mut self, wire: &mut Wire, read: &Flight, src: Source<'_>) -> Result<Flight, ()> {
+    async fn retry(
+        &mut self,
+        wire: &mut Wire,
+        read: &Flight,
+        src: Source<'_>,
+    ) -> Result<Flight, ()> {
         let Some(hrr) = read.flight.server_hello.as_ref() else {
             return Err(());
         };
@@ -405,7 +426,13 @@ impl Tls {
         let encoded = hrr
             .to_message()
             .and_then(|m| m.encode())
-            .and_then(|hrr_msg| Ok((hrr_msg, second.to_message()?.encode()?, second.encode_records()?)));
+            .and_then(|hrr_msg| {
+                Ok((
+                    hrr_msg,
+                    second.to_message()?.encode()?,
+                    second.encode_records()?,
+                ))
+            });
         let Ok((hrr_msg, ch2_msg, ch2_records)) = encoded else {
             self.seen.unread = Some("the second ClientHello could not be encoded".into());
             return Err(());
@@ -456,13 +483,17 @@ impl Tls {
                     match decrypter.open(header.encode(), &record.payload) {
                         Some(opened) => opened,
                         None => {
-                            self.seen.unread = Some("the server's first encrypted record did not decrypt".into());
+                            self.seen.unread =
+                                Some("the server's first encrypted record did not decrypt".into());
                             return;
                         }
                     }
                 }
                 other => {
-                    self.seen.error = Some(invalid(format!("record of type {} after ServerHello", other.0)));
+                    self.seen.error = Some(invalid(format!(
+                        "record of type {} after ServerHello",
+                        other.0
+                    )));
                     return;
                 }
             };
@@ -569,12 +600,15 @@ impl Tls {
                                 self.seen.certificates = Some(certs);
                             }
                         }
-                        Err(e) => self.seen.error = Some(invalid(format!("malformed Certificate: {e}"))),
+                        Err(e) => {
+                            self.seen.error = Some(invalid(format!("malformed Certificate: {e}")))
+                        }
                     }
                     return true;
                 }
                 HandshakeType::COMPRESSED_CERTIFICATE => {
-                    self.seen.unread = Some("the server compressed its certificate (RFC 8879)".into());
+                    self.seen.unread =
+                        Some("the server compressed its certificate (RFC 8879)".into());
                     return true;
                 }
                 other => {

@@ -211,7 +211,11 @@ impl Secret {
     }
 }
 
-fn ecdh(key: EphemeralPrivateKey, alg: &'static agreement::Algorithm, peer: &[u8]) -> Option<Vec<u8>> {
+fn ecdh(
+    key: EphemeralPrivateKey,
+    alg: &'static agreement::Algorithm,
+    peer: &[u8],
+) -> Option<Vec<u8>> {
     agreement::agree_ephemeral(key, &UnparsedPublicKey::new(alg, peer), |k| k.to_vec()).ok()
 }
 
@@ -267,10 +271,9 @@ mod tests {
         let (share, secret) = fresh(NamedGroup::X25519MLKEM768, Source::System(&rng)).unwrap();
         assert_eq!(share.key_exchange.len(), 1216);
         let (ek_bytes, x_client) = share.key_exchange.split_at(1184);
-        let ek_array = ml_kem::Encoded::<<ml_kem::MlKem768 as KemCore>::EncapsulationKey>::try_from(
-            ek_bytes,
-        )
-        .unwrap();
+        let ek_array =
+            ml_kem::Encoded::<<ml_kem::MlKem768 as KemCore>::EncapsulationKey>::try_from(ek_bytes)
+                .unwrap();
         let ek = <ml_kem::MlKem768 as KemCore>::EncapsulationKey::from_bytes(&ek_array);
         let m = ml_kem::B32::from([7u8; 32]);
         let (ct, k_mlkem) = ek.encapsulate_deterministic(&m).unwrap();
@@ -298,7 +301,11 @@ mod tests {
 
     #[test]
     fn zero_source_gives_zero_shares_and_no_keys() {
-        for g in [NamedGroup::X25519, NamedGroup::X25519MLKEM768, NamedGroup::SECP521R1] {
+        for g in [
+            NamedGroup::X25519,
+            NamedGroup::X25519MLKEM768,
+            NamedGroup::SECP521R1,
+        ] {
             let (share, secret) = fresh(g, Source::Zero).unwrap();
             assert!(secret.is_none());
             assert!(share.key_exchange.iter().all(|b| *b == 0));

@@ -115,7 +115,11 @@ async fn simulate(p: &Prober<'_>, clients: &[&'static ClientProfile]) -> Vec<Sim
             Err(e) => p.fail(&probe_name(c), &Fail::new(FailCode::Encode, e)),
         }
     }
-    tracing::debug!(clients = clients.len(), hellos = distinct.len(), "simulating clients");
+    tracing::debug!(
+        clients = clients.len(),
+        hellos = distinct.len(),
+        "simulating clients"
+    );
     let rng = &rng;
     let results = join_all(distinct.into_iter().map(|d| async move {
         let seen = exchange::run(p, d.prepared, Source::System(rng)).await;
@@ -125,11 +129,16 @@ async fn simulate(p: &Prober<'_>, clients: &[&'static ClientProfile]) -> Vec<Sim
     let mut out: Vec<Option<Simulated>> = vec![None; clients.len()];
     for (members, sni, result) in results {
         for i in members {
-            let Some(client) = clients.get(i) else { continue };
+            let Some(client) = clients.get(i) else {
+                continue;
+            };
             match &result {
                 Ok(seen) => {
                     if let Some(why) = &seen.unread {
-                        let fail = Fail::new(FailCode::Unsupported, format!("certificate not read: {why}"));
+                        let fail = Fail::new(
+                            FailCode::Unsupported,
+                            format!("certificate not read: {why}"),
+                        );
                         p.fail(&probe_name(client), &fail);
                     }
                     if let Some(slot) = out.get_mut(i) {
@@ -215,7 +224,9 @@ pub async fn complete_chains(
     let mut done: Vec<ChainFacts> = Vec::new();
     for s in simulated.iter_mut() {
         let sni = s.sni;
-        let Some(chain) = s.chain.as_mut() else { continue };
+        let Some(chain) = s.chain.as_mut() else {
+            continue;
+        };
         if recorded_chain(chain, sni, chains).is_some() {
             continue;
         }

@@ -200,12 +200,19 @@ pub fn retry_same_shares(first: &ClientHello, cookie: Option<&[u8]>) -> Option<C
     rebuild(first, None, cookie)
 }
 
-fn rebuild(first: &ClientHello, share: Option<KeyShareEntry>, cookie: Option<&[u8]>) -> Option<ClientHello> {
+fn rebuild(
+    first: &ClientHello,
+    share: Option<KeyShareEntry>,
+    cookie: Option<&[u8]>,
+) -> Option<ClientHello> {
     let cookie_ext = match cookie {
         Some(c) => {
             let mut data = u16::try_from(c.len()).ok()?.to_be_bytes().to_vec();
             data.extend_from_slice(c);
-            Some(ClientExtension::Raw(Extension::new(ExtensionType::COOKIE, data)))
+            Some(ClientExtension::Raw(Extension::new(
+                ExtensionType::COOKIE,
+                data,
+            )))
         }
         None => None,
     };
@@ -338,8 +345,12 @@ mod tests {
     #[test]
     fn tls13_clients_get_fresh_shares_with_keys() {
         let rng = SystemRandom::new();
-        let p = prepare(client("openssl-3.0-debian12"), Some("a.example"), Source::System(&rng))
-            .unwrap();
+        let p = prepare(
+            client("openssl-3.0-debian12"),
+            Some("a.example"),
+            Source::System(&rng),
+        )
+        .unwrap();
         let Hello::Tls { secrets, hello, .. } = &p.hello else {
             panic!()
         };
@@ -357,7 +368,9 @@ mod tests {
         let sent = prepare(c, Some("a.example"), Source::System(&rng)).unwrap();
         assert!(matches!(sent.hello, Hello::Sslv2));
         let (a, _) = Sslv2ClientHello::read_record(&bytes).unwrap().unwrap();
-        let (b, _) = Sslv2ClientHello::read_record(&sent.records).unwrap().unwrap();
+        let (b, _) = Sslv2ClientHello::read_record(&sent.records)
+            .unwrap()
+            .unwrap();
         assert_eq!(a.version, b.version);
         assert_eq!(a.cipher_specs, b.cipher_specs);
         assert_eq!(a.challenge.len(), b.challenge.len());
@@ -367,10 +380,20 @@ mod tests {
     #[test]
     fn a_retry_sends_one_share_of_the_asked_group_and_the_cookie() {
         let rng = SystemRandom::new();
-        let p = prepare(client("java-17.0.3"), Some("a.example"), Source::System(&rng)).unwrap();
+        let p = prepare(
+            client("java-17.0.3"),
+            Some("a.example"),
+            Source::System(&rng),
+        )
+        .unwrap();
         let first = tls(&p);
-        let (second, secret) =
-            retry(first, NamedGroup::SECP384R1, Some(b"cookie"), Source::System(&rng)).unwrap();
+        let (second, secret) = retry(
+            first,
+            NamedGroup::SECP384R1,
+            Some(b"cookie"),
+            Source::System(&rng),
+        )
+        .unwrap();
         assert!(secret.is_some());
         let (_, shares) = offered_groups(&second);
         assert_eq!(shares, vec![NamedGroup::SECP384R1]);

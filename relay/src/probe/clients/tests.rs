@@ -30,8 +30,14 @@ fn chains(no_sni: u8) -> Chains {
 #[test]
 fn a_chain_is_named_by_where_the_endpoint_recorded_it() {
     let c = chains(2);
-    assert_eq!(recorded_chain(&chain(1), true, &c), Some(ChainRef::Index(0)));
-    assert_eq!(recorded_chain(&chain(4), true, &c), Some(ChainRef::Index(2)));
+    assert_eq!(
+        recorded_chain(&chain(1), true, &c),
+        Some(ChainRef::Index(0))
+    );
+    assert_eq!(
+        recorded_chain(&chain(4), true, &c),
+        Some(ChainRef::Index(2))
+    );
     assert_eq!(
         recorded_chain(&chain(2), true, &c),
         Some(ChainRef::Slot(ChainSlot::NoSni))
@@ -47,7 +53,10 @@ fn a_client_without_sni_gets_the_no_sni_chain_when_it_is_the_same() {
         recorded_chain(&chain(1), false, &c),
         Some(ChainRef::Slot(ChainSlot::NoSni))
     );
-    assert_eq!(recorded_chain(&chain(1), true, &c), Some(ChainRef::Index(0)));
+    assert_eq!(
+        recorded_chain(&chain(1), true, &c),
+        Some(ChainRef::Index(0))
+    );
 }
 
 #[test]

@@ -99,7 +99,14 @@ fn expand_label(prk: &hkdf::Prk, label: &[u8], context: &[u8], len: usize) -> Op
     let out_len = u16::try_from(len).ok()?.to_be_bytes();
     let label_len = [u8::try_from(6 + label.len()).ok()?];
     let context_len = [u8::try_from(context.len()).ok()?];
-    let info: [&[u8]; 6] = [&out_len, &label_len, b"tls13 ", label, &context_len, context];
+    let info: [&[u8]; 6] = [
+        &out_len,
+        &label_len,
+        b"tls13 ",
+        label,
+        &context_len,
+        context,
+    ];
     let okm = prk.expand(&info, Len(len)).ok()?;
     let mut out = vec![0u8; len];
     okm.fill(&mut out).ok()?;
@@ -115,7 +122,9 @@ pub struct Decrypter {
 
 impl std::fmt::Debug for Decrypter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Decrypter").field("seq", &self.seq).finish_non_exhaustive()
+        f.debug_struct("Decrypter")
+            .field("seq", &self.seq)
+            .finish_non_exhaustive()
     }
 }
 
@@ -244,13 +253,19 @@ mod tests {
         let ch1 = vec![1u8, 0, 0, 2, 3, 3];
         let hrr = vec![2u8, 0, 0, 1, 9];
         let plain = suite.transcript_hash(&[ch1.clone(), hrr.clone()], false);
-        assert_eq!(plain, digest::digest(&digest::SHA384, &[ch1.clone(), hrr.clone()].concat()).as_ref());
+        assert_eq!(
+            plain,
+            digest::digest(&digest::SHA384, &[ch1.clone(), hrr.clone()].concat()).as_ref()
+        );
         let retried = suite.transcript_hash(&[ch1.clone(), hrr.clone()], true);
         let inner = digest::digest(&digest::SHA384, &ch1);
         let mut synthetic = vec![254u8, 0, 0, 48];
         synthetic.extend_from_slice(inner.as_ref());
         synthetic.extend(&hrr);
-        assert_eq!(retried, digest::digest(&digest::SHA384, &synthetic).as_ref());
+        assert_eq!(
+            retried,
+            digest::digest(&digest::SHA384, &synthetic).as_ref()
+        );
     }
 
     #[test]
