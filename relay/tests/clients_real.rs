@@ -14,6 +14,8 @@
 //! Version gaps between the real clients and their rows are in
 //! docs/clients.md ("Tested against real clients").
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -141,7 +141,10 @@ fn the_human_report_counts_the_clients_and_groups_failures_by_cause() {
         .split("\n\n")
         .next()
         .unwrap();
-    assert!(section.contains("protocol_mismatch (2)"), "{section}");
+    assert!(
+        section.contains("No protocol version in common (protocol_mismatch, 2)"),
+        "{section}"
+    );
     assert!(section.contains("Java 7u25"), "{section}");
     assert!(section.contains("Java 8u161"), "{section}");
     assert!(!section.contains("curl 7.88"), "{section}");

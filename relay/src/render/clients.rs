@@ -1,4 +1,4 @@
-//! The client simulation for people: `Clients: 65 of 72 connect`, then the
+//! The client simulation for people: `Clients: 65 of 73 connect`, then the
 //! failing clients grouped by cause, each with the reason in plain words
 //! (and the endpoints it fails on, when not all). Read from the typed
 //! report (`client_failures` and `endpoints[].clients`); nothing is judged
@@ -55,7 +55,13 @@ pub fn section(o: &mut String, report: &Report, st: Style) {
         .max()
         .unwrap_or(0);
     for (code, list) in by_code {
-        let _ = writeln!(o, "  {} ({})", st.red(code.as_str()), list.len());
+        let _ = writeln!(
+            o,
+            "  {} ({}, {})",
+            st.red(cause(code)),
+            code.as_str(),
+            list.len()
+        );
         for f in list {
             let message = message_of(report, &f.id, code).unwrap_or_default();
             let pad = width.saturating_sub(f.name.chars().count());
@@ -79,4 +85,25 @@ fn message_of(report: &Report, id: &str, code: FailureCode) -> Option<String> {
         .filter(|c: &&ClientReport| c.id == id)
         .find_map(|c| c.failure.as_ref().filter(|f| f.code == code))
         .map(|f| f.message.clone())
+}
+
+/// A failure cause as a heading in plain words.
+fn cause(code: FailureCode) -> &'static str {
+    match code {
+        FailureCode::ProtocolMismatch => "No protocol version in common",
+        FailureCode::CipherMismatch => "No cipher suite in common",
+        FailureCode::GroupMismatch => "No key exchange group in common",
+        FailureCode::DhTooSmall => "DH parameters too small for the client",
+        FailureCode::DhTooLarge => "DH parameters too large for the client",
+        FailureCode::KeyTooSmall => "A certificate key too small for the client",
+        FailureCode::KeyTooLarge => "A certificate key too large for the client",
+        FailureCode::SignatureRejected => "A signature algorithm the client refuses (SHA-1, MD5)",
+        FailureCode::Untrusted => "Not trusted by the client's root store",
+        FailureCode::IncompleteChain => "Intermediate missing and not found by the client",
+        FailureCode::Expired => "A certificate has expired",
+        FailureCode::NotYetValid => "A certificate is not valid yet",
+        FailureCode::HostnameMismatch => "The certificate is for another name",
+        FailureCode::NoSni => "The client sends no SNI and gets no certificate for this name",
+        FailureCode::HandshakeFailed => "The server ended the handshake",
+    }
 }

@@ -198,9 +198,8 @@ async fn read_flight(wire: &mut Wire, mut pending: Vec<u8>, mut skip_ccs: bool) 
     let mut parser = FlightParser::new();
     loop {
         if skip_ccs {
-            match strip_ccs(&mut pending) {
-                Some(done) => skip_ccs = !done,
-                None => {}
+            if let Some(done) = strip_ccs(&mut pending) {
+                skip_ccs = !done;
             }
         }
         if !skip_ccs && !pending.is_empty() {
