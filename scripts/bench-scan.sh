@@ -5,6 +5,7 @@
 # side in one run. Prints the mean times.
 #
 #   scripts/bench-scan.sh [RUNS]      (default 20 runs each)
+#   TLSLENS_RELAY=target/release/tlslens-relay scripts/bench-scan.sh 10   (no build)
 #
 # Uses hyperfine when installed (apt-get install -y hyperfine), else a loop
 # timed with `date +%s%N`. Loopback only: nginx listens on 127.0.0.1.
@@ -20,8 +21,13 @@ for bin in nginx sslscan openssl; do
 done
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
-cargo build --release -p tlslens-relay >&2
-RELAY="$PWD/target/release/tlslens-relay"
+# TLSLENS_RELAY=path benchmarks that binary instead of building one.
+if [[ -n "${TLSLENS_RELAY:-}" ]]; then
+  RELAY="$TLSLENS_RELAY"
+else
+  cargo build --release -p tlslens-relay >&2
+  RELAY="$PWD/target/release/tlslens-relay"
+fi
 
 DIR="$(mktemp -d)"
 cleanup() {
