@@ -10,7 +10,10 @@
 #   e2e   npm packages (playwright-core, web-ext) and Debian's chromium
 #   zoo   Debian's nginx, openssl, sslscan, apache2, haproxy and curl (the local
 #         TLS server zoo; apache2 and haproxy also write the real logs that
-#         `tlslens-relay logs` is tested on)
+#         `tlslens-relay logs` is tested on), and the real clients the client
+#         simulation is checked against (relay/tests/clients_real.rs): Java 17
+#         (openjdk-17-jdk-headless), Go (golang-go), Python 3 (python3),
+#         Chromium with NSS's certutil (libnss3-tools)
 #
 # Progress goes to stderr, one short line per tool. Nothing here ever downloads
 # a browser: Chromium comes from Debian.
@@ -179,6 +182,11 @@ if [[ $want_zoo -eq 1 ]]; then
   need_deb apache2
   need_deb haproxy
   need_deb curl curl
+  need_deb openjdk-17-jdk-headless javac
+  need_deb golang-go go
+  need_deb python3
+  need_deb chromium
+  need_deb libnss3-tools certutil
 fi
 if [[ $want_e2e -eq 1 || $want_zoo -eq 1 ]]; then
   install_debs

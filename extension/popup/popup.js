@@ -14,6 +14,7 @@ import { summarise } from '../src/watch-alerts.js';
 import { h, clear } from '../src/dom.js';
 import { renderSummary, renderRules, renderEndpoints, renderProtocols, renderDetails, renderNoSni } from '../src/render-report.js';
 import { renderChain } from '../src/render-chain.js';
+import { renderClients } from '../src/render-clients.js';
 import { renderFix, fixPlan, fixGoals } from '../src/render-fix.js';
 
 const $ = (id) => document.getElementById(id);
@@ -122,6 +123,8 @@ function render() {
     root.append(h('p', { class: 'alert' }, `This endpoint could not be scanned: ${ep.error.message ?? ep.error.code}`));
   } else if (ep) {
     root.append(renderRules(ep));
+    const clients = renderClients(ep);
+    if (clients) root.append(clients);
     root.append(fixSection(report, ep));
     root.append(renderChain(ep.chain, { core: state.core }));
     const noSni = renderNoSni(ep);

@@ -13,6 +13,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use serde_json::Value;
+use tlslens_core::clients::ClientSelection;
 use tlslens_core::facts::EndpointFacts;
 use tlslens_core::ScanFacts;
 use tlslens_relay::probe::{Progress, ProgressFn, ScanOptions};
@@ -27,6 +28,8 @@ use tower::ServiceExt;
 struct Fake {
     calls: Arc<AtomicUsize>,
     gate: Arc<Semaphore>,
+    /// The client selection each scan was asked for.
+    selections: Arc<std::sync::Mutex<Vec<Option<ClientSelection>>>>,
 }
 
 impl Fake {
@@ -34,6 +37,7 @@ impl Fake {
         Self {
             calls: Arc::new(AtomicUsize::new(0)),
             gate: Arc::new(Semaphore::new(0)),
+            selections: Arc::default(),
         }
     }
 
@@ -48,9 +52,11 @@ impl Fake {
     fn scanner(&self) -> Scanner {
         let calls = self.calls.clone();
         let gate = self.gate.clone();
-        Arc::new(move |t: TargetSpec, _opts: ScanOptions, p: ProgressFn| {
+        let selections = self.selections.clone();
+        Arc::new(move |t: TargetSpec, opts: ScanOptions, p: ProgressFn| {
             let calls = calls.clone();
             let gate = gate.clone();
+            selections.lock().unwrap().push(opts.clients.clone());
             Box::pin(async move {
                 calls.fetch_add(1, Ordering::SeqCst);
                 p(Progress {
@@ -175,6 +181,47 @@ async fn scan_returns_graded_report_json() {
     let (st, _, body) = get(&app, "/v1/scan?host=example.com").await;
     assert_eq!(st, StatusCode::OK);
     assert!(body.contains("\"port\":443"), "{body}");
+}
+
+#[tokio::test]
+async fn clients_parameter_selects_the_simulation_and_keys_the_cache() {
+    let fake = Fake::new();
+    let app = router(Config::default(), &fake);
+    let (st, _, body) = get(&app, "/v1/scan?host=a.test").await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let (st, _, body) = get(&app, "/v1/scan?host=a.test&clients=current").await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(fake.calls(), 2, "another selection is another scan");
+    let (st, _, _) = get(&app, "/v1/scan?host=a.test&clients=CURRENT").await;
+    assert_eq!(st, StatusCode::OK);
+    // `all` is the relay's default selection: the first scan's entry.
+    let (st, _, _) = get(&app, "/v1/scan?host=a.test&clients=all").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(fake.calls(), 2, "the same selections come from the cache");
+    let (st, _, _) = get(
+        &app,
+        "/v1/scan?host=a.test&clients=java-8u161,Android%208.1",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(fake.calls(), 3);
+    let seen = fake.selections.lock().unwrap().clone();
+    assert_eq!(seen[0], Some(ClientSelection::All));
+    assert_eq!(seen[1], Some(ClientSelection::Current));
+    let named: Vec<&str> = seen[2]
+        .as_ref()
+        .unwrap()
+        .select()
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(named, ["android-8.1", "java-8u161"]);
+    // An unknown client is the caller's mistake, named in the message.
+    let (st, _, body) = get(&app, "/v1/scan?host=a.test&clients=netscape-4").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(error_code(&body), "bad_input");
+    assert!(body.contains("netscape-4"), "{body}");
+    assert_eq!(fake.calls(), 3);
 }
 
 #[tokio::test]

@@ -44,7 +44,7 @@ pub use alert::{Alert, AlertDescription, AlertLevel};
 pub use client_hello::{ClientHello, Padding};
 pub use consts::{
     certificate_status_type, compression, ec_point_format, heartbeat_message_type, heartbeat_mode,
-    psk_key_exchange_mode, ContentType, ExtensionType, HandshakeType,
+    is_grease, psk_key_exchange_mode, ContentType, ExtensionType, HandshakeType, SignatureScheme,
 };
 pub use extension::{ClientExtension, Extension, KeyShareEntry};
 pub use flight::{FlightEnd, FlightParser, FlightStatus, ServerFlight};

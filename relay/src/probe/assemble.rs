@@ -20,6 +20,7 @@
 //! | `http` | [`SecondWave::http`] |
 //! | `chain`, `chain_no_sni`, `other_chains`, `sni_required` | [`SecondWave::chains`] (AIA-completed) |
 //! | `vulnerabilities` | [`SecondWave::vulnerabilities`] |
+//! | `clients` | [`SecondWave::clients`], each chain named by reference to the chains above when it is one of them |
 //! | `timings` | measured by the pipeline |
 
 use tlslens_core::facts::{
@@ -55,6 +56,8 @@ pub struct SecondWave {
     pub http: HttpOutcome,
     /// Heartbleed and CCS injection; `None` when not tested.
     pub vulnerabilities: Option<Vulnerabilities>,
+    /// The simulated clients; `None` when the simulation did not run.
+    pub clients: Option<Vec<super::clients::Simulated>>,
 }
 
 /// Everything one endpoint's pipeline observed.
@@ -200,6 +203,9 @@ fn apply(facts: &mut EndpointFacts, sni: bool, dh_bits: Option<u32>, waves: Wave
     facts.browser = Some(first.browser);
     facts.http = Some(second.http.http);
     let chains = second.chains;
+    facts.clients = second
+        .clients
+        .map(|simulated| super::clients::handshakes(simulated, &chains));
     // Refused without SNI (not a probe failure) while a chain came with SNI.
     if sni && chains.primary.is_some() && !chains.no_sni.failed {
         facts.sni_required = Some(chains.no_sni.chain.is_none());

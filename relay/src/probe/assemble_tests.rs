@@ -151,6 +151,7 @@ fn waves() -> Waves {
             ccs_injection: Some(false),
             ..Vulnerabilities::default()
         }),
+        clients: None,
     };
     Waves { first, second }
 }
@@ -446,4 +447,63 @@ fn scan_without_any_reachable_endpoint_is_an_error() {
     assert_eq!(facts.endpoints.len(), 2);
     assert_eq!(facts.started_at.as_deref(), Some("2023-11-14T22:13:20Z"));
     assert_eq!(facts.target.host, "example.test");
+}
+
+#[test]
+fn simulated_clients_name_recorded_chains_and_keep_new_ones() {
+    use crate::probe::clients::Simulated;
+    use tlslens_core::facts::{ChainRef, ChainSlot, HandshakeError, HandshakeErrorKind};
+    let mut w = waves();
+    let seen = |client: &str, sni: bool, chain: Option<ChainFacts>| Simulated {
+        client: client.to_owned(),
+        sni,
+        protocol: Some(ProtocolVersion::TLS12),
+        cipher_suite: Some(CipherSuite(0x0039)),
+        group: None,
+        dh_bits: Some(1024),
+        chain,
+        error: None,
+    };
+    let refused = Simulated {
+        client: "ie-8-xp".to_owned(),
+        error: Some(HandshakeError {
+            kind: HandshakeErrorKind::Alert,
+            alert: Some(40),
+            message: String::new(),
+        }),
+        ..Simulated::default()
+    };
+    w.second.clients = Some(vec![
+        seen("java-7u25", true, Some(chain(1))),
+        seen("java-8u31", true, Some(chain(3))),
+        seen("android-2.3.7", false, Some(chain(2))),
+        seen("android-4.4.2", true, Some(chain(7))),
+        seen("openssl-3.0-debian12", true, None),
+        refused,
+    ]);
+    let facts = endpoint(run(answered(), Some(w)));
+    let clients = facts.clients.unwrap();
+    let ids: Vec<&str> = clients.iter().map(|c| c.client.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "java-7u25",
+            "java-8u31",
+            "android-2.3.7",
+            "android-4.4.2",
+            "openssl-3.0-debian12",
+            "ie-8-xp"
+        ]
+    );
+    assert_eq!(clients[0].chain, Some(ChainRef::Index(0)));
+    assert_eq!(clients[1].chain, Some(ChainRef::Index(1)));
+    assert_eq!(clients[2].chain, Some(ChainRef::Slot(ChainSlot::NoSni)));
+    assert_eq!(clients[3].chain, Some(ChainRef::Inline(Box::new(chain(7)))));
+    assert_eq!(clients[4].chain, None);
+    assert_eq!(clients[0].dh_bits, Some(1024));
+    assert_eq!(clients[0].cipher_suite, Some(CipherSuite(0x0039)));
+    assert_eq!(clients[5].protocol, None);
+    assert_eq!(clients[5].error.as_ref().unwrap().alert, Some(40));
+    // Without the simulation the facts say it did not run.
+    assert!(endpoint(run(answered(), Some(waves()))).clients.is_none());
 }

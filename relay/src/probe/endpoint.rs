@@ -14,6 +14,7 @@ use tokio::sync::Semaphore;
 use super::assemble::{self, EndpointRun, SecondWave, Waves};
 use super::browser::browser;
 use super::chain::{self, ChainsStage};
+use super::clients::{self as simulation, ClientsStage};
 use super::conn::{Limits, Link, Stats};
 use super::enumerate;
 use super::extras::ExtrasStage;
@@ -105,16 +106,23 @@ pub async fn scan_endpoint(cx: &ScanContext<'_>, addr: SocketAddr) -> EndpointFa
     }
 
     let t1 = Instant::now();
-    let (mut second, vulns_took) = second_wave(&p, &first).await;
+    let (mut second, took) = second_wave(&p, &first, cx.opts.clients.as_ref()).await;
     run.timings.push(timing("details", t1.elapsed()));
     if second.vulnerabilities.is_some() {
-        run.timings.push(timing(VulnStage::NAME, vulns_took));
+        run.timings.push(timing(VulnStage::NAME, took.vulns));
+    }
+    if second.clients.is_some() {
+        run.timings.push(timing(ClientsStage::NAME, took.clients));
     }
     cx.progress.reached(&ip, Milestone::Detailed);
 
     let t2 = Instant::now();
     if let Some(chain) = second.chains.primary.as_mut() {
         chain::complete_by_aia(&p, chain, &cx.opts.extra_anchors, cx.now).await;
+    }
+    if let Some(clients) = second.clients.as_mut() {
+        let anchors = &cx.opts.extra_anchors;
+        simulation::complete_chains(&p, clients, &second.chains, anchors, cx.now).await;
     }
     run.timings.push(timing("aia", t2.elapsed()));
     cx.progress.reached(&ip, Milestone::Chain);
@@ -170,16 +178,27 @@ async fn timed<S: Stage>(stage: S, p: &Prober<'_>, first: &FirstWave) -> (S::Out
     (outcome, took)
 }
 
+/// How long the stages measured on their own took.
+struct StageTimes {
+    vulns: Duration,
+    clients: Duration,
+}
+
 /// Every second-wave stage, concurrently; also the time the vulnerability
-/// stage took.
-async fn second_wave(p: &Prober<'_>, first: &FirstWave) -> (SecondWave, Duration) {
+/// and client stages took.
+async fn second_wave(
+    p: &Prober<'_>,
+    first: &FirstWave,
+    clients: Option<&tlslens_core::clients::ClientSelection>,
+) -> (SecondWave, StageTimes) {
     let (
         (orders, _),
         (groups, _),
         (extras, _),
         (chains, _),
         (http, _),
-        (vulnerabilities, vulns_took),
+        (vulnerabilities, vulns),
+        (simulated, clients_took),
     ) = tokio::join!(
         timed(OrderStage, p, first),
         timed(GroupsStage, p, first),
@@ -187,6 +206,7 @@ async fn second_wave(p: &Prober<'_>, first: &FirstWave) -> (SecondWave, Duration
         timed(ChainsStage, p, first),
         timed(HttpStage, p, first),
         timed(VulnStage, p, first),
+        timed(ClientsStage { selection: clients }, p, first),
     );
     let second = SecondWave {
         orders,
@@ -195,6 +215,11 @@ async fn second_wave(p: &Prober<'_>, first: &FirstWave) -> (SecondWave, Duration
         chains,
         http,
         vulnerabilities,
+        clients: simulated,
     };
-    (second, vulns_took)
+    let times = StageTimes {
+        vulns,
+        clients: clients_took,
+    };
+    (second, times)
 }

@@ -21,7 +21,9 @@
 //!   │    ChainsStage (SNI, no SNI, per key type)     chain.rs
 //!   │    HttpStage (HSTS, resumption)                http.rs, danger.rs
 //!   │    VulnStage (Heartbleed, CCS injection)       vuln.rs
-//!   ├─ AIA completion of the primary chain           chain.rs, aia.rs
+//!   │    ClientsStage (the client simulation)        clients/
+//!   ├─ AIA completion of the primary chain (and of   chain.rs, aia.rs
+//!   │  chains only simulated clients got)
 //!   └─ assemble: outcomes → EndpointFacts (no I/O)   assemble.rs
 //!   assemble: endpoints → ScanFacts, or "nothing reachable"
 //! progress milestones between the waves              progress.rs
@@ -47,6 +49,7 @@ pub mod aia;
 pub mod assemble;
 pub mod browser;
 pub mod chain;
+pub mod clients;
 pub mod conn;
 pub mod danger;
 mod endpoint;
@@ -90,6 +93,9 @@ pub struct ScanOptions {
     pub resolve: Vec<ResolveOverride>,
     /// Extra trust anchors (`--ca-file`), DER.
     pub extra_anchors: Vec<Der>,
+    /// The clients to simulate (`--clients`); `None` runs no simulation
+    /// (the facts then have no `clients`).
+    pub clients: Option<tlslens_core::clients::ClientSelection>,
     /// The one wall clock of the scan and of what follows it: read once per
     /// scan (`started_at`, the AIA completion's chain check), and by `scan`,
     /// `serve` and `watch` to grade and alert at "now".
@@ -115,6 +121,7 @@ impl Default for ScanOptions {
             max_connections: 8,
             resolve: Vec::new(),
             extra_anchors: Vec::new(),
+            clients: Some(tlslens_core::clients::ClientSelection::All),
             clock: crate::clock::system(),
         }
     }

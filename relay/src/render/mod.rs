@@ -1,5 +1,6 @@
 //! Output for people and programs, from typed data (as ripgrep's printer):
-//! [`human`] writes a [`Report`] as text — grade, caps and warnings with their
+//! [`human`] writes a [`Report`] as text — grade, the clients that cannot
+//! connect and why (`clients.rs`), caps and warnings with their
 //! fixes, protocols and suites with the weak ones marked, chains with days
 //! left, features, vulnerabilities, per endpoint — and [`json`] writes it as
 //! the contract's JSON. [`json_error`] is the error object `scan --json`
@@ -8,6 +9,7 @@
 //! Nothing here reads JSON back: a renamed report field is a compile error,
 //! not a silent `-`.
 
+mod clients;
 mod style;
 
 use std::fmt::Write;
@@ -54,6 +56,7 @@ pub fn human(report: &Report, color: bool) -> String {
             report.differences.join(", ")
         );
     }
+    clients::section(&mut o, report, st);
     for ep in &report.endpoints {
         endpoint(&mut o, ep, st);
     }

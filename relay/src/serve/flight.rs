@@ -96,7 +96,11 @@ impl AppState {
                         }
                     });
                 });
-                let fut = (inner.scanner)(t.spec.clone(), inner.config.scan.clone(), progress);
+                let mut opts = inner.config.scan.clone();
+                if let Some(c) = &t.clients {
+                    opts.clients = Some(c.clone());
+                }
+                let fut = (inner.scanner)(t.spec.clone(), opts, progress);
                 let out = tokio::time::timeout(limit + SCAN_GRACE.min(limit), fut).await;
                 let res = match out {
                     Err(_) => {

@@ -36,7 +36,7 @@ pub(super) type ScanParams = Result<Query<ScanQuery>, QueryRejection>;
 pub(super) fn query(q: ScanParams) -> Result<ScanQuery, AppError> {
     q.map(|Query(q)| q).map_err(|e| {
         tracing::debug!(error = %e, "bad query");
-        AppError::bad_input("malformed query string (expected host=H&port=P[&fresh=1])")
+        AppError::bad_input("malformed query string (expected host=H&port=P[&fresh=1][&clients=C])")
     })
 }
 

@@ -6,10 +6,12 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use serde::Deserialize;
+use tlslens_core::clients::ClientSelection;
 
 use super::cache::Key;
 use super::error::AppError;
 use super::state::{AppState, PeerAddr};
+
 use crate::resolve::{self, TargetSpec};
 
 /// Longest host parameter accepted (a DNS name is at most 253).
@@ -48,6 +50,7 @@ pub struct ScanQuery {
     host: Option<String>,
     port: Option<String>,
     fresh: Option<String>,
+    clients: Option<String>,
 }
 
 /// A validated target.
@@ -59,6 +62,39 @@ pub(super) struct Target {
     pub(super) key: Key,
     /// `host:port` (`[v6]:port`) for messages.
     pub(super) label: String,
+    /// The clients to simulate when the request chose (`clients=`).
+    pub(super) clients: Option<ClientSelection>,
+}
+
+/// The longest `clients=` value accepted.
+const MAX_CLIENTS_PARAM: usize = 4096;
+
+/// Validates the `clients` parameter: `all`, `current` or ids and names of
+/// the client table, comma-separated.
+pub fn validate_clients(raw: &str) -> Result<ClientSelection, AppError> {
+    if raw.len() > MAX_CLIENTS_PARAM {
+        return Err(AppError::bad_input(format!(
+            "clients is longer than {MAX_CLIENTS_PARAM} bytes"
+        )));
+    }
+    if raw.chars().any(char::is_control) {
+        return Err(AppError::bad_input("clients contains control characters"));
+    }
+    ClientSelection::parse(raw).map_err(|e| AppError::bad_input(e.to_string()))
+}
+
+/// The cache key of a selection: the ids it selects, or `""` when they are
+/// the relay's default ones.
+fn selection_key(chosen: &ClientSelection, default: Option<&ClientSelection>) -> String {
+    let ids = |s: &ClientSelection| -> Vec<&'static str> {
+        s.select().into_iter().map(|c| c.id.as_str()).collect()
+    };
+    let mine = ids(chosen);
+    if default.is_some_and(|d| ids(d) == mine) {
+        String::new()
+    } else {
+        mine.join(",")
+    }
 }
 
 /// Validates the `host` parameter: ASCII only (IDNs in their `xn--` form),
@@ -138,6 +174,7 @@ impl AppState {
         let (host, ip) = validate_host(host)?;
         let port = validate_port(q.port.as_deref())?;
         let fresh = parse_fresh(q.fresh.as_deref())?;
+        let clients = q.clients.as_deref().map(validate_clients).transpose()?;
         let cfg = &self.inner.config;
         if !cfg.allow_ports.is_empty()
             && !cfg
@@ -157,11 +194,16 @@ impl AppState {
             ip,
         };
         self.precheck(&spec)?;
+        let chosen = clients
+            .as_ref()
+            .map(|c| selection_key(c, cfg.scan.clients.as_ref()))
+            .unwrap_or_default();
         Ok((
             Target {
-                key: (host, port),
+                key: (host, port, chosen),
                 spec,
                 label,
+                clients,
             },
             fresh,
         ))

@@ -75,6 +75,15 @@ pub struct ScanArgs {
         default_value_t = 8
     )]
     pub scan_connections: u64,
+    /// The clients to simulate: all, current (the versions people run
+    /// today), or client ids and names from the client table, comma-separated
+    /// (e.g. java-8u161,"Android 8.1").
+    #[arg(long, value_name = "all|current|NAME,...", default_value = "all")]
+    pub clients: String,
+    /// Skip the client simulation: no `clients` per endpoint and no
+    /// `client_failures` in the report (a faster scan).
+    #[arg(long, conflicts_with = "clients")]
+    pub no_clients: bool,
     /// Never use colour.
     #[arg(long)]
     pub no_color: bool,
@@ -234,6 +243,15 @@ pub struct ServeArgs {
     /// when the proxy overwrites the header.
     #[arg(long, env = "TLSLENS_CLIENT_IP_HEADER", value_name = "HEADER")]
     pub client_ip_header: Option<String>,
+    /// The clients to simulate by default: all, current, or client ids and
+    /// names, comma-separated; a request may ask for others with `clients=`.
+    #[arg(
+        long,
+        env = "TLSLENS_CLIENTS",
+        value_name = "all|current|NAME,...",
+        default_value = "all"
+    )]
+    pub clients: String,
 }
 
 /// `watch` arguments (contract 1); the rest of its settings are in the TOML
@@ -312,7 +330,11 @@ mod tests {
             }
         }
         // scan shares the probe settings, under the same names.
-        for setting in [Setting::ScanTimeout, Setting::ScanConnections] {
+        for setting in [
+            Setting::ScanTimeout,
+            Setting::ScanConnections,
+            Setting::Clients,
+        ] {
             let flag = setting.flag().unwrap();
             assert!(long_names(scan).contains(&flag.to_owned()), "scan {flag}");
         }

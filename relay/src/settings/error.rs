@@ -46,6 +46,9 @@ pub enum Problem {
     /// PEM blocks that are not certificates, each with its number and line.
     #[error("unusable PEM blocks: {0}")]
     BadPem(BadBlocks),
+    /// A client selection naming no known client.
+    #[error(transparent)]
+    Clients(#[from] tlslens_core::clients::SelectionError),
 }
 
 /// A flag, environment variable or config key with a bad value.

@@ -61,6 +61,8 @@ pub enum Setting {
     ClientIpHeader,
     /// Where `watch` posts alerts.
     Webhook,
+    /// The simulated clients (`all`, `current`, or ids and names).
+    Clients,
 }
 
 /// Old spellings a setting still answers to.
@@ -76,7 +78,7 @@ pub struct Aliases {
 
 impl Setting {
     /// Every setting.
-    pub const ALL: [Setting; 23] = [
+    pub const ALL: [Setting; 24] = [
         Setting::ScanTimeout,
         Setting::ScanConnections,
         Setting::MaxScans,
@@ -100,6 +102,7 @@ impl Setting {
         Setting::AllowPorts,
         Setting::ClientIpHeader,
         Setting::Webhook,
+        Setting::Clients,
     ];
 
     /// The canonical flag (`--scan-timeout`), when a flag sets it.
@@ -123,6 +126,7 @@ impl Setting {
             Setting::CorsOrigin => "--cors-origin",
             Setting::AllowPorts => "--allow-ports",
             Setting::ClientIpHeader => "--client-ip-header",
+            Setting::Clients => "--clients",
             Setting::Interval
             | Setting::Jitter
             | Setting::Concurrency
@@ -152,6 +156,7 @@ impl Setting {
             Setting::CorsOrigin => "TLSLENS_CORS_ORIGIN",
             Setting::AllowPorts => "TLSLENS_ALLOW_PORTS",
             Setting::ClientIpHeader => "TLSLENS_CLIENT_IP_HEADER",
+            Setting::Clients => "TLSLENS_CLIENTS",
             Setting::Interval
             | Setting::Jitter
             | Setting::Concurrency
@@ -171,6 +176,7 @@ impl Setting {
             Setting::AlertDays => "alert_days",
             Setting::CaFile => "ca_file",
             Setting::Webhook => "webhook",
+            Setting::Clients => "clients",
             _ => return None,
         })
     }

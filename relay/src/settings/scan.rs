@@ -46,7 +46,7 @@ impl ScanSettings {
     /// and no `--no-color`; progress needs one on standard error.
     pub fn from_args(args: &ScanArgs, term: Terminal) -> Result<Self, SettingError> {
         let target = parse_target(&args.target)?;
-        let probe = scan_options(&ProbeInput {
+        let mut probe = scan_options(&ProbeInput {
             spelling: Spelling::ScanFlags,
             allow_private: args.allow_private,
             resolve: &args.resolve,
@@ -55,7 +55,11 @@ impl ScanSettings {
             scan_timeout: args.scan_timeout,
             scan_timeout_written: None,
             scan_connections: args.scan_connections,
+            clients: &args.clients,
         })?;
+        if args.no_clients {
+            probe.clients = None;
+        }
         let output = if args.json {
             Output::Json
         } else {

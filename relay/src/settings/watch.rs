@@ -79,6 +79,9 @@ pub struct RawConfig {
     scan_timeout: String,
     #[serde(default = "default_scan_connections", alias = "max_connections")]
     scan_connections: u64,
+    /// The clients that matter (ids or names); absent: every client is
+    /// simulated and none is singled out.
+    clients: Option<Vec<String>>,
     #[serde(default, rename = "target")]
     targets: Vec<RawTarget>,
 }
@@ -146,6 +149,24 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         }
     }
     let ca_file = raw.ca_file.as_ref().map(|f| base.join(f));
+    let clients = match &raw.clients {
+        None => "all".to_owned(),
+        Some(list) if list.is_empty() => {
+            return Err(SettingError::Missing(
+                "clients = []: list the clients that matter, or leave the key out to simulate every client",
+            ))
+        }
+        Some(list) => {
+            if let Some(bad) = list.iter().find(|n| n.contains(',') || n.trim().is_empty()) {
+                return Err(SettingError::expected(
+                    key(Setting::Clients),
+                    bad,
+                    "one client id or name per entry",
+                ));
+            }
+            list.join(",")
+        }
+    };
     let scan = scan_options(&ProbeInput {
         spelling: Spelling::WatchKeys,
         allow_private: raw.allow_private,
@@ -155,6 +176,7 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         scan_timeout: 0.0,
         scan_timeout_written: Some(&raw.scan_timeout),
         scan_connections: raw.scan_connections,
+        clients: &clients,
     })?;
     if raw.targets.is_empty() {
         return Err(SettingError::Missing("no [[target]] to watch"));
@@ -172,6 +194,11 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         database: base.join(raw.database),
         concurrency: bounds::count(key(Setting::Concurrency), raw.concurrency)?,
         jitter,
+        clients: raw
+            .clients
+            .is_some()
+            .then(|| scan.clients.clone())
+            .flatten(),
         scan,
         targets,
     })
@@ -246,6 +273,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use tlslens_core::clients::ClientSelection;
 
     fn parse_err(text: &str) -> String {
         parse(text, Path::new(".")).unwrap_err().to_string()
@@ -307,6 +335,42 @@ host = "other.test"
             ),
         ] {
             let err = parse_err(bad);
+            assert!(err.contains(why), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn clients_that_matter_select_the_simulation_and_unknown_names_are_errors() {
+        let c = parse("[[target]]\nhost = \"a\"", Path::new(".")).unwrap();
+        assert_eq!(c.clients, None);
+        assert_eq!(c.scan.clients, Some(ClientSelection::All));
+        let c = parse(
+            "clients = [\"java-8u161\", \"Android 8.1\"]\n[[target]]\nhost = \"a\"",
+            Path::new("."),
+        )
+        .unwrap();
+        let ids: Vec<&str> = c
+            .clients
+            .as_ref()
+            .unwrap()
+            .select()
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        assert_eq!(ids, ["android-8.1", "java-8u161"]);
+        assert_eq!(c.scan.clients, c.clients);
+        for (bad, why) in [
+            ("clients = []", "clients = []"),
+            (
+                "clients = [\"java-8u161,curl\"]",
+                "one client id or name per entry",
+            ),
+            (
+                "clients = [\"netscape-4\"]",
+                "unknown client \"netscape-4\"",
+            ),
+        ] {
+            let err = parse_err(&format!("{bad}\n[[target]]\nhost = \"a\""));
             assert!(err.contains(why), "{bad:?}: {err}");
         }
     }

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
+use tlslens_core::clients::{self, ClientReport, ClientSelection};
 use tlslens_core::expiry;
 use tlslens_core::report::{EndpointReport, Grade};
 use tlslens_core::time::{parse_rfc3339, rfc3339};
@@ -111,6 +112,67 @@ pub fn for_endpoint(
         }
     }
     out
+}
+
+/// The `client_failure` alerts of one graded endpoint: each client of
+/// `watched` (the config's `clients = [...]`) that fails now and did not in
+/// the endpoint's last simulated scan. `previous` is that scan's failing
+/// clients as stored (`[{"client", "code"}]`); without one (the first scan,
+/// or none ran the simulation) nothing is known to have *started* failing,
+/// so nothing is sent — as a grade drop needs a previous grade.
+pub fn client_failures(
+    host: &str,
+    port: u16,
+    ep: &EndpointReport,
+    watched: &ClientSelection,
+    previous: Option<&str>,
+    scan_id_hint: i64,
+) -> Vec<(String, String)> {
+    let (Some(clients), Some(previous)) = (ep.clients.as_deref(), previous) else {
+        return Vec::new();
+    };
+    let failed_before: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(previous)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| f["client"].as_str().map(str::to_owned))
+        .collect();
+    clients
+        .iter()
+        .filter(|c| clients::table::by_id(&c.id).is_some_and(|p| watched.matches(p)))
+        .filter(|c| !failed_before.contains(&c.id))
+        .filter_map(|c| {
+            let failure = c.failure.as_ref()?;
+            let code = failure.code.as_str();
+            let key = format!(
+                "client_failure|{host}|{port}|{}|{}|{code}|{scan_id_hint}",
+                ep.ip, c.id
+            );
+            let payload = json!({
+                "kind": "client_failure",
+                "host": host,
+                "port": port,
+                "ip": ep.ip,
+                "client": c.id,
+                "name": c.name,
+                "code": code,
+                "message": failure.message,
+            });
+            Some((key, payload.to_string()))
+        })
+        .collect()
+}
+
+/// The failing clients of an endpoint as stored with its scan
+/// (`[{"client", "code"}]`), what [`client_failures`] compares with.
+pub fn failing_clients(clients: &[ClientReport]) -> String {
+    let list: Vec<serde_json::Value> = clients
+        .iter()
+        .filter_map(|c| {
+            let f = c.failure.as_ref()?;
+            Some(json!({"client": c.id, "code": f.code.as_str()}))
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
 }
 
 /// The alert for an endpoint (or a whole target, `ip` empty) that stopped
@@ -275,6 +337,46 @@ mod tests {
             ("::1".into(), 8080)
         );
         assert!(split_authority("h:x", 80).is_err());
+    }
+
+    /// The first endpoint of the core's parity report with clients (Java
+    /// 6u45 fails, Chrome 137 connects, IE 8 / XP fails for lack of SNI).
+    fn simulated_endpoint() -> EndpointReport {
+        let report: tlslens_core::Report = serde_json::from_str(include_str!(
+            "../../../wasm-core/tests/fixtures/parity/clients.report.json"
+        ))
+        .unwrap();
+        report.endpoints.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn a_watched_client_that_starts_failing_alerts_once_with_its_cause() {
+        let ep = simulated_endpoint();
+        let watched = ClientSelection::parse("java-6u45,Chrome 137 / Win 11").unwrap();
+        // No earlier simulated scan: nothing is known to have started.
+        assert!(client_failures("a.test", 443, &ep, &watched, None, 7).is_empty());
+        let alerts = client_failures("a.test", 443, &ep, &watched, Some("[]"), 7);
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        let (key, payload) = &alerts[0];
+        assert_eq!(
+            key,
+            &format!(
+                "client_failure|a.test|443|{}|java-6u45|protocol_mismatch|7",
+                ep.ip
+            )
+        );
+        let v: serde_json::Value = serde_json::from_str(payload).unwrap();
+        assert_eq!(v["kind"], "client_failure");
+        assert_eq!(v["client"], "java-6u45");
+        assert_eq!(v["code"], "protocol_mismatch");
+        assert!(v["message"].as_str().unwrap().contains("Java 6u45"));
+        // Already failing in the last simulated scan: no new alert.
+        let before = failing_clients(ep.clients.as_deref().unwrap());
+        assert!(before.contains("java-6u45") && before.contains("ie-8-xp"));
+        assert!(client_failures("a.test", 443, &ep, &watched, Some(&before), 8).is_empty());
+        // A client nobody listed never alerts (IE 8 / XP fails here too).
+        let ie = ClientSelection::parse("chrome-137-win11").unwrap();
+        assert!(client_failures("a.test", 443, &ep, &ie, Some("[]"), 7).is_empty());
     }
 
     #[test]

@@ -42,4 +42,8 @@ pub struct Config {
     pub scan: ScanOptions,
     /// What to watch.
     pub targets: Vec<Target>,
+    /// The clients that matter (`clients = [...]`): the ones the simulation
+    /// runs and whose failures a `client_failure` alert reports; `None` when
+    /// the config names none (every client is simulated then).
+    pub clients: Option<tlslens_core::clients::ClientSelection>,
 }

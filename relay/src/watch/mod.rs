@@ -173,7 +173,7 @@ impl Watcher {
         }
         store.outage_end(&t.host, t.port, &ep.ip)?;
         let previous = store.last_grade(&t.host, t.port, &ep.ip)?;
-        let alerts = alerts::for_endpoint(
+        let mut alerts = alerts::for_endpoint(
             &t.host,
             t.port,
             ep,
@@ -182,6 +182,17 @@ impl Watcher {
             now,
             now,
         );
+        if let Some(watched) = &self.cfg.clients {
+            let before = store.last_client_failures(&t.host, t.port, &ep.ip)?;
+            alerts.extend(alerts::client_failures(
+                &t.host,
+                t.port,
+                ep,
+                watched,
+                before.as_deref(),
+                now,
+            ));
+        }
         let leaf = ep.chain.as_ref().and_then(|c| c.certificates.first());
         let ts = |s: &str| tlslens_core::time::parse_rfc3339(s);
         let row = ScanRow {
@@ -202,6 +213,7 @@ impl Watcher {
                 .chain
                 .as_ref()
                 .and_then(|c| serde_json::to_string(c).ok()),
+            client_failures: ep.clients.as_deref().map(alerts::failing_clients),
         };
         store.record(round, &row, &alerts)
     }

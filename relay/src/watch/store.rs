@@ -61,6 +61,10 @@ const MIGRATIONS: &[&str] = &[
         since INTEGER NOT NULL,
         PRIMARY KEY (host, port, ip)
     );",
+    // 2: the clients of the simulation that failed, per scan (JSON
+    // `[{"client": id, "code": failure code}]`; NULL when it did not run),
+    // what a `client_failure` alert compares with the previous scan.
+    "ALTER TABLE scans ADD COLUMN client_failures TEXT;",
 ];
 
 fn db(e: rusqlite::Error) -> Error {
@@ -85,6 +89,8 @@ pub struct ScanRow {
     pub earliest_not_after: Option<i64>,
     pub earliest_subject: Option<String>,
     pub chain_json: Option<String>,
+    /// The failing simulated clients, JSON (see migration 2).
+    pub client_failures: Option<String>,
 }
 
 /// A pending alert.
@@ -197,8 +203,9 @@ impl Store {
         let tx = self.conn.transaction().map_err(db)?;
         tx.execute(
             "INSERT INTO scans (round_id, host, port, ip, scanned_at, success, error, grade, score,
-                leaf_sha256, leaf_subject, leaf_not_after, earliest_not_after, earliest_subject, chain_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                leaf_sha256, leaf_subject, leaf_not_after, earliest_not_after, earliest_subject, chain_json,
+                client_failures)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 round,
                 row.host,
@@ -214,7 +221,8 @@ impl Store {
                 row.leaf_not_after,
                 row.earliest_not_after,
                 row.earliest_subject,
-                row.chain_json
+                row.chain_json,
+                row.client_failures
             ],
         )
         .map_err(db)?;
@@ -237,6 +245,26 @@ impl Store {
         }
         tx.commit().map_err(db)?;
         Ok(queued)
+    }
+
+    /// The failing clients of an endpoint's last scan that ran the client
+    /// simulation (JSON, see migration 2).
+    pub fn last_client_failures(
+        &self,
+        host: &str,
+        port: u16,
+        ip: &str,
+    ) -> Result<Option<String>, Error> {
+        self.conn
+            .query_row(
+                "SELECT client_failures FROM scans WHERE host = ?1 AND port = ?2 AND ip = ?3
+                 AND success = 1 AND client_failures IS NOT NULL
+                 ORDER BY scanned_at DESC, id DESC LIMIT 1",
+                params![host, port, ip],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)
     }
 
     /// Marks an endpoint unreachable; returns the outage start (now if new).
@@ -315,7 +343,7 @@ impl Store {
     pub fn latest(&self) -> Result<Vec<ScanRow>, Error> {
         self.rows(
             "SELECT host, port, ip, scanned_at, success, error, grade, score, leaf_sha256, leaf_subject,
-                    leaf_not_after, earliest_not_after, earliest_subject, chain_json
+                    leaf_not_after, earliest_not_after, earliest_subject, chain_json, client_failures
              FROM scans s WHERE id = (SELECT id FROM scans t WHERE t.host = s.host AND t.port = s.port
                 AND t.ip = s.ip ORDER BY scanned_at DESC, id DESC LIMIT 1)
              ORDER BY host, port, ip",
@@ -333,7 +361,7 @@ impl Store {
     ) -> Result<Vec<ScanRow>, Error> {
         let mut rows = self.rows(
             "SELECT host, port, ip, scanned_at, success, error, grade, score, leaf_sha256, leaf_subject,
-                    leaf_not_after, earliest_not_after, earliest_subject, NULL
+                    leaf_not_after, earliest_not_after, earliest_subject, NULL, client_failures
              FROM scans WHERE host = ?1 AND port = ?2 AND ip = ?3 ORDER BY scanned_at DESC, id DESC LIMIT ?4",
             params![host, port, ip, limit],
         )?;
@@ -360,6 +388,7 @@ impl Store {
                     earliest_not_after: r.get(11)?,
                     earliest_subject: r.get(12)?,
                     chain_json: r.get(13)?,
+                    client_failures: r.get(14)?,
                 })
             })
             .map_err(db)?;
@@ -432,5 +461,26 @@ mod tests {
         assert_eq!(s.outage_start("a.test", 443, "", 9).unwrap(), 5);
         s.outage_end("a.test", 443, "1.1.1.1").unwrap();
         assert_eq!(s.outage_start("a.test", 443, "", 9).unwrap(), 9);
+    }
+
+    #[test]
+    fn the_failing_clients_of_the_last_simulated_scan_are_kept() {
+        let mut s = Store::memory().unwrap();
+        let r = s.begin_round(1).unwrap();
+        assert_eq!(
+            s.last_client_failures("a.test", 443, "1.1.1.1").unwrap(),
+            None
+        );
+        let mut first = row("1.1.1.1", "A", 1);
+        first.client_failures =
+            Some(r#"[{"client":"java-6u45","code":"protocol_mismatch"}]"#.into());
+        s.record(r, &first, &[]).unwrap();
+        // A scan without the simulation keeps the last one that had it.
+        s.record(r, &row("1.1.1.1", "A", 2), &[]).unwrap();
+        assert_eq!(
+            s.last_client_failures("a.test", 443, "1.1.1.1").unwrap(),
+            first.client_failures
+        );
+        assert_eq!(s.latest().unwrap()[0].client_failures, None);
     }
 }
