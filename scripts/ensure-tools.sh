@@ -8,9 +8,10 @@
 #   wasm  rustup target wasm32-unknown-unknown, wasm-bindgen-cli at exactly the
 #         version of the wasm-bindgen crate, npm packages (binaryen's wasm-opt)
 #   e2e   npm packages (playwright-core, web-ext) and Debian's chromium
-#   zoo   Debian's nginx, openssl, sslscan, apache2, haproxy and curl (the local
-#         TLS server zoo; apache2 and haproxy also write the real logs that
-#         `tlslens-relay logs` is tested on)
+#   zoo   Debian's nginx, openssl, sslscan, apache2, haproxy, curl, python3 and
+#         python3-yaml (the local TLS server zoo; apache2 and haproxy also
+#         write the real logs that `tlslens-relay logs` is tested on; the CI
+#         gate's tests read JUnit XML and the docs' CI YAML with Python)
 #
 # Progress goes to stderr, one short line per tool. Nothing here ever downloads
 # a browser: Chromium comes from Debian.
@@ -179,6 +180,8 @@ if [[ $want_zoo -eq 1 ]]; then
   need_deb apache2
   need_deb haproxy
   need_deb curl curl
+  need_deb python3
+  need_deb python3-yaml
 fi
 if [[ $want_e2e -eq 1 || $want_zoo -eq 1 ]]; then
   install_debs

@@ -19,6 +19,8 @@ pub enum Setting {
     /// Concurrent connections of one scan to its target, all its addresses
     /// together.
     ScanConnections,
+    /// Concurrent connections of a whole `scan` run, all targets together.
+    TotalConnections,
     /// Scans `serve` runs at once.
     MaxScans,
     /// Scans `serve` lets wait for a slot.
@@ -72,9 +74,10 @@ pub struct Aliases {
 
 impl Setting {
     /// Every setting.
-    pub const ALL: [Setting; 21] = [
+    pub const ALL: [Setting; 22] = [
         Setting::ScanTimeout,
         Setting::ScanConnections,
+        Setting::TotalConnections,
         Setting::MaxScans,
         Setting::Queue,
         Setting::RatePerMinute,
@@ -101,6 +104,7 @@ impl Setting {
         Some(match self {
             Setting::ScanTimeout => "--scan-timeout",
             Setting::ScanConnections => "--scan-connections",
+            Setting::TotalConnections => "--total-connections",
             Setting::MaxScans => "--max-scans",
             Setting::Queue => "--queue",
             Setting::RatePerMinute => "--rate-per-minute",
@@ -123,7 +127,9 @@ impl Setting {
         })
     }
 
-    /// The `serve` environment variable (`TLSLENS_SCAN_TIMEOUT`).
+    /// The `serve` environment variable (`TLSLENS_SCAN_TIMEOUT`); `None`
+    /// for what only other commands set (a setting with a flag and no
+    /// variable is a `scan` flag).
     pub fn env(self) -> Option<&'static str> {
         Some(match self {
             Setting::ScanTimeout => "TLSLENS_SCAN_TIMEOUT",
@@ -142,7 +148,8 @@ impl Setting {
             Setting::CorsOrigin => "TLSLENS_CORS_ORIGIN",
             Setting::AllowPorts => "TLSLENS_ALLOW_PORTS",
             Setting::ClientIpHeader => "TLSLENS_CLIENT_IP_HEADER",
-            Setting::Interval
+            Setting::TotalConnections
+            | Setting::Interval
             | Setting::Jitter
             | Setting::Concurrency
             | Setting::AlertDays
@@ -189,6 +196,7 @@ impl Setting {
         Some(match self {
             Setting::ScanTimeout => secs(0, 3600).above_min(),
             Setting::ScanConnections => count(1, 64),
+            Setting::TotalConnections => count(1, 4096),
             Setting::MaxScans => count(1, 256),
             Setting::Queue => count(0, 10_000),
             Setting::RatePerMinute => count(0, 100_000),

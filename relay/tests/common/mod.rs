@@ -9,6 +9,7 @@
 )]
 
 pub mod http;
+pub mod openssl_pki;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -298,6 +299,16 @@ pub fn s_server(port: u16, cert: &Path, key: &Path, args: &[&str]) -> Proc {
 
 /// nginx with `http_body` (the inside of `http { }`), prefix `dir`.
 pub fn nginx(dir: &Path, http_body: &str, ports: &[SocketAddr]) -> Proc {
+    nginx_env(dir, http_body, ports, &[])
+}
+
+/// [`nginx`] with environment variables (`OPENSSL_CONF`).
+pub fn nginx_env(
+    dir: &Path,
+    http_body: &str,
+    ports: &[SocketAddr],
+    env: &[(&str, &Path)],
+) -> Proc {
     let conf = format!(
         "worker_processes 1;\npid {dir}/nginx.pid;\nerror_log {dir}/error.log warn;\ndaemon off;\nevents {{ worker_connections 256; }}\nhttp {{\n access_log off;\n client_body_temp_path {dir}/tmp;\n proxy_temp_path {dir}/tmp;\n fastcgi_temp_path {dir}/tmp;\n uwsgi_temp_path {dir}/tmp;\n scgi_temp_path {dir}/tmp;\n{http_body}\n}}\n",
         dir = dir.display()
@@ -311,6 +322,7 @@ pub fn nginx(dir: &Path, http_body: &str, ports: &[SocketAddr]) -> Proc {
         .arg(dir)
         .arg("-c")
         .arg(dir.join("nginx.conf"))
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
