@@ -229,9 +229,14 @@ pub enum Name {
 }
 
 impl Name {
-    /// Whether the value was written in a TOML file (durations as `"30s"`).
+    /// Whether the value was written in a TOML file (durations as `"30s"`);
+    /// a [`Name::Path`] that starts with `--` is a flag.
     pub fn is_key(&self) -> bool {
-        matches!(self, Name::Key(_) | Name::Path(_))
+        match self {
+            Name::Key(_) => true,
+            Name::Path(p) => !p.starts_with("--"),
+            Name::Flag(_) | Name::FlagOrEnv(_) => false,
+        }
     }
 }
 
