@@ -12,6 +12,9 @@
 #
 #   scripts/bench-gate.sh [TARGETS] [RUNS]     (default 40 targets, 3 runs)
 #
+# RELAY=PATH times that binary instead of building the release one (e.g.
+# target/debug/tlslens-relay: dependencies are optimized in dev builds too).
+#
 # Loopback only: nginx and the proxy listen on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,8 +29,10 @@ for bin in nginx openssl python3; do
 done
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
-cargo build --release -p tlslens-relay >&2
-RELAY="$PWD/target/release/tlslens-relay"
+if [[ -z "${RELAY:-}" ]]; then
+  cargo build --release -p tlslens-relay >&2
+  RELAY="$PWD/target/release/tlslens-relay"
+fi
 
 DIR="$(mktemp -d)"
 PROXY_PID=""

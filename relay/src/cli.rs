@@ -337,7 +337,10 @@ fn gate_lines(judged: &[Judged], settings: &ScanSettings) {
                     .map(|d| d.code.as_str())
                     .collect();
                 codes.dedup();
-                if j.compliance.as_ref().is_some_and(|c| !c.unchecked.is_empty()) {
+                if j.compliance
+                    .as_ref()
+                    .is_some_and(|c| !c.unchecked.is_empty())
+                {
                     codes.push("unchecked");
                 }
                 format!("{} ({})", j.target, codes.join(", "))

@@ -175,7 +175,11 @@ fn junit_counts(path: &Path) -> (usize, usize) {
         .arg(path)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let mut n = text.split_whitespace().map(|v| v.parse().unwrap());
     (n.next().unwrap(), n.next().unwrap())
@@ -228,7 +232,10 @@ fn github_actions_recipe_runs_as_written() {
     let work = fleet.workdir("gh-fail", "tls-targets.txt", &[&www, &legacy]);
     let (step, code, err) = run_steps(&work, &runs).unwrap();
     assert_eq!((step, code), (1, 10), "{err}");
-    assert!(err.contains(&format!("below grade A: {legacy} (T)")), "{err}");
+    assert!(
+        err.contains(&format!("below grade A: {legacy} (T)")),
+        "{err}"
+    );
     let (cases, failures) = junit_counts(&work.join("tls-junit.xml"));
     assert_eq!(cases, 2 * 21);
     assert!(failures >= 1);
@@ -287,7 +294,10 @@ fn cron_script_keeps_reports_and_mails_failures() {
             .env("TLSLENS_DIR", work)
             .env("TLSLENS_MAILTO", "tls@example.test")
             .env("MAIL_LOG", work.join("mail.txt"))
-            .env("PATH", format!("{}:/usr/bin:/bin", work.join("bin").display()))
+            .env(
+                "PATH",
+                format!("{}:/usr/bin:/bin", work.join("bin").display()),
+            )
             .output()
             .unwrap();
         out.status.code().unwrap_or(-1)
@@ -311,8 +321,14 @@ fn cron_script_keeps_reports_and_mails_failures() {
     let work = fleet.workdir("cron-fail", "targets.txt", &[&www, &legacy]);
     assert_eq!(run(&work), 10);
     let mail = std::fs::read_to_string(work.join("mail.txt")).unwrap();
-    assert!(mail.contains("-s\nTLS gate failed (exit 10)\ntls@example.test\n"), "{mail}");
-    assert!(mail.contains(&format!("below grade A: {legacy} (T)")), "{mail}");
+    assert!(
+        mail.contains("-s\nTLS gate failed (exit 10)\ntls@example.test\n"),
+        "{mail}"
+    );
+    assert!(
+        mail.contains(&format!("below grade A: {legacy} (T)")),
+        "{mail}"
+    );
     let jsonl = std::fs::read_to_string(&reports(&work)[0]).unwrap();
     assert_eq!(jsonl.lines().count(), 2, "{jsonl}");
 }

@@ -126,17 +126,31 @@ fn every_target_passing_exits_0_with_a_summary() {
     // Both reports, in order, then the summary with one row each.
     let first = out.find(&format!("TLS Lens {a}")).unwrap();
     let second = out.find(&format!("TLS Lens {b}")).unwrap();
-    let summary = out.find("Summary: 2 targets — 2 passed, 0 below A, 0 off mozilla-intermediate").unwrap_or_else(|| panic!("{out}"));
+    let summary = out
+        .find("Summary: 2 targets — 2 passed, 0 below A, 0 off mozilla-intermediate")
+        .unwrap_or_else(|| panic!("{out}"));
     assert!(first < second && second < summary, "{out}");
     let table = &out[summary..];
-    assert!(table.contains("TARGET") && table.contains("WORST CAP") && table.contains("DAYS LEFT") && table.contains("FAILING CLIENTS"), "{table}");
+    assert!(
+        table.contains("TARGET")
+            && table.contains("WORST CAP")
+            && table.contains("DAYS LEFT")
+            && table.contains("FAILING CLIENTS"),
+        "{table}"
+    );
     for t in [&a, &b] {
         let row = table.lines().find(|l| l.starts_with(t.as_str())).unwrap();
-        assert!(row.contains("compliant") && row.trim_end().ends_with("pass"), "{row}");
+        assert!(
+            row.contains("compliant") && row.trim_end().ends_with("pass"),
+            "{row}"
+        );
         // The leaf has 80 days left.
         assert!(row.contains(" 80 ") || row.contains(" 79 "), "{row}");
     }
-    assert!(!err.contains("below grade") && !err.contains("not compliant"), "{err}");
+    assert!(
+        !err.contains("below grade") && !err.contains("not compliant"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -184,7 +198,10 @@ fn a_target_off_the_profile_exits_11_naming_the_deviation() {
         .iter()
         .map(|d| d["code"].as_str().unwrap())
         .collect();
-    assert!(!codes.iter().any(|c| c.starts_with("protocol_")), "{codes:?}");
+    assert!(
+        !codes.iter().any(|c| c.starts_with("protocol_")),
+        "{codes:?}"
+    );
 }
 
 #[test]
@@ -196,7 +213,10 @@ fn below_the_grade_wins_over_off_the_profile() {
     let (code, _, err) = zoo.scan(&[&modern, &bad], &INTERMEDIATE);
     assert_eq!(code, 10, "{err}");
     assert!(err.contains("below grade A"), "{err}");
-    assert!(err.contains("not compliant with mozilla-intermediate"), "{err}");
+    assert!(
+        err.contains("not compliant with mozilla-intermediate"),
+        "{err}"
+    );
     // One target failing both.
     let (code, _, err) = zoo.scan(&[&bad], &INTERMEDIATE);
     assert_eq!(code, 10, "{err}");
@@ -215,19 +235,28 @@ fn a_target_that_cannot_be_scanned_fails_the_run_and_is_listed() {
     assert_eq!(lines.len(), 3, "{out}");
     assert_eq!(lines[0]["error"]["code"], "unreachable");
     assert_eq!(lines[0]["target"]["host"], "down.gate.test");
-    assert!(lines[0]["error"]["message"].as_str().unwrap().contains(&down));
+    assert!(lines[0]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains(&down));
     assert_eq!(lines[1]["target"]["host"], "good.gate.test");
     assert_eq!(lines[1]["schema"], "tlslens.report/1");
     assert_eq!(lines[2]["target"]["host"], "bad.gate.test");
     assert_eq!(lines[2]["grade"], "T");
-    assert!(err.contains(&format!("nothing reachable at {down}")), "{err}");
+    assert!(
+        err.contains(&format!("nothing reachable at {down}")),
+        "{err}"
+    );
     assert!(err.contains(&format!("below grade A: {bad} (T)")), "{err}");
     // For people: the summary row says why.
     let (code, out, _) = zoo.scan(&[&good, &down], &[]);
     assert_eq!(code, 5);
     let row = out.lines().find(|l| l.starts_with(down.as_str())).unwrap();
     assert!(row.contains("not scanned: unreachable"), "{row}");
-    assert!(out.contains("Summary: 2 targets — 1 passed, 1 not scanned"), "{out}");
+    assert!(
+        out.contains("Summary: 2 targets — 1 passed, 1 not scanned"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -247,8 +276,17 @@ fn bad_input_exits_2_before_any_scan() {
     std::fs::write(&file, "ok.example\nexample.com:0\n").unwrap();
     let (code, _, err) = relay(&["scan", "--targets-file", f]);
     assert_eq!(code, 2);
-    assert!(err.contains("line 2:") && err.contains("invalid port"), "{err}");
-    let (code, out, err) = relay(&["scan", "example.com", "--profile", "mozilla-modern2", "--json"]);
+    assert!(
+        err.contains("line 2:") && err.contains("invalid port"),
+        "{err}"
+    );
+    let (code, out, err) = relay(&[
+        "scan",
+        "example.com",
+        "--profile",
+        "mozilla-modern2",
+        "--json",
+    ]);
     assert_eq!(code, 2);
     assert!(
         err.contains("known profiles: mozilla-modern, mozilla-intermediate, mozilla-old"),
@@ -258,13 +296,19 @@ fn bad_input_exits_2_before_any_scan() {
     assert_eq!(v["error"]["code"], "bad_input");
     let (code, _, err) = relay(&["scan", "example.com", "--min-grade", "A++"]);
     assert_eq!(code, 2);
-    assert!(err.contains("expected a grade: A+, A, A-, B, C, D, E, F, T, M"), "{err}");
+    assert!(
+        err.contains("expected a grade: A+, A, A-, B, C, D, E, F, T, M"),
+        "{err}"
+    );
     let (code, _, err) = relay(&["scan", "--targets-file", "/nonexistent/targets.txt"]);
     assert_eq!(code, 2);
     assert!(err.contains("cannot read it"), "{err}");
     let (code, _, err) = relay(&["scan", "example.com", "--junit", "/nonexistent/dir/r.xml"]);
     assert_eq!(code, 2);
-    assert!(err.contains("--junit /nonexistent/dir/r.xml: cannot write it"), "{err}");
+    assert!(
+        err.contains("--junit /nonexistent/dir/r.xml: cannot write it"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -274,7 +318,11 @@ fn a_targets_file_gives_json_lines_after_the_arguments() {
     let b = zoo.server("b.gate.test", &BOTH, HSTS);
     let c = zoo.server("c.gate.test", &TLS13_ONLY, HSTS);
     let file = zoo.path("targets.txt");
-    std::fs::write(&file, format!("# the fleet\n{c}   # TLS 1.3 only\n\n  {a}\n")).unwrap();
+    std::fs::write(
+        &file,
+        format!("# the fleet\n{c}   # TLS 1.3 only\n\n  {a}\n"),
+    )
+    .unwrap();
     let (code, out, err) = zoo.scan(&[&b], &["--targets-file", file.to_str().unwrap(), "--json"]);
     assert_eq!(code, 0, "{err}");
     let hosts: Vec<String> = json_lines(&out)
@@ -352,9 +400,8 @@ fn junit_has_a_case_per_target_and_check_and_survives_hostile_text() {
     let per_target = 2 + tlslens_core::compliance::DeviationCode::ALL.len() + 1;
     let totals = rows.last().unwrap();
     assert_eq!(totals[1], (3 * per_target).to_string(), "{rows:?}");
-    let cases = |target: &str| -> Vec<&Vec<String>> {
-        rows.iter().filter(|r| r[0] == target).collect()
-    };
+    let cases =
+        |target: &str| -> Vec<&Vec<String>> { rows.iter().filter(|r| r[0] == target).collect() };
     // The good server passes every check.
     let g = cases(&good);
     assert_eq!(g.len(), per_target);
@@ -375,7 +422,10 @@ fn junit_has_a_case_per_target_and_check_and_survives_hostile_text() {
     // The unreachable target: an error on `scan`, every other check skipped.
     let d = cases(&down);
     assert_eq!(d[0][1], "scan");
-    assert_eq!((d[0][2].as_str(), d[0][3].as_str()), ("error", "unreachable"));
+    assert_eq!(
+        (d[0][2].as_str(), d[0][3].as_str()),
+        ("error", "unreachable")
+    );
     assert!(d[0][4].contains("nothing reachable"), "{d:?}");
     assert!(d[1..].iter().all(|r| r[2] == "skipped"), "{d:?}");
     assert_eq!(totals[3], "1");
@@ -453,5 +503,98 @@ fn a_run_never_opens_more_connections_than_its_budget() {
     let seen = peak.load(Ordering::SeqCst);
     assert!(seen <= 8, "{seen} connections at once over a budget of 8");
     // Two targets (4 connections each) ran side by side.
-    assert!(seen > 4, "only {seen} connections at once: targets did not overlap");
+    assert!(
+        seen > 4,
+        "only {seen} connections at once: targets did not overlap"
+    );
+}
+
+/// Exit 3 and 4 from a run: the first target that cannot be scanned, in the
+/// order given, decides. No server is needed: a loopback target without
+/// `--allow-private` is refused before any connection, and `.invalid`
+/// names never resolve (RFC 6761).
+#[test]
+fn the_first_target_not_scanned_decides_between_3_and_4() {
+    let refused = "127.0.0.1:1";
+    let unresolvable = "no-such-host.invalid";
+    let run = |targets: &[&str]| {
+        let mut args = vec!["scan"];
+        args.extend_from_slice(targets);
+        args.extend(["--min-grade", "A", "--json", "--timeout", "5"]);
+        relay(&args)
+    };
+    let (code, out, err) = run(&[refused, unresolvable]);
+    assert_eq!(code, 3, "{err}");
+    let lines = json_lines(&out);
+    let codes: Vec<&str> = lines
+        .iter()
+        .map(|v| v["error"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["refused", "unresolvable"]);
+    let (code, out, err) = run(&[unresolvable, refused]);
+    assert_eq!(code, 4, "{err}");
+    assert_eq!(json_lines(&out)[0]["target"]["host"], unresolvable);
+    // Both named on stderr, one line each, whatever decided the status.
+    assert!(
+        err.contains("refused") && err.contains(unresolvable),
+        "{err}"
+    );
+}
+
+/// Quotes `arg` for `sh -c`.
+fn sh_quote(arg: &str) -> String {
+    format!("'{}'", arg.replace('\'', r"'\''"))
+}
+
+#[test]
+fn a_terminal_gets_a_progress_line_per_target() {
+    let mut zoo = Zoo::new();
+    let a = zoo.server("a.gate.test", &BOTH, HSTS);
+    let b = zoo.untrusted("b.gate.test");
+    let down = zoo.closed("down.gate.test");
+    let root = zoo.root.to_str().unwrap().to_owned();
+    let mut args: Vec<String> = vec![env!("CARGO_BIN_EXE_tlslens-relay").into(), "scan".into()];
+    args.extend([a.clone(), b.clone(), down.clone()]);
+    args.extend(["--allow-private", "--ca-file", &root, "--timeout", "20"].map(String::from));
+    for r in &zoo.resolve {
+        args.extend(["--resolve".to_owned(), r.clone()]);
+    }
+    args.push("--no-color".into());
+    let command: Vec<String> = args.iter().map(|a| sh_quote(a)).collect();
+    // util-linux `script` runs the command on a pseudo-terminal: stdout and
+    // stderr are both that terminal.
+    let out = Command::new("script")
+        .args(["-qec", &command.join(" "), "/dev/null"])
+        .output()
+        .expect("script (util-linux)");
+    let text = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    assert_eq!(out.status.code(), Some(5), "{text}");
+    let progress: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with('[') && l.contains("/3] "))
+        .collect();
+    assert_eq!(progress.len(), 3, "one line per target: {text}");
+    // Counted in completion order, each naming its target and its result.
+    for (i, line) in progress.iter().enumerate() {
+        assert!(line.starts_with(&format!("[{}/3] ", i + 1)), "{line}");
+    }
+    let line_of = |t: &str| *progress.iter().find(|l| l.contains(t)).unwrap();
+    assert!(line_of(&a).contains(&format!("{a}  A")), "{text}");
+    assert!(line_of(&b).contains(&format!("{b}  T")), "{text}");
+    assert!(
+        line_of(&down).contains("not scanned: unreachable"),
+        "{text}"
+    );
+    assert!(line_of(&a).trim_end().ends_with(" s)"), "{text}");
+    // Several targets: no step-by-step lines of a single scan.
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("[1/") && !l.contains("/3] ")),
+        "{text}"
+    );
+
+    // Not a terminal: no progress at all.
+    let (_, _, err) = zoo.scan(&[&a, &b], &[]);
+    assert!(!err.lines().any(|l| l.starts_with("[1/2]")), "{err}");
 }

@@ -33,7 +33,10 @@ struct Site {
 impl Site {
     /// nginx serving `fix.test` with its TLS lines in `tls.conf`.
     fn start(tls: &str) -> Site {
-        assert!(have("nginx"), "nginx is missing: bash scripts/ensure-tools.sh zoo");
+        assert!(
+            have("nginx"),
+            "nginx is missing: bash scripts/ensure-tools.sh zoo"
+        );
         let dir = tempfile::tempdir().unwrap();
         let pki = Pki::new("Fix");
         let leaf = pki.leaf_days(&["fix.test"], -1, 80);
@@ -48,7 +51,11 @@ impl Site {
             dir.path().join("tls.conf").display()
         );
         let nginx_dir = dir.path().join("nginx");
-        let nginx = nginx(&nginx_dir, &body, &[SocketAddr::from(([127, 0, 0, 1], port))]);
+        let nginx = nginx(
+            &nginx_dir,
+            &body,
+            &[SocketAddr::from(([127, 0, 0, 1], port))],
+        );
         Site {
             target: format!("fix.test:{port}"),
             resolve: format!("fix.test:{port}:127.0.0.1"),
@@ -82,7 +89,15 @@ impl Site {
     fn apply(&self, snippet: &str) {
         let dh = self.dir.path().join("ffdhe2048.pem");
         let st = Command::new("openssl")
-            .args(["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out"])
+            .args([
+                "genpkey",
+                "-genparam",
+                "-algorithm",
+                "DH",
+                "-pkeyopt",
+                "group:ffdhe2048",
+                "-out",
+            ])
             .arg(&dh)
             .status()
             .unwrap();
@@ -98,7 +113,11 @@ impl Site {
             .args(["-s", "reload"])
             .output()
             .unwrap();
-        assert!(out.status.success(), "reload: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "reload: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         self.wait_for_hsts();
     }
 
@@ -119,7 +138,10 @@ impl Site {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("nginx did not take the new configuration: {}", error_log(self.dir.path()));
+        panic!(
+            "nginx did not take the new configuration: {}",
+            error_log(self.dir.path())
+        );
     }
 }
 
@@ -143,14 +165,20 @@ fn the_nginx_fix_turns_a_b_server_into_an_a_plus_one() {
     assert_eq!(plan["goal"], "A+");
     assert_eq!(plan["nothing_to_change"], false);
     let snippet = nginx_snippet(&before);
-    assert!(snippet.contains("ssl_protocols TLSv1.2 TLSv1.3;"), "{snippet}");
+    assert!(
+        snippet.contains("ssl_protocols TLSv1.2 TLSv1.3;"),
+        "{snippet}"
+    );
     site.apply(&snippet);
     // The gate agrees: A+ or better, exit 0.
     let (code, after) = site.scan(&["--fix", "--min-grade", "A+"]);
     assert_eq!(after["grade"], "A+", "{after}\n{snippet}");
     assert_eq!(code, 0);
     // Fixed once, nothing is left to change.
-    assert_eq!(after["endpoints"][0]["fix"]["nothing_to_change"], true, "{after}");
+    assert_eq!(
+        after["endpoints"][0]["fix"]["nothing_to_change"], true,
+        "{after}"
+    );
 }
 
 #[test]

@@ -885,7 +885,10 @@ async fn profile_and_fix_regrade_the_cached_scan() {
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["compliance"]["profile"], "mozilla-intermediate");
     assert_eq!(v["compliance"]["guidelines_version"], "5.7");
-    assert_eq!(v["endpoints"][0]["compliance"]["profile"], "mozilla-intermediate");
+    assert_eq!(
+        v["endpoints"][0]["compliance"]["profile"],
+        "mozilla-intermediate"
+    );
     assert_eq!(v["endpoints"][0]["fix"]["goal"], "mozilla-intermediate");
     let servers: Vec<&str> = v["endpoints"][0]["fix"]["servers"]
         .as_array()
@@ -909,7 +912,10 @@ async fn profile_and_fix_regrade_the_cached_scan() {
     assert_eq!(v["compliance"]["profile"], "mozilla-old");
     assert_eq!(fake.calls(), 1);
     for (q, needle) in [
-        ("profile=mozilla", "known profiles: mozilla-modern, mozilla-intermediate, mozilla-old"),
+        (
+            "profile=mozilla",
+            "known profiles: mozilla-modern, mozilla-intermediate, mozilla-old",
+        ),
         ("profile=MOZILLA-OLD", "known profiles"),
         ("fix=2", "fix must be 1 or 0"),
     ] {

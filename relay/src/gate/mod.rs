@@ -182,13 +182,28 @@ mod tests {
     #[test]
     fn the_grade_gate_uses_the_core_order() {
         let check = |min: &str, g: Option<Grade>| gate(min).check_grade(&report(g)).unwrap();
-        assert_eq!(check("A", Some(Grade::APlus)), GradeCheck::Pass(Grade::APlus));
+        assert_eq!(
+            check("A", Some(Grade::APlus)),
+            GradeCheck::Pass(Grade::APlus)
+        );
         assert_eq!(check("A", Some(Grade::A)), GradeCheck::Pass(Grade::A));
-        assert_eq!(check("A", Some(Grade::AMinus)), GradeCheck::Below(Some(Grade::AMinus)));
+        assert_eq!(
+            check("A", Some(Grade::AMinus)),
+            GradeCheck::Below(Some(Grade::AMinus))
+        );
         // T and M are below everything, F included.
-        assert_eq!(check("F", Some(Grade::T)), GradeCheck::Below(Some(Grade::T)));
-        assert_eq!(check("F", Some(Grade::M)), GradeCheck::Below(Some(Grade::M)));
-        assert_eq!(check("T", Some(Grade::M)), GradeCheck::Below(Some(Grade::M)));
+        assert_eq!(
+            check("F", Some(Grade::T)),
+            GradeCheck::Below(Some(Grade::T))
+        );
+        assert_eq!(
+            check("F", Some(Grade::M)),
+            GradeCheck::Below(Some(Grade::M))
+        );
+        assert_eq!(
+            check("T", Some(Grade::M)),
+            GradeCheck::Below(Some(Grade::M))
+        );
         assert_eq!(check("F", Some(Grade::F)), GradeCheck::Pass(Grade::F));
         // No grade at all fails.
         assert_eq!(check("F", None), GradeCheck::Below(None));

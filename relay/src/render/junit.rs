@@ -93,11 +93,7 @@ fn suite(o: &mut String, row: &Judged, gate: Gate, cases: &[Case]) {
     if !props.is_empty() {
         o.push_str("    <properties>\n");
         for (k, v) in props {
-            let _ = writeln!(
-                o,
-                "      <property name=\"{k}\" value=\"{}\"/>",
-                attr(&v)
-            );
+            let _ = writeln!(o, "      <property name=\"{k}\" value=\"{}\"/>", attr(&v));
         }
         o.push_str("    </properties>\n");
     }

@@ -49,7 +49,13 @@ fn cut(text: &str, max: usize) -> String {
 /// The table for `rows` (in the order given) judged by `gate`.
 pub fn summary(rows: &[Judged], gate: Gate, color: bool) -> String {
     let st = Style::new(color);
-    let mut head = vec!["TARGET", "GRADE", "WORST CAP", "DAYS LEFT", "FAILING CLIENTS"];
+    let mut head = vec![
+        "TARGET",
+        "GRADE",
+        "WORST CAP",
+        "DAYS LEFT",
+        "FAILING CLIENTS",
+    ];
     if let Some(p) = gate.profile {
         head.push(p.as_str());
     }
@@ -113,14 +119,12 @@ fn headline(rows: &[Judged], gate: Gate) -> String {
 fn row(r: &Judged, gate: Gate, st: Style) -> Vec<Cell> {
     let mut cells = vec![
         Cell::plain(cut(&r.target, TARGET_WIDTH)),
-        Cell::painted(
-            r.grade.map_or("-", |g| g.as_str()).to_owned(),
-            |_| st.grade(r.grade),
-        ),
-        Cell::plain(
-            r.worst_cap()
-                .map_or("-".to_owned(), |c| cut(&format!("{} ({})", c.code, c.grade), CAP_WIDTH)),
-        ),
+        Cell::painted(r.grade.map_or("-", |g| g.as_str()).to_owned(), |_| {
+            st.grade(r.grade)
+        }),
+        Cell::plain(r.worst_cap().map_or("-".to_owned(), |c| {
+            cut(&format!("{} ({})", c.code, c.grade), CAP_WIDTH)
+        })),
         days_left(r.days_left, st),
         Cell::plain(clients(r)),
     ];
@@ -154,7 +158,10 @@ fn clients(r: &Judged) -> String {
     if names.is_empty() {
         return "none".to_owned();
     }
-    cut(&format!("{}: {}", names.len(), names.join(", ")), CLIENTS_WIDTH)
+    cut(
+        &format!("{}: {}", names.len(), names.join(", ")),
+        CLIENTS_WIDTH,
+    )
 }
 
 fn profile_cell(r: &Judged, st: Style) -> Cell {

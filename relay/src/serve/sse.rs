@@ -65,32 +65,34 @@ fn follow(rx: watch::Receiver<ScanState>, grading: Grading) -> EventStream {
     stream::unfold((rx, 0usize, false), move |(mut rx, sent, done)| {
         let grading = grading.clone();
         async move {
-        if done {
-            return None;
-        }
-        loop {
-            let next = {
-                let s = rx.borrow_and_update();
-                if let Some(step) = s.steps.get(sent) {
-                    Some(Ok(step.clone()))
-                } else {
-                    s.result.clone().map(Err)
-                }
-            };
-            match next {
-                Some(Ok(step)) => return Some((Ok(progress_event(&step)), (rx, sent + 1, false))),
-                Some(Err(Ok(entry))) => {
-                    return Some((Ok(grading.event(&entry).await), (rx, sent, true)))
-                }
-                Some(Err(Err(err))) => return Some((Ok(error_event(&err)), (rx, sent, true))),
-                None => {
-                    if rx.changed().await.is_err() {
-                        let err = AppError::internal();
-                        return Some((Ok(error_event(&err)), (rx, sent, true)));
+            if done {
+                return None;
+            }
+            loop {
+                let next = {
+                    let s = rx.borrow_and_update();
+                    if let Some(step) = s.steps.get(sent) {
+                        Some(Ok(step.clone()))
+                    } else {
+                        s.result.clone().map(Err)
+                    }
+                };
+                match next {
+                    Some(Ok(step)) => {
+                        return Some((Ok(progress_event(&step)), (rx, sent + 1, false)))
+                    }
+                    Some(Err(Ok(entry))) => {
+                        return Some((Ok(grading.event(&entry).await), (rx, sent, true)))
+                    }
+                    Some(Err(Err(err))) => return Some((Ok(error_event(&err)), (rx, sent, true))),
+                    None => {
+                        if rx.changed().await.is_err() {
+                            let err = AppError::internal();
+                            return Some((Ok(error_event(&err)), (rx, sent, true)));
+                        }
                     }
                 }
             }
-        }
         }
     })
     .boxed()

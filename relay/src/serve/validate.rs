@@ -144,12 +144,12 @@ fn parse_flag(raw: Option<&str>) -> Option<bool> {
 pub fn grade_options(q: &ScanQuery) -> Result<GradeOptions, AppError> {
     let profile = match q.profile.as_deref() {
         None | Some("") => None,
-        Some(name) => Some(ProfileId::parse(name).map_err(|e| {
-            AppError::bad_input(format!("profile: {e}"))
-        })?),
+        Some(name) => {
+            Some(ProfileId::parse(name).map_err(|e| AppError::bad_input(format!("profile: {e}")))?)
+        }
     };
-    let fix = parse_flag(q.fix.as_deref())
-        .ok_or_else(|| AppError::bad_input("fix must be 1 or 0"))?;
+    let fix =
+        parse_flag(q.fix.as_deref()).ok_or_else(|| AppError::bad_input("fix must be 1 or 0"))?;
     Ok(GradeOptions { profile, fix })
 }
 
@@ -267,14 +267,18 @@ mod tests {
             profile: profile.map(str::to_owned),
             fix: fix.map(str::to_owned),
         };
-        assert_eq!(grade_options(&q(None, None)).unwrap(), GradeOptions::default());
+        assert_eq!(
+            grade_options(&q(None, None)).unwrap(),
+            GradeOptions::default()
+        );
         let o = grade_options(&q(Some("mozilla-old"), Some("1"))).unwrap();
         assert_eq!(o.profile, Some(ProfileId::MozillaOld));
         assert!(o.fix);
         let e = grade_options(&q(Some("mozilla"), None)).unwrap_err();
         assert_eq!(e.status, StatusCode::BAD_REQUEST);
         assert!(
-            e.message.contains("mozilla-modern, mozilla-intermediate, mozilla-old"),
+            e.message
+                .contains("mozilla-modern, mozilla-intermediate, mozilla-old"),
             "{}",
             e.message
         );

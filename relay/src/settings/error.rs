@@ -38,7 +38,10 @@ pub enum Problem {
     #[error("expected a grade: {}", grade_names())]
     Grade,
     /// Not a known profile.
-    #[error("unknown profile; known profiles: {}", tlslens_core::profiles::known_profiles())]
+    #[error(
+        "unknown profile; known profiles: {}",
+        tlslens_core::profiles::known_profiles()
+    )]
     Profile,
 }
 

@@ -110,8 +110,9 @@ impl ScanSettings {
 
 /// `--min-grade`: a grade as the contract spells it (`a+` too).
 fn min_grade(value: &str) -> Result<Grade, SettingError> {
-    Grade::parse(&value.to_ascii_uppercase())
-        .ok_or_else(|| SettingError::invalid(Name::Path("--min-grade".into()), value, Problem::Grade))
+    Grade::parse(&value.to_ascii_uppercase()).ok_or_else(|| {
+        SettingError::invalid(Name::Path("--min-grade".into()), value, Problem::Grade)
+    })
 }
 
 /// `--profile`: one of the core's profiles.
@@ -170,7 +171,11 @@ mod tests {
         assert_eq!(one.output, Output::Json);
         let two = settings(&["a.example", "b.example:8443", "--json"]).unwrap();
         assert_eq!(two.output, Output::JsonLines);
-        let hosts: Vec<_> = two.targets.iter().map(|t| (t.host.as_str(), t.port)).collect();
+        let hosts: Vec<_> = two
+            .targets
+            .iter()
+            .map(|t| (t.host.as_str(), t.port))
+            .collect();
         assert_eq!(hosts, [("a.example", 443), ("b.example", 8443)]);
         assert!(settings(&[]).is_err());
     }

@@ -303,12 +303,7 @@ pub fn nginx(dir: &Path, http_body: &str, ports: &[SocketAddr]) -> Proc {
 }
 
 /// [`nginx`] with environment variables (`OPENSSL_CONF`).
-pub fn nginx_env(
-    dir: &Path,
-    http_body: &str,
-    ports: &[SocketAddr],
-    env: &[(&str, &Path)],
-) -> Proc {
+pub fn nginx_env(dir: &Path, http_body: &str, ports: &[SocketAddr], env: &[(&str, &Path)]) -> Proc {
     let conf = format!(
         "worker_processes 1;\npid {dir}/nginx.pid;\nerror_log {dir}/error.log warn;\ndaemon off;\nevents {{ worker_connections 256; }}\nhttp {{\n access_log off;\n client_body_temp_path {dir}/tmp;\n proxy_temp_path {dir}/tmp;\n fastcgi_temp_path {dir}/tmp;\n uwsgi_temp_path {dir}/tmp;\n scgi_temp_path {dir}/tmp;\n{http_body}\n}}\n",
         dir = dir.display()

@@ -58,7 +58,10 @@ pub struct OsslPki {
 }
 
 fn openssl(args: &[&str]) {
-    let out = Command::new("openssl").args(args).output().expect("openssl");
+    let out = Command::new("openssl")
+        .args(args)
+        .output()
+        .expect("openssl");
     assert!(
         out.status.success(),
         "openssl {}: {}",
@@ -86,18 +89,51 @@ impl OsslPki {
         let ext = pki.write("ca.ext", CA_EXT);
         let serial = pki.next_serial();
         openssl(&[
-            "x509", "-req", "-in", s(&csr), "-signkey", s(&root_key), "-days", "3650",
-            "-sha256", "-set_serial", &serial, "-extfile", s(&ext), "-extensions", "ext",
-            "-out", s(&pki.root),
+            "x509",
+            "-req",
+            "-in",
+            s(&csr),
+            "-signkey",
+            s(&root_key),
+            "-days",
+            "3650",
+            "-sha256",
+            "-set_serial",
+            &serial,
+            "-extfile",
+            s(&ext),
+            "-extensions",
+            "ext",
+            "-out",
+            s(&pki.root),
         ]);
-        for (name, key) in [("inter-ec", KeySpec::Ec("P-256")), ("inter-rsa", KeySpec::Rsa(2048))] {
+        for (name, key) in [
+            ("inter-ec", KeySpec::Ec("P-256")),
+            ("inter-rsa", KeySpec::Rsa(2048)),
+        ] {
             let k = pki.key(name, key);
             let csr = pki.csr(name, &k, &format!("TLS Lens Profiles {name}"));
             let serial = pki.next_serial();
             openssl(&[
-                "x509", "-req", "-in", s(&csr), "-CA", s(&pki.root), "-CAkey", s(&root_key),
-                "-days", "3650", "-sha256", "-set_serial", &serial, "-extfile", s(&ext),
-                "-extensions", "ext", "-out", s(&dir.join(format!("{name}.crt"))),
+                "x509",
+                "-req",
+                "-in",
+                s(&csr),
+                "-CA",
+                s(&pki.root),
+                "-CAkey",
+                s(&root_key),
+                "-days",
+                "3650",
+                "-sha256",
+                "-set_serial",
+                &serial,
+                "-extfile",
+                s(&ext),
+                "-extensions",
+                "ext",
+                "-out",
+                s(&dir.join(format!("{name}.crt"))),
             ]);
         }
         pki
@@ -119,8 +155,18 @@ impl OsslPki {
     pub fn key(&self, name: &str, key: KeySpec) -> PathBuf {
         let path = self.dir.join(format!("{name}.key"));
         let opt = match key {
-            KeySpec::Ec(curve) => vec!["-algorithm".to_owned(), "EC".to_owned(), "-pkeyopt".to_owned(), format!("ec_paramgen_curve:{curve}")],
-            KeySpec::Rsa(bits) => vec!["-algorithm".to_owned(), "RSA".to_owned(), "-pkeyopt".to_owned(), format!("rsa_keygen_bits:{bits}")],
+            KeySpec::Ec(curve) => vec![
+                "-algorithm".to_owned(),
+                "EC".to_owned(),
+                "-pkeyopt".to_owned(),
+                format!("ec_paramgen_curve:{curve}"),
+            ],
+            KeySpec::Rsa(bits) => vec![
+                "-algorithm".to_owned(),
+                "RSA".to_owned(),
+                "-pkeyopt".to_owned(),
+                format!("rsa_keygen_bits:{bits}"),
+            ],
         };
         let mut args = vec!["genpkey"];
         args.extend(opt.iter().map(String::as_str));
@@ -132,7 +178,14 @@ impl OsslPki {
     fn csr(&self, name: &str, key: &Path, cn: &str) -> PathBuf {
         let path = self.dir.join(format!("{name}.csr"));
         openssl(&[
-            "req", "-new", "-key", s(key), "-subj", &format!("/CN={cn}"), "-out", s(&path),
+            "req",
+            "-new",
+            "-key",
+            s(key),
+            "-subj",
+            &format!("/CN={cn}"),
+            "-out",
+            s(&path),
         ]);
         path
     }
@@ -163,9 +216,25 @@ impl OsslPki {
         let crt = self.dir.join(format!("{file}.crt"));
         let serial = self.next_serial();
         openssl(&[
-            "x509", "-req", "-in", s(&csr), "-CA", s(&inter_crt), "-CAkey", s(&inter_key),
-            "-days", &spec.days.to_string(), &format!("-{digest}"), "-set_serial", &serial,
-            "-extfile", s(&ext), "-extensions", "ext", "-out", s(&crt),
+            "x509",
+            "-req",
+            "-in",
+            s(&csr),
+            "-CA",
+            s(&inter_crt),
+            "-CAkey",
+            s(&inter_key),
+            "-days",
+            &spec.days.to_string(),
+            &format!("-{digest}"),
+            "-set_serial",
+            &serial,
+            "-extfile",
+            s(&ext),
+            "-extensions",
+            "ext",
+            "-out",
+            s(&crt),
         ]);
         let chain = self.dir.join(format!("{file}.chain.crt"));
         let mut pem = std::fs::read_to_string(&crt).unwrap();
@@ -179,8 +248,14 @@ impl OsslPki {
         let path = self.dir.join(format!("dh{bits}.pem"));
         if bits == 2048 {
             openssl(&[
-                "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048",
-                "-out", s(&path),
+                "genpkey",
+                "-genparam",
+                "-algorithm",
+                "DH",
+                "-pkeyopt",
+                "group:ffdhe2048",
+                "-out",
+                s(&path),
             ]);
         } else {
             openssl(&["dhparam", "-dsaparam", "-out", s(&path), &bits.to_string()]);
