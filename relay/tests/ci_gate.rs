@@ -375,12 +375,13 @@ print("\x1f".join(["totals", root.get("tests"), root.get("failures"), root.get("
 fn junit_has_a_case_per_target_and_check_and_survives_hostile_text() {
     let mut zoo = Zoo::new();
     let good = zoo.server("good.gate.test", &BOTH, HSTS);
-    // A header a hostile server could send: quotes, markup, an entity, a
-    // CDATA end and a control character, all quoted back in the reason.
+    // A header a hostile server could send: its max-age is markup, an
+    // entity, a CDATA end and a control character, quoted back in the
+    // reason (a quoted max-age with unknown directives would be valid).
     let hostile = zoo.server(
         "hostile.gate.test",
         &BOTH,
-        "Strict-Transport-Security: max-age=\"63072000\"; <x a='1'>&amp;]]>\x01\x1b[31m\r\n",
+        "Strict-Transport-Security: max-age=<x a='1'>&amp]]>\x01\x7f; preload\r\n",
     );
     let down = zoo.closed("down.gate.test");
     let xml = zoo.path("report.xml");
@@ -419,6 +420,8 @@ fn junit_has_a_case_per_target_and_check_and_survives_hostile_text() {
         .map(|r| r[3].as_str())
         .collect();
     assert!(failed.contains(&"hsts_invalid"), "{h:?}");
+    let hsts = h.iter().find(|r| r[3] == "hsts_invalid").unwrap();
+    assert!(hsts[4].contains("<x a='1'>&amp]]>"), "{hsts:?}");
     // The unreachable target: an error on `scan`, every other check skipped.
     let d = cases(&down);
     assert_eq!(d[0][1], "scan");
