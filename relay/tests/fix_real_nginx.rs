@@ -85,8 +85,13 @@ impl Site {
 
     /// Replaces the TLS lines with `snippet` (the DH file it names written
     /// where the test can, as its comment says to) and reloads nginx; waits
-    /// until the new configuration answers (its HSTS header is served).
+    /// until the new configuration answers (its HSTS header is served) and
+    /// the old workers are gone (until they exit they may still accept a
+    /// connection, with the old configuration).
     fn apply(&self, snippet: &str) {
+        let master = self._nginx.0.id();
+        let old_workers = children(master);
+        assert!(!old_workers.is_empty(), "nginx {master} has no worker");
         let dh = self.dir.path().join("ffdhe2048.pem");
         let st = Command::new("openssl")
             .args([
@@ -119,6 +124,14 @@ impl Site {
             String::from_utf8_lossy(&out.stderr)
         );
         self.wait_for_hsts();
+        let start = Instant::now();
+        while old_workers.iter().any(|w| children(master).contains(w)) {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "the old nginx workers did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     fn wait_for_hsts(&self) {
@@ -143,6 +156,27 @@ impl Site {
             error_log(self.dir.path())
         );
     }
+}
+
+/// The processes whose parent is `pid` (from /proc/*/stat).
+fn children(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid …: comm may hold spaces, so split after ')'.
+        let Some((head, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let ppid = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok());
+        if ppid == Some(pid) {
+            if let Some(me) = head.split_whitespace().next().and_then(|p| p.parse().ok()) {
+                out.push(me);
+            }
+        }
+    }
+    out
 }
 
 fn error_log(dir: &Path) -> String {
