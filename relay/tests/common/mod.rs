@@ -320,12 +320,21 @@ pub fn nginx_env(dir: &Path, http_body: &str, ports: &[SocketAddr], env: &[(&str
         .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
         .spawn()
         .expect("spawn nginx");
-    let p = Proc(child);
+    let mut p = Proc(child);
     for a in ports {
-        wait_listening(*a);
+        let start = Instant::now();
+        while TcpStream::connect_timeout(a, Duration::from_millis(200)).is_err() {
+            let exited = p.0.try_wait().ok().flatten();
+            if exited.is_some() || start.elapsed() > Duration::from_secs(10) {
+                let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+                let log = read("stderr.log") + &read("error.log");
+                panic!("nginx does not listen on {a} ({exited:?}): {log}");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
     }
     p
 }
