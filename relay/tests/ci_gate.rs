@@ -1,9 +1,11 @@
 //! The CI gate on real servers (rustls on loopback, a PKI made at test
 //! time): several targets in one run, `--min-grade`, `--profile`, their exit
 //! statuses and precedence (0, 2, 10, 11, 10 over 11, a target that cannot
-//! be scanned), JSON Lines in the order given, the summary table, `--fix`,
-//! `--junit` read back by Python's XML parser, and the run's connection
-//! budget.
+//! be scanned: 3, 4, 5, the first in the order given deciding), JSON Lines
+//! in the order given, the progress line per target on a terminal (a
+//! pseudo-terminal from util-linux `script`, Essential in Debian), the
+//! summary table, `--fix`, `--junit` read back by Python's XML parser, and
+//! the run's connection budget.
 
 #![allow(clippy::unwrap_used)]
 
