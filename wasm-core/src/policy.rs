@@ -2,8 +2,14 @@
 //! grade, or a warning that turns A into A-), what it is judged on, the reason
 //! shown to the user and a fix hint in nginx, Apache and Caddy terms.
 //!
-//! `tlslens-2026.1` follows the SSL Labs rating guide (2009r); see docs/contracts.md. The
-//! README's policy table is generated from [`RULES`] (a test keeps them equal).
+//! `tlslens-2026.1` follows the SSL Labs rating guide (2009r); `tlslens-2026.2`
+//! adds rules to it (each rule names the version that introduced it); see
+//! docs/contracts.md. The README's policy table is generated from [`RULES`] (a test
+//! keeps them equal).
+//!
+//! Adding a rule: one entry in the `rules!` list below (`Code = "code" since
+//! "tlslens-…" => { … }`), the code that fires it in `grade.rs`, a row in
+//! `tests/grading.rs`, and the README table regenerated.
 
 use std::fmt;
 
@@ -12,7 +18,12 @@ use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use crate::report::Grade;
 
 /// The policy identifier written into every report.
-pub const POLICY_ID: &str = "tlslens-2026.1";
+pub const POLICY_ID: &str = POLICY_2026_2;
+
+/// The first version: the SSL Labs rating guide (2009r) as DESIGN.md states it.
+pub const POLICY_2026_1: &str = "tlslens-2026.1";
+/// 2026.1 plus: a chain that fails a constraint check is not trusted (T).
+pub const POLICY_2026_2: &str = "tlslens-2026.2";
 
 /// What a rule does to the grade.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -48,6 +59,8 @@ pub enum Basis {
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Rule {
     pub code: RuleCode,
+    /// The policy version that introduced the rule.
+    pub since: &'static str,
     pub effect: Effect,
     pub basis: Basis,
     pub reason: &'static str,
@@ -58,7 +71,7 @@ pub struct Rule {
 /// spelling and [`RULES`] from one list, so a code without a rule (or a rule
 /// without a code) cannot be written.
 macro_rules! rules {
-    ($($(#[$doc:meta])* $variant:ident = $code:literal => { $($field:ident: $value:expr),+ $(,)? },)+) => {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal $(since $since:expr)? => { $($field:ident: $value:expr),+ $(,)? },)+) => {
         /// The stable code of a grading rule, as written in reports (`caps[].code`,
         /// `warnings[].code`) and in the README's policy table.
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -81,9 +94,15 @@ macro_rules! rules {
         /// Every rule of [`POLICY_ID`], in the order they are listed to users
         /// (the order of [`RuleCode`]).
         pub const RULES: &[Rule; RuleCode::ALL.len()] = &[
-            $(Rule { code: RuleCode::$variant, $($field: $value),+ },)+
+            $(Rule {
+                code: RuleCode::$variant,
+                since: rules!(@since $($since)?),
+                $($field: $value),+
+            },)+
         ];
     };
+    (@since) => { POLICY_2026_1 };
+    (@since $since:expr) => { $since };
 }
 
 impl RuleCode {
@@ -173,7 +192,7 @@ rules! {
     Drown = "drown" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
         reason: "The server's key is exposed through SSLv2 (DROWN), here or on another server sharing the key.",
         fix: "Disable SSLv2 everywhere the key or certificate is used (mail servers too), or use a distinct key." },
-    NoBrowserCanConnect = "no_browser_can_connect" => { effect: Effect::Cap(Grade::F), basis: Basis::Simulation,
+    NoBrowserCanConnect = "no_browser_can_connect" since POLICY_2026_2 => { effect: Effect::Cap(Grade::F), basis: Basis::Simulation,
         reason: "No current browser in the client simulation can complete a handshake: for visitors the site is down.",
         fix: "Look at each browser's reason in the client simulation. Usually: enable TLS 1.2 and 1.3 (nginx `ssl_protocols TLSv1.2 TLSv1.3;`), offer ECDHE-ECDSA/RSA-AES128-GCM-SHA256 and the TLS 1.3 suites, and serve a complete chain from a public CA." },
     ZeroScore = "zero_score" => { effect: Effect::Cap(Grade::F), basis: Basis::Score,
@@ -238,6 +257,9 @@ rules! {
     Sha1Signature = "sha1_signature" => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
         reason: "A certificate in the chain is signed with SHA-1, which browsers no longer accept.",
         fix: "Reissue the certificate (and replace the intermediate) with SHA-256 signatures; make sure the server sends the current intermediate from your CA." },
+    InvalidConstraints = "invalid_constraints" since POLICY_2026_2 => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
+        reason: "The chain breaks a rule browsers enforce on certificates (basic constraints, path length, name constraints, key usage, extended key usage, an unknown critical extension or a malformed certificate), so they reject it.",
+        fix: "Get the certificate reissued, or serve the CA's current intermediate: a public CA's chain passes these checks. For a private CA, issue intermediates with `basicConstraints=critical,CA:TRUE` and `keyUsage=critical,keyCertSign,cRLSign`, and server certificates with `extendedKeyUsage=serverAuth` and every host name in the subjectAltName inside the CA's name constraints." },
     NoCertificate = "no_certificate" => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
         reason: "No certificate chain could be captured from this endpoint, so nothing proves who it is.",
         fix: "Check that the server is configured with a certificate for this name (nginx `ssl_certificate`, Apache `SSLCertificateFile`) and that the handshake completes: `openssl s_client -connect HOST:PORT -servername HOST`." },
@@ -287,8 +309,9 @@ pub fn to_json() -> String {
 
 /// The policy as a Markdown table (one row per rule), as in the README.
 pub fn markdown_table() -> String {
-    let mut out =
-        String::from("| Code | Effect | Judged on | Reason | Fix hint |\n|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| Code | Effect | Judged on | Since | Reason | Fix hint |\n|---|---|---|---|---|---|\n",
+    );
     for r in RULES {
         let effect = match r.effect {
             Effect::Cap(g) => format!("cap {g}"),
@@ -303,10 +326,11 @@ pub fn markdown_table() -> String {
             Basis::Score => "score",
         };
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} |\n",
             r.code,
             effect,
             basis,
+            r.since.trim_start_matches("tlslens-"),
             r.reason.replace('|', "\\|"),
             r.fix.replace('|', "\\|")
         ));
