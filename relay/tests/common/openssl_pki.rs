@@ -107,6 +107,12 @@ impl OsslPki {
             "-out",
             s(&pki.root),
         ]);
+        // Intermediates name their issuer's key, as every CA's do (the
+        // validator wants an authorityKeyIdentifier below the root).
+        let ext = pki.write(
+            "inter.ext",
+            &format!("{CA_EXT}authorityKeyIdentifier=keyid\n"),
+        );
         for (name, key) in [
             ("inter-ec", KeySpec::Ec("P-256")),
             ("inter-rsa", KeySpec::Rsa(2048)),
