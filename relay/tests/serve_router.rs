@@ -910,3 +910,68 @@ async fn metrics_count_requests_refusals_and_scans() {
         assert!(m.lines().any(|l| l == line), "missing {line:?} in\n{m}");
     }
 }
+
+/// `profile` and `fix` grade the scan's facts again with those options: the
+/// report gets `compliance` and `fix` plans, the grade stays the cached
+/// one's, and no second scan runs. An unknown profile is 400 and lists the
+/// known ones.
+#[tokio::test]
+async fn profile_and_fix_regrade_the_cached_scan() {
+    let fake = Fake::new();
+    let app = router(Config::default(), &fake);
+    let (st, _, plain) = get(&app, "/v1/scan?host=gate.test").await;
+    assert_eq!(st, StatusCode::OK, "{plain}");
+    let plain: Value = serde_json::from_str(&plain).unwrap();
+    assert!(plain.get("compliance").is_none());
+    assert!(plain["endpoints"][0].get("fix").is_none());
+    let (st, h, body) = get(
+        &app,
+        "/v1/scan?host=gate.test&profile=mozilla-intermediate&fix=1",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(h["x-cache"], "hit");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["compliance"]["profile"], "mozilla-intermediate");
+    assert_eq!(v["compliance"]["guidelines_version"], "5.7");
+    assert_eq!(
+        v["endpoints"][0]["compliance"]["profile"],
+        "mozilla-intermediate"
+    );
+    assert_eq!(v["endpoints"][0]["fix"]["goal"], "mozilla-intermediate");
+    let servers: Vec<&str> = v["endpoints"][0]["fix"]["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["software"].as_str().unwrap())
+        .collect();
+    assert_eq!(servers, ["nginx", "apache", "caddy"]);
+    assert_eq!(v["grade"], plain["grade"]);
+    // fix alone aims at A+.
+    let (_, _, body) = get(&app, "/v1/scan?host=gate.test&fix=1").await;
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["endpoints"][0]["fix"]["goal"], "A+");
+    assert!(v.get("compliance").is_none());
+    // The stream's report event carries the same additions.
+    let (_, _, body) = get(&app, "/v1/scan/stream?host=gate.test&profile=mozilla-old").await;
+    let events = sse_events(&body);
+    let (name, data) = events.last().unwrap();
+    assert_eq!(name, "report");
+    let v: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(v["compliance"]["profile"], "mozilla-old");
+    assert_eq!(fake.calls(), 1);
+    for (q, needle) in [
+        (
+            "profile=mozilla",
+            "known profiles: mozilla-modern, mozilla-intermediate, mozilla-old",
+        ),
+        ("profile=MOZILLA-OLD", "known profiles"),
+        ("fix=2", "fix must be 1 or 0"),
+    ] {
+        let (st, _, body) = get(&app, &format!("/v1/scan?host=gate.test&{q}")).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{q}");
+        assert_eq!(error_code(&body), "bad_input");
+        assert!(body.contains(needle), "{q}: {body}");
+    }
+    assert_eq!(fake.calls(), 1);
+}

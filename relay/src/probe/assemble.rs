@@ -223,7 +223,7 @@ fn legacy_curve(best: Option<&VersionSuites>) -> Option<crate::codec::NamedGroup
 }
 
 /// The ALPN protocols: those accepted over TLS ≤ 1.2, then the protocol of
-/// the chain's rustls handshake (offering h2), and for servers without
+/// the chain's rustls handshake (offering h2 and http/1.1), and for servers without
 /// TLS ≤ 1.2 the `GET /` handshake's http/1.1.
 fn alpn(
     mut accepted: Vec<String>,

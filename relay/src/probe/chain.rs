@@ -68,7 +68,10 @@ impl Stage for ChainsStage {
         let mut primary = best.and_then(|b| b.flight.as_deref().and_then(chain_from_flight));
         let mut handshake_alpn = None;
         if primary.is_none() {
-            if let Some((c, alpn)) = chain_rustls(p, true, &["h2"], "chain").await {
+            // h2 and http/1.1, as browsers offer: a server without h2 that
+            // is offered h2 alone may refuse the handshake
+            // (no_application_protocol: nginx on TLS 1.3).
+            if let Some((c, alpn)) = chain_rustls(p, true, &["h2", "http/1.1"], "chain").await {
                 primary = Some(c);
                 handshake_alpn = alpn;
             }

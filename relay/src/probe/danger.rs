@@ -47,10 +47,21 @@ pub struct RecordingVerifier {
 }
 
 impl RecordingVerifier {
+    /// Offers every scheme ring verifies, plus those it cannot (P-521,
+    /// Ed448): nothing is verified here, and a server whose key only they
+    /// fit (a P-521 certificate) must still answer the recording handshakes.
     fn new() -> Self {
-        let schemes = rustls::crypto::ring::default_provider()
+        let mut schemes = rustls::crypto::ring::default_provider()
             .signature_verification_algorithms
             .supported_schemes();
+        for extra in [
+            SignatureScheme::ECDSA_NISTP521_SHA512,
+            SignatureScheme::ED448,
+        ] {
+            if !schemes.contains(&extra) {
+                schemes.push(extra);
+            }
+        }
         Self {
             seen: Mutex::new(None),
             schemes,

@@ -6,11 +6,18 @@
 //! the contract's JSON. [`json_error`] is the error object `scan --json`
 //! prints when there is no report.
 //!
+//! A run over several targets: [`json_line`] and [`json_target_error`] (one
+//! JSON Lines record per target), [`fix_plans`] (`--fix`), [`summary`] (the
+//! table that ends the human output) and [`junit`] (`--junit`).
+//!
 //! Nothing here reads JSON back: a renamed report field is a compile error,
 //! not a silent `-`.
 
 mod clients;
+mod fix;
+mod junit;
 mod style;
+mod summary;
 
 use std::fmt::Write;
 
@@ -19,7 +26,10 @@ use tlslens_core::facts::{BrowserFacts, Vulnerabilities};
 use tlslens_core::report::{EndpointReport, Grade};
 use tlslens_core::Report;
 
+pub use fix::fix_plans;
+pub use junit::junit;
 pub use style::Style;
+pub use summary::summary;
 
 /// The report as pretty JSON with a final newline (`scan --json`).
 pub fn json(report: &Report) -> Result<String, serde_json::Error> {
@@ -32,6 +42,24 @@ pub fn json(report: &Report) -> Result<String, serde_json::Error> {
 /// of the HTTP API's error answers, for `scan --json` when it has no report.
 pub fn json_error(code: &str, message: &str) -> String {
     let value = serde_json::json!({"error": {"code": code, "message": message}});
+    format!("{value}\n")
+}
+
+/// The report as one line of JSON Lines (compact, with its newline).
+pub fn json_line(report: &Report) -> Result<String, serde_json::Error> {
+    let mut text = serde_json::to_string(report)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The JSON Lines record of a target without a report:
+/// `{"target": {"host", "port"}, "error": {"code", "message"}}` and a
+/// newline — the error object of [`json_error`] with the target it is about.
+pub fn json_target_error(host: &str, port: u16, code: &str, message: &str) -> String {
+    let value = serde_json::json!({
+        "target": {"host": host, "port": port},
+        "error": {"code": code, "message": message},
+    });
     format!("{value}\n")
 }
 
@@ -392,6 +420,23 @@ mod tests {
             text.contains("Endpoint 2001:db8::11  grade T  (if trusted: B)"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn json_lines_are_one_line_each() {
+        let report = rich();
+        let line = json_line(&report).unwrap();
+        assert_eq!(line.matches('\n').count(), 1);
+        assert!(line.ends_with('\n'));
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back["schema"], "tlslens.report/1");
+        let err = json_target_error("a\n.test", 8443, "unreachable", "nothing \"here\"");
+        assert_eq!(err.matches('\n').count(), 1);
+        let v: serde_json::Value = serde_json::from_str(&err).unwrap();
+        assert_eq!(v["target"]["host"], "a\n.test");
+        assert_eq!(v["target"]["port"], 8443);
+        assert_eq!(v["error"]["code"], "unreachable");
+        assert_eq!(v["error"]["message"], "nothing \"here\"");
     }
 
     #[test]

@@ -1,12 +1,14 @@
-//! Request validation: the `host`, `port` and `fresh` parameters (400 on
-//! anything malformed), the port policy and the address guard on what is
-//! known before resolving (403), and which client address a request counts
-//! against.
+//! Request validation: the `host`, `port`, `fresh`, `profile` and `fix`
+//! parameters (400 on anything malformed), the port policy and the address
+//! guard on what is known before resolving (403), and which client address
+//! a request counts against.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use serde::Deserialize;
 use tlslens_core::clients::ClientSelection;
+use tlslens_core::profiles::ProfileId;
+use tlslens_core::GradeOptions;
 
 use super::cache::Key;
 use super::error::AppError;
@@ -51,6 +53,8 @@ pub struct ScanQuery {
     port: Option<String>,
     fresh: Option<String>,
     clients: Option<String>,
+    profile: Option<String>,
+    fix: Option<String>,
 }
 
 /// A validated target.
@@ -157,11 +161,32 @@ pub fn validate_port(raw: Option<&str>) -> Result<u16, AppError> {
 }
 
 fn parse_fresh(raw: Option<&str>) -> Result<bool, AppError> {
+    parse_flag(raw).ok_or_else(|| AppError::bad_input("fresh must be 1 or 0"))
+}
+
+/// A yes/no parameter: `1`/`0` (also `true`/`false`, `yes`/`no`); absent is
+/// no; anything else `None`.
+fn parse_flag(raw: Option<&str>) -> Option<bool> {
     match raw {
-        None | Some("" | "0" | "false" | "no") => Ok(false),
-        Some("1" | "true" | "yes") => Ok(true),
-        Some(_) => Err(AppError::bad_input("fresh must be 1 or 0")),
+        None | Some("" | "0" | "false" | "no") => Some(false),
+        Some("1" | "true" | "yes") => Some(true),
+        Some(_) => None,
     }
+}
+
+/// What the core adds to the report: `profile` (a Mozilla profile: the
+/// report's `compliance`) and `fix=1` (each endpoint's fix plan, towards the
+/// profile or A+). An unknown profile is 400 with the known ones.
+pub fn grade_options(q: &ScanQuery) -> Result<GradeOptions, AppError> {
+    let profile = match q.profile.as_deref() {
+        None | Some("") => None,
+        Some(name) => {
+            Some(ProfileId::parse(name).map_err(|e| AppError::bad_input(format!("profile: {e}")))?)
+        }
+    };
+    let fix =
+        parse_flag(q.fix.as_deref()).ok_or_else(|| AppError::bad_input("fix must be 1 or 0"))?;
+    Ok(GradeOptions { profile, fix })
 }
 
 impl AppState {
@@ -273,6 +298,34 @@ mod tests {
             let e = validate_host(bad).unwrap_err();
             assert_eq!(e.status, StatusCode::BAD_REQUEST, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn profile_and_fix_are_validated() {
+        let q = |profile: Option<&str>, fix: Option<&str>| ScanQuery {
+            host: Some("example.com".to_owned()),
+            port: None,
+            fresh: None,
+            clients: None,
+            profile: profile.map(str::to_owned),
+            fix: fix.map(str::to_owned),
+        };
+        assert_eq!(
+            grade_options(&q(None, None)).unwrap(),
+            GradeOptions::default()
+        );
+        let o = grade_options(&q(Some("mozilla-old"), Some("1"))).unwrap();
+        assert_eq!(o.profile, Some(ProfileId::MozillaOld));
+        assert!(o.fix);
+        let e = grade_options(&q(Some("mozilla"), None)).unwrap_err();
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        assert!(
+            e.message
+                .contains("mozilla-modern, mozilla-intermediate, mozilla-old"),
+            "{}",
+            e.message
+        );
+        assert!(grade_options(&q(None, Some("2"))).is_err());
     }
 
     #[test]
