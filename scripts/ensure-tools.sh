@@ -8,7 +8,8 @@
 #   wasm  rustup target wasm32-unknown-unknown, wasm-bindgen-cli at exactly the
 #         version of the wasm-bindgen crate, npm packages (binaryen's wasm-opt)
 #   e2e   npm packages (playwright-core, web-ext) and Debian's chromium
-#   zoo   Debian's nginx, openssl, sslscan, apache2, haproxy and curl (the local
+#   zoo   Debian's nginx, openssl, sslscan, hyperfine (scripts/bench-scan.sh),
+#         apache2, haproxy and curl (the local
 #         TLS server zoo; apache2 and haproxy also write the real logs that
 #         `tlslens-relay logs` is tested on)
 #
@@ -176,6 +177,7 @@ if [[ $want_zoo -eq 1 ]]; then
   need_deb nginx
   need_deb openssl openssl
   need_deb sslscan
+  need_deb hyperfine
   need_deb apache2
   need_deb haproxy
   need_deb curl curl

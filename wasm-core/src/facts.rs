@@ -63,6 +63,10 @@ pub struct EndpointFacts {
     /// (`SSL_CK_RC4_128_WITH_MD5`, or `0x010080` when unknown).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sslv2_ciphers: Vec<String>,
+    /// The certificate of the SSLv2 SERVER-HELLO, when SSLv2 is offered: DROWN
+    /// is judged by comparing its key with every endpoint's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sslv2_certificate: Option<Der>,
     /// Named groups the server accepts, in its preference order when it has one.
     #[serde(default)]
     pub groups: Vec<NamedGroup>,
@@ -72,6 +76,13 @@ pub struct EndpointFacts {
     /// The certificate chain served with SNI (the primary one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<ChainFacts>,
+    /// Whether the server sends a certificate at all: `Some(false)` when it
+    /// completed a handshake without one (anonymous suites only). With no
+    /// `chain` and anything but `Some(false)`, the chain was not measured
+    /// (every chain probe failed, see `probe_errors`): the core then says so
+    /// and does not judge trust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_sent: Option<bool>,
     /// The chain served without SNI, when a no-SNI handshake succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain_no_sni: Option<ChainFacts>,
@@ -204,22 +215,170 @@ pub struct BrowserFacts {
     pub error: Option<String>,
 }
 
-/// Vulnerability probe results: `Some(true)` vulnerable, `Some(false)` tested and
-/// not vulnerable, `None` not tested.
+/// Vulnerability probe results, one [`VulnCheck`] per probe; an absent field was
+/// not tested at all (older facts, or a scanner without that probe).
+///
+/// Older facts wrote each field as a boolean (`true` vulnerable, `false` tested
+/// and fine); those still read, as a check without evidence.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vulnerabilities {
+    /// Heartbleed (CVE-2014-0160).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub heartbleed: Option<bool>,
+    pub heartbleed: Option<VulnCheck>,
+    /// The OpenSSL CCS injection (CVE-2014-0224).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ccs_injection: Option<bool>,
+    pub ccs_injection: Option<VulnCheck>,
+    /// Ticketbleed (CVE-2016-9244): a short session id echoed back padded
+    /// to 32 bytes with server memory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticketbleed: Option<bool>,
+    pub ticketbleed: Option<VulnCheck>,
+    /// ROBOT: a Bleichenbacher oracle on RSA key exchange (with
+    /// [`VulnCheck::oracle`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub robot: Option<bool>,
+    pub robot: Option<VulnCheck>,
+    /// DROWN: the key is usable through SSLv2, here or on another endpoint.
+    /// The relay leaves it out; the core judges it from `protocols` and
+    /// [`EndpointFacts::sslv2_certificate`] of every endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drown: Option<bool>,
+    pub drown: Option<VulnCheck>,
+    /// POODLE over TLS: a record with a valid MAC and bad CBC padding bytes
+    /// is accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poodle_tls: Option<bool>,
+    pub poodle_tls: Option<VulnCheck>,
+    /// Insecure client-initiated renegotiation: the server accepts a
+    /// renegotiation started by the client without RFC 5746 (CVE-2009-3555).
+    /// A secure (RFC 5746) client-initiated renegotiation is `not_vulnerable`,
+    /// with [`VulnCheck::evidence`] saying it was accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insecure_renegotiation: Option<VulnCheck>,
+    /// TLS 1.3 0-RTT: the server accepted early data (replayable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_data: Option<VulnCheck>,
+}
+
+/// What one vulnerability probe concluded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VulnStatus {
+    /// The server showed the flaw (proof, not a guess).
+    Vulnerable,
+    /// The test ran and the server behaved as a fixed one does.
+    NotVulnerable,
+    /// The test could not be made (the server lacks what it needs, or the
+    /// probe failed); [`VulnCheck::evidence`] says why.
+    NotTested,
+}
+
+impl VulnStatus {
+    /// The JSON spelling (`not_vulnerable`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Vulnerable => "vulnerable",
+            Self::NotVulnerable => "not_vulnerable",
+            Self::NotTested => "not_tested",
+        }
+    }
+}
+
+/// The strength of a Bleichenbacher oracle (ROBOT paper, section 4): strong
+/// when a message with wrong first bytes answers differently from messages
+/// that start with `00 02` but are malformed further on — the attack is then
+/// practical —, weak when only a fully conformant message stands out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OracleStrength {
+    /// Distinguishes the malformed paddings from each other.
+    Strong,
+    /// Only the correct padding answers differently.
+    Weak,
+}
+
+impl OracleStrength {
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Strong => "strong",
+            Self::Weak => "weak",
+        }
+    }
+}
+
+/// One vulnerability probe's verdict, with what was observed in one line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "VulnCheckRepr")]
+pub struct VulnCheck {
+    /// The verdict.
+    pub status: VulnStatus,
+    /// What was sent and answered, in one line (empty for facts of older
+    /// scanners that wrote booleans).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub evidence: String,
+    /// ROBOT only: the oracle's strength, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oracle: Option<OracleStrength>,
+}
+
+impl VulnCheck {
+    /// A check with `status` and `evidence`.
+    pub fn new(status: VulnStatus, evidence: impl Into<String>) -> Self {
+        Self {
+            status,
+            evidence: evidence.into(),
+            oracle: None,
+        }
+    }
+
+    /// `vulnerable`, because of `evidence`.
+    pub fn vulnerable(evidence: impl Into<String>) -> Self {
+        Self::new(VulnStatus::Vulnerable, evidence)
+    }
+
+    /// `not_vulnerable`, because of `evidence`.
+    pub fn not_vulnerable(evidence: impl Into<String>) -> Self {
+        Self::new(VulnStatus::NotVulnerable, evidence)
+    }
+
+    /// `not_tested`, because of `evidence`.
+    pub fn not_tested(evidence: impl Into<String>) -> Self {
+        Self::new(VulnStatus::NotTested, evidence)
+    }
+
+    /// Whether the verdict is `vulnerable`.
+    pub fn is_vulnerable(&self) -> bool {
+        self.status == VulnStatus::Vulnerable
+    }
+}
+
+/// How a [`VulnCheck`] is read: the object, or an older scanner's boolean.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum VulnCheckRepr {
+    Bool(bool),
+    Full {
+        status: VulnStatus,
+        #[serde(default)]
+        evidence: String,
+        #[serde(default)]
+        oracle: Option<OracleStrength>,
+    },
+}
+
+impl From<VulnCheckRepr> for VulnCheck {
+    fn from(r: VulnCheckRepr) -> Self {
+        match r {
+            VulnCheckRepr::Bool(true) => Self::new(VulnStatus::Vulnerable, ""),
+            VulnCheckRepr::Bool(false) => Self::new(VulnStatus::NotVulnerable, ""),
+            VulnCheckRepr::Full {
+                status,
+                evidence,
+                oracle,
+            } => Self {
+                status,
+                evidence,
+                oracle,
+            },
+        }
+    }
 }
 
 /// A probe or endpoint failure.

@@ -7,16 +7,17 @@ use std::collections::BTreeMap;
 use crate::anchors::TrustStore;
 use crate::chain::{self, ChainInput, ChainIssue, ChainReport, ChainVerdict};
 use crate::expiry::{self, DEFAULT_ALERT_DAYS};
-use crate::facts::{ChainFacts, EndpointFacts, ScanFacts};
+use crate::facts::{ChainFacts, EndpointFacts, ScanFacts, Vulnerabilities};
 use crate::groups::GroupKind;
 use crate::hsts::{self, MIN_MAX_AGE};
 use crate::policy::{Effect, RuleCode, POLICY_ID};
 use crate::report::{
-    Cap, EndpointReport, Grade, Hsts, KeyExchangeReport, Report, Score, Warning, WeakSuite,
-    REPORT_SCHEMA,
+    Cap, EndpointReport, Grade, Hsts, KeyExchangeReport, Report, Score, Unmeasured, Warning,
+    WeakSuite, REPORT_SCHEMA,
 };
 use crate::suites::{CipherMode, KeyExchange, SuiteInfo};
 use crate::time::rfc3339;
+use crate::vuln_probes;
 use crate::wire::{CipherSuite, ProtocolVersion};
 
 /// Grades every endpoint of `facts` at `now` (Unix seconds).
@@ -25,7 +26,11 @@ pub fn grade(facts: &ScanFacts, now: i64) -> Report {
     let mut endpoints: Vec<EndpointReport> = facts
         .endpoints
         .iter()
-        .map(|ep| grade_endpoint(ep, &facts.target.host, &store, now))
+        .enumerate()
+        .map(|(i, ep)| {
+            let vulnerabilities = vulnerabilities(&facts.endpoints, i);
+            grade_endpoint(ep, vulnerabilities, &facts.target.host, &store, now)
+        })
         .collect();
     for problem in anchor_problems {
         for ep in &mut endpoints {
@@ -237,8 +242,20 @@ fn analyse(chain: &ChainFacts, host: &str, store: &TrustStore<'_>, now: i64) -> 
     GradedChain { report, verdict }
 }
 
+/// The report's vulnerability verdicts of endpoint `index`: the probes' facts,
+/// with DROWN judged across all endpoints ([`vuln_probes::drown`]).
+fn vulnerabilities(endpoints: &[EndpointFacts], index: usize) -> Vulnerabilities {
+    let mut v = endpoints
+        .get(index)
+        .map(|ep| ep.vulnerabilities.clone())
+        .unwrap_or_default();
+    v.drown = vuln_probes::drown(endpoints, index);
+    v
+}
+
 fn grade_endpoint(
     ep: &EndpointFacts,
+    vulnerabilities: Vulnerabilities,
     host: &str,
     store: &TrustStore<'_>,
     now: i64,
@@ -249,11 +266,10 @@ fn grade_endpoint(
         .iter()
         .map(|c| analyse(c, host, store, now))
         .collect();
+    // Without a primary chain there is nothing to differ from.
     let no_sni = ep.chain_no_sni.as_ref().and_then(|c| {
-        let differs = match &ep.chain {
-            Some(primary) => primary.certificates.first() != c.certificates.first(),
-            None => true,
-        };
+        let primary = ep.chain.as_ref()?;
+        let differs = primary.certificates.first() != c.certificates.first();
         differs.then(|| analyse(c, host, store, now).report)
     });
     let mut protocols = ep.protocols.clone();
@@ -325,7 +341,8 @@ fn grade_endpoint(
         compression: ep.compression,
         session_resumption: ep.session_resumption.clone(),
         browser: ep.browser.clone(),
-        vulnerabilities: ep.vulnerabilities.clone(),
+        vulnerabilities,
+        not_measured: Vec::new(),
         expiry,
         probe_errors: ep.probe_errors.clone(),
     };
@@ -389,14 +406,23 @@ fn score_and_cap(
     let (kx_score, weakest, anonymous) = key_exchange_rules(&mut v, &cx, &chains, export);
     report.key_exchange.weakest_rsa_equivalent_bits = weakest;
     if chain.is_none() {
-        v.hit(RuleCode::NoCertificate, None);
+        // Only a server that completed a handshake without a certificate
+        // gets the cap; a chain no probe could capture is "not measured".
+        if ep.certificate_sent == Some(false) {
+            v.hit(RuleCode::NoCertificate, None);
+        } else {
+            report.not_measured.push(Unmeasured::Chain);
+        }
     } else {
         for c in &chains {
             chain_caps(&mut v, c);
         }
     }
-    probe_rules(&mut v, ep);
+    probe_rules(&mut v, ep, &report.vulnerabilities);
     warning_rules(&mut v, &cx, report.hsts.as_ref());
+    if ep.http.as_ref().is_none_or(|h| h.error.is_some()) && report.hsts.is_none() {
+        report.not_measured.push(Unmeasured::Hsts);
+    }
 
     let total = (3 * protocol_score + 3 * kx_score + 4 * cipher_score + 5) / 10;
     let zero: Vec<&str> = [
@@ -501,7 +527,7 @@ fn cipher_rules(v: &mut Verdicts, cx: &Ctx<'_>) -> (u32, bool) {
         .any(|(p, i)| *p == ProtocolVersion::SSLV3 && i.mode == CipherMode::Cbc)
         || (cx.protocols.contains(&ProtocolVersion::SSLV3)
             && cx.ep.suites_for(ProtocolVersion::SSLV3).is_empty());
-    if sslv3_cbc || cx.ep.vulnerabilities.poodle_tls == Some(true) {
+    if sslv3_cbc {
         v.hit(RuleCode::Poodle, None);
     }
     (score, !export.is_empty())
@@ -627,18 +653,23 @@ fn key_exchange_rules(
     (score, weakest.map(|(b, _)| b), anonymous)
 }
 
-/// Vulnerability probes and compression.
-fn probe_rules(v: &mut Verdicts, ep: &EndpointFacts) {
-    let vulns = &ep.vulnerabilities;
-    for (flag, code) in [
-        (vulns.heartbleed, RuleCode::Heartbleed),
-        (vulns.ccs_injection, RuleCode::CcsInjection),
-        (vulns.ticketbleed, RuleCode::Ticketbleed),
-        (vulns.robot, RuleCode::Robot),
-        (vulns.drown, RuleCode::Drown),
+/// Vulnerability probes (the report's verdicts, DROWN judged across
+/// endpoints) and compression. The evidence of each verdict follows the
+/// rule's reason.
+fn probe_rules(v: &mut Verdicts, ep: &EndpointFacts, vulns: &Vulnerabilities) {
+    for (check, code) in [
+        (&vulns.heartbleed, RuleCode::Heartbleed),
+        (&vulns.ccs_injection, RuleCode::CcsInjection),
+        (&vulns.ticketbleed, RuleCode::Ticketbleed),
+        (&vulns.robot, RuleCode::Robot),
+        (&vulns.drown, RuleCode::Drown),
+        (&vulns.poodle_tls, RuleCode::PoodleTls),
+        (&vulns.insecure_renegotiation, RuleCode::InsecureRenegotiation),
+        (&vulns.early_data, RuleCode::EarlyData),
     ] {
-        if flag == Some(true) {
-            v.hit(code, None);
+        if let Some(c) = check.as_ref().filter(|c| c.is_vulnerable()) {
+            let detail = (!c.evidence.is_empty()).then(|| format!("({})", c.evidence));
+            v.hit(code, detail);
         }
     }
     if ep.compression == Some(true) {

@@ -11,6 +11,7 @@
 //!   stores per platform and version.
 //! - [`policy`]: the grading rules as data; [`expiry`]: the alert schedule.
 //! - [`wire`], [`suites`], [`groups`]: TLS code points and their registries.
+//! - [`vuln_probes`]: the ROBOT oracle and DROWN verdicts, from observations.
 
 #![forbid(unsafe_code)]
 
@@ -37,6 +38,7 @@ pub mod sigverify;
 pub mod stores;
 pub mod suites;
 pub mod time;
+pub mod vuln_probes;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]

@@ -170,13 +170,23 @@ rules! {
     Drown = "drown" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
         reason: "The server's key is exposed through SSLv2 (DROWN), here or on another server sharing the key.",
         fix: "Disable SSLv2 everywhere the key or certificate is used (mail servers too), or use a distinct key." },
+    // SSL Labs gives F for POODLE over TLS (Dec. 2014; F5's "SSL Labs best case grades for
+    // older TMOS versions": unpatched BIG-IP "starts with a failing grade due to the poodle
+    // attack", CVE-2014-8730).
+    PoodleTls = "poodle_tls" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
+        reason: "The server is vulnerable to POODLE over TLS (CVE-2014-8730): it accepts records whose CBC padding bytes are wrong, so an attacker can decrypt cookies byte by byte.",
+        fix: "Update the TLS stack or load balancer firmware (F5 BIG-IP, A10, Citrix had this bug); until then remove the CBC suites and offer only AES-GCM or ChaCha20-Poly1305." },
+    // SSL Labs rating guide 2009c (Feb. 2013): "Insecure renegotiation is not allowed (F)".
+    InsecureRenegotiation = "insecure_renegotiation" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
+        reason: "The server accepts client-initiated renegotiation without RFC 5746 (CVE-2009-3555): an attacker can splice their own request in front of the victim's.",
+        fix: "Upgrade the TLS library (every maintained one supports RFC 5746) and disable client-initiated renegotiation (nginx and Apache 2.4 refuse it by default; OpenSSL: `SSL_OP_NO_RENEGOTIATION`)." },
     ZeroScore = "zero_score" => { effect: Effect::Cap(Grade::F), basis: Basis::Score,
         reason: "A score category is zero (for example anonymous key exchange, or no encryption at all).",
         fix: SUITES_FIX },
     // --- C ---
     Poodle = "poodle" => { effect: Effect::Cap(Grade::C), basis: Basis::Offered,
-        reason: "The server is exposed to POODLE: SSLv3 with CBC suites, or TLS that does not check CBC padding.",
-        fix: "Disable SSLv3 (nginx: `ssl_protocols TLSv1.2 TLSv1.3;`); for POODLE-TLS, update the TLS stack or load balancer firmware." },
+        reason: "The server is exposed to POODLE: SSLv3 with CBC suites.",
+        fix: "Disable SSLv3 (nginx: `ssl_protocols TLSv1.2 TLSv1.3;` · Apache: `SSLProtocol -all +TLSv1.2 +TLSv1.3`)." },
     Rc4Modern = "rc4_modern" => { effect: Effect::Cap(Grade::C), basis: Basis::Browser,
         reason: "RC4 is used with TLS 1.1 or newer; RC4 is broken (RFC 7465).",
         fix: SUITES_FIX },
@@ -255,6 +265,11 @@ rules! {
     HstsShort = "hsts_short" => { effect: Effect::Warning, basis: Basis::Probe,
         reason: "The HSTS max-age is under 180 days.",
         fix: "Raise it to at least `max-age=15552000` (180 days); one year (`31536000`) is usual." },
+    // Not an SSL Labs rule (it reports 0-RTT without grading it): replayable early data
+    // is a risk only for non-idempotent requests, so a warning.
+    EarlyData = "early_data" => { effect: Effect::Warning, basis: Basis::Probe,
+        reason: "TLS 1.3 0-RTT early data is accepted: a request sent as early data can be replayed by an attacker.",
+        fix: "Turn 0-RTT off unless the application rejects replayed non-idempotent requests. nginx: `ssl_early_data off;` (the default) · HAProxy: drop `allow-0rtt` · Cloudflare: disable 0-RTT." },
     NoBrowserCompatible = "no_browser_compatible" => { effect: Effect::Warning, basis: Basis::Browser,
         reason: "No current browser can complete a handshake: the server shares no protocol, cipher suite or group with them (the classic \"no shared cipher\" handshake failure).",
         fix: "Add at least one suite browsers offer, e.g. ECDHE-RSA-AES128-GCM-SHA256 or ECDHE-ECDSA-AES128-GCM-SHA256 with TLS 1.2, and enable TLS 1.3." },

@@ -204,6 +204,28 @@ pub struct Expiry {
     pub threshold: Option<u32>,
 }
 
+/// A fact the scanner could not measure, so the grade does not judge it
+/// (rather than capping on a probe's failure).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unmeasured {
+    /// No chain could be captured although the server completed handshakes:
+    /// trust, expiry and the name are not judged.
+    Chain,
+    /// The HTTPS `GET /` failed: HSTS (and so A+) is not judged.
+    Hsts,
+}
+
+impl Unmeasured {
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Chain => "chain",
+            Self::Hsts => "hsts",
+        }
+    }
+}
+
 /// The graded result for one IP.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct EndpointReport {
@@ -246,6 +268,10 @@ pub struct EndpointReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<BrowserFacts>,
     pub vulnerabilities: Vulnerabilities,
+    /// Facts that could not be measured (`chain`, `hsts`), named so that a
+    /// missing fact reads "not measured", never as a verdict.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_measured: Vec<Unmeasured>,
     pub expiry: Option<Expiry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probe_errors: Vec<ProbeError>,
