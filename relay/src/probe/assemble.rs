@@ -19,12 +19,14 @@
 //! | `browser` | [`FirstWave::browser`] |
 //! | `http` | [`SecondWave::http`] |
 //! | `chain`, `chain_no_sni`, `other_chains`, `sni_required` | [`SecondWave::chains`] (AIA-completed) |
-//! | `vulnerabilities` | [`SecondWave::vulnerabilities`] |
+//! | `certificate_sent` | [`SecondWave::chains`] |
+//! | `sslv2_certificate` | [`FirstWave::sslv2`] |
+//! | `vulnerabilities` | [`SecondWave::vulnerabilities`] (Heartbleed, CCS injection), and the [`SecondWave`] outcomes of the ROBOT, Ticketbleed, POODLE-TLS, renegotiation and 0-RTT stages; DROWN is judged by the core |
 //! | `timings` | measured by the pipeline |
 
 use tlslens_core::facts::{
     EndpointFacts, KeyExchangeFacts, ProbeError, ProtocolSuites, ResumptionFacts, Timing,
-    Vulnerabilities,
+    VulnCheck, Vulnerabilities,
 };
 use tlslens_core::{Der, ScanFacts};
 
@@ -53,8 +55,18 @@ pub struct SecondWave {
     pub chains: Chains,
     /// HSTS and session resumption.
     pub http: HttpOutcome,
-    /// Heartbleed and CCS injection; `None` when not tested.
-    pub vulnerabilities: Option<Vulnerabilities>,
+    /// Heartbleed and CCS injection.
+    pub vulnerabilities: Vulnerabilities,
+    /// ROBOT.
+    pub robot: VulnCheck,
+    /// Ticketbleed.
+    pub ticketbleed: VulnCheck,
+    /// POODLE over TLS.
+    pub poodle_tls: VulnCheck,
+    /// Insecure client-initiated renegotiation.
+    pub renegotiation: VulnCheck,
+    /// TLS 1.3 0-RTT.
+    pub early_data: VulnCheck,
 }
 
 /// Everything one endpoint's pipeline observed.
@@ -157,12 +169,22 @@ fn apply(facts: &mut EndpointFacts, sni: bool, dh_bits: Option<u32>, waves: Wave
     let best_hello = best
         .and_then(|b| b.flight.as_deref())
         .and_then(|f| f.server_hello.as_ref());
-    if let Some(v) = second.vulnerabilities {
-        facts.vulnerabilities = v;
-    }
+    facts.vulnerabilities = Vulnerabilities {
+        robot: Some(second.robot),
+        ticketbleed: Some(second.ticketbleed),
+        poodle_tls: Some(second.poodle_tls),
+        insecure_renegotiation: Some(second.renegotiation),
+        early_data: Some(second.early_data),
+        ..second.vulnerabilities
+    };
     facts.protocols = first.versions();
-    if let Sslv2::Supported(ciphers) = &first.sslv2 {
+    if let Sslv2::Supported {
+        ciphers,
+        certificate,
+    } = &first.sslv2
+    {
         facts.sslv2_ciphers.clone_from(ciphers);
+        facts.sslv2_certificate = certificate.clone().map(Der);
     }
     facts.cipher_suites = first
         .supported()
@@ -201,6 +223,7 @@ fn apply(facts: &mut EndpointFacts, sni: bool, dh_bits: Option<u32>, waves: Wave
     if sni && chains.primary.is_some() && !chains.no_sni.failed {
         facts.sni_required = Some(chains.no_sni.chain.is_none());
     }
+    facts.certificate_sent = chains.certificate_sent;
     facts.chain = chains.primary;
     facts.chain_no_sni = chains.no_sni.chain;
     facts.other_chains = chains.others;

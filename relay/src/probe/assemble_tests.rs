@@ -6,7 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-use tlslens_core::facts::{BrowserFacts, ChainFacts, HttpFacts, Vulnerabilities};
+use tlslens_core::facts::{
+    BrowserFacts, ChainFacts, HttpFacts, OracleStrength, VulnCheck, VulnStatus, Vulnerabilities,
+};
 
 use super::*;
 use crate::codec::{
@@ -130,6 +132,7 @@ fn waves() -> Waves {
         chains: Chains {
             primary: Some(chain(1)),
             handshake_alpn: None,
+            certificate_sent: Some(true),
             no_sni: NoSniChain {
                 chain: Some(chain(2)),
                 failed: false,
@@ -146,11 +149,19 @@ fn waves() -> Waves {
             session_ids: Some(false),
             alpn: Some(b"http/1.1".to_vec()),
         },
-        vulnerabilities: Some(Vulnerabilities {
-            heartbleed: Some(false),
-            ccs_injection: Some(false),
+        vulnerabilities: Vulnerabilities {
+            heartbleed: Some(VulnCheck::not_vulnerable("no heartbeat extension")),
+            ccs_injection: Some(VulnCheck::not_vulnerable("alert unexpected_message")),
             ..Vulnerabilities::default()
-        }),
+        },
+        robot: VulnCheck {
+            oracle: Some(OracleStrength::Weak),
+            ..VulnCheck::vulnerable("weak oracle")
+        },
+        ticketbleed: VulnCheck::not_vulnerable("session id echoed as sent"),
+        poodle_tls: VulnCheck::not_tested("no CBC suite the probe implements"),
+        renegotiation: VulnCheck::not_vulnerable("alert no_renegotiation"),
+        early_data: VulnCheck::vulnerable("0-RTT accepted"),
     };
     Waves { first, second }
 }
@@ -290,7 +301,21 @@ fn full_endpoint_facts_come_from_the_right_outcomes() {
     assert_eq!(facts.chain_no_sni, Some(chain(2)));
     assert_eq!(facts.other_chains, [chain(3)]);
     assert_eq!(facts.alpn, ["http/1.1"]);
-    assert_eq!(facts.vulnerabilities.heartbleed, Some(false));
+    assert_eq!(facts.certificate_sent, Some(true));
+    // Each vulnerability from its own stage; DROWN is left to the core.
+    let v = &facts.vulnerabilities;
+    let status = |c: &Option<VulnCheck>| c.as_ref().map(|c| c.status);
+    assert_eq!(status(&v.heartbleed), Some(VulnStatus::NotVulnerable));
+    assert_eq!(status(&v.ccs_injection), Some(VulnStatus::NotVulnerable));
+    assert_eq!(v.robot.as_ref().unwrap().oracle, Some(OracleStrength::Weak));
+    assert_eq!(status(&v.ticketbleed), Some(VulnStatus::NotVulnerable));
+    assert_eq!(status(&v.poodle_tls), Some(VulnStatus::NotTested));
+    assert_eq!(
+        v.insecure_renegotiation.as_ref().unwrap().evidence,
+        "alert no_renegotiation"
+    );
+    assert_eq!(status(&v.early_data), Some(VulnStatus::Vulnerable));
+    assert_eq!(v.drown, None);
 }
 
 #[test]
@@ -327,7 +352,13 @@ fn tls13_only_server_facts() {
         ..Extras::default()
     };
     w.second.chains.handshake_alpn = Some(b"h2".to_vec());
-    w.second.vulnerabilities = None;
+    let untested = VulnCheck::not_tested("the server speaks none of TLS 1.0–1.2");
+    w.second.vulnerabilities = Vulnerabilities {
+        heartbleed: Some(untested.clone()),
+        ccs_injection: Some(untested.clone()),
+        ..Vulnerabilities::default()
+    };
+    w.second.robot = untested.clone();
     w.second.http.session_ids = None;
     w.second.http.resumed = Some(false);
     let facts = endpoint(run(answered(), Some(w)));
@@ -343,18 +374,23 @@ fn tls13_only_server_facts() {
         (resumption.tickets, resumption.session_ids),
         (Some(false), None)
     );
-    assert_eq!(facts.vulnerabilities, Vulnerabilities::default());
+    assert_eq!(facts.vulnerabilities.heartbleed, Some(untested.clone()));
+    assert_eq!(facts.vulnerabilities.robot, Some(untested));
 }
 
 #[test]
 fn legacy_curve_and_sslv2_ciphers() {
     let mut w = waves();
     w.first.browser.group = None;
-    w.first.sslv2 = Sslv2::Supported(vec!["SSL_CK_RC4_128_WITH_MD5".to_owned()]);
+    w.first.sslv2 = Sslv2::Supported {
+        ciphers: vec!["SSL_CK_RC4_128_WITH_MD5".to_owned()],
+        certificate: Some(vec![0x30, 3, 1, 2, 3]),
+    };
     let facts = endpoint(run(answered(), Some(w)));
     assert_eq!(facts.key_exchange.ecdh_group, Some(NamedGroup::X25519));
     assert_eq!(facts.protocols[0], ProtocolVersion::SSLV2);
     assert_eq!(facts.sslv2_ciphers, ["SSL_CK_RC4_128_WITH_MD5"]);
+    assert_eq!(facts.sslv2_certificate, Some(Der(vec![0x30, 3, 1, 2, 3])));
 }
 
 #[test]

@@ -149,9 +149,14 @@ impl VersionSuites {
 /// What an SSLv2 CLIENT-HELLO showed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sslv2 {
-    /// The server answered with a SERVER-HELLO offering these cipher kinds
-    /// (by name, or `0x` hex for unknown ones).
-    Supported(Vec<String>),
+    /// The server answered with a SERVER-HELLO.
+    Supported {
+        /// The cipher kinds it offers among ours (by name, or `0x` hex for
+        /// unknown ones).
+        ciphers: Vec<String>,
+        /// The certificate it sent (DROWN compares its key), when any.
+        certificate: Option<Vec<u8>>,
+    },
     /// It does not speak SSLv2.
     Absent,
     /// The probe failed (logged).
@@ -165,15 +170,16 @@ pub async fn sslv2(p: &Prober<'_>) -> Sslv2 {
     };
     match p.link.exchange(&bytes, FlightParser::new()).await {
         Ok(Reply::Hello { flight, .. }) => match flight.sslv2 {
-            Some(Sslv2ServerMessage::ServerHello(hello)) => Sslv2::Supported(
-                hello
+            Some(Sslv2ServerMessage::ServerHello(hello)) => Sslv2::Supported {
+                ciphers: hello
                     .cipher_specs
                     .iter()
                     .map(|&c| {
                         sslv2_cipher_name(c).map_or_else(|| format!("0x{c:06X}"), str::to_owned)
                     })
                     .collect(),
-            ),
+                certificate: (!hello.certificate.is_empty()).then(|| hello.certificate.clone()),
+            },
             _ => Sslv2::Absent,
         },
         Ok(Reply::Refused(_)) => Sslv2::Absent,

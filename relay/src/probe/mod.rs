@@ -21,6 +21,10 @@
 //!   │    ChainsStage (SNI, no SNI, per key type)     chain.rs
 //!   │    HttpStage (HSTS, resumption)                http.rs, danger.rs
 //!   │    VulnStage (Heartbleed, CCS injection)       vuln.rs
+//!   │    RobotStage (Bleichenbacher oracle)          robot.rs
+//!   │    TicketbleedStage, PoodleTlsStage,           ticketbleed.rs, poodle.rs,
+//!   │    RenegotiationStage (own TLS 1.0–1.2 client)  renegotiation.rs, tls12/
+//!   │    EarlyDataStage (TLS 1.3 0-RTT)              early_data.rs, danger.rs
 //!   ├─ AIA completion of the primary chain           chain.rs, aia.rs
 //!   └─ assemble: outcomes → EndpointFacts (no I/O)   assemble.rs
 //!   assemble: endpoints → ScanFacts, or "nothing reachable"
@@ -49,6 +53,7 @@ pub mod browser;
 pub mod chain;
 pub mod conn;
 pub mod danger;
+pub mod early_data;
 mod endpoint;
 pub mod enumerate;
 pub mod extras;
@@ -57,9 +62,14 @@ pub mod groups;
 pub mod hello;
 pub mod http;
 pub mod order;
+pub mod poodle;
 pub mod prober;
 pub mod progress;
+pub mod renegotiation;
+pub mod robot;
 pub mod stage;
+pub mod ticketbleed;
+pub mod tls12;
 pub mod vuln;
 
 use std::sync::Arc;

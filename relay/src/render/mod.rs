@@ -13,8 +13,8 @@ mod style;
 use std::fmt::Write;
 
 use tlslens_core::chain::ChainReport;
-use tlslens_core::facts::{BrowserFacts, Vulnerabilities};
-use tlslens_core::report::{EndpointReport, Grade};
+use tlslens_core::facts::{BrowserFacts, VulnStatus, Vulnerabilities};
+use tlslens_core::report::{EndpointReport, Grade, Unmeasured};
 use tlslens_core::Report;
 
 pub use style::Style;
@@ -71,6 +71,12 @@ fn endpoint(o: &mut String, ep: &EndpointReport, st: Style) {
     key_exchange(o, ep, st);
     if let Some(chain) = &ep.chain {
         chain_section(o, "Chain", chain, st);
+    } else if ep.not_measured.contains(&Unmeasured::Chain) {
+        let _ = writeln!(
+            o,
+            "  {} not measured: no probe could capture it (see the probe errors); trust is not judged",
+            st.bold("Chain:")
+        );
     }
     if ep.no_sni_chain_differs {
         let _ = writeln!(
@@ -90,7 +96,9 @@ fn endpoint(o: &mut String, ep: &EndpointReport, st: Style) {
         chain_section(o, &format!("Other chain #{}", i + 1), c, st);
     }
     features(o, ep, st);
-    vulnerabilities(o, &ep.vulnerabilities, st);
+    if ep.error.is_none() {
+        vulnerabilities(o, &ep.vulnerabilities, st);
+    }
     if let Some(b) = &ep.browser {
         browser(o, b, st);
     }
@@ -265,7 +273,11 @@ fn chain_section(o: &mut String, title: &str, chain: &ChainReport, st: Style) {
 
 /// HSTS, then one line of yes/no features.
 fn features(o: &mut String, ep: &EndpointReport, st: Style) {
-    let hsts = ep.hsts.as_ref().map_or("absent", |h| h.raw.as_str());
+    let hsts = match &ep.hsts {
+        Some(h) => h.raw.as_str(),
+        None if ep.not_measured.contains(&Unmeasured::Hsts) => "not measured (the HTTPS request failed)",
+        None => "absent",
+    };
     let _ = writeln!(o, "  {} {hsts}", st.bold("HSTS:"));
     let alpn = if ep.alpn.is_empty() {
         "none".to_owned()
@@ -291,27 +303,29 @@ fn yes_no(v: Option<bool>) -> &'static str {
     }
 }
 
-/// The vulnerability probes that ran (the others are left out):
-/// `Heartbleed not vulnerable, CCS injection VULNERABLE`.
+/// One line per vulnerability probe: the verdict (`VULNERABLE`, `not
+/// vulnerable`, `not tested` — absent from the facts reads "not tested" too),
+/// then its evidence.
 fn vulnerabilities(o: &mut String, v: &Vulnerabilities, st: Style) {
-    let probes = [
-        ("Heartbleed", v.heartbleed),
-        ("CCS injection", v.ccs_injection),
-        ("Ticketbleed", v.ticketbleed),
-        ("ROBOT", v.robot),
-        ("DROWN", v.drown),
-        ("POODLE (TLS)", v.poodle_tls),
-    ];
-    let parts: Vec<String> = probes
-        .iter()
-        .filter_map(|(name, found)| match found {
-            Some(true) => Some(format!("{name} {}", st.red("VULNERABLE"))),
-            Some(false) => Some(format!("{name} not vulnerable")),
-            None => None,
-        })
-        .collect();
-    if !parts.is_empty() {
-        let _ = writeln!(o, "  {} {}", st.bold("Vulnerabilities:"), parts.join(", "));
+    let _ = writeln!(o, "  {}", st.bold("Vulnerabilities"));
+    for (_, name, check) in v.entries() {
+        let verdict = match check.map(|c| c.status) {
+            Some(VulnStatus::Vulnerable) => {
+                let oracle = check
+                    .and_then(|c| c.oracle)
+                    .map(|s| format!(" ({} oracle)", s.as_str()))
+                    .unwrap_or_default();
+                st.red(&format!("VULNERABLE{oracle}"))
+            }
+            Some(VulnStatus::NotVulnerable) => st.green("not vulnerable"),
+            Some(VulnStatus::NotTested) | None => st.dim("not tested"),
+        };
+        let evidence = check
+            .map(|c| c.evidence.as_str())
+            .filter(|e| !e.is_empty())
+            .map(|e| format!("  {}", st.dim(e)))
+            .unwrap_or_default();
+        let _ = writeln!(o, "    {name}: {verdict}{evidence}");
     }
 }
 
