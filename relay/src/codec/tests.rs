@@ -1105,3 +1105,37 @@ fn finished_round_trips() {
     assert_eq!(Finished::read(&HandshakeMessage::read(&bytes).unwrap().body).unwrap(), f);
     assert_eq!(CHANGE_CIPHER_SPEC, [1]);
 }
+
+#[test]
+fn warning_alerts_do_not_end_a_flight() {
+    // An unrecognized_name warning before the ServerHello (servers that do
+    // not know the SNI name and go on with their default certificate).
+    let warning = Alert {
+        level: AlertLevel::WARNING,
+        description: AlertDescription::UNRECOGNIZED_NAME,
+    };
+    let mut bytes = encode_records(ContentType::ALERT, ProtocolVersion::TLS12, &warning.encode());
+    bytes.extend(tls12_flight(KeyExchangeKind::Ecdhe));
+    let (flight, status) = ServerFlight::parse(&bytes).unwrap();
+    assert_eq!(status, FlightStatus::Done(FlightEnd::ServerHelloDone));
+    assert_eq!(flight.warnings, [warning]);
+    check_tls12_flight(&flight, KeyExchangeKind::Ecdhe);
+
+    // A fatal alert, or a close_notify, still ends it.
+    for level_description in [
+        Alert::fatal(AlertDescription::UNRECOGNIZED_NAME),
+        Alert {
+            level: AlertLevel::WARNING,
+            description: AlertDescription::CLOSE_NOTIFY,
+        },
+    ] {
+        let bytes = encode_records(
+            ContentType::ALERT,
+            ProtocolVersion::TLS12,
+            &level_description.encode(),
+        );
+        let (flight, status) = ServerFlight::parse(&bytes).unwrap();
+        assert_eq!(status, FlightStatus::Done(FlightEnd::Alert));
+        assert_eq!(flight.alert, Some(level_description));
+    }
+}

@@ -156,6 +156,10 @@ pub struct LegacyOpts {
     /// Offer the `heartbeat` extension (mode `peer_allowed_to_send`), for the
     /// Heartbleed probe.
     pub heartbeat: bool,
+    /// A minimal hello: SNI as the only extension (the renegotiation SCSV
+    /// instead of `renegotiation_info`), for servers that drop hellos with
+    /// extensions they do not know (see [`super::prober::Prober::legacy`]).
+    pub minimal: bool,
 }
 
 /// A SSLv3–TLS 1.2 hello. SSLv3 hellos carry no extensions (and the
@@ -170,7 +174,7 @@ pub fn legacy(
     opts: &LegacyOpts,
 ) -> ClientHello {
     let mut list = suites.to_vec();
-    if client_version == ProtocolVersion::SSLV3 {
+    if client_version == ProtocolVersion::SSLV3 || opts.minimal {
         list.push(CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     }
     if opts.fallback_scsv {
@@ -185,6 +189,9 @@ pub fn legacy(
     }
     if let Some(name) = sni {
         hello = hello.with_extension(ClientExtension::server_name(name));
+    }
+    if opts.minimal {
+        return hello;
     }
     let groups = opts.groups.clone().unwrap_or_else(legacy_groups);
     hello = hello

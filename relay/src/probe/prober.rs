@@ -6,7 +6,7 @@
 //! are done, [`Prober::contact`] hands the side observations over as plain
 //! data ([`Contact`]) to the socket-free assembly.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use ring::rand::{SecureRandom, SystemRandom};
@@ -35,6 +35,7 @@ pub struct Prober<'a> {
     rng: SystemRandom,
     errors: Mutex<Vec<ProbeError>>,
     dh_bits: Mutex<Option<u32>>,
+    minimal: AtomicBool,
 }
 
 /// What all the probes of an endpoint observed on the side, as data.
@@ -64,6 +65,7 @@ impl<'a> Prober<'a> {
             rng: SystemRandom::new(),
             errors: Mutex::new(Vec::new()),
             dh_bits: Mutex::new(None),
+            minimal: AtomicBool::new(false),
         }
     }
 
@@ -135,14 +137,36 @@ impl<'a> Prober<'a> {
     }
 
     /// A SSLv3–TLS 1.2 hello at `v` offering `suites`, with this endpoint's
-    /// SNI.
+    /// SNI — minimal ([`LegacyOpts::minimal`]) once the server has shown it
+    /// drops hellos with extensions ([`Self::set_minimal_hellos`]).
     pub fn legacy(
         &self,
         v: ProtocolVersion,
         suites: &[CipherSuite],
         opts: &LegacyOpts,
     ) -> ClientHello {
+        let minimal = LegacyOpts {
+            minimal: true,
+            ..opts.clone()
+        };
+        let opts = if self.minimal_hellos() { &minimal } else { opts };
         hello::legacy(v, suites, self.sni, self.random(), opts)
+    }
+
+    /// Whether the server closed on full hellos but answered minimal ones:
+    /// the legacy hellos are minimal from then on.
+    pub fn minimal_hellos(&self) -> bool {
+        self.minimal.load(Ordering::Relaxed)
+    }
+
+    /// Records that the server answers only minimal hellos.
+    pub fn set_minimal_hellos(&self) {
+        if !self.minimal.swap(true, Ordering::Relaxed) {
+            tracing::info!(
+                endpoint = %self.link.addr,
+                "the server drops hellos with extensions: going on with minimal hellos"
+            );
+        }
     }
 
     /// A TLS 1.3-only hello offering `suites` and `groups` with `shares`,

@@ -61,7 +61,7 @@ impl Stage for RenegotiationStage {
             renegotiation_info: secure.then(|| est.client_verify.clone()),
             ..offer
         };
-        let hello = again.client_hello(p.sni, p.random());
+        let hello = again.client_hello(p.sni, p.random(), p.minimal_hellos());
         if let Err(s) = est.send_hello(&hello).await {
             return not_tested(&s);
         }

@@ -47,7 +47,7 @@ const PMS_TAIL: [u8; 46] = [
 const FAKE_FINISHED_LEN: usize = 80;
 /// Bounds of the wait for an answer: the first hello's round trip times
 /// [`WAIT_PER_RTT`], within these.
-const MIN_WAIT: Duration = Duration::from_millis(300);
+const MIN_WAIT: Duration = Duration::from_millis(100);
 const MAX_WAIT: Duration = Duration::from_secs(3);
 const WAIT_PER_RTT: u32 = 8;
 

@@ -37,6 +37,11 @@ impl Stage for TicketbleedStage {
                 "the server speaks none of TLS 1.0–1.2 (TLS 1.3 tickets are not affected)"
             });
         };
+        if p.minimal_hellos() {
+            return VulnCheck::not_tested(
+                "the server drops hellos with extensions, and tickets need one",
+            );
+        }
         let issues_tickets = first
             .best_legacy()
             .and_then(|b| b.flight.as_deref())

@@ -120,8 +120,8 @@ impl NoStart {
 }
 
 /// Sends a hello at `v` and reads the server's flight to ServerHelloDone:
-/// the ServerHello and the open connection. A failure is logged under
-/// `probe`; a refusal is not (the caller decides what it means).
+/// the ServerHello and the open connection. A failure or a refusal is
+/// logged under `probe`.
 async fn start(
     p: &Prober<'_>,
     probe: &str,
@@ -143,7 +143,16 @@ async fn start(
         .await
         .map_err(failed)?;
     let flight = match reply {
-        Reply::Refused(r) => return Err(NoStart::Refused(r)),
+        Reply::Refused(r) => {
+            p.fail(
+                probe,
+                &Fail::new(
+                    FailCode::Refused,
+                    format!("the server declined the probe's hello ({r})"),
+                ),
+            );
+            return Err(NoStart::Refused(r));
+        }
         Reply::Hello {
             broken: Some(f), ..
         } => return Err(failed(f)),
@@ -210,14 +219,6 @@ async fn heartbleed(p: &Prober<'_>, v: ProtocolVersion, suites: &[CipherSuite]) 
     };
     let (sh, mut session) = match start(p, HEARTBLEED, v, suites, &opts).await {
         Ok(s) => s,
-        // The plain hello of the first wave was answered: this one differs
-        // only by the heartbeat extension, which a vulnerable OpenSSL
-        // accepts.
-        Err(NoStart::Refused(r)) => {
-            return VulnCheck::not_vulnerable(format!(
-                "the server declines hellos offering the heartbeat extension ({r})"
-            ))
-        }
         Err(e) => return e.not_tested(),
     };
     if sh.heartbeat_mode().is_none() {

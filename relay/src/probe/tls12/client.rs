@@ -65,13 +65,22 @@ impl Offer {
         }
     }
 
-    /// The ClientHello, with `sni` and `random`.
-    pub fn client_hello(&self, sni: Option<&str>, random: [u8; 32]) -> ClientHello {
+    /// The ClientHello, with `sni` and `random`; `minimal` keeps SNI as its
+    /// only extension (the renegotiation SCSV stands for RFC 5746), for
+    /// servers that drop hellos with extensions.
+    pub fn client_hello(&self, sni: Option<&str>, random: [u8; 32], minimal: bool) -> ClientHello {
+        let mut suites = self.suites.clone();
+        if minimal && self.renegotiation_info.as_ref().is_some_and(Vec::is_empty) {
+            suites.push(CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+        }
         let mut hello = ClientHello::new(self.version, random)
             .with_session_id(self.session_id.clone())
-            .with_cipher_suites(self.suites.iter().copied());
+            .with_cipher_suites(suites);
         if let Some(name) = sni {
             hello = hello.with_extension(ClientExtension::server_name(name));
+        }
+        if minimal {
+            return hello;
         }
         hello = hello
             .with_extension(ClientExtension::SupportedGroups(kx::GROUPS.to_vec()))
@@ -202,7 +211,7 @@ fn alert_of(payload: &[u8]) -> Stop {
 /// Opens a connection, sends `offer` and reads the server's first flight.
 pub async fn hello(p: &Prober<'_>, offer: &Offer) -> Result<(Session, ServerFirst), Stop> {
     let client_random: [u8; 32] = p.random();
-    let ch = offer.client_hello(p.sni, client_random);
+    let ch = offer.client_hello(p.sni, client_random, p.minimal_hellos());
     let message = ch
         .to_message()
         .and_then(|m| m.encode())
