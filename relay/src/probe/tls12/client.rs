@@ -22,7 +22,7 @@ use super::prf::{self, Side};
 use super::protect::{OpenError, Padding, Protection};
 use super::suite::{self, Kx, SuiteSpec};
 use crate::codec::{
-    encode_records, Alert, Certificate, CipherSuite, ClientExtension, ClientHello, ContentType,
+    encode_records, Alert, AlertDescription, AlertLevel, Certificate, CipherSuite, ClientExtension, ClientHello, ContentType,
     Finished, HandshakeMessage, HandshakeReassembler, HandshakeType, KeyExchangeKind,
     NewSessionTicket, Padding as HelloPadding, ProtocolVersion, Record, ServerHello,
     ServerKeyExchange, CHANGE_CIPHER_SPEC,
@@ -189,9 +189,14 @@ async fn read_messages(
         }
         match session.next(FLIGHT_WAIT).await? {
             Next::Record(r) if r.content_type == ContentType::HANDSHAKE => hs.push(&r.payload),
-            Next::Record(r) if r.content_type == ContentType::ALERT => {
-                return Err(alert_of(&r.payload))
-            }
+            Next::Record(r) if r.content_type == ContentType::ALERT => match Alert::read(&r.payload) {
+                // A warning (an SNI name the server does not know) is not
+                // the end; close_notify is.
+                Ok(a)
+                    if a.level == AlertLevel::WARNING
+                        && a.description != AlertDescription::CLOSE_NOTIFY => {}
+                _ => return Err(alert_of(&r.payload)),
+            },
             Next::Record(r) if r.content_type == ContentType::CHANGE_CIPHER_SPEC => {
                 return Ok((out, true))
             }
