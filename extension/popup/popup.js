@@ -12,7 +12,7 @@ import { setTabGrade } from '../src/badge.js';
 import { addWatch, removeWatch, isWatched } from '../src/watchlist.js';
 import { summarise } from '../src/watch-alerts.js';
 import { h, clear } from '../src/dom.js';
-import { renderSummary, renderRules, renderEndpoints, renderProtocols, renderDetails, renderNoSni } from '../src/render-report.js';
+import { renderSummary, renderRules, renderEndpoints, renderProtocols, renderDetails, renderVulnerabilities, renderNoSni } from '../src/render-report.js';
 import { renderChain } from '../src/render-chain.js';
 
 const $ = (id) => document.getElementById(id);
@@ -98,11 +98,12 @@ function render() {
     root.append(h('p', { class: 'alert' }, `This endpoint could not be scanned: ${ep.error.message ?? ep.error.code}`));
   } else if (ep) {
     root.append(renderRules(ep));
-    root.append(renderChain(ep.chain, { core: state.core }));
+    root.append(renderChain(ep.chain, { core: state.core, notMeasured: (ep.not_measured ?? []).includes('chain') }));
     const noSni = renderNoSni(ep);
     if (noSni) root.append(noSni);
     root.append(renderProtocols(ep));
     root.append(renderDetails(ep));
+    root.append(renderVulnerabilities(ep));
   }
   document.documentElement.dataset.grade = report.grade ?? '';
 }

@@ -96,27 +96,63 @@ function yesNo(v, good = true) {
   return h('span', { class: v === good ? 'good' : 'bad' }, v ? 'yes' : 'no');
 }
 
+// The vulnerability probes, in the report's order, by their display names
+// (the core's `Vulnerabilities::entries`). Presentation only: the verdicts
+// come from the report.
+const VULNERABILITIES = [
+  ['heartbleed', 'Heartbleed'],
+  ['ccs_injection', 'CCS injection'],
+  ['ticketbleed', 'Ticketbleed'],
+  ['robot', 'ROBOT'],
+  ['drown', 'DROWN'],
+  ['poodle_tls', 'POODLE (TLS)'],
+  ['insecure_renegotiation', 'Insecure client renegotiation'],
+  ['early_data', 'TLS 1.3 0-RTT'],
+];
+
+const VERDICT = {
+  vulnerable: ['bad', 'vulnerable'],
+  not_vulnerable: ['good', 'not vulnerable'],
+  not_tested: ['muted', 'not tested'],
+};
+
+// One line per probe: the verdict, "not tested" (absent reads the same)
+// kept apart from "not vulnerable", and the evidence as a tooltip and in
+// small print.
+export function renderVulnerabilities(ep) {
+  const found = ep.vulnerabilities ?? {};
+  return h('section', { class: 'vulns', 'aria-label': 'Vulnerabilities' },
+    h('h2', null, 'Vulnerabilities'),
+    h('ul', { class: 'vuln-list' }, VULNERABILITIES.map(([key, name]) => {
+      const check = found[key];
+      const status = typeof check === 'boolean' ? (check ? 'vulnerable' : 'not_vulnerable') : check?.status ?? 'not_tested';
+      const [cls, words] = VERDICT[status] ?? VERDICT.not_tested;
+      const oracle = check?.oracle ? ` (${check.oracle} oracle)` : '';
+      return h('li', { class: 'vuln', 'data-testid': 'vuln', 'data-key': key, 'data-status': status, title: check?.evidence ?? '' },
+        h('span', { class: 'vuln-name' }, `${name}: `),
+        h('span', { class: cls }, `${words}${oracle}`),
+        check?.evidence ? h('span', { class: 'muted small vuln-evidence' }, ` — ${check.evidence}`) : null);
+    })));
+}
+
 export function renderDetails(ep) {
   const hsts = ep.hsts;
-  const checks = Object.entries(ep.vulnerabilities ?? {}).filter(([, v]) => typeof v === 'boolean');
-  const vulns = checks.filter(([, v]) => v).map(([k]) => k);
-  // An empty object means the relay ran no vulnerability probe: say so, not "none found".
-  const vulnText = vulns.length
-    ? h('span', { class: 'bad' }, vulns.join(', '))
-    : checks.length ? `none found (${checks.map(([k]) => k).join(', ')} checked)` : 'not tested';
+  const notMeasured = new Set(ep.not_measured ?? []);
   const kx = ep.key_exchange ?? {};
+  const hstsText = hsts
+    ? `max-age ${hsts.max_age ?? '?'}${hsts.include_subdomains ? ', includeSubDomains' : ''}${hsts.preload ? ', preload' : ''}${hsts.valid === false ? ' (invalid)' : ''}`
+    : notMeasured.has('hsts') ? h('span', { class: 'muted' }, 'not measured (the HTTPS request failed)') : h('span', { class: 'bad' }, 'not sent');
   return h('section', { class: 'details-section', 'aria-label': 'Other settings' },
     h('h2', null, 'Other settings'),
     h('dl', { class: 'kv' },
-      h('dt', null, 'HSTS'), h('dd', null, hsts ? `max-age ${hsts.max_age ?? '?'}${hsts.include_subdomains ? ', includeSubDomains' : ''}${hsts.preload ? ', preload' : ''}${hsts.valid === false ? ' (invalid)' : ''}` : h('span', { class: 'bad' }, 'not sent')),
+      h('dt', null, 'HSTS'), h('dd', null, hstsText),
       h('dt', null, 'Browser handshake'), h('dd', null, ep.browser?.protocol ? `${ep.browser.protocol} · ${ep.browser.cipher_suite ?? '?'} · ${ep.browser.group ?? '?'} (${ep.browser.client ?? 'reference browser'})` : h('span', { class: 'bad' }, ep.browser?.error ? `no current browser connects (${ep.browser.error})` : 'no current browser connects')),
       h('dt', null, 'Key exchange'), h('dd', null, [kx.ecdh_group, kx.dh_bits ? `DH ${kx.dh_bits} bits` : null, (ep.groups ?? []).length ? `groups: ${ep.groups.join(', ')}` : null].filter(Boolean).join(' · ') || '—'),
       h('dt', null, 'OCSP stapling'), h('dd', null, yesNo(ep.ocsp_stapling)),
       h('dt', null, 'ALPN'), h('dd', null, (ep.alpn ?? []).join(', ') || '—'),
       h('dt', null, 'Secure renegotiation'), h('dd', null, yesNo(ep.secure_renegotiation)),
       h('dt', null, 'Fallback SCSV'), h('dd', null, yesNo(ep.fallback_scsv)),
-      h('dt', null, 'TLS compression'), h('dd', null, yesNo(ep.compression, false)),
-      h('dt', null, 'Vulnerabilities'), h('dd', null, vulnText)));
+      h('dt', null, 'TLS compression'), h('dd', null, yesNo(ep.compression, false))));
 }
 
 // The chain served to clients that send no SNI (old clients, some bots).

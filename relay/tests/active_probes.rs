@@ -39,7 +39,12 @@ fn rsa_server(name: &str) -> RsaServer {
 fn scan(pki: &Pki, port: u16, addrs: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let root = pki.write_root(dir.path());
-    scan_json("vuln.test", port, addrs, &["--ca-file", root.to_str().unwrap()])
+    scan_json(
+        "vuln.test",
+        port,
+        addrs,
+        &["--ca-file", root.to_str().unwrap()],
+    )
 }
 
 fn scripted(server: &RsaServer, script: Script) -> Value {
@@ -69,7 +74,11 @@ fn assert_vulnerable(ep: &Value, name: &str, cap: &str) {
     let (status, evidence) = vuln(ep, name);
     assert_eq!(status, "vulnerable", "{name}: {}", ep["vulnerabilities"]);
     assert!(!evidence.is_empty(), "{name} has no evidence");
-    assert!(codes(ep, "caps").iter().any(|c| c == cap), "{:?}", codes(ep, "caps"));
+    assert!(
+        codes(ep, "caps").iter().any(|c| c == cap),
+        "{:?}",
+        codes(ep, "caps")
+    );
     assert_eq!(ep["grade"], "F", "{}", ep["caps"]);
 }
 
@@ -88,13 +97,24 @@ fn scripted_server_without_flaws_is_not_vulnerable_to_any_probe() {
         "heartbleed",
         "ccs_injection",
     ] {
-        assert_eq!(vuln(ep, name).0, "not_vulnerable", "{name}: {}", ep["vulnerabilities"]);
+        assert_eq!(
+            vuln(ep, name).0,
+            "not_vulnerable",
+            "{name}: {}",
+            ep["vulnerabilities"]
+        );
     }
     assert_eq!(vuln(ep, "early_data").0, "not_tested");
-    assert!(vuln(ep, "robot").1.contains("identical answers"), "{}", vuln(ep, "robot").1);
+    assert!(
+        vuln(ep, "robot").1.contains("identical answers"),
+        "{}",
+        vuln(ep, "robot").1
+    );
     assert!(vuln(ep, "poodle_tls").1.contains("alert bad_record_mac"));
     assert!(vuln(ep, "ticketbleed").1.contains("echoed as sent"));
-    assert!(vuln(ep, "insecure_renegotiation").1.contains("no_renegotiation"));
+    assert!(vuln(ep, "insecure_renegotiation")
+        .1
+        .contains("no_renegotiation"));
     assert_eq!(ep["grade"], "B", "{}", ep["caps"]);
 }
 
@@ -116,7 +136,10 @@ fn robot_strong_oracle_is_found_and_caps_f() {
         evidence.contains("wrong first bytes → alert handshake_failure"),
         "{evidence}"
     );
-    assert!(evidence.contains("correct → alert bad_record_mac"), "{evidence}");
+    assert!(
+        evidence.contains("correct → alert bad_record_mac"),
+        "{evidence}"
+    );
 }
 
 #[test]
@@ -253,7 +276,11 @@ fn drown_through_another_endpoint_with_the_same_key() {
     let plain = by_ip("127.0.0.2");
     assert!(!strings(&plain["protocols"]).contains(&"SSLv2".to_owned()));
     assert_vulnerable(plain, "drown", "drown");
-    assert!(vuln(plain, "drown").1.contains("127.0.0.1"), "{}", vuln(plain, "drown").1);
+    assert!(
+        vuln(plain, "drown").1.contains("127.0.0.1"),
+        "{}",
+        vuln(plain, "drown").1
+    );
     assert_vulnerable(by_ip("127.0.0.1"), "drown", "drown");
 }
 
@@ -273,7 +300,12 @@ fn drown_not_through_an_endpoint_with_another_key() {
         .iter()
         .find(|e| e["ip"] == "127.0.0.2")
         .unwrap();
-    assert_eq!(vuln(plain, "drown").0, "not_vulnerable", "{}", plain["vulnerabilities"]);
+    assert_eq!(
+        vuln(plain, "drown").0,
+        "not_vulnerable",
+        "{}",
+        plain["vulnerabilities"]
+    );
 }
 
 /// OpenSSL 3: RSA key exchange, CBC suites, TLS 1.0–1.2 and 1.3, tickets,
@@ -304,12 +336,23 @@ fn openssl_s_server_is_not_vulnerable() {
         "heartbleed",
         "ccs_injection",
     ] {
-        assert_eq!(vuln(ep, name).0, "not_vulnerable", "{name}: {}", ep["vulnerabilities"]);
+        assert_eq!(
+            vuln(ep, name).0,
+            "not_vulnerable",
+            "{name}: {}",
+            ep["vulnerabilities"]
+        );
     }
     // The patched OpenSSL answers every payload alike in both flows.
     assert!(vuln(ep, "robot").1.contains("identical answers"));
-    assert!(vuln(ep, "insecure_renegotiation").1.contains("secure"), "{}", vuln(ep, "insecure_renegotiation").1);
-    assert!(!codes(ep, "caps").iter().any(|c| c == "robot" || c == "poodle_tls"));
+    assert!(
+        vuln(ep, "insecure_renegotiation").1.contains("secure"),
+        "{}",
+        vuln(ep, "insecure_renegotiation").1
+    );
+    assert!(!codes(ep, "caps")
+        .iter()
+        .any(|c| c == "robot" || c == "poodle_tls"));
 }
 
 fn nginx_server(pki: &Pki, leaf: &Issued, ssl: &str) -> (Proc, u16, tempfile::TempDir) {
@@ -346,7 +389,12 @@ fn nginx_is_not_vulnerable() {
         "drown",
         "early_data",
     ] {
-        assert_eq!(vuln(ep, name).0, "not_vulnerable", "{name}: {}", ep["vulnerabilities"]);
+        assert_eq!(
+            vuln(ep, name).0,
+            "not_vulnerable",
+            "{name}: {}",
+            ep["vulnerabilities"]
+        );
     }
 }
 
@@ -385,12 +433,25 @@ fn rustls_server_is_not_vulnerable() {
     let ep = &scan(&pki, addr.port(), "127.0.0.1")["endpoints"][0];
     // rustls has neither RSA key exchange nor CBC: nothing to test there,
     // hence "not vulnerable" with the reason.
-    assert_eq!(vuln(ep, "robot"), ("not_vulnerable", "no RSA key-exchange suite is offered"));
+    assert_eq!(
+        vuln(ep, "robot"),
+        ("not_vulnerable", "no RSA key-exchange suite is offered")
+    );
     assert_eq!(
         vuln(ep, "poodle_tls"),
         ("not_vulnerable", "no CBC suite is offered with TLS 1.0–1.2")
     );
-    for name in ["insecure_renegotiation", "early_data", "ticketbleed", "drown"] {
-        assert_eq!(vuln(ep, name).0, "not_vulnerable", "{name}: {}", ep["vulnerabilities"]);
+    for name in [
+        "insecure_renegotiation",
+        "early_data",
+        "ticketbleed",
+        "drown",
+    ] {
+        assert_eq!(
+            vuln(ep, name).0,
+            "not_vulnerable",
+            "{name}: {}",
+            ep["vulnerabilities"]
+        );
     }
 }

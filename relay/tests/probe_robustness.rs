@@ -18,7 +18,12 @@ use serde_json::Value;
 fn scan_trusting(pki: &Pki, host: &str, port: u16) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let root = pki.write_root(dir.path());
-    scan_json(host, port, "127.0.0.1", &["--ca-file", root.to_str().unwrap()])
+    scan_json(
+        host,
+        port,
+        "127.0.0.1",
+        &["--ca-file", root.to_str().unwrap()],
+    )
 }
 
 fn scripted(script: Script) -> (Pki, u16) {
@@ -43,7 +48,10 @@ fn assert_complete_tls12_scan(ep: &Value) {
         ["TLS_RSA_WITH_AES_128_CBC_SHA"]
     );
     assert_eq!(ep["chain"]["trusted"], true, "{}", ep["chain"]);
-    assert_eq!(ep["vulnerabilities"]["poodle_tls"]["status"], "not_vulnerable");
+    assert_eq!(
+        ep["vulnerabilities"]["poodle_tls"]["status"],
+        "not_vulnerable"
+    );
 }
 
 /// A warning `unrecognized_name` before the ServerHello (an SNI name the
@@ -106,7 +114,11 @@ fn http_get_is_retried_without_alpn() {
         &[&rustls::version::TLS13],
     );
     std::sync::Arc::get_mut(&mut config).unwrap().alpn_protocols = vec![b"h2".to_vec()];
-    rustls_server(addr, config, "Strict-Transport-Security: max-age=31536000\r\n");
+    rustls_server(
+        addr,
+        config,
+        "Strict-Transport-Security: max-age=31536000\r\n",
+    );
     let report = scan_trusting(&pki, "h2.test", addr.port());
     let ep = &report["endpoints"][0];
     assert_eq!(ep["hsts"]["max_age"], 31536000, "{ep}");

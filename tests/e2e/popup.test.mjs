@@ -113,6 +113,14 @@ describe('popup against the zoo and the real relay', { timeout: FILE_TIMEOUT_MS 
       assert.equal(await count(page, 'cap'), 0);
       assert.match(await page.locator('.summary-label').textContent(), /server’s TLS configuration/);
       assert.ok(await page.getByTestId('chain').isVisible());
+      // One line per vulnerability probe, "not tested" apart from "not vulnerable".
+      const vulns = page.getByTestId('vuln');
+      assert.equal(await vulns.count(), 8);
+      const status = Object.fromEntries(await vulns.evaluateAll((els) => els.map((e) => [e.dataset.key, e.dataset.status])));
+      assert.equal(status.robot, 'not_vulnerable');
+      assert.equal(status.poodle_tls, 'not_vulnerable');
+      assert.equal(status.heartbleed, 'not_vulnerable');
+      assert.match(await vulns.filter({ hasText: 'ROBOT' }).textContent(), /ROBOT: not vulnerable — /);
       await page.screenshot({ path: shot('popup-good.png'), fullPage: true });
     } finally {
       await page.close();

@@ -262,7 +262,11 @@ impl Vulnerabilities {
     pub fn entries(&self) -> [(&'static str, &'static str, Option<&VulnCheck>); 8] {
         [
             ("heartbleed", "Heartbleed", self.heartbleed.as_ref()),
-            ("ccs_injection", "CCS injection", self.ccs_injection.as_ref()),
+            (
+                "ccs_injection",
+                "CCS injection",
+                self.ccs_injection.as_ref(),
+            ),
             ("ticketbleed", "Ticketbleed", self.ticketbleed.as_ref()),
             ("robot", "ROBOT", self.robot.as_ref()),
             ("drown", "DROWN", self.drown.as_ref()),

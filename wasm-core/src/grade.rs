@@ -664,7 +664,10 @@ fn probe_rules(v: &mut Verdicts, ep: &EndpointFacts, vulns: &Vulnerabilities) {
         (&vulns.robot, RuleCode::Robot),
         (&vulns.drown, RuleCode::Drown),
         (&vulns.poodle_tls, RuleCode::PoodleTls),
-        (&vulns.insecure_renegotiation, RuleCode::InsecureRenegotiation),
+        (
+            &vulns.insecure_renegotiation,
+            RuleCode::InsecureRenegotiation,
+        ),
         (&vulns.early_data, RuleCode::EarlyData),
     ] {
         if let Some(c) = check.as_ref().filter(|c| c.is_vulnerable()) {

@@ -194,7 +194,12 @@ pub fn drown(endpoints: &[EndpointFacts], index: usize) -> Option<VulnCheck> {
     if ep.error.is_some() {
         return None;
     }
-    if let Some(given) = ep.vulnerabilities.drown.as_ref().filter(|d| d.is_vulnerable()) {
+    if let Some(given) = ep
+        .vulnerabilities
+        .drown
+        .as_ref()
+        .filter(|d| d.is_vulnerable())
+    {
         return Some(given.clone());
     }
     if ep.protocols.contains(&ProtocolVersion::SSLV2) {
@@ -208,6 +213,15 @@ pub fn drown(endpoints: &[EndpointFacts], index: usize) -> Option<VulnCheck> {
         )));
     }
     let keys = endpoint_rsa_keys(ep);
+    let sslv2_elsewhere = endpoints
+        .iter()
+        .enumerate()
+        .any(|(i, o)| i != index && o.protocols.contains(&ProtocolVersion::SSLV2));
+    if sslv2_elsewhere && ep.chain.is_none() {
+        return Some(VulnCheck::not_tested(
+            "another endpoint offers SSLv2 and this endpoint's chain, so its key, was not measured",
+        ));
+    }
     for (i, other) in endpoints.iter().enumerate() {
         if i == index || !other.protocols.contains(&ProtocolVersion::SSLV2) {
             continue;
@@ -264,8 +278,16 @@ mod tests {
         let v = judge_robot(&rounds, None);
         assert_eq!(v.status, VulnStatus::NotVulnerable);
         assert_eq!(v.oracle, None);
-        assert!(v.evidence.contains("standard flow: alert bad_record_mac"), "{}", v.evidence);
-        assert!(v.evidence.contains("shortened flow: silent"), "{}", v.evidence);
+        assert!(
+            v.evidence.contains("standard flow: alert bad_record_mac"),
+            "{}",
+            v.evidence
+        );
+        assert!(
+            v.evidence.contains("shortened flow: silent"),
+            "{}",
+            v.evidence
+        );
         assert_eq!(judge_robot(&[], None).status, VulnStatus::NotTested);
     }
 
@@ -287,7 +309,8 @@ mod tests {
         assert_eq!(v.oracle, Some(OracleStrength::Strong));
         assert!(v.evidence.starts_with("strong oracle"), "{}", v.evidence);
         assert!(
-            v.evidence.contains("wrong first bytes → alert handshake_failure"),
+            v.evidence
+                .contains("wrong first bytes → alert handshake_failure"),
             "{}",
             v.evidence
         );
@@ -315,7 +338,11 @@ mod tests {
         let repeat = ["reset"; 5].map(str::to_owned);
         let v = judge_robot(&rounds, Some(&repeat));
         assert_eq!(v.status, VulnStatus::NotTested);
-        assert!(v.evidence.contains("changed when repeated"), "{}", v.evidence);
+        assert!(
+            v.evidence.contains("changed when repeated"),
+            "{}",
+            v.evidence
+        );
         assert_eq!(judge_robot(&rounds, None).status, VulnStatus::NotTested);
     }
 }

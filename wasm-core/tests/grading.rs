@@ -247,7 +247,10 @@ fn rows() -> Vec<Row> {
         // --- C ---
         row(
             "poodle_tls",
-            |f| ep(f).vulnerabilities.poodle_tls = Some(VulnCheck::vulnerable("bad padding accepted")),
+            |f| {
+                ep(f).vulnerabilities.poodle_tls =
+                    Some(VulnCheck::vulnerable("bad padding accepted"))
+            },
             F,
             F,
             &["poodle_tls"],
@@ -255,8 +258,9 @@ fn rows() -> Vec<Row> {
         row(
             "insecure_renegotiation",
             |f| {
-                ep(f).vulnerabilities.insecure_renegotiation =
-                    Some(VulnCheck::vulnerable("renegotiation accepted without RFC 5746"))
+                ep(f).vulnerabilities.insecure_renegotiation = Some(VulnCheck::vulnerable(
+                    "renegotiation accepted without RFC 5746",
+                ))
             },
             F,
             F,
@@ -1054,7 +1058,10 @@ fn boolean_vulnerability_facts_still_read() {
     )
     .unwrap();
     let robot = v.robot.unwrap();
-    assert_eq!(robot.oracle, Some(tlslens_core::facts::OracleStrength::Weak));
+    assert_eq!(
+        robot.oracle,
+        Some(tlslens_core::facts::OracleStrength::Weak)
+    );
     assert_eq!(
         serde_json::to_string(&robot).unwrap(),
         r#"{"status":"vulnerable","evidence":"e","oracle":"weak"}"#

@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use tlslens_core::facts::{ChainFacts, ScanFacts};
+use tlslens_core::facts::{ChainFacts, OracleStrength, ScanFacts, VulnCheck};
 use tlslens_core::wire::{CipherSuite, ProtocolVersion};
 use tlslens_core::Der;
 
@@ -58,8 +58,39 @@ fn cases() -> Vec<(&'static str, ScanFacts)> {
     e.http = None;
     mozilla.endpoints.push(e);
 
+    // The active probes' verdicts, DROWN across endpoints (SSLv2 with the same
+    // RSA key on the second one), and a chain no probe could capture.
+    let rsa = Pki::new(
+        Spec::leaf(&["example.test"]),
+        KeyKind::Rsa(2048, Hash::Sha256),
+    );
+    let mut vulns = good_facts(pki);
+    vulns.extra_anchors.push(rsa.root.der());
+    let v = &mut vulns.endpoints[0];
+    v.chain = Some(ChainFacts {
+        certificates: rsa.chain(),
+        ..ChainFacts::default()
+    });
+    v.vulnerabilities.robot = Some(VulnCheck {
+        oracle: Some(OracleStrength::Strong),
+        ..VulnCheck::vulnerable("strong oracle, confirmed by repetition")
+    });
+    v.vulnerabilities.poodle_tls = Some(VulnCheck::not_tested("no CBC suite the probe implements"));
+    v.vulnerabilities.early_data = Some(VulnCheck::vulnerable("0-RTT accepted"));
+    let mut sslv2 = good_endpoint(rsa.chain());
+    sslv2.ip = "127.0.0.2".into();
+    sslv2.protocols.insert(0, ProtocolVersion::SSLV2);
+    sslv2.sslv2_certificate = Some(rsa.leaf.der());
+    let mut unmeasured = good_endpoint(pki.chain());
+    unmeasured.ip = "127.0.0.3".into();
+    unmeasured.chain = None;
+    unmeasured.http = None;
+    vulns.endpoints.push(sslv2);
+    vulns.endpoints.push(unmeasured);
+
     vec![
         ("good", good),
+        ("vulnerabilities", vulns),
         ("legacy", legacy),
         ("incomplete_aia", incomplete),
         ("two_endpoints", two),

@@ -1102,7 +1102,10 @@ fn finished_round_trips() {
     assert_eq!(msg.msg_type, HandshakeType::FINISHED);
     let bytes = msg.encode().unwrap();
     assert_eq!(&bytes[..4], &[20, 0, 0, 12]);
-    assert_eq!(Finished::read(&HandshakeMessage::read(&bytes).unwrap().body).unwrap(), f);
+    assert_eq!(
+        Finished::read(&HandshakeMessage::read(&bytes).unwrap().body).unwrap(),
+        f
+    );
     assert_eq!(CHANGE_CIPHER_SPEC, [1]);
 }
 
@@ -1114,7 +1117,11 @@ fn warning_alerts_do_not_end_a_flight() {
         level: AlertLevel::WARNING,
         description: AlertDescription::UNRECOGNIZED_NAME,
     };
-    let mut bytes = encode_records(ContentType::ALERT, ProtocolVersion::TLS12, &warning.encode());
+    let mut bytes = encode_records(
+        ContentType::ALERT,
+        ProtocolVersion::TLS12,
+        &warning.encode(),
+    );
     bytes.extend(tls12_flight(KeyExchangeKind::Ecdhe));
     let (flight, status) = ServerFlight::parse(&bytes).unwrap();
     assert_eq!(status, FlightStatus::Done(FlightEnd::ServerHelloDone));

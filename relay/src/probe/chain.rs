@@ -102,10 +102,7 @@ const CHAIN_ALPN_ATTEMPTS: [&[&str]; 2] = [&["h2", "http/1.1"], &[]];
 
 /// The primary chain and, when it came from a rustls handshake, the ALPN
 /// protocol chosen there.
-async fn primary_chain(
-    p: &Prober<'_>,
-    first: &FirstWave,
-) -> (Option<ChainFacts>, Option<Vec<u8>>) {
+async fn primary_chain(p: &Prober<'_>, first: &FirstWave) -> (Option<ChainFacts>, Option<Vec<u8>>) {
     const PROBE: &str = "chain";
     let best = first.best_legacy();
     if let Some(c) = best.and_then(|b| b.flight.as_deref().and_then(chain_from_flight)) {
@@ -173,7 +170,11 @@ pub fn certificate_sent(first: &FirstWave, primary: Option<&ChainFacts>) -> Opti
     if first.tls13.supported() {
         return None;
     }
-    let mut suites = first.supported_legacy().into_iter().flat_map(|v| &v.suites).peekable();
+    let mut suites = first
+        .supported_legacy()
+        .into_iter()
+        .flat_map(|v| &v.suites)
+        .peekable();
     suites.peek()?;
     suites
         .all(|s| s.info().is_some_and(|i| certificate_free(&i)))

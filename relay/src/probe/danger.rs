@@ -271,7 +271,10 @@ pub async fn early_data(link: &Link, host: &str) -> Result<EarlyData, Fail> {
     let name = server_name(host)?;
     let request = get_request(link, host);
     let outcome = tokio::time::timeout(budget(link), async {
-        let mut stream = connector.connect(name, tcp).await.map_err(|e| tls_fail(&e))?;
+        let mut stream = connector
+            .connect(name, tcp)
+            .await
+            .map_err(|e| tls_fail(&e))?;
         let offered = stream.get_mut().1.early_data().is_some();
         stream
             .write_all(request.as_bytes())

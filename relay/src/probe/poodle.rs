@@ -56,8 +56,9 @@ impl Stage for PoodleTlsStage {
                 tracing::warn!(endpoint = %p.link.addr, "POODLE-TLS: bad CBC padding accepted");
                 VulnCheck::vulnerable(seen)
             }
-            Incoming::Data(ContentType::ALERT, _)
-            | Incoming::Quiet(Next::Closed | Next::Reset) => VulnCheck::not_vulnerable(seen),
+            Incoming::Data(ContentType::ALERT, _) | Incoming::Quiet(Next::Closed | Next::Reset) => {
+                VulnCheck::not_vulnerable(seen)
+            }
             Incoming::Quiet(Next::Silent) => control(p, v, &suites, seen).await,
             _ => VulnCheck::not_tested(seen),
         }
@@ -77,7 +78,9 @@ fn without_cbc(first: &FirstWave) -> VulnCheck {
                 .is_some_and(|i| i.mode == tlslens_core::suites::CipherMode::Cbc)
         });
     if cbc_offered {
-        VulnCheck::not_tested("the server's CBC suites use a key exchange or cipher the probe does not implement")
+        VulnCheck::not_tested(
+            "the server's CBC suites use a key exchange or cipher the probe does not implement",
+        )
     } else if tls12::speaks_legacy_tls(first) {
         VulnCheck::not_vulnerable("no CBC suite is offered with TLS 1.0–1.2")
     } else {

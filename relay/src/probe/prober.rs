@@ -149,7 +149,11 @@ impl<'a> Prober<'a> {
             minimal: true,
             ..opts.clone()
         };
-        let opts = if self.minimal_hellos() { &minimal } else { opts };
+        let opts = if self.minimal_hellos() {
+            &minimal
+        } else {
+            opts
+        };
         hello::legacy(v, suites, self.sni, self.random(), opts)
     }
 

@@ -107,7 +107,11 @@ mod tests {
         let refused = Incoming::Data(ContentType::ALERT, vec![1, 100]);
         let v = judge(false, &refused);
         assert_eq!(v.status, VulnStatus::NotVulnerable);
-        assert!(v.evidence.contains("alert no_renegotiation"), "{}", v.evidence);
+        assert!(
+            v.evidence.contains("alert no_renegotiation"),
+            "{}",
+            v.evidence
+        );
         let closed = Incoming::Quiet(Next::Closed);
         assert_eq!(judge(false, &closed).status, VulnStatus::NotVulnerable);
     }

@@ -12,9 +12,13 @@
 //! ClientKeyExchange of its own connection; in the standard flow followed by
 //! a ChangeCipherSpec and a Finished of 80 random-looking bytes, in the
 //! shortened flow alone. The server's first answer (an alert by name, a
-//! close, a reset, or silence for a wait scaled to the round trip) is the
-//! observation; [`judge_robot`] (in the core) turns the rounds into the
-//! verdict and the oracle's strength.
+//! close, a reset, or silence) is the observation. Silence is measured, not
+//! guessed: the standard flow waits up to eight round trips, the shortened
+//! flow four times the slowest answer the standard flow got (the same
+//! decryption, answered), so a loopback scan waits tens of milliseconds and
+//! a distant server up to three seconds. The observations go to
+//! [`judge_robot`] (in the core), which gives the verdict and the oracle's
+//! strength.
 
 use std::time::{Duration, Instant};
 
@@ -38,18 +42,25 @@ const PROBE: &str = "vuln:robot";
 /// The 46 bytes after the version in every payload's premaster secret
 /// (robot-detect's).
 const PMS_TAIL: [u8; 46] = [
-    0xaa, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0x11, 0x22, 0x33, 0x44, 0x55,
-    0x66, 0x77, 0x88, 0x99, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0x11, 0x22,
-    0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
-    0x99,
+    0xaa, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66,
+    0x77, 0x88, 0x99, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0x11, 0x22, 0x33, 0x44,
+    0x55, 0x66, 0x77, 0x88, 0x99, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99,
 ];
 /// The length of the fake encrypted Finished of the standard flow.
 const FAKE_FINISHED_LEN: usize = 80;
-/// Bounds of the wait for an answer: the first hello's round trip times
-/// [`WAIT_PER_RTT`], within these.
+/// The standard flow waits for an answer up to the first hello's round
+/// trip times [`WAIT_PER_RTT`], within [`MIN_WAIT`]..[`MAX_WAIT`]; patched
+/// and vulnerable servers alike answer it at once, so the wait is rarely
+/// paid.
 const MIN_WAIT: Duration = Duration::from_millis(100);
 const MAX_WAIT: Duration = Duration::from_secs(3);
 const WAIT_PER_RTT: u32 = 8;
+/// The shortened flow is where a patched server stays silent (it waits for
+/// the ChangeCipherSpec): "silence" there is no answer within
+/// [`SILENCE_PER_LATENCY`] times the slowest answer of the standard round
+/// (the same decryption, answered), and at least [`MIN_SILENCE`].
+const SILENCE_PER_LATENCY: u32 = 4;
+const MIN_SILENCE: Duration = Duration::from_millis(10);
 
 /// The second-wave stage testing ROBOT.
 #[derive(Debug, Clone, Copy)]
@@ -104,25 +115,36 @@ async fn rounds(
     let t0 = Instant::now();
     let (session, _) = tls12::hello(p, offer).await?;
     drop(session);
-    let wait = (t0.elapsed() * WAIT_PER_RTT).clamp(MIN_WAIT, MAX_WAIT);
-    let mut rounds = vec![round(p, offer, RobotFlow::Standard, wait).await?];
+    let rtt = t0.elapsed();
+    let wait = (rtt * WAIT_PER_RTT).clamp(MIN_WAIT, MAX_WAIT);
+    let (standard, latency) = round(p, offer, RobotFlow::Standard, wait).await?;
+    let silence = (latency.max(rtt) * SILENCE_PER_LATENCY).clamp(MIN_SILENCE, MAX_WAIT);
+    let mut rounds = vec![standard];
     if !rounds.iter().any(RobotRound::distinguishes) {
-        rounds.push(round(p, offer, RobotFlow::Shortened, wait).await?);
+        rounds.push(round(p, offer, RobotFlow::Shortened, silence).await?.0);
     }
     let repeat = match rounds.iter().find(|r| r.distinguishes()) {
-        Some(r) => Some(round(p, offer, r.flow, wait).await?.answers),
+        Some(r) => {
+            let w = if r.flow == RobotFlow::Standard {
+                wait
+            } else {
+                silence
+            };
+            Some(round(p, offer, r.flow, w).await?.0.answers)
+        }
         None => None,
     };
     Ok((rounds, repeat))
 }
 
-/// The five payloads of one flow, concurrently.
+/// The five payloads of one flow, concurrently; also the slowest time an
+/// answer (not silence) took.
 async fn round(
     p: &Prober<'_>,
     offer: &Offer,
     flow: RobotFlow,
     wait: Duration,
-) -> Result<RobotRound, Stop> {
+) -> Result<(RobotRound, Duration), Stop> {
     let answers = join_all(
         RobotPayload::ALL
             .iter()
@@ -130,20 +152,24 @@ async fn round(
     )
     .await;
     let mut out: [String; 5] = Default::default();
+    let mut slowest = Duration::ZERO;
     for (slot, a) in out.iter_mut().zip(answers) {
-        *slot = a?;
+        let (answer, took) = a?;
+        *slot = answer;
+        slowest = slowest.max(took.unwrap_or_default());
     }
-    Ok(RobotRound { flow, answers: out })
+    Ok((RobotRound { flow, answers: out }, slowest))
 }
 
-/// One connection: the hello, then `payload` in `flow`; the first answer.
+/// One connection: the hello, then `payload` in `flow`; the first answer,
+/// and how long it took when it was not silence.
 async fn query(
     p: &Prober<'_>,
     offer: &Offer,
     payload: RobotPayload,
     flow: RobotFlow,
     wait: Duration,
-) -> Result<String, Stop> {
+) -> Result<(String, Option<Duration>), Stop> {
     let (mut session, first) = tls12::hello(p, offer).await?;
     let (n, e) = first
         .chain
@@ -183,14 +209,17 @@ async fn query(
         };
         out.extend(fake.encode().unwrap_or_default());
     }
+    let sent = Instant::now();
     match session.send(&out).await {
         Ok(()) => {}
         // The server hung up before the payload was written: that is its
         // answer.
-        Err(f) if f.code == FailCode::Reset => return Ok(Next::Reset.describe()),
+        Err(f) if f.code == FailCode::Reset => return Ok((Next::Reset.describe(), None)),
         Err(f) => return Err(Stop::Failed(f)),
     }
-    Ok(session.next(wait).await?.describe())
+    let next = session.next(wait).await?;
+    let took = (next != Next::Silent).then(|| sent.elapsed());
+    Ok((next.describe(), took))
 }
 
 /// The PKCS#1 v1.5 block of `payload` for a modulus of `k` bytes and a
@@ -205,7 +234,9 @@ pub fn robot_block(payload: RobotPayload, k: usize, version: ProtocolVersion) ->
         RobotPayload::WrongZeroPosition => {
             vec![&[0x00, 0x02], &pad, &[0x11], &PMS_TAIL, &[0x00, 0x11]]
         }
-        RobotPayload::NoZeroSeparator => vec![&[0x00, 0x02], &pad, &[0x11], &[0x11, 0x11], &PMS_TAIL],
+        RobotPayload::NoZeroSeparator => {
+            vec![&[0x00, 0x02], &pad, &[0x11], &[0x11, 0x11], &PMS_TAIL]
+        }
         RobotPayload::WrongVersion => vec![&[0x00, 0x02], &pad, &[0x00], &[0x02, 0x02], &PMS_TAIL],
     };
     Some(parts.concat())

@@ -125,7 +125,10 @@ mod tests {
         assert!(v.evidence.contains("deadbeef"), "{}", v.evidence);
         assert!(v.evidence.contains("32 bytes came back"), "{}", v.evidence);
         assert_eq!(judge(&sent, true, &sent).status, VulnStatus::NotVulnerable);
-        assert_eq!(judge(&sent, true, &[1; 32]).status, VulnStatus::NotVulnerable);
+        assert_eq!(
+            judge(&sent, true, &[1; 32]).status,
+            VulnStatus::NotVulnerable
+        );
         assert_eq!(judge(&sent, false, &[1; 32]).status, VulnStatus::NotTested);
     }
 }

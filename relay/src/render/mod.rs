@@ -275,7 +275,9 @@ fn chain_section(o: &mut String, title: &str, chain: &ChainReport, st: Style) {
 fn features(o: &mut String, ep: &EndpointReport, st: Style) {
     let hsts = match &ep.hsts {
         Some(h) => h.raw.as_str(),
-        None if ep.not_measured.contains(&Unmeasured::Hsts) => "not measured (the HTTPS request failed)",
+        None if ep.not_measured.contains(&Unmeasured::Hsts) => {
+            "not measured (the HTTPS request failed)"
+        }
         None => "absent",
     };
     let _ = writeln!(o, "  {} {hsts}", st.bold("HSTS:"));

@@ -120,7 +120,9 @@ impl RsaKey {
 
     /// The raw RSA decryption, left-padded to the modulus length.
     fn decrypt(&self, c: &[u8]) -> Vec<u8> {
-        let m = BigUint::from_bytes_be(c).modpow(&self.d, &self.n).to_bytes_be();
+        let m = BigUint::from_bytes_be(c)
+            .modpow(&self.d, &self.n)
+            .to_bytes_be();
         let mut out = vec![0u8; self.len.saturating_sub(m.len())];
         out.extend(m);
         out
@@ -338,17 +340,34 @@ impl<'a> Conn<'a> {
         let mut transcript = [client_hello, flight.concat()].concat();
         let premaster = self.key_exchange(&mut transcript)?;
         let spec = suite::spec(SUITE).unwrap();
-        let master = prf::master_secret(self.version, spec.prf, &premaster, &hello.random, &sh.random);
+        let master = prf::master_secret(
+            self.version,
+            spec.prf,
+            &premaster,
+            &hello.random,
+            &sh.random,
+        );
         let (mut read, mut write) =
             derive_keys(self.version, &spec, &master, &hello.random, &sh.random).unwrap();
         if self.script.poodle {
             read = read.lenient_padding();
         }
         let client_verify = self.read_finished(&mut read, &master, &transcript)?;
-        transcript.extend(Finished { verify_data: client_verify.clone() }.to_message().encode().unwrap());
+        transcript.extend(
+            Finished {
+                verify_data: client_verify.clone(),
+            }
+            .to_message()
+            .encode()
+            .unwrap(),
+        );
         if issue_ticket {
             let ticket = random().to_vec();
-            tickets.0.lock().unwrap().insert(ticket.clone(), master.clone());
+            tickets
+                .0
+                .lock()
+                .unwrap()
+                .insert(ticket.clone(), master.clone());
             let mut body = 7200u32.to_be_bytes().to_vec();
             body.extend((ticket.len() as u16).to_be_bytes());
             body.extend(&ticket);
@@ -361,9 +380,16 @@ impl<'a> Conn<'a> {
             transcript.extend(&nst);
             self.send_handshake(&[nst])?;
         }
-        let server_verify = prf::verify_data(self.version, spec.prf, &master, Side::Server, &transcript);
+        let server_verify =
+            prf::verify_data(self.version, spec.prf, &master, Side::Server, &transcript);
         self.send_ccs_finished(&mut write, &server_verify)?;
-        self.application(&mut read, &mut write, secure, &client_verify, &server_verify)
+        self.application(
+            &mut read,
+            &mut write,
+            secure,
+            &client_verify,
+            &server_verify,
+        )
     }
 
     /// The ClientKeyExchange: the premaster secret, or the end (an oracle's
@@ -372,24 +398,30 @@ impl<'a> Conn<'a> {
         let raw = self.next_message()?;
         let msg = HandshakeMessage::read(&raw).map_err(|_| End)?;
         if msg.msg_type != HandshakeType::CLIENT_KEY_EXCHANGE {
-            return self.alert(AlertDescription::UNEXPECTED_MESSAGE).map(|_| Vec::new());
+            return self
+                .alert(AlertDescription::UNEXPECTED_MESSAGE)
+                .map(|_| Vec::new());
         }
         transcript.extend(&raw);
-        let ClientKeyExchange::Rsa(c) = ClientKeyExchange::read(&msg.body, None).map_err(|_| End)?
+        let ClientKeyExchange::Rsa(c) =
+            ClientKeyExchange::read(&msg.body, None).map_err(|_| End)?
         else {
             return Err(End);
         };
         let m = self.key.decrypt(&c);
         let starts = m.starts_with(&[0, 2]);
         let separator = m.iter().skip(2).position(|b| *b == 0).map(|i| i + 2);
-        let conformant = starts && separator == Some(m.len() - 49) && m[2..10].iter().all(|b| *b != 0);
+        let conformant =
+            starts && separator == Some(m.len() - 49) && m[2..10].iter().all(|b| *b != 0);
         let oracle_says_no = match self.script.robot {
             Robot::Patched => false,
             Robot::StrongOracle => !starts,
             Robot::WeakOracle => !conformant,
         };
         if oracle_says_no {
-            return self.alert(AlertDescription::HANDSHAKE_FAILURE).map(|_| Vec::new());
+            return self
+                .alert(AlertDescription::HANDSHAKE_FAILURE)
+                .map(|_| Vec::new());
         }
         Ok(if conformant {
             m[m.len() - 48..].to_vec()
@@ -399,27 +431,45 @@ impl<'a> Conn<'a> {
     }
 
     /// ChangeCipherSpec, then the client's Finished: its verify_data.
-    fn read_finished(&mut self, read: &mut Protection, master: &[u8], transcript: &[u8]) -> Step<Vec<u8>> {
+    fn read_finished(
+        &mut self,
+        read: &mut Protection,
+        master: &[u8],
+        transcript: &[u8],
+    ) -> Step<Vec<u8>> {
         let ccs = self.next_record()?;
         if ccs.content_type != ContentType::CHANGE_CIPHER_SPEC {
-            return self.alert(AlertDescription::UNEXPECTED_MESSAGE).map(|_| Vec::new());
+            return self
+                .alert(AlertDescription::UNEXPECTED_MESSAGE)
+                .map(|_| Vec::new());
         }
         let rec = self.next_record()?;
         let Ok(plain) = read.open(ContentType::HANDSHAKE, &rec.payload) else {
-            return self.alert(AlertDescription::BAD_RECORD_MAC).map(|_| Vec::new());
+            return self
+                .alert(AlertDescription::BAD_RECORD_MAC)
+                .map(|_| Vec::new());
         };
         let spec = suite::spec(SUITE).unwrap();
         let expected = prf::verify_data(self.version, spec.prf, master, Side::Client, transcript);
-        let got = HandshakeMessage::read(&plain).map(|m| m.body).unwrap_or_default();
+        let got = HandshakeMessage::read(&plain)
+            .map(|m| m.body)
+            .unwrap_or_default();
         if got != expected {
-            return self.alert(AlertDescription::DECRYPT_ERROR).map(|_| Vec::new());
+            return self
+                .alert(AlertDescription::DECRYPT_ERROR)
+                .map(|_| Vec::new());
         }
         Ok(got)
     }
 
     fn send_ccs_finished(&mut self, write: &mut Protection, verify: &[u8]) -> Step<()> {
         let mut out = encode_records(ContentType::CHANGE_CIPHER_SPEC, self.version, &[1]);
-        let fin = Finished { verify_data: verify.to_vec() }.to_message().encode().unwrap();
+        let fin = Finished {
+            verify_data: verify.to_vec(),
+        }
+        .to_message()
+        .encode()
+        .unwrap();
         let sealed = write.seal(ContentType::HANDSHAKE, &fin, Padding::Correct, random16());
         out.extend(record(ContentType::HANDSHAKE, self.version, sealed));
         self.write(&out)
@@ -435,9 +485,10 @@ impl<'a> Conn<'a> {
             sh.session_id.extend(&leak[sh.session_id.len()..]);
         }
         let msg = sh.to_message().unwrap().encode().unwrap();
-        self.send_handshake(&[msg.clone()])?;
+        self.send_handshake(std::slice::from_ref(&msg))?;
         let spec = suite::spec(SUITE).unwrap();
-        let (_, mut write) = derive_keys(self.version, &spec, master, &hello.random, &sh.random).unwrap();
+        let (_, mut write) =
+            derive_keys(self.version, &spec, master, &hello.random, &sh.random).unwrap();
         let transcript = [client_hello, &msg].concat();
         let verify = prf::verify_data(self.version, spec.prf, master, Side::Server, &transcript);
         self.send_ccs_finished(&mut write, &verify)?;
@@ -461,7 +512,11 @@ impl<'a> Conn<'a> {
             record(ct, v, write.seal(ct, data, Padding::Correct, random16()))
         };
         let Ok(plain) = read.open(rec.content_type, &rec.payload) else {
-            let bytes = reply(write, ContentType::ALERT, &Alert::fatal(AlertDescription::BAD_RECORD_MAC).encode());
+            let bytes = reply(
+                write,
+                ContentType::ALERT,
+                &Alert::fatal(AlertDescription::BAD_RECORD_MAC).encode(),
+            );
             return self.write(&bytes);
         };
         match rec.content_type {

@@ -22,10 +22,10 @@ use super::prf::{self, Side};
 use super::protect::{OpenError, Padding, Protection};
 use super::suite::{self, Kx, SuiteSpec};
 use crate::codec::{
-    encode_records, Alert, AlertDescription, AlertLevel, Certificate, CipherSuite, ClientExtension, ClientHello, ContentType,
-    Finished, HandshakeMessage, HandshakeReassembler, HandshakeType, KeyExchangeKind,
-    NewSessionTicket, Padding as HelloPadding, ProtocolVersion, Record, ServerHello,
-    ServerKeyExchange, CHANGE_CIPHER_SPEC,
+    encode_records, Alert, AlertDescription, AlertLevel, Certificate, CipherSuite, ClientExtension,
+    ClientHello, ContentType, Finished, HandshakeMessage, HandshakeReassembler, HandshakeType,
+    KeyExchangeKind, NewSessionTicket, Padding as HelloPadding, ProtocolVersion, Record,
+    ServerHello, ServerKeyExchange, CHANGE_CIPHER_SPEC,
 };
 use crate::probe::conn::{Next, Session};
 use crate::probe::fail::{Fail, FailCode};
@@ -189,14 +189,16 @@ async fn read_messages(
         }
         match session.next(FLIGHT_WAIT).await? {
             Next::Record(r) if r.content_type == ContentType::HANDSHAKE => hs.push(&r.payload),
-            Next::Record(r) if r.content_type == ContentType::ALERT => match Alert::read(&r.payload) {
-                // A warning (an SNI name the server does not know) is not
-                // the end; close_notify is.
-                Ok(a)
-                    if a.level == AlertLevel::WARNING
-                        && a.description != AlertDescription::CLOSE_NOTIFY => {}
-                _ => return Err(alert_of(&r.payload)),
-            },
+            Next::Record(r) if r.content_type == ContentType::ALERT => {
+                match Alert::read(&r.payload) {
+                    // A warning (an SNI name the server does not know) is not
+                    // the end; close_notify is.
+                    Ok(a)
+                        if a.level == AlertLevel::WARNING
+                            && a.description != AlertDescription::CLOSE_NOTIFY => {}
+                    _ => return Err(alert_of(&r.payload)),
+                }
+            }
             Next::Record(r) if r.content_type == ContentType::CHANGE_CIPHER_SPEC => {
                 return Ok((out, true))
             }
@@ -346,11 +348,15 @@ fn key_share(first: &ServerFirst, spec: &SuiteSpec) -> Result<kx::KeyShare, Stop
         }
         (Kx::Ecdhe, Some(ske)) => match &ske.params {
             crate::codec::KeyExchangeParams::Ecdhe(e) => kx::ecdhe(e),
-            crate::codec::KeyExchangeParams::Dhe(_) => Err(kx::KxError("DH params for ECDHE".into())),
+            crate::codec::KeyExchangeParams::Dhe(_) => {
+                Err(kx::KxError("DH params for ECDHE".into()))
+            }
         },
         (Kx::Dhe, Some(ske)) => match &ske.params {
             crate::codec::KeyExchangeParams::Dhe(d) => kx::dhe(d),
-            crate::codec::KeyExchangeParams::Ecdhe(_) => Err(kx::KxError("EC params for DHE".into())),
+            crate::codec::KeyExchangeParams::Ecdhe(_) => {
+                Err(kx::KxError("EC params for DHE".into()))
+            }
         },
         (_, None) => return Err(Stop::violation("no ServerKeyExchange")),
     };
@@ -366,7 +372,11 @@ pub fn derive_keys(
     client_random: &[u8; 32],
     server_random: &[u8; 32],
 ) -> Option<(Protection, Protection)> {
-    let (mac, key, iv) = (spec.mac.len(), spec.bulk.key_len(), spec.bulk.fixed_iv_len(v));
+    let (mac, key, iv) = (
+        spec.mac.tag_len(),
+        spec.bulk.key_len(),
+        spec.bulk.fixed_iv_len(v),
+    );
     let block = prf::key_block(
         v,
         spec.prf,
@@ -381,7 +391,14 @@ pub fn derive_keys(
         at += n;
         s
     };
-    let (cm, sm, ck, sk, ci, si) = (take(mac)?, take(mac)?, take(key)?, take(key)?, take(iv)?, take(iv)?);
+    let (cm, sm, ck, sk, ci, si) = (
+        take(mac)?,
+        take(mac)?,
+        take(key)?,
+        take(key)?,
+        take(iv)?,
+        take(iv)?,
+    );
     Some((
         Protection::new(v, spec.bulk, spec.mac, &cm, &ck, &ci)?,
         Protection::new(v, spec.bulk, spec.mac, &sm, &sk, &si)?,
@@ -395,7 +412,9 @@ pub async fn finish(
     first: ServerFirst,
 ) -> Result<Established, Stop> {
     if first.abbreviated {
-        return Err(Stop::violation("the server resumed a session we did not offer"));
+        return Err(Stop::violation(
+            "the server resumed a session we did not offer",
+        ));
     }
     let v = first.version;
     let spec = suite::spec(first.hello.cipher_suite)
@@ -416,8 +435,9 @@ pub async fn finish(
         &first.client_random,
         &first.hello.random,
     );
-    let (mut write, mut read) = derive_keys(v, &spec, &master, &first.client_random, &first.hello.random)
-        .ok_or_else(|| Stop::violation("no keys"))?;
+    let (mut write, mut read) =
+        derive_keys(v, &spec, &master, &first.client_random, &first.hello.random)
+            .ok_or_else(|| Stop::violation("no keys"))?;
     let client_verify = prf::verify_data(v, spec.prf, &master, Side::Client, &transcript);
     let finished = Finished {
         verify_data: client_verify.clone(),
@@ -427,8 +447,17 @@ pub async fn finish(
     .map_err(|e| Fail::new(FailCode::Encode, e.to_string()))?;
     transcript.extend_from_slice(&finished);
     let mut out = encode_records(ContentType::HANDSHAKE, v, &cke);
-    out.extend(encode_records(ContentType::CHANGE_CIPHER_SPEC, v, &CHANGE_CIPHER_SPEC));
-    let sealed = write.seal(ContentType::HANDSHAKE, &finished, Padding::Correct, p.random());
+    out.extend(encode_records(
+        ContentType::CHANGE_CIPHER_SPEC,
+        v,
+        &CHANGE_CIPHER_SPEC,
+    ));
+    let sealed = write.seal(
+        ContentType::HANDSHAKE,
+        &finished,
+        Padding::Correct,
+        p.random(),
+    );
     out.extend(record(ContentType::HANDSHAKE, v, sealed)?);
     session.send(&out).await?;
 
@@ -511,7 +540,12 @@ fn record(ct: ContentType, v: ProtocolVersion, payload: Vec<u8>) -> Result<Vec<u
 
 impl Established {
     /// Sends `data` as one protected record of type `ct`.
-    pub async fn send(&mut self, ct: ContentType, data: &[u8], padding: Padding) -> Result<(), Stop> {
+    pub async fn send(
+        &mut self,
+        ct: ContentType,
+        data: &[u8],
+        padding: Padding,
+    ) -> Result<(), Stop> {
         let iv = self.next_iv();
         let sealed = self.write.seal(ct, data, padding, iv);
         let bytes = record(ct, self.version, sealed)?;
@@ -551,6 +585,7 @@ impl Established {
             .to_message()
             .and_then(|m| m.encode())
             .map_err(|e| Fail::new(FailCode::Encode, e.to_string()))?;
-        self.send(ContentType::HANDSHAKE, &msg, Padding::Correct).await
+        self.send(ContentType::HANDSHAKE, &msg, Padding::Correct)
+            .await
     }
 }

@@ -35,7 +35,11 @@ pub fn ecdhe(params: &EcdheParams) -> Result<KeyShare, KxError> {
         NamedGroup::X25519 => &agreement::X25519,
         NamedGroup::SECP256R1 => &agreement::ECDH_P256,
         NamedGroup::SECP384R1 => &agreement::ECDH_P384,
-        other => return Err(KxError(format!("the server chose group {other}, not offered"))),
+        other => {
+            return Err(KxError(format!(
+                "the server chose group {other}, not offered"
+            )))
+        }
     };
     let rng = SystemRandom::new();
     let private = EphemeralPrivateKey::generate(alg, &rng)
@@ -64,7 +68,9 @@ pub fn dhe(params: &DheParams) -> Result<KeyShare, KxError> {
     let ys = BigUint::from_bytes_be(&params.ys);
     let one = BigUint::from(1u8);
     if p <= one || ys <= one || ys >= &p - &one {
-        return Err(KxError("the server's DH parameters are degenerate".to_owned()));
+        return Err(KxError(
+            "the server's DH parameters are degenerate".to_owned(),
+        ));
     }
     let mut x = [0u8; 32];
     SystemRandom::new()

@@ -192,25 +192,66 @@ mod tests {
 
     #[test]
     fn prf_lengths_and_halves() {
-        let s = prf(ProtocolVersion::TLS12, PrfHash::Sha256, b"k", b"l", b"s", 100);
+        let s = prf(
+            ProtocolVersion::TLS12,
+            PrfHash::Sha256,
+            b"k",
+            b"l",
+            b"s",
+            100,
+        );
         assert_eq!(s.len(), 100);
         // A prefix of a longer output is the shorter output.
         assert_eq!(
-            prf(ProtocolVersion::TLS12, PrfHash::Sha256, b"k", b"l", b"s", 33),
+            prf(
+                ProtocolVersion::TLS12,
+                PrfHash::Sha256,
+                b"k",
+                b"l",
+                b"s",
+                33
+            ),
             s[..33]
         );
-        let t10 = prf(ProtocolVersion::TLS10, PrfHash::Sha256, b"odd", b"l", b"s", 48);
+        let t10 = prf(
+            ProtocolVersion::TLS10,
+            PrfHash::Sha256,
+            b"odd",
+            b"l",
+            b"s",
+            48,
+        );
         assert_eq!(t10.len(), 48);
         // TLS 1.0 and 1.1 share the PRF; 1.2 differs.
         assert_eq!(
             t10,
-            prf(ProtocolVersion::TLS11, PrfHash::Sha384, b"odd", b"l", b"s", 48)
+            prf(
+                ProtocolVersion::TLS11,
+                PrfHash::Sha384,
+                b"odd",
+                b"l",
+                b"s",
+                48
+            )
         );
         assert_ne!(
             t10,
-            prf(ProtocolVersion::TLS12, PrfHash::Sha256, b"odd", b"l", b"s", 48)
+            prf(
+                ProtocolVersion::TLS12,
+                PrfHash::Sha256,
+                b"odd",
+                b"l",
+                b"s",
+                48
+            )
         );
-        assert_eq!(transcript_hash(ProtocolVersion::TLS10, PrfHash::Sha256, b"").len(), 36);
-        assert_eq!(transcript_hash(ProtocolVersion::TLS12, PrfHash::Sha384, b"").len(), 48);
+        assert_eq!(
+            transcript_hash(ProtocolVersion::TLS10, PrfHash::Sha256, b"").len(),
+            36
+        );
+        assert_eq!(
+            transcript_hash(ProtocolVersion::TLS12, PrfHash::Sha384, b"").len(),
+            48
+        );
     }
 }

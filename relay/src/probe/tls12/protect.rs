@@ -37,7 +37,7 @@ pub enum OpenError {
 enum Cipher {
     Aes128(Box<aes::Aes128>),
     Aes256(Box<aes::Aes256>),
-    Aead(LessSafeKey),
+    Aead(Box<LessSafeKey>),
 }
 
 /// One direction's record protection state.
@@ -83,15 +83,15 @@ impl Protection {
         let cipher = match bulk {
             Bulk::Aes128Cbc => Cipher::Aes128(Box::new(aes::Aes128::new_from_slice(key).ok()?)),
             Bulk::Aes256Cbc => Cipher::Aes256(Box::new(aes::Aes256::new_from_slice(key).ok()?)),
-            Bulk::Aes128Gcm => Cipher::Aead(LessSafeKey::new(
+            Bulk::Aes128Gcm => Cipher::Aead(Box::new(LessSafeKey::new(
                 UnboundKey::new(&aead::AES_128_GCM, key).ok()?,
-            )),
-            Bulk::Aes256Gcm => Cipher::Aead(LessSafeKey::new(
+            ))),
+            Bulk::Aes256Gcm => Cipher::Aead(Box::new(LessSafeKey::new(
                 UnboundKey::new(&aead::AES_256_GCM, key).ok()?,
-            )),
-            Bulk::Chacha20Poly1305 => Cipher::Aead(LessSafeKey::new(
+            ))),
+            Bulk::Chacha20Poly1305 => Cipher::Aead(Box::new(LessSafeKey::new(
                 UnboundKey::new(&aead::CHACHA20_POLY1305, key).ok()?,
-            )),
+            ))),
         };
         Some(Self {
             version,
@@ -158,9 +158,10 @@ impl Protection {
         let out = if let Cipher::Aead(key) = &self.cipher {
             let explicit = self.seq.to_be_bytes();
             let mut buf = plaintext.to_vec();
-            let sealed = self
-                .aead_nonce(&explicit)
-                .and_then(|n| key.seal_in_place_append_tag(n, Aad::from(header), &mut buf).ok());
+            let sealed = self.aead_nonce(&explicit).and_then(|n| {
+                key.seal_in_place_append_tag(n, Aad::from(header), &mut buf)
+                    .ok()
+            });
             match (sealed, self.bulk) {
                 (None, _) => Vec::new(),
                 (Some(()), Bulk::Chacha20Poly1305) => buf,
@@ -301,7 +302,7 @@ impl Protection {
             self.iv = prev.to_vec();
         }
         let pad = usize::from(*plain.last().ok_or(OpenError::Length)?);
-        let mac_len = self.mac.len();
+        let mac_len = self.mac.tag_len();
         let data_len = plain
             .len()
             .checked_sub(pad + 1 + mac_len)
@@ -326,7 +327,7 @@ mod tests {
 
     fn pair(v: ProtocolVersion, bulk: Bulk, mac: MacHash) -> (Protection, Protection) {
         let key = vec![7u8; bulk.key_len()];
-        let mac_key = vec![9u8; mac.len()];
+        let mac_key = vec![9u8; mac.tag_len()];
         let iv = vec![3u8; bulk.fixed_iv_len(v)];
         (
             Protection::new(v, bulk, mac, &mac_key, &key, &iv).unwrap(),
@@ -343,13 +344,22 @@ mod tests {
             (ProtocolVersion::TLS12, Bulk::Aes256Cbc, MacHash::Sha384),
             (ProtocolVersion::TLS12, Bulk::Aes128Gcm, MacHash::Aead),
             (ProtocolVersion::TLS12, Bulk::Aes256Gcm, MacHash::Aead),
-            (ProtocolVersion::TLS12, Bulk::Chacha20Poly1305, MacHash::Aead),
+            (
+                ProtocolVersion::TLS12,
+                Bulk::Chacha20Poly1305,
+                MacHash::Aead,
+            ),
         ];
         for (v, bulk, mac) in cases {
             let (mut w, mut r) = pair(v, bulk, mac);
             for len in [0usize, 1, 15, 16, 17, 100] {
                 let msg = vec![0x42; len];
-                let rec = w.seal(ContentType::APPLICATION_DATA, &msg, Padding::Correct, [5; 16]);
+                let rec = w.seal(
+                    ContentType::APPLICATION_DATA,
+                    &msg,
+                    Padding::Correct,
+                    [5; 16],
+                );
                 assert_eq!(
                     r.open(ContentType::APPLICATION_DATA, &rec).unwrap(),
                     msg,
@@ -357,10 +367,18 @@ mod tests {
                 );
             }
             // A flipped bit, or the wrong content type, fails.
-            let mut rec = w.seal(ContentType::HANDSHAKE, b"finished", Padding::Correct, [1; 16]);
+            let mut rec = w.seal(
+                ContentType::HANDSHAKE,
+                b"finished",
+                Padding::Correct,
+                [1; 16],
+            );
             let last = rec.len() - 1;
             rec[last] ^= 1;
-            assert!(r.open(ContentType::HANDSHAKE, &rec).is_err(), "{v} {bulk:?}");
+            assert!(
+                r.open(ContentType::HANDSHAKE, &rec).is_err(),
+                "{v} {bulk:?}"
+            );
         }
     }
 
@@ -369,16 +387,37 @@ mod tests {
         for v in [ProtocolVersion::TLS10, ProtocolVersion::TLS12] {
             let (mut w, mut r) = pair(v, Bulk::Aes128Cbc, MacHash::Sha1);
             // 20 + 20 bytes of MAC + length byte: 41 → 7 padding bytes.
-            let rec = w.seal(ContentType::APPLICATION_DATA, &[1; 20], Padding::WrongBytes, [2; 16]);
-            assert_eq!(r.open(ContentType::APPLICATION_DATA, &rec), Err(OpenError::Integrity));
+            let rec = w.seal(
+                ContentType::APPLICATION_DATA,
+                &[1; 20],
+                Padding::WrongBytes,
+                [2; 16],
+            );
+            assert_eq!(
+                r.open(ContentType::APPLICATION_DATA, &rec),
+                Err(OpenError::Integrity)
+            );
             // A reader that checks only the length byte takes it.
             let (mut w, r) = pair(v, Bulk::Aes128Cbc, MacHash::Sha1);
             let mut r = r.lenient_padding();
-            let rec = w.seal(ContentType::APPLICATION_DATA, &[1; 20], Padding::WrongBytes, [2; 16]);
-            assert_eq!(r.open(ContentType::APPLICATION_DATA, &rec).unwrap(), [1; 20]);
+            let rec = w.seal(
+                ContentType::APPLICATION_DATA,
+                &[1; 20],
+                Padding::WrongBytes,
+                [2; 16],
+            );
+            assert_eq!(
+                r.open(ContentType::APPLICATION_DATA, &rec).unwrap(),
+                [1; 20]
+            );
             // A length that needs no padding gets a whole block of it.
             let (mut w, _) = pair(v, Bulk::Aes128Cbc, MacHash::Sha1);
-            let rec = w.seal(ContentType::APPLICATION_DATA, &[1; 11], Padding::WrongBytes, [2; 16]);
+            let rec = w.seal(
+                ContentType::APPLICATION_DATA,
+                &[1; 11],
+                Padding::WrongBytes,
+                [2; 16],
+            );
             let iv = if v == ProtocolVersion::TLS10 { 0 } else { 16 };
             assert_eq!(rec.len() - iv, 48, "{v}");
         }

@@ -72,8 +72,8 @@ pub enum MacHash {
 }
 
 impl MacHash {
-    /// The MAC key (and tag) length.
-    pub fn len(self) -> usize {
+    /// The MAC key and tag length (0 for AEADs).
+    pub fn tag_len(self) -> usize {
         match self {
             Self::Sha1 => 20,
             Self::Sha256 => 32,
@@ -214,7 +214,11 @@ mod tests {
 
     #[test]
     fn usable_filters_by_version_and_acceptance() {
-        let accepted = [CipherSuite(0xC02F), CipherSuite(0xC013), CipherSuite(0x0005)];
+        let accepted = [
+            CipherSuite(0xC02F),
+            CipherSuite(0xC013),
+            CipherSuite(0x0005),
+        ];
         assert_eq!(
             usable(&accepted, ProtocolVersion::TLS12, |_| true),
             [CipherSuite(0xC02F), CipherSuite(0xC013)]
