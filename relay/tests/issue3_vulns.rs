@@ -252,8 +252,14 @@ fn issue3_vulnerable_scripted_server_heartbleed_and_ccs() {
         ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
         "{ep}"
     );
-    assert_eq!(ep["vulnerabilities"]["heartbleed"], true, "{ep}");
-    assert_eq!(ep["vulnerabilities"]["ccs_injection"], true, "{ep}");
+    assert_eq!(
+        ep["vulnerabilities"]["heartbleed"]["status"], "vulnerable",
+        "{ep}"
+    );
+    assert_eq!(
+        ep["vulnerabilities"]["ccs_injection"]["status"], "vulnerable",
+        "{ep}"
+    );
     assert_eq!(ep["chain"]["trusted"], true, "{}", ep["chain"]);
     assert_eq!(ep["grade"], "F", "{ep}");
     let caps = caps(ep);
@@ -276,7 +282,7 @@ fn issue3_vulnerable_scripted_server_heartbleed_and_ccs() {
         "--no-color",
     ]);
     assert!(
-        out.contains("Vulnerabilities: Heartbleed VULNERABLE, CCS injection VULNERABLE"),
+        out.contains("Heartbleed: VULNERABLE") && out.contains("CCS injection: VULNERABLE"),
         "{out}\n{err}"
     );
 }
@@ -294,8 +300,14 @@ fn issue3_patched_heartbeat_server_not_flagged() {
     );
     let start = Instant::now();
     let ep = &facts("vuln.test", port, vec![]);
-    assert_eq!(ep["vulnerabilities"]["heartbleed"], false, "{ep}");
-    assert_eq!(ep["vulnerabilities"]["ccs_injection"], false, "{ep}");
+    assert_eq!(
+        ep["vulnerabilities"]["heartbleed"]["status"], "not_vulnerable",
+        "{ep}"
+    );
+    assert_eq!(
+        ep["vulnerabilities"]["ccs_injection"]["status"], "not_vulnerable",
+        "{ep}"
+    );
     // The silent heartbeat costs its short wait, not the scan's timeout.
     let ms = timing(ep, "vulnerabilities").unwrap();
     assert!((2500..8000).contains(&ms), "{ms} ms");
@@ -317,8 +329,14 @@ fn issue3_no_heartbeat_and_silent_after_ccs_not_flagged() {
     );
     let report = scan_vuln(&pki, port);
     let ep = &report["endpoints"][0];
-    assert_eq!(ep["vulnerabilities"]["heartbleed"], false, "{ep}");
-    assert_eq!(ep["vulnerabilities"]["ccs_injection"], false, "{ep}");
+    assert_eq!(
+        ep["vulnerabilities"]["heartbleed"]["status"], "not_vulnerable",
+        "{ep}"
+    );
+    assert_eq!(
+        ep["vulnerabilities"]["ccs_injection"]["status"], "not_vulnerable",
+        "{ep}"
+    );
 }
 
 #[test]
@@ -351,7 +369,10 @@ fn issue3_vuln_probes_fail_as_not_tested() {
     });
     let report = scan_vuln(&pki, port);
     let ep = &report["endpoints"][0];
-    assert!(ep["vulnerabilities"].get("heartbleed").is_none(), "{ep}");
+    assert_eq!(
+        ep["vulnerabilities"]["heartbleed"]["status"], "not_tested",
+        "{ep}"
+    );
     assert!(
         probe_errors(ep)
             .iter()
@@ -359,7 +380,10 @@ fn issue3_vuln_probes_fail_as_not_tested() {
         "{:?}",
         probe_errors(ep)
     );
-    assert_eq!(ep["vulnerabilities"]["ccs_injection"], false, "{ep}");
+    assert_eq!(
+        ep["vulnerabilities"]["ccs_injection"]["status"], "not_vulnerable",
+        "{ep}"
+    );
 }
 
 /// The patched script for a hello already read.
@@ -420,8 +444,14 @@ fn issue3_openssl3_s_server_not_flagged() {
         strings(&ep["protocols"]).contains(&"TLSv1.2".to_owned()),
         "{ep}"
     );
-    assert_eq!(ep["vulnerabilities"]["heartbleed"], false, "{ep}");
-    assert_eq!(ep["vulnerabilities"]["ccs_injection"], false, "{ep}");
+    assert_eq!(
+        ep["vulnerabilities"]["heartbleed"]["status"], "not_vulnerable",
+        "{ep}"
+    );
+    assert_eq!(
+        ep["vulnerabilities"]["ccs_injection"]["status"], "not_vulnerable",
+        "{ep}"
+    );
     assert!(
         !probe_errors(ep).iter().any(|e| e.contains("vuln:")),
         "{:?}",
@@ -429,7 +459,10 @@ fn issue3_openssl3_s_server_not_flagged() {
     );
     // OpenSSL 3 has no heartbeats and refuses the CCS at once: no wait.
     let ep = &facts("s.test", port, vec![]);
-    assert_eq!(ep["vulnerabilities"]["heartbleed"], false, "{ep}");
+    assert_eq!(
+        ep["vulnerabilities"]["heartbleed"]["status"], "not_vulnerable",
+        "{ep}"
+    );
     let ms = timing(ep, "vulnerabilities").unwrap();
     assert!(ms < 1500, "{ms} ms");
 }
@@ -450,12 +483,18 @@ fn issue3_rustls_server_not_flagged() {
         "",
     );
     let ep = &facts("r.test", port, vec![]);
-    assert_eq!(ep["vulnerabilities"]["heartbleed"], false, "{ep}");
-    assert_eq!(ep["vulnerabilities"]["ccs_injection"], false, "{ep}");
+    assert_eq!(
+        ep["vulnerabilities"]["heartbleed"]["status"], "not_vulnerable",
+        "{ep}"
+    );
+    assert_eq!(
+        ep["vulnerabilities"]["ccs_injection"]["status"], "not_vulnerable",
+        "{ep}"
+    );
     let ms = timing(ep, "vulnerabilities").unwrap();
     assert!(ms < 1500, "{ms} ms");
 
-    // TLS 1.3 only: nothing to test, the fields stay absent.
+    // TLS 1.3 only: nothing to test, and the facts say why.
     let port = free_port();
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     rustls_server(
@@ -469,8 +508,15 @@ fn issue3_rustls_server_not_flagged() {
     );
     let ep = &facts("r.test", port, vec![]);
     assert_eq!(strings(&ep["protocols"]), ["TLSv1.3"], "{ep}");
-    assert_eq!(ep["vulnerabilities"], serde_json::json!({}), "{ep}");
-    assert!(timing(ep, "vulnerabilities").is_none());
+    for name in ["heartbleed", "ccs_injection"] {
+        let v = &ep["vulnerabilities"][name];
+        assert_eq!(v["status"], "not_tested", "{ep}");
+        assert_eq!(
+            v["evidence"], "the server speaks none of TLS 1.0–1.2",
+            "{ep}"
+        );
+    }
+    assert!(timing(ep, "vulnerabilities").is_some());
 }
 
 #[test]
@@ -492,8 +538,14 @@ fn issue3_nginx_not_flagged() {
     let _nginx = nginx(&dir.path().join("nginx"), &body, &[addr]);
     let report = scan_json("n.test", port, "127.0.0.1", &[]);
     let ep = &report["endpoints"][0];
-    assert_eq!(ep["vulnerabilities"]["heartbleed"], false, "{ep}");
-    assert_eq!(ep["vulnerabilities"]["ccs_injection"], false, "{ep}");
+    assert_eq!(
+        ep["vulnerabilities"]["heartbleed"]["status"], "not_vulnerable",
+        "{ep}"
+    );
+    assert_eq!(
+        ep["vulnerabilities"]["ccs_injection"]["status"], "not_vulnerable",
+        "{ep}"
+    );
     assert!(
         !probe_errors(ep).iter().any(|e| e.contains("vuln:")),
         "{:?}",

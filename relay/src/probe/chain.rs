@@ -280,13 +280,13 @@ async fn chain_raw(
     sni: bool,
     probe: &str,
 ) -> (Option<ChainFacts>, bool) {
-    let hello = hello::legacy(
-        v,
-        suites,
-        if sni { p.sni } else { None },
-        p.random(),
-        &LegacyOpts::default(),
-    );
+    // Minimal when the server drops hellos with extensions (the prober's
+    // own hellos follow that too).
+    let opts = LegacyOpts {
+        minimal: p.minimal_hellos(),
+        ..LegacyOpts::default()
+    };
+    let hello = hello::legacy(v, suites, if sni { p.sni } else { None }, p.random(), &opts);
     match p.send(probe, &hello).await {
         None => (None, true),
         Some(Reply::Hello { flight, broken }) => (chain_from_flight(&flight), broken.is_some()),
