@@ -10,7 +10,7 @@
 #
 # Prints each run and the best wall and CPU (user + sys) time and throughput of
 # each tool; on a busy machine the CPU figure is the one that says what one core
-# does. The target (issue 14) is >= 200 MB/s for `tlslens-relay logs`.
+# does. The target is >= 200 MB/s for `tlslens-relay logs`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SIZE_MB="${1:-1024}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load test of `tlslens-relay serve` (issue 4): 200 concurrent keep-alive
+# Load test of `tlslens-relay serve`: 200 concurrent keep-alive
 # clients for a bounded time (LOAD_SECS, default 20, at most 30) against a
 # relay process on 127.0.0.1 answering a cached report of a loopback rustls
 # server. Fails on any answer other than 200/429 or a peak RSS over
@@ -12,5 +12,5 @@ profile=(--release)
 if [[ "${1:-}" == "--debug" ]]; then profile=(); fi
 export LOAD_CLIENTS="${LOAD_CLIENTS:-200}" LOAD_SECS="${LOAD_SECS:-20}"
 ulimit -n 4096 2>/dev/null || true
-cargo test "${profile[@]}" -p tlslens-relay --test issue4_load -- \
+cargo test "${profile[@]}" -p tlslens-relay --test serve_load -- \
     --ignored --nocapture --test-threads 1 2>&1 | tee /dev/stderr | grep 'LOAD clients=' >/dev/null

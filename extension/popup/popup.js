@@ -14,9 +14,10 @@ import { summarise } from '../src/watch-alerts.js';
 import { h, clear } from '../src/dom.js';
 import { renderSummary, renderRules, renderEndpoints, renderProtocols, renderDetails, renderVulnerabilities, renderNoSni } from '../src/render-report.js';
 import { renderChain } from '../src/render-chain.js';
+import { renderFix, fixPlan, fixGoals } from '../src/render-fix.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { target: null, tabId: null, settings: null, core: null, report: null, selected: 0, source: null, savedAt: 0, scanning: null, relayFailed: false };
+const state = { target: null, tabId: null, settings: null, core: null, report: null, selected: 0, source: null, savedAt: 0, scanning: null, relayFailed: false, fixGoal: 'A+', fixSoftware: 'nginx' };
 
 function setStatus(text) {
   $('status').textContent = text;
@@ -83,6 +84,29 @@ function firstGraded(report) {
   return i < 0 ? 0 : i;
 }
 
+// "How to fix" for the endpoint shown; a new goal or server software replaces
+// just this section (and keeps the focus on the control that changed it).
+function fixSection(report, ep) {
+  const plan = fixPlan(state.core, report, ep, state.fixGoal);
+  const section = renderFix(plan, {
+    goals: fixGoals(state.core),
+    goal: state.fixGoal,
+    software: state.fixSoftware,
+    onGoal: (goal) => {
+      state.fixGoal = goal;
+      section.replaceWith(fixSection(report, ep));
+      document.getElementById('fix-goal')?.focus();
+    },
+    onSoftware: (software, { focus } = {}) => {
+      state.fixSoftware = software;
+      section.replaceWith(fixSection(report, ep));
+      if (focus) document.getElementById(`fix-tab-${software}`)?.focus();
+    },
+    onCopy: copy,
+  });
+  return section;
+}
+
 function render() {
   const root = clear($('result'));
   const report = state.report;
@@ -98,6 +122,7 @@ function render() {
     root.append(h('p', { class: 'alert' }, `This endpoint could not be scanned: ${ep.error.message ?? ep.error.code}`));
   } else if (ep) {
     root.append(renderRules(ep));
+    root.append(fixSection(report, ep));
     root.append(renderChain(ep.chain, { core: state.core, notMeasured: (ep.not_measured ?? []).includes('chain') }));
     const noSni = renderNoSni(ep);
     if (noSni) root.append(noSni);

@@ -3,7 +3,11 @@
 //   version() -> string, policy_id() -> string, policy_json() -> string,
 //   grade(facts_json, now_ms) -> report JSON string,
 //   parse_chain(pem_or_base64_der, host | undefined, now_ms) -> string,
-//   trust_summary(chain_trust_json) -> {"trusted", "untrusted", "text"} JSON.
+//   trust_summary(chain_trust_json) -> {"trusted", "untrusted", "text"} JSON,
+//   grade_with(facts_json, now_ms, options_json) -> report JSON with
+//     `compliance` / `fix` ({"profile": "mozilla-intermediate", "fix": true}),
+//   fix_plan(report_json, ip, goal) -> fix plan JSON (goal "A+" or a profile),
+//   profiles_json() -> Mozilla's profiles (version 5.7) as JSON.
 //
 // After the module, wasm/root-stores.bin is loaded into it: the anchors of
 // every root store but Mozilla's (compiled in), which the per-store verdicts

@@ -1,4 +1,4 @@
-// The relay's HTTP API (DESIGN.md contract 3): the SSE stream for progress,
+// The relay's HTTP API (docs/contracts.md, contract 3): the SSE stream for progress,
 // /v1/facts to grade in WASM, /v1/scan as the fallback, /healthz.
 // Every failure becomes a RelayError with a `kind` the popup explains.
 import { readEvents } from './sse.js';

@@ -1,4 +1,4 @@
-//! The command line (DESIGN.md contract 1), a thin shell: the flags are read
+//! The command line (docs/contracts.md, contract 1), a thin shell: the flags are read
 //! once into checked settings ([`crate::settings`]), then `scan` runs the
 //! probe, grades with the core and prints the report ([`crate::render`]);
 //! `serve` runs [`crate::serve`]; `watch` runs [`crate::watch`].

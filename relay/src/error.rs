@@ -50,6 +50,9 @@ pub enum Error {
         target: String,
         /// The first endpoint's error.
         message: String,
+        /// The endpoints did not answer in time (a timeout, not a refusal):
+        /// [`ErrorKind::Timeout`], HTTP 504.
+        timed_out: bool,
     },
     /// Any other I/O failure.
     #[error("I/O error: {0}")]
@@ -178,13 +181,9 @@ impl Error {
             Error::BadInput(_) | Error::Target(_) | Error::Listen { .. } => ErrorKind::BadInput,
             Error::Refused { .. } => ErrorKind::Refused,
             Error::Unresolvable { .. } => ErrorKind::Unresolvable,
-            // The scanner reports endpoints that never answered in time as
-            // unreachable; its message says so.
-            Error::Unreachable { message, .. }
-                if message.contains("timed out") || message.contains("timeout") =>
-            {
-                ErrorKind::Timeout
-            }
+            Error::Unreachable {
+                timed_out: true, ..
+            } => ErrorKind::Timeout,
             Error::Unreachable { .. } => ErrorKind::Unreachable,
             Error::Io(_) | Error::Codec(_) | Error::Json(_) | Error::Database(_) => {
                 ErrorKind::Internal
@@ -231,6 +230,7 @@ mod tests {
         let timeout = Error::Unreachable {
             target: "x.test:443".into(),
             message: "192.0.2.1: connect timed out".into(),
+            timed_out: true,
         };
         assert_eq!(timeout.kind(), ErrorKind::Timeout);
         assert_eq!(

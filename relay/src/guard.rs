@@ -481,7 +481,7 @@ mod tests {
     }
 
     #[test]
-    fn issue4_cidr_policy() {
+    fn cidr_policy() {
         let c: Cidr = "10.1.0.0/16".parse().unwrap();
         assert!(c.contains("10.1.2.3".parse().unwrap()));
         assert!(!c.contains("10.2.0.1".parse().unwrap()));

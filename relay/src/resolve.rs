@@ -340,7 +340,7 @@ mod tests {
             Err(Error::Refused { .. })
         ));
         // Wrong port: the override does not apply (that path goes to DNS,
-        // which the CLI test `issue3_unresolvable_exits_4` covers).
+        // which the CLI test `scan_cli::unresolvable_exits_4` covers).
         let other = parse_resolve("example.test:443:8.8.8.8").unwrap();
         assert!(other.port != t.port);
         let star = vec![parse_resolve("*:8443:8.8.8.8").unwrap()];

@@ -1,5 +1,8 @@
 //! Regression tests, each pinned to the issue that reported the bug (as
-//! ripgrep's `tests/regression.rs`). Issue texts: `issues show N`.
+//! ripgrep's `tests/regression.rs`); every other test is named by what it
+//! covers. Issue texts: `issues show N`.
+//!
+//! * Issue 16, "Relay hardening: what an attacker found" (items 1–9).
 
 #![allow(clippy::unwrap_used)]
 

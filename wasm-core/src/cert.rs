@@ -6,7 +6,9 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use x509_parser::certificate::X509Certificate;
-use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+use x509_parser::extensions::{
+    DistributionPointName, ExtendedKeyUsage, GeneralName, KeyUsage, ParsedExtension, X509Extension,
+};
 use x509_parser::prelude::FromDer;
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
@@ -182,109 +184,121 @@ pub fn describe(cert: &X509Certificate<'_>, der: &[u8], now: i64) -> CertReport 
         issues: Vec::new(),
     };
     for ext in tbs.extensions() {
-        match ext.parsed_extension() {
-            ParsedExtension::SubjectAlternativeName(san) => {
-                report.san = san
-                    .general_names
-                    .iter()
-                    .filter_map(general_name_text)
-                    .collect();
-            }
-            ParsedExtension::BasicConstraints(bc) => {
-                report.ca = bc.ca;
-                report.path_len = bc.path_len_constraint;
-            }
-            ParsedExtension::KeyUsage(ku) => {
-                let flags = [
-                    (ku.digital_signature(), "digitalSignature"),
-                    (ku.non_repudiation(), "nonRepudiation"),
-                    (ku.key_encipherment(), "keyEncipherment"),
-                    (ku.data_encipherment(), "dataEncipherment"),
-                    (ku.key_agreement(), "keyAgreement"),
-                    (ku.key_cert_sign(), "keyCertSign"),
-                    (ku.crl_sign(), "cRLSign"),
-                    (ku.encipher_only(), "encipherOnly"),
-                    (ku.decipher_only(), "decipherOnly"),
-                ];
-                report.key_usage = flags
-                    .iter()
-                    .filter(|(on, _)| *on)
-                    .map(|(_, n)| (*n).to_owned())
-                    .collect();
-            }
-            ParsedExtension::ExtendedKeyUsage(eku) => {
-                let flags = [
-                    (eku.any, "anyExtendedKeyUsage"),
-                    (eku.server_auth, "serverAuth"),
-                    (eku.client_auth, "clientAuth"),
-                    (eku.code_signing, "codeSigning"),
-                    (eku.email_protection, "emailProtection"),
-                    (eku.time_stamping, "timeStamping"),
-                    (eku.ocsp_signing, "OCSPSigning"),
-                ];
-                report.extended_key_usage = flags
-                    .iter()
-                    .filter(|(on, _)| *on)
-                    .map(|(_, n)| (*n).to_owned())
-                    .chain(eku.other.iter().map(|o| o.to_id_string()))
-                    .collect();
-            }
-            ParsedExtension::AuthorityInfoAccess(aia) => {
-                for desc in aia.iter() {
-                    let GeneralName::URI(uri) = desc.access_location else {
-                        continue;
-                    };
-                    match desc.access_method.to_id_string().as_str() {
-                        "1.3.6.1.5.5.7.48.1" => report.ocsp_urls.push(uri.to_owned()),
-                        "1.3.6.1.5.5.7.48.2" => report.ca_issuers_urls.push(uri.to_owned()),
-                        _ => {}
-                    }
-                }
-            }
-            ParsedExtension::CRLDistributionPoints(points) => {
-                for point in points.iter() {
-                    if let Some(DistributionPointName::FullName(names)) = &point.distribution_point
-                    {
-                        report.crl_urls.extend(names.iter().filter_map(|n| match n {
-                            GeneralName::URI(u) => Some((*u).to_owned()),
-                            _ => None,
-                        }));
-                    }
-                }
-            }
-            ParsedExtension::SCT(scts) => {
-                use base64::Engine;
-                report.scts = Scts {
-                    count: scts.len(),
-                    log_ids: scts
-                        .iter()
-                        .map(|s| base64::engine::general_purpose::STANDARD.encode(s.id.key_id))
-                        .collect(),
+        read_extension(&mut report, ext);
+    }
+    report
+}
+
+/// Records what one extension says about the certificate.
+fn read_extension(report: &mut CertReport, ext: &X509Extension<'_>) {
+    match ext.parsed_extension() {
+        ParsedExtension::SubjectAlternativeName(san) => {
+            report.san = san
+                .general_names
+                .iter()
+                .filter_map(general_name_text)
+                .collect();
+        }
+        ParsedExtension::BasicConstraints(bc) => {
+            report.ca = bc.ca;
+            report.path_len = bc.path_len_constraint;
+        }
+        ParsedExtension::KeyUsage(ku) => report.key_usage = key_usage_names(ku),
+        ParsedExtension::ExtendedKeyUsage(eku) => {
+            report.extended_key_usage = extended_key_usage_names(eku);
+        }
+        ParsedExtension::AuthorityInfoAccess(aia) => {
+            for desc in aia.iter() {
+                let GeneralName::URI(uri) = desc.access_location else {
+                    continue;
                 };
-            }
-            ParsedExtension::CertificatePolicies(policies) => {
-                for p in policies {
-                    let level = match p.policy_id.to_id_string().as_str() {
-                        "2.23.140.1.1" => Some("EV"),
-                        "2.23.140.1.2.2" => Some("OV"),
-                        "2.23.140.1.2.3" => Some("IV"),
-                        "2.23.140.1.2.1" => Some("DV"),
-                        _ => None,
-                    };
-                    if level.is_some() {
-                        report.validation = level.map(str::to_owned);
-                    }
-                }
-            }
-            _ => {
-                // TLS Feature (RFC 7633): SEQUENCE OF INTEGER; 5 = status_request.
-                if ext.oid.to_id_string() == "1.3.6.1.5.5.7.1.24" {
-                    report.must_staple = tls_feature_has_status_request(ext.value);
+                match desc.access_method.to_id_string().as_str() {
+                    "1.3.6.1.5.5.7.48.1" => report.ocsp_urls.push(uri.to_owned()),
+                    "1.3.6.1.5.5.7.48.2" => report.ca_issuers_urls.push(uri.to_owned()),
+                    _ => {}
                 }
             }
         }
+        ParsedExtension::CRLDistributionPoints(points) => {
+            for point in points.iter() {
+                if let Some(DistributionPointName::FullName(names)) = &point.distribution_point {
+                    report.crl_urls.extend(names.iter().filter_map(|n| match n {
+                        GeneralName::URI(u) => Some((*u).to_owned()),
+                        _ => None,
+                    }));
+                }
+            }
+        }
+        ParsedExtension::SCT(scts) => {
+            use base64::Engine;
+            report.scts = Scts {
+                count: scts.len(),
+                log_ids: scts
+                    .iter()
+                    .map(|s| base64::engine::general_purpose::STANDARD.encode(s.id.key_id))
+                    .collect(),
+            };
+        }
+        ParsedExtension::CertificatePolicies(policies) => {
+            for p in policies {
+                let level = match p.policy_id.to_id_string().as_str() {
+                    "2.23.140.1.1" => Some("EV"),
+                    "2.23.140.1.2.2" => Some("OV"),
+                    "2.23.140.1.2.3" => Some("IV"),
+                    "2.23.140.1.2.1" => Some("DV"),
+                    _ => None,
+                };
+                if level.is_some() {
+                    report.validation = level.map(str::to_owned);
+                }
+            }
+        }
+        _ => {
+            // TLS Feature (RFC 7633): SEQUENCE OF INTEGER; 5 = status_request.
+            if ext.oid.to_id_string() == "1.3.6.1.5.5.7.1.24" {
+                report.must_staple = tls_feature_has_status_request(ext.value);
+            }
+        }
     }
-    report
+}
+
+/// The key usage bits that are set, by their RFC 5280 names.
+fn key_usage_names(ku: &KeyUsage) -> Vec<String> {
+    let flags = [
+        (ku.digital_signature(), "digitalSignature"),
+        (ku.non_repudiation(), "nonRepudiation"),
+        (ku.key_encipherment(), "keyEncipherment"),
+        (ku.data_encipherment(), "dataEncipherment"),
+        (ku.key_agreement(), "keyAgreement"),
+        (ku.key_cert_sign(), "keyCertSign"),
+        (ku.crl_sign(), "cRLSign"),
+        (ku.encipher_only(), "encipherOnly"),
+        (ku.decipher_only(), "decipherOnly"),
+    ];
+    flags
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| (*n).to_owned())
+        .collect()
+}
+
+/// The extended key usages, by name (unknown ones by OID).
+fn extended_key_usage_names(eku: &ExtendedKeyUsage<'_>) -> Vec<String> {
+    let flags = [
+        (eku.any, "anyExtendedKeyUsage"),
+        (eku.server_auth, "serverAuth"),
+        (eku.client_auth, "clientAuth"),
+        (eku.code_signing, "codeSigning"),
+        (eku.email_protection, "emailProtection"),
+        (eku.time_stamping, "timeStamping"),
+        (eku.ocsp_signing, "OCSPSigning"),
+    ];
+    flags
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, n)| (*n).to_owned())
+        .chain(eku.other.iter().map(|o| o.to_id_string()))
+        .collect()
 }
 
 fn general_name_text(name: &GeneralName<'_>) -> Option<String> {

@@ -28,4 +28,10 @@ pub enum Error {
     /// Root store data that does not match this build.
     #[error("root store data: {0}")]
     RootStoreData(String),
+    /// A profile name that is not known (the message lists the known ones).
+    #[error(transparent)]
+    UnknownProfile(#[from] crate::profiles::UnknownProfile),
+    /// An endpoint IP that is not in the report, or was not scanned.
+    #[error("no scanned endpoint {0} in the report")]
+    NoEndpoint(String),
 }

@@ -116,6 +116,10 @@ pub struct EndpointFacts {
     /// What a current reference browser's ClientHello negotiated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<BrowserFacts>,
+    /// The client simulation: what the server chose for each simulated
+    /// client's ClientHello (`None`: the simulation was not run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<Vec<ClientHandshake>>,
     /// Results of vulnerability probes, when run.
     #[serde(default)]
     pub vulnerabilities: Vulnerabilities,
@@ -213,6 +217,131 @@ pub struct BrowserFacts {
     /// Why the handshake failed (e.g. `alert handshake_failure`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// What the server answered to one simulated client's ClientHello
+/// (`docs/facts.md`, "Client simulation"). Only what was seen: the core applies
+/// the client's rules.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientHandshake {
+    /// The client's id in the client table (`java-8u161`).
+    pub client: String,
+    /// The protocol the server chose; `None` when it sent no ServerHello.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<ProtocolVersion>,
+    /// The suite the server chose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cipher_suite: Option<CipherSuite>,
+    /// The (EC)DHE group the server chose: `ServerKeyExchange` named curve, or
+    /// the TLS 1.3 `key_share` group (after any HelloRetryRequest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<NamedGroup>,
+    /// Size of the DH prime the server sent with a DHE suite, in bits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dh_bits: Option<u32>,
+    /// The certificate chain the server sent to this client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ChainRef>,
+    /// How the handshake ended when the server did not carry it on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<HandshakeError>,
+}
+
+/// Which recorded chain a simulated client received. In JSON a number, the
+/// string `"no_sni"`, or a chain object (read without serde's untagged-enum
+/// buffering, which would cost the WASM build dearly).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ChainRef {
+    /// An index into the endpoint's chains with SNI: 0 is `chain`, `n` is
+    /// `other_chains[n - 1]`.
+    Index(usize),
+    /// A named chain of the endpoint (`"no_sni"`: `chain_no_sni`).
+    Slot(ChainSlot),
+    /// A chain recorded nowhere else.
+    Inline(Box<ChainFacts>),
+}
+
+impl<'de> Deserialize<'de> for ChainRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, value::MapAccessDeserializer, MapAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ChainRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a chain index, \"no_sni\" or a chain")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ChainRef, E> {
+                usize::try_from(v)
+                    .map(ChainRef::Index)
+                    .map_err(|_| E::custom("chain index out of range"))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ChainRef, E> {
+                match v {
+                    "no_sni" => Ok(ChainRef::Slot(ChainSlot::NoSni)),
+                    other => Err(E::custom(format!("unknown chain {other:?}"))),
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ChainRef, A::Error> {
+                let chain = ChainFacts::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(ChainRef::Inline(Box::new(chain)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A named chain of the endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainSlot {
+    /// `chain_no_sni`, served to clients that send no SNI.
+    NoSni,
+}
+
+/// How a simulated handshake ended without the server choosing parameters
+/// (or after it chose them, when it then gave up).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandshakeError {
+    /// What happened.
+    pub kind: HandshakeErrorKind,
+    /// The TLS alert description the server sent (`40` handshake_failure,
+    /// `70` protocol_version, `112` unrecognized_name, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<u8>,
+    /// The relay's own words, for the curious.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+/// The ways a simulated handshake ends early.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandshakeErrorKind {
+    /// The server sent a fatal alert (see `alert`).
+    Alert,
+    /// The server closed the connection without an alert.
+    Closed,
+    /// The connection was reset.
+    Reset,
+    /// The server did not answer in time.
+    Timeout,
+    /// The server answered with something that is not a valid reply to this
+    /// hello (a version or suite the client did not offer, garbage).
+    Invalid,
+}
+
+impl HandshakeErrorKind {
+    /// The facts spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandshakeErrorKind::Alert => "alert",
+            HandshakeErrorKind::Closed => "closed",
+            HandshakeErrorKind::Reset => "reset",
+            HandshakeErrorKind::Timeout => "timeout",
+            HandshakeErrorKind::Invalid => "invalid",
+        }
+    }
 }
 
 /// Vulnerability probe results, one [`VulnCheck`] per probe; an absent field was

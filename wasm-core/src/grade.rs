@@ -4,13 +4,19 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::anchors::TrustStore;
 use crate::chain::{self, ChainInput, ChainIssue, ChainReport, ChainVerdict};
+use crate::clients::{self, AnchoredFallback, StoreTrust};
+use crate::compliance;
 use crate::expiry::{self, DEFAULT_ALERT_DAYS};
 use crate::facts::{ChainFacts, EndpointFacts, ScanFacts, Vulnerabilities};
+use crate::fix::{self, FixGoal};
 use crate::groups::GroupKind;
 use crate::hsts::{self, MIN_MAX_AGE};
 use crate::policy::{Effect, RuleCode, POLICY_ID};
+use crate::profiles::ProfileId;
 use crate::report::{
     Cap, EndpointReport, Grade, Hsts, KeyExchangeReport, Report, Score, Unmeasured, Warning,
     WeakSuite, REPORT_SCHEMA,
@@ -20,17 +26,53 @@ use crate::time::rfc3339;
 use crate::vuln_probes;
 use crate::wire::{CipherSuite, ProtocolVersion};
 
+/// What [`grade_with`] adds to a plain [`grade`]. JSON (the WASM
+/// `grade_with` export): `{"profile": "mozilla-intermediate", "fix": true}`,
+/// both optional; unknown fields are an error.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradeOptions {
+    /// Compare every endpoint with this profile (`compliance`, per endpoint and
+    /// for the target).
+    #[serde(default)]
+    pub profile: Option<ProfileId>,
+    /// Add a fix plan to every scanned endpoint (`fix`): towards `profile` when
+    /// one is given, else towards A+.
+    #[serde(default)]
+    pub fix: bool,
+}
+
 /// Grades every endpoint of `facts` at `now` (Unix seconds).
 pub fn grade(facts: &ScanFacts, now: i64) -> Report {
+    grade_with(facts, now, &GradeOptions::default())
+}
+
+/// [`grade`], plus what `options` ask for: compliance with a profile and fix
+/// plans. With default options the report is exactly [`grade`]'s.
+pub fn grade_with(facts: &ScanFacts, now: i64, options: &GradeOptions) -> Report {
+    grade_with_trust(facts, now, options, &AnchoredFallback)
+}
+
+/// [`grade_with`], with the root-store verdicts the client simulation uses
+/// given through `trust`.
+pub fn grade_with_trust(
+    facts: &ScanFacts,
+    now: i64,
+    options: &GradeOptions,
+    trust: &dyn StoreTrust,
+) -> Report {
     let (store, anchor_problems) = TrustStore::new(&facts.extra_anchors);
+    let cx = GradeCx {
+        host: &facts.target.host,
+        store: &store,
+        now,
+        trust,
+    };
     let mut endpoints: Vec<EndpointReport> = facts
         .endpoints
         .iter()
         .enumerate()
-        .map(|(i, ep)| {
-            let vulnerabilities = vulnerabilities(&facts.endpoints, i);
-            grade_endpoint(ep, vulnerabilities, &facts.target.host, &store, now)
-        })
+        .map(|(i, ep)| grade_endpoint(ep, vulnerabilities(&facts.endpoints, i), &cx))
         .collect();
     for problem in anchor_problems {
         for ep in &mut endpoints {
@@ -43,11 +85,24 @@ pub fn grade(facts: &ScanFacts, now: i64) -> Report {
             }
         }
     }
+    for (ep, ep_facts) in endpoints.iter_mut().zip(&facts.endpoints) {
+        if let Some(p) = options.profile {
+            ep.compliance = Some(compliance::check(ep_facts, ep, p.profile()));
+        }
+        if options.fix && ep.error.is_none() {
+            ep.fix = Some(fix::plan(&facts.target, ep, FixGoal::of(options.profile)));
+        }
+    }
     let grade = endpoints
         .iter()
         .filter_map(|e| e.grade)
         .reduce(Grade::worst);
     let differences = differences(&endpoints);
+    let client_failures = clients::client_failures(
+        endpoints
+            .iter()
+            .map(|e| (e.ip.as_str(), e.clients.as_deref())),
+    );
     Report {
         schema: REPORT_SCHEMA.to_owned(),
         policy: POLICY_ID.to_owned(),
@@ -57,8 +112,18 @@ pub fn grade(facts: &ScanFacts, now: i64) -> Report {
         grade,
         endpoints_agree: differences.is_empty(),
         differences,
+        compliance: compliance::summarise(&endpoints),
         endpoints,
+        client_failures,
     }
+}
+
+/// What grading an endpoint needs besides its facts.
+struct GradeCx<'a, 's> {
+    host: &'a str,
+    store: &'a TrustStore<'s>,
+    now: i64,
+    trust: &'a dyn StoreTrust,
 }
 
 fn differences(endpoints: &[EndpointReport]) -> Vec<String> {
@@ -256,22 +321,34 @@ fn vulnerabilities(endpoints: &[EndpointFacts], index: usize) -> Vulnerabilities
 fn grade_endpoint(
     ep: &EndpointFacts,
     vulnerabilities: Vulnerabilities,
-    host: &str,
-    store: &TrustStore<'_>,
-    now: i64,
+    gx: &GradeCx<'_, '_>,
 ) -> EndpointReport {
+    let (host, store, now) = (gx.host, gx.store, gx.now);
     let chain = ep.chain.as_ref().map(|c| analyse(c, host, store, now));
     let others: Vec<GradedChain> = ep
         .other_chains
         .iter()
         .map(|c| analyse(c, host, store, now))
         .collect();
-    // Without a primary chain there is nothing to differ from.
-    let no_sni = ep.chain_no_sni.as_ref().and_then(|c| {
-        let primary = ep.chain.as_ref()?;
-        let differs = primary.certificates.first() != c.certificates.first();
-        differs.then(|| analyse(c, host, store, now).report)
-    });
+    let no_sni_chain = ep
+        .chain_no_sni
+        .as_ref()
+        .map(|c| analyse(c, host, store, now));
+    let no_sni = ep
+        .chain_no_sni
+        .as_ref()
+        .zip(no_sni_chain.as_ref())
+        .and_then(|(facts, graded)| {
+            // Without a primary chain (not measured) there is nothing to
+            // differ from.
+            let differs = ep
+                .chain
+                .as_ref()
+                .is_some_and(|p| p.certificates.first() != facts.certificates.first());
+            differs.then(|| graded.report.clone())
+        });
+    let sni_chains = std::iter::once(chain.as_ref()).chain(others.iter().map(Some));
+    let clients = simulate(ep, gx, sni_chains, no_sni_chain.as_ref());
     let mut protocols = ep.protocols.clone();
     protocols.sort();
     protocols.dedup();
@@ -341,10 +418,13 @@ fn grade_endpoint(
         compression: ep.compression,
         session_resumption: ep.session_resumption.clone(),
         browser: ep.browser.clone(),
+        clients,
         vulnerabilities,
         not_measured: Vec::new(),
         expiry,
         probe_errors: ep.probe_errors.clone(),
+        compliance: None,
+        fix: None,
     };
     if ep.error.is_none() {
         score_and_cap(ep, &mut report, chain.as_ref(), &others, &offered);
@@ -352,6 +432,46 @@ fn grade_endpoint(
     report.chain = chain.map(|c| c.report);
     report.other_chains = others.into_iter().map(|c| c.report).collect();
     report
+}
+
+/// The client simulation of one endpoint: each recorded handshake judged
+/// against the analysed chain it received.
+fn simulate<'g>(
+    ep: &EndpointFacts,
+    gx: &GradeCx<'_, '_>,
+    sni_chains: impl Iterator<Item = Option<&'g GradedChain>>,
+    no_sni: Option<&'g GradedChain>,
+) -> Option<Vec<clients::ClientReport>> {
+    let handshakes = ep.clients.as_ref()?;
+    let sni: Vec<Option<&GradedChain>> = sni_chains.collect();
+    let inline: Vec<Option<GradedChain>> = handshakes
+        .iter()
+        .map(|h| match clients::chain_choice(ep, h) {
+            clients::ChainChoice::Inline(c) => Some(analyse(c, gx.host, gx.store, gx.now)),
+            _ => None,
+        })
+        .collect();
+    let views: Vec<Option<clients::ChainView<'_>>> = handshakes
+        .iter()
+        .zip(&inline)
+        .map(|(h, own)| {
+            let graded = match clients::chain_choice(ep, h) {
+                clients::ChainChoice::Sni(i) => sni.get(i).copied().flatten(),
+                clients::ChainChoice::NoSni => no_sni,
+                clients::ChainChoice::Inline(_) => own.as_ref(),
+            };
+            graded.map(|g| clients::ChainView {
+                report: &g.report,
+                verdict: &g.verdict,
+            })
+        })
+        .collect();
+    let cx = clients::EndpointContext {
+        ep,
+        host: gx.host,
+        trust: gx.trust,
+    };
+    clients::evaluate_endpoint(cx, &views)
 }
 
 /// What the rules look at for one endpoint.
@@ -401,7 +521,7 @@ fn score_and_cap(
         v.hit(RuleCode::NoCipherSuites, None);
     }
     let (cipher_score, export) = cipher_rules(&mut v, &cx);
-    browser_rules(&mut v, &cx);
+    browser_rules(&mut v, &cx, report.clients.as_deref());
     let chains: Vec<&GradedChain> = chain.into_iter().chain(others).collect();
     let (kx_score, weakest, anonymous) = key_exchange_rules(&mut v, &cx, &chains, export);
     report.key_exchange.weakest_rsa_equivalent_bits = weakest;
@@ -533,9 +653,19 @@ fn cipher_rules(v: &mut Verdicts, cx: &Ctx<'_>) -> (u32, bool) {
     (score, !export.is_empty())
 }
 
-/// The rules judged on what browsers get: the reference browser's handshake
-/// when there was one, else what is offered.
-fn browser_rules(v: &mut Verdicts, cx: &Ctx<'_>) {
+/// The rules judged on what browsers get: every current browser of the
+/// client simulation when it simulated any, else the reference browser's
+/// handshake when there was one, else what is offered.
+fn browser_rules(v: &mut Verdicts, cx: &Ctx<'_>, simulated: Option<&[clients::ClientReport]>) {
+    let is_current_browser = |c: &clients::ClientReport| {
+        c.current && clients::table::by_id(&c.id).is_some_and(|p| p.browser)
+    };
+    if let Some(clients) = simulated.filter(|s| s.iter().any(is_current_browser)) {
+        let browsers: Vec<&clients::ClientReport> =
+            clients.iter().filter(|c| is_current_browser(c)).collect();
+        simulated_browser_rules(v, &browsers);
+        return;
+    }
     let browser = cx.ep.browser.as_ref();
     if let Some(b) = browser.filter(|b| b.protocol.is_none()) {
         let why = b
@@ -547,40 +677,88 @@ fn browser_rules(v: &mut Verdicts, cx: &Ctx<'_>) {
     let negotiated = browser.and_then(|b| Some((b.protocol?, b.cipher_suite?.info()?)));
     match negotiated {
         Some((p, info)) => {
-            let detail = || Some(format!("(a current browser negotiates {})", info.name));
-            if !info.forward_secret() {
-                v.hit(RuleCode::NoForwardSecrecy, detail());
-            }
-            if !info.aead() {
-                v.hit(RuleCode::NoAead, detail());
-            }
-            if p >= ProtocolVersion::TLS11 && is_rc4(&info) {
-                v.hit(RuleCode::Rc4Modern, detail());
-            }
-            if p >= ProtocolVersion::TLS11 && info.block_bits == 64 {
-                v.hit(RuleCode::Block64Modern, detail());
-            }
+            let who = "a current browser".to_owned();
+            negotiated_rules(v, &[(who, p, info)]);
         }
-        None if !cx.known.is_empty() => {
-            if !cx.known.iter().any(|(_, i)| i.forward_secret()) {
-                v.hit(
-                    RuleCode::NoForwardSecrecy,
-                    Some("(no suite with forward secrecy is offered)".into()),
-                );
-            }
-            if !cx.known.iter().any(|(_, i)| i.aead()) {
-                v.hit(RuleCode::NoAead, Some("(no AEAD suite is offered)".into()));
-            }
-            let modern_rc4 = cx.names(|p, i| p >= ProtocolVersion::TLS11 && is_rc4(i));
-            if !modern_rc4.is_empty() {
-                v.hit(RuleCode::Rc4Modern, Some(suite_list(&modern_rc4)));
-            }
-            let modern_64 = cx.names(|p, i| p >= ProtocolVersion::TLS11 && i.block_bits == 64);
-            if !modern_64.is_empty() {
-                v.hit(RuleCode::Block64Modern, Some(suite_list(&modern_64)));
-            }
-        }
+        None if !cx.known.is_empty() => offered_rules(v, cx),
         None => {}
+    }
+}
+
+/// Policy 2026.2: the browser rules over the current simulated browsers
+/// (never empty); none of them connecting is an F.
+fn simulated_browser_rules(v: &mut Verdicts, browsers: &[&clients::ClientReport]) {
+    if browsers.iter().all(|c| !c.ok) {
+        let reasons: Vec<String> = browsers
+            .iter()
+            .map(|c| {
+                let why = c.failure.as_ref().map_or("", |f| f.message.as_str());
+                format!("{}: {why}", c.name)
+            })
+            .collect();
+        v.hit(
+            RuleCode::NoBrowserCanConnect,
+            Some(format!("({})", reasons.join("; "))),
+        );
+    }
+    let negotiated: Vec<(String, ProtocolVersion, SuiteInfo)> = browsers
+        .iter()
+        .filter(|c| {
+            c.failure
+                .as_ref()
+                .is_none_or(|f| f.code.after_negotiation())
+        })
+        .filter_map(|c| Some((c.name.clone(), c.protocol?, c.cipher_suite?.info()?)))
+        .collect();
+    negotiated_rules(v, &negotiated);
+}
+
+/// The browser rules on negotiated `(who, protocol, suite)`: each fires when
+/// one browser negotiates the weak thing.
+/// A test on a negotiated protocol and suite.
+type NegotiatedTest<'a> = &'a dyn Fn(ProtocolVersion, &SuiteInfo) -> bool;
+
+fn negotiated_rules(v: &mut Verdicts, negotiated: &[(String, ProtocolVersion, SuiteInfo)]) {
+    let first = |pred: NegotiatedTest<'_>| {
+        negotiated
+            .iter()
+            .find(|(_, p, i)| pred(*p, i))
+            .map(|(who, _, i)| format!("({who} negotiates {})", i.name))
+    };
+    let modern = |p: ProtocolVersion| p >= ProtocolVersion::TLS11;
+    let rules: [(RuleCode, NegotiatedTest<'_>); 4] = [
+        (RuleCode::NoForwardSecrecy, &|_, i| !i.forward_secret()),
+        (RuleCode::NoAead, &|_, i| !i.aead()),
+        (RuleCode::Rc4Modern, &|p, i| modern(p) && is_rc4(i)),
+        (RuleCode::Block64Modern, &|p, i| {
+            modern(p) && i.block_bits == 64
+        }),
+    ];
+    for (code, pred) in rules {
+        if let Some(detail) = first(pred) {
+            v.hit(code, Some(detail));
+        }
+    }
+}
+
+/// The browser rules without any browser handshake: on what is offered.
+fn offered_rules(v: &mut Verdicts, cx: &Ctx<'_>) {
+    if !cx.known.iter().any(|(_, i)| i.forward_secret()) {
+        v.hit(
+            RuleCode::NoForwardSecrecy,
+            Some("(no suite with forward secrecy is offered)".into()),
+        );
+    }
+    if !cx.known.iter().any(|(_, i)| i.aead()) {
+        v.hit(RuleCode::NoAead, Some("(no AEAD suite is offered)".into()));
+    }
+    let modern_rc4 = cx.names(|p, i| p >= ProtocolVersion::TLS11 && is_rc4(i));
+    if !modern_rc4.is_empty() {
+        v.hit(RuleCode::Rc4Modern, Some(suite_list(&modern_rc4)));
+    }
+    let modern_64 = cx.names(|p, i| p >= ProtocolVersion::TLS11 && i.block_bits == 64);
+    if !modern_64.is_empty() {
+        v.hit(RuleCode::Block64Modern, Some(suite_list(&modern_64)));
     }
 }
 

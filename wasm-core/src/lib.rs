@@ -4,12 +4,18 @@
 //! extension (WebAssembly) give byte-identical reports for the same facts.
 //!
 //! - [`facts`]: what the relay observed ([`ScanFacts`]).
-//! - [`report`]: the graded result ([`Report`], DESIGN.md contract 2).
-//! - [`grade()`]: facts → report.
+//! - [`report`]: the graded result ([`Report`], docs/contracts.md, contract 2).
+//! - [`grade()`]: facts → report; [`grade_with`] adds compliance with a Mozilla
+//!   profile and fix plans ([`GradeOptions`]).
 //! - [`chain`], [`cert`], [`issue`], [`anchors`], [`sigalg`], [`sigverify`],
 //!   [`hostname`], [`ocsp`]: certificates and trust; [`stores`]: the root
 //!   stores per platform and version.
+//! - [`clients`]: the client simulation — the client table, `--clients`
+//!   selection, and each client's verdict on what the server chose.
 //! - [`policy`]: the grading rules as data; [`expiry`]: the alert schedule.
+//! - [`profiles`]: Mozilla's server-side TLS profiles as data; [`compliance`]:
+//!   an endpoint compared with one; [`fix`]: the nginx, Apache and Caddy lines
+//!   that make an endpoint meet a profile or A+.
 //! - [`wire`], [`suites`], [`groups`]: TLS code points and their registries.
 //! - [`vuln_probes`]: the ROBOT oracle and DROWN verdicts, from observations.
 
@@ -18,11 +24,14 @@
 pub mod anchors;
 pub mod cert;
 pub mod chain;
+pub mod clients;
+pub mod compliance;
 pub mod der;
 mod error;
 pub mod expiry;
 pub mod facts;
 pub mod finding;
+pub mod fix;
 #[doc(hidden)]
 pub mod fuzz_support;
 pub mod grade;
@@ -32,6 +41,7 @@ pub mod hsts;
 pub mod issue;
 pub mod ocsp;
 pub mod policy;
+pub mod profiles;
 pub mod report;
 pub mod sigalg;
 pub mod sigverify;
@@ -47,7 +57,7 @@ pub mod wasm;
 pub use der::Der;
 pub use error::Error;
 pub use facts::ScanFacts;
-pub use grade::grade;
+pub use grade::{grade, grade_with, GradeOptions};
 pub use report::{Grade, Report};
 
 /// The crate version.
@@ -59,6 +69,35 @@ pub fn grade_json(facts_json: &str, now_ms: f64) -> Result<String, Error> {
     let facts = ScanFacts::from_json(facts_json)?;
     let report = grade(&facts, millis_to_secs(now_ms));
     Ok(serde_json::to_string(&report)?)
+}
+
+/// Grades facts as [`grade_with`] does, with the options given as JSON
+/// (`{"profile": "mozilla-intermediate", "fix": true}`; an empty string means no
+/// options). This is exactly what the WASM `grade_with` export does.
+pub fn grade_with_json(facts_json: &str, now_ms: f64, options_json: &str) -> Result<String, Error> {
+    let facts = ScanFacts::from_json(facts_json)?;
+    let options: GradeOptions = if options_json.trim().is_empty() {
+        GradeOptions::default()
+    } else {
+        serde_json::from_str(options_json)?
+    };
+    let report = grade_with(&facts, millis_to_secs(now_ms), &options);
+    Ok(serde_json::to_string(&report)?)
+}
+
+/// The fix plan (JSON) for the endpoint `ip` of a report (JSON), towards `goal`
+/// (`A+` or empty for the A+ policy, else a profile name). What the WASM
+/// `fix_plan` export does.
+pub fn fix_plan_json(report_json: &str, ip: &str, goal: &str) -> Result<String, Error> {
+    let goal = fix::FixGoal::parse(goal)?;
+    let report: Report = serde_json::from_str(report_json)?;
+    let ep = report
+        .endpoints
+        .iter()
+        .find(|e| e.ip == ip && e.error.is_none())
+        .ok_or_else(|| Error::NoEndpoint(ip.to_owned()))?;
+    let plan = fix::plan(&report.target, ep, goal);
+    Ok(serde_json::to_string(&plan)?)
 }
 
 /// Analyses a pasted chain (PEM blocks or base64 DER, leaf first) for `host` at

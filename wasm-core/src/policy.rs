@@ -2,7 +2,7 @@
 //! grade, or a warning that turns A into A-), what it is judged on, the reason
 //! shown to the user and a fix hint in nginx, Apache and Caddy terms.
 //!
-//! `tlslens-2026.1` follows the SSL Labs rating guide (2009r); see DESIGN.md. The
+//! `tlslens-2026.1` follows the SSL Labs rating guide (2009r); see docs/contracts.md. The
 //! README's policy table is generated from [`RULES`] (a test keeps them equal).
 
 use std::fmt;
@@ -30,13 +30,16 @@ pub enum Effect {
 pub enum Basis {
     /// What the server accepts from any client.
     Offered,
-    /// What a current reference browser negotiates (falls back to `Offered` when
-    /// no browser handshake was recorded).
+    /// What current browsers negotiate: every current browser of the client
+    /// simulation when it ran (policy `tlslens-2026.2`), else the one reference
+    /// browser handshake, else what is `Offered`.
     Browser,
     /// The certificate chain.
     Certificate,
     /// A dedicated probe (vulnerability, HTTP header).
     Probe,
+    /// The client simulation (every simulated client's handshake).
+    Simulation,
     /// The category scores.
     Score,
 }
@@ -180,6 +183,9 @@ rules! {
     InsecureRenegotiation = "insecure_renegotiation" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
         reason: "The server accepts client-initiated renegotiation without RFC 5746 (CVE-2009-3555): an attacker can splice their own request in front of the victim's.",
         fix: "Upgrade the TLS library (every maintained one supports RFC 5746) and disable client-initiated renegotiation (nginx and Apache 2.4 refuse it by default; OpenSSL: `SSL_OP_NO_RENEGOTIATION`)." },
+    NoBrowserCanConnect = "no_browser_can_connect" => { effect: Effect::Cap(Grade::F), basis: Basis::Simulation,
+        reason: "No current browser in the client simulation can complete a handshake: for visitors the site is down.",
+        fix: "Look at each browser's reason in the client simulation. Usually: enable TLS 1.2 and 1.3 (nginx `ssl_protocols TLSv1.2 TLSv1.3;`), offer ECDHE-ECDSA/RSA-AES128-GCM-SHA256 and the TLS 1.3 suites, and serve a complete chain from a public CA." },
     ZeroScore = "zero_score" => { effect: Effect::Cap(Grade::F), basis: Basis::Score,
         reason: "A score category is zero (for example anonymous key exchange, or no encryption at all).",
         fix: SUITES_FIX },
@@ -308,6 +314,7 @@ pub fn markdown_table() -> String {
             Basis::Browser => "browser handshake",
             Basis::Certificate => "certificate",
             Basis::Probe => "probe",
+            Basis::Simulation => "client simulation",
             Basis::Score => "score",
         };
         out.push_str(&format!(

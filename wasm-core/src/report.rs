@@ -1,4 +1,4 @@
-//! `Report`: the graded result (DESIGN.md contract 2). Field names of the contract
+//! `Report`: the graded result (docs/contracts.md, contract 2). Field names of the contract
 //! are fixed; the rest is documented in `docs/report.md`. Only ordered containers
 //! are used, so the same facts serialise to the same bytes on every platform.
 
@@ -121,8 +121,16 @@ pub struct Report {
     /// What differs between endpoints: `chain`, `protocols`, `cipher_suites`,
     /// `grade`, `reachability`.
     pub differences: Vec<String>,
+    /// The comparison with a Mozilla profile over all endpoints, when one was
+    /// asked for (`grade_with`, `--profile`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<crate::compliance::TargetCompliance>,
     /// One entry per IP.
     pub endpoints: Vec<EndpointReport>,
+    /// Every simulated client that fails somewhere, with the reason and the
+    /// endpoints (docs/contracts.md, contract 6); absent when no client was simulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_failures: Option<Vec<crate::clients::ClientFailureSummary>>,
 }
 
 /// The three category scores and the weighted total, 0–100.
@@ -267,6 +275,9 @@ pub struct EndpointReport {
     pub session_resumption: Option<ResumptionFacts>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<BrowserFacts>,
+    /// The client simulation (docs/contracts.md, contract 6); absent when not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<Vec<crate::clients::ClientReport>>,
     pub vulnerabilities: Vulnerabilities,
     /// Facts that could not be measured (`chain`, `hsts`), named so that a
     /// missing fact reads "not measured", never as a verdict.
@@ -275,6 +286,12 @@ pub struct EndpointReport {
     pub expiry: Option<Expiry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probe_errors: Vec<ProbeError>,
+    /// The comparison with a Mozilla profile, when one was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<crate::compliance::Compliance>,
+    /// The fix plan, when one was asked for (`GradeOptions::fix`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<crate::fix::FixPlan>,
 }
 
 #[cfg(test)]

@@ -9,6 +9,29 @@ pub fn grade(facts_json: &str, now_ms: f64) -> Result<String, JsError> {
     crate::grade_json(facts_json, now_ms).map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// Grades facts (JSON) at `now_ms` with options (JSON: `{"profile":
+/// "mozilla-intermediate", "fix": true}`, or empty); returns the report JSON with
+/// `compliance` and `fix` as asked. An unknown profile is an error that lists
+/// the known ones.
+#[wasm_bindgen]
+pub fn grade_with(facts_json: &str, now_ms: f64, options_json: &str) -> Result<String, JsError> {
+    crate::grade_with_json(facts_json, now_ms, options_json)
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The fix plan (JSON) for endpoint `ip` of a report (JSON), towards `goal`:
+/// `A+` (or empty) for the grading policy, else a profile name.
+#[wasm_bindgen]
+pub fn fix_plan(report_json: &str, ip: &str, goal: &str) -> Result<String, JsError> {
+    crate::fix_plan_json(report_json, ip, goal).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Mozilla's profiles as data (JSON), with the guidelines' version and source.
+#[wasm_bindgen]
+pub fn profiles_json() -> String {
+    crate::profiles::to_json()
+}
+
 /// Analyses a pasted PEM/DER chain; returns the chain breakdown JSON.
 #[wasm_bindgen]
 pub fn parse_chain(text: &str, host: Option<String>, now_ms: f64) -> Result<String, JsError> {

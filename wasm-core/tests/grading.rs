@@ -54,6 +54,16 @@ fn add_suite(f: &mut ScanFacts, protocol: ProtocolVersion, suite: &str) {
     }
 }
 
+/// The ids of the current browsers of the client table.
+fn current_browsers() -> Vec<&'static str> {
+    tlslens_core::clients::ClientSelection::Current
+        .select()
+        .into_iter()
+        .filter(|c| c.browser)
+        .map(|c| c.id.as_str())
+        .collect()
+}
+
 fn browser_gets(f: &mut ScanFacts, protocol: ProtocolVersion, suite: &str) {
     let b = ep(f).browser.as_mut().expect("browser");
     b.protocol = Some(protocol);
@@ -573,6 +583,53 @@ fn rows() -> Vec<Row> {
             AMinus,
             AMinus,
             &["no_browser_compatible"],
+        ),
+        // --- client simulation (policy 2026.2) ---
+        row(
+            "no_browser_can_connect",
+            |f| {
+                ep(f).clients = Some(
+                    current_browsers()
+                        .into_iter()
+                        .map(|id| client_refused(id, 40))
+                        .collect(),
+                );
+            },
+            F,
+            F,
+            &["no_browser_can_connect"],
+        ),
+        row(
+            "block64_modern: the simulated Safari negotiates 3DES",
+            |f| {
+                let e = ep(f);
+                e.protocols = vec![V::TLS12];
+                e.cipher_suites = vec![ProtocolSuites {
+                    protocol: V::TLS12,
+                    suites: vec![s("TLS_RSA_WITH_3DES_EDE_CBC_SHA")],
+                    server_order: None,
+                }];
+                e.clients = Some(
+                    current_browsers()
+                        .into_iter()
+                        .map(|id| {
+                            if id.starts_with("safari") {
+                                client_hs(id, V::TLS12, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", None)
+                            } else {
+                                client_refused(id, 40)
+                            }
+                        })
+                        .collect(),
+                );
+            },
+            C,
+            C,
+            &[
+                "no_forward_secrecy",
+                "no_aead",
+                "block64_modern",
+                "no_tls13",
+            ],
         ),
         // --- combinations ---
         row(

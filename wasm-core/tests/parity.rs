@@ -87,6 +87,7 @@ fn cases() -> Vec<(&'static str, ScanFacts)> {
     unmeasured.http = None;
     vulns.endpoints.push(sslv2);
     vulns.endpoints.push(unmeasured);
+    let clients = simulation(pki);
 
     vec![
         ("good", good),
@@ -96,7 +97,93 @@ fn cases() -> Vec<(&'static str, ScanFacts)> {
         ("two_endpoints", two),
         ("self_signed_garbage", selfs),
         ("mozilla_root", mozilla),
+        ("clients", clients),
     ]
+}
+
+/// Cases graded with options (compliance and a fix plan), over committed facts:
+/// (name, facts fixture, options JSON). Their reports are
+/// `NAME.with-options.json`; `tests/wasm_bindings.rs` checks the same bytes come
+/// out of the WASM `grade_with`. (The Node parity test reads only
+/// `*.facts.json`/`*.report.json`, so these are not copied to `target/parity`.)
+pub const OPTION_CASES: [(&str, &str, &str); 3] = [
+    (
+        "legacy_intermediate_fix",
+        "legacy",
+        r#"{"profile":"mozilla-intermediate","fix":true}"#,
+    ),
+    (
+        "good_modern_fix",
+        "good",
+        r#"{"profile":"mozilla-modern","fix":true}"#,
+    ),
+    (
+        "two_endpoints_old",
+        "two_endpoints",
+        r#"{"profile":"mozilla-old"}"#,
+    ),
+];
+
+/// Two endpoints with client simulations: one a modern server, one TLS 1.3
+/// only with an incomplete chain; a mix of ok clients and failure codes.
+fn simulation(pki: &Pki) -> ScanFacts {
+    use tlslens_core::facts::ChainRef;
+    use tlslens_core::wire::NamedGroup;
+    let mut f = good_facts(pki);
+    f.endpoints[0].clients = Some(vec![
+        client_hs(
+            "chrome-137-win11",
+            ProtocolVersion::TLS13,
+            "TLS_AES_128_GCM_SHA256",
+            Some(NamedGroup::X25519MLKEM768),
+        ),
+        client_hs(
+            "java-8u161",
+            ProtocolVersion::TLS12,
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            Some(NamedGroup::SECP256R1),
+        ),
+        client_refused("java-6u45", 40),
+        client_refused("ie-8-xp", 112),
+        tlslens_core::facts::ClientHandshake {
+            dh_bits: Some(1024),
+            ..client_hs(
+                "openssl-3.0-debian12",
+                ProtocolVersion::TLS12,
+                "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+                None,
+            )
+        },
+    ]);
+    let mut second = good_endpoint(vec![pki.leaf.der()]);
+    second.ip = "127.0.0.2".into();
+    second.protocols = vec![ProtocolVersion::TLS13];
+    second
+        .cipher_suites
+        .retain(|p| p.protocol == ProtocolVersion::TLS13);
+    second.chain.as_mut().unwrap().aia = vec![pki.inter.der()];
+    let mut safari = client_hs(
+        "safari-18.4-ios18",
+        ProtocolVersion::TLS13,
+        "TLS_AES_256_GCM_SHA384",
+        Some(NamedGroup::X25519),
+    );
+    safari.chain = None;
+    let mut curl = client_hs(
+        "curl-7.88-debian12",
+        ProtocolVersion::TLS13,
+        "TLS_AES_256_GCM_SHA384",
+        Some(NamedGroup::X25519),
+    );
+    curl.chain = Some(ChainRef::Index(0));
+    second.clients = Some(vec![
+        safari,
+        curl,
+        client_refused("java-8u161", 70),
+        client_refused("java-6u45", 40),
+    ]);
+    f.endpoints.push(second);
+    f
 }
 
 /// `now` of the parity fixtures, with a fractional millisecond part so flooring
@@ -109,10 +196,15 @@ fn fixtures_dir() -> std::path::PathBuf {
 
 /// Regenerates the committed fixtures (new keys, new facts):
 /// `UPDATE_FIXTURES=1 cargo test -p tlslens-core --test parity`.
+/// `UPDATE_FIXTURES=NAME` regenerates that case only.
 fn regenerate() {
+    let only = std::env::var("UPDATE_FIXTURES").unwrap_or_default();
     let dir = fixtures_dir();
     std::fs::create_dir_all(&dir).unwrap();
     for (name, facts) in cases() {
+        if only != "1" && only != name {
+            continue;
+        }
         let facts_json = serde_json::to_string_pretty(&facts).unwrap();
         let report = tlslens_core::grade_json(&facts_json, NOW_MS).unwrap();
         std::fs::write(dir.join(format!("{name}.facts.json")), &facts_json).unwrap();
@@ -120,10 +212,42 @@ fn regenerate() {
     }
 }
 
+/// Rewrites the option cases' reports (over the committed facts):
+/// `UPDATE_OPTION_FIXTURES=1 cargo test -p tlslens-core --test parity`.
+fn regenerate_option_cases() {
+    let dir = fixtures_dir();
+    for (name, facts, options) in OPTION_CASES {
+        let facts = std::fs::read_to_string(dir.join(format!("{facts}.facts.json"))).unwrap();
+        let report = tlslens_core::grade_with_json(&facts, NOW_MS, options).unwrap();
+        std::fs::write(dir.join(format!("{name}.with-options.json")), report).unwrap();
+    }
+}
+
+#[test]
+fn committed_option_cases_grade_to_their_committed_reports() {
+    if std::env::var_os("UPDATE_OPTION_FIXTURES").is_some() {
+        regenerate_option_cases();
+    }
+    let dir = fixtures_dir();
+    for (name, facts, options) in OPTION_CASES {
+        let facts = std::fs::read_to_string(dir.join(format!("{facts}.facts.json"))).unwrap();
+        let expected =
+            std::fs::read_to_string(dir.join(format!("{name}.with-options.json"))).unwrap();
+        let report = tlslens_core::grade_with_json(&facts, NOW_MS, options).unwrap();
+        assert_eq!(
+            report, expected,
+            "{name}: native report differs from the committed one (UPDATE_OPTION_FIXTURES=1 to accept)"
+        );
+        let value: serde_json::Value = serde_json::from_str(&report).unwrap();
+        assert!(value["compliance"]["profile"].is_string(), "{name}");
+    }
+}
+
 #[test]
 fn committed_fixtures_grade_to_their_committed_reports() {
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
         regenerate();
+        regenerate_option_cases();
     }
     // Copies go to target/parity for the WASM parity test (tests/wasm/).
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/parity");
@@ -156,5 +280,5 @@ fn committed_fixtures_grade_to_their_committed_reports() {
         std::fs::write(out.join(format!("{name}.now")), format!("{NOW_MS}")).unwrap();
         n += 1;
     }
-    assert!(n >= 6, "only {n} parity fixtures");
+    assert!(n >= 7, "only {n} parity fixtures");
 }

@@ -32,10 +32,60 @@ fn grade_matches_native_byte_for_byte() {
         fixture!("two_endpoints"),
         fixture!("self_signed_garbage"),
         fixture!("mozilla_root"),
+        fixture!("clients"),
     ] {
         let report = wasm::grade(facts, NOW_MS).unwrap_or_else(|_| panic!("{name}: grade failed"));
         assert_eq!(report, expected, "{name}");
     }
+}
+
+/// The option cases of `tests/parity.rs`: (facts, options, native report).
+macro_rules! option_case {
+    ($name:literal, $facts:literal, $options:literal) => {
+        (
+            $name,
+            include_str!(concat!("fixtures/parity/", $facts, ".facts.json")),
+            $options,
+            include_str!(concat!("fixtures/parity/", $name, ".with-options.json")),
+        )
+    };
+}
+
+#[wasm_bindgen_test]
+fn grade_with_compliance_and_fix_matches_native_byte_for_byte() {
+    for (name, facts, options, expected) in [
+        option_case!(
+            "legacy_intermediate_fix",
+            "legacy",
+            r#"{"profile":"mozilla-intermediate","fix":true}"#
+        ),
+        option_case!(
+            "good_modern_fix",
+            "good",
+            r#"{"profile":"mozilla-modern","fix":true}"#
+        ),
+        option_case!(
+            "two_endpoints_old",
+            "two_endpoints",
+            r#"{"profile":"mozilla-old"}"#
+        ),
+    ] {
+        let report = wasm::grade_with(facts, NOW_MS, options)
+            .unwrap_or_else(|_| panic!("{name}: grade_with failed"));
+        assert_eq!(report, expected, "{name}");
+    }
+    // The same fix plan from the report, as the popup asks for it.
+    let report = wasm::grade(include_str!("fixtures/parity/legacy.facts.json"), NOW_MS).unwrap();
+    let plan = wasm::fix_plan(&report, "127.0.0.1", "mozilla-intermediate").unwrap();
+    let with: serde_json::Value = serde_json::from_str(include_str!(
+        "fixtures/parity/legacy_intermediate_fix.with-options.json"
+    ))
+    .unwrap();
+    let plan: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    assert_eq!(plan, with["endpoints"][0]["fix"]);
+    assert!(wasm::grade_with("{}", NOW_MS, r#"{"profile":"mozilla-x"}"#).is_err());
+    assert!(wasm::fix_plan(&report, "127.0.0.1", "mozilla-x").is_err());
+    assert!(wasm::profiles_json().contains("\"guidelines_version\":\"5.7\""));
 }
 
 #[wasm_bindgen_test]

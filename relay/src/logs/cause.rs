@@ -1,4 +1,4 @@
-//! The five root causes of a failed TLS handshake (DESIGN.md contract 7), and
+//! The five root causes of a failed TLS handshake (docs/contracts.md, contract 7), and
 //! what a server operator does about each: the likely fix and the `scan`
 //! command that confirms it.
 

@@ -1,5 +1,5 @@
-//! `tlslens-relay logs FILE... [--json] [--since TIME]` (DESIGN.md contract
-//! 7): TLS handshake failures in a server's own logs, classified into five
+//! `tlslens-relay logs FILE... [--json] [--since TIME]` (docs/contracts.md,
+//! contract 7): TLS handshake failures in a server's own logs, classified into five
 //! root causes, with counts, first and last seen, top client addresses, a
 //! per-hour histogram and the raw reasons grouped; per cause the likely fix
 //! and the `scan` command that confirms it. See docs/logs.md.

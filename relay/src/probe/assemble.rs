@@ -298,16 +298,18 @@ pub struct ScanHeader {
 /// Where only some endpoints fail, they stay in the facts with their error.
 pub fn scan(header: ScanHeader, endpoints: Vec<EndpointFacts>) -> Result<ScanFacts, Error> {
     if endpoints.iter().all(|ep| ep.error.is_some()) {
-        let message = match endpoints.first() {
-            Some(ep) => match &ep.error {
-                Some(e) => format!("{}: {}", ep.ip, e.message),
-                None => "no endpoint".to_owned(),
-            },
+        let first = endpoints
+            .first()
+            .and_then(|ep| Some((ep, ep.error.as_ref()?)));
+        let message = match first {
+            Some((ep, e)) => format!("{}: {}", ep.ip, e.message),
             None => "no endpoint".to_owned(),
         };
         return Err(Error::Unreachable {
             target: format!("{}:{}", header.host, header.port),
             message,
+            // The first endpoint's failure decides, as its message is the one shown.
+            timed_out: first.is_some_and(|(_, e)| e.code == FailCode::Timeout.as_str()),
         });
     }
     let mut facts = ScanFacts::new(header.host, header.port);

@@ -428,9 +428,14 @@ fn scan_without_any_reachable_endpoint_is_an_error() {
     };
     let down = endpoint(run(Contact::default(), None));
     match scan(header.clone(), vec![down.clone(), down.clone()]) {
-        Err(Error::Unreachable { target, message }) => {
+        Err(Error::Unreachable {
+            target,
+            message,
+            timed_out,
+        }) => {
             assert_eq!(target, "example.test:443");
             assert_eq!(message, "192.0.2.1: no connection could be made");
+            assert!(!timed_out, "no connection is not a timeout");
         }
         other => panic!("{other:?}"),
     }
@@ -438,6 +443,25 @@ fn scan_without_any_reachable_endpoint_is_an_error() {
         scan(header.clone(), vec![]),
         Err(Error::Unreachable { message, .. }) if message == "no endpoint"
     ));
+    // Endpoints that never answered in time: a timeout (504), said by the
+    // failure's code, not by its text.
+    let slow = endpoint(run(
+        Contact {
+            errors: vec![error("suites:TLSv1.2#0", "timeout", "connect timed out")],
+            ..Contact::default()
+        },
+        None,
+    ));
+    match scan(header.clone(), vec![slow]) {
+        Err(
+            e @ Error::Unreachable {
+                timed_out: true, ..
+            },
+        ) => {
+            assert_eq!(e.kind(), crate::ErrorKind::Timeout);
+        }
+        other => panic!("{other:?}"),
+    }
     // One endpoint answered: the others stay with their error.
     let up = endpoint(run(answered(), Some(waves())));
     let facts = scan(header, vec![down, up]).unwrap();

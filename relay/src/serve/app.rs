@@ -2,7 +2,7 @@
 //! `sse` for the stream, `index` for the HTML page) inside
 //! the layers that make them safe to expose (`middleware`: token,
 //! request limits, metrics and logs, CORS), around one [`AppState`]
-//! ([`super::state`]) (DESIGN.md contract 3).
+//! ([`super::state`]) (docs/contracts.md, contract 3).
 //!
 //! A scan request goes: bearer token (constant time) → query size → input
 //! validation (400, `validate`) → port policy and address guard on

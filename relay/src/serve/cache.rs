@@ -160,7 +160,7 @@ mod tests {
     }
 
     #[test]
-    fn issue4_cache_ttl_and_bound() {
+    fn cache_ttl_and_bound() {
         let c = Cache::new(Duration::from_secs(10), 3);
         let t0 = Instant::now();
         let k = |i: u16| ("h.test".to_owned(), i);

@@ -1,6 +1,6 @@
 //! The service's one error type. Every failure a client can see becomes
 //! `{"error": {"code": "...", "message": "..."}}` with a fitting status
-//! (DESIGN.md contract 3). Messages are written for the client and never carry
+//! (docs/contracts.md, contract 3). Messages are written for the client and never carry
 //! internals (resolver texts, socket errors, addresses behind a name); the
 //! cause goes to the log with `tracing` where the error is made. Codes a scan
 //! failure shares with the CLI come from [`crate::ErrorKind`], so `scan
@@ -259,6 +259,7 @@ mod tests {
             &crate::Error::Unreachable {
                 target: "x.test:443".into(),
                 message: "192.0.2.1: connect timed out".into(),
+                timed_out: true,
             },
             "x.test",
             "x.test:443",
@@ -269,6 +270,7 @@ mod tests {
             &crate::Error::Unreachable {
                 target: "x.test:443".into(),
                 message: "192.0.2.1: connection refused".into(),
+                timed_out: false,
             },
             "x.test",
             "x.test:443",

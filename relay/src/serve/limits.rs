@@ -194,7 +194,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn issue4_token_bucket_refills() {
+    fn token_bucket_refills() {
         let rl = RateLimiter::new(6, 100); // one token per 10 s
         let c: IpAddr = "192.0.2.1".parse().unwrap();
         let t0 = Instant::now();
@@ -215,7 +215,7 @@ mod tests {
     }
 
     #[test]
-    fn issue4_rate_table_is_bounded() {
+    fn rate_table_is_bounded() {
         let rl = RateLimiter::new(60, 100);
         let t0 = Instant::now();
         for i in 0..10_000u32 {
@@ -238,7 +238,7 @@ mod tests {
     }
 
     #[test]
-    fn issue4_client_keys() {
+    fn client_keys() {
         let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
         let b: IpAddr = "2001:db8:1:2:bbbb::2".parse().unwrap();
         assert_eq!(client_key(a), client_key(b));
@@ -253,7 +253,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn issue4_slots_and_queue() {
+    async fn slots_and_queue() {
         let s = Slots::new(1, 1);
         let a = s.admit().unwrap();
         assert!(matches!(a, Admission::Running(_)));

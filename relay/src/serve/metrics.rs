@@ -209,7 +209,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn issue4_metrics_text() {
+    fn metrics_text() {
         let m = Metrics::default();
         m.request("/v1/scan", 200);
         m.request("/v1/scan", 200);

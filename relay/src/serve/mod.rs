@@ -1,4 +1,4 @@
-//! `tlslens-relay serve`: the HTTP API the browser extension calls (DESIGN.md
+//! `tlslens-relay serve`: the HTTP API the browser extension calls (docs/contracts.md,
 //! contract 3), built to be exposed to the internet.
 //!
 //! * [`mod@app`]: `fn app(state) -> Router`; the routes are in `routes` (JSON),

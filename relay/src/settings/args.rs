@@ -1,4 +1,4 @@
-//! The low layer: the command line as clap reads it (DESIGN.md contract 1),
+//! The low layer: the command line as clap reads it (docs/contracts.md, contract 1),
 //! values still as typed — numbers unbounded, addresses and files unread.
 //! [`super::ScanSettings`], [`super::ServeSettings`] and
 //! [`super::WatchSettings`] turn these into checked settings; nothing else

@@ -169,7 +169,7 @@ impl Setting {
     pub fn aliases(self) -> Aliases {
         match self {
             Setting::ScanTimeout => Aliases {
-                // DESIGN.md contract 1 fixes `scan --timeout`.
+                // docs/contracts.md, contract 1 fixes `scan --timeout`.
                 flags: &["--timeout"],
                 ..Aliases::default()
             },

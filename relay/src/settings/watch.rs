@@ -1,5 +1,5 @@
 //! [`WatchSettings`]: what `watch` does, from its flags and its TOML file
-//! (DESIGN.md contract 5; docs/watch.md). The file is read here, into
+//! (docs/contracts.md, contract 5; docs/watch.md). The file is read here, into
 //! [`RawConfig`] (the TOML as written), then checked key by key with the same
 //! names and bounds as `scan` and `serve` use; relative paths are relative to
 //! the file.

@@ -1,5 +1,5 @@
 //! Which alerts a scan raises (pure: a graded endpoint and the previous grade in,
-//! `(dedup key, JSON payload)` out, in exactly DESIGN.md contract 5's shapes), and
+//! `(dedup key, JSON payload)` out, in exactly the shapes of docs/contracts.md, contract 5, and
 //! their delivery to the webhook with retries and backoff.
 //!
 //! The webhook is the operator's own endpoint, so it is not subject to the

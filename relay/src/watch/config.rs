@@ -1,6 +1,6 @@
 //! The monitor's configuration, checked: what to watch, how often, where
 //! alerts go. It is read from the TOML file by `settings::WatchSettings`
-//! (DESIGN.md contract 5; docs/watch.md); nothing here parses it.
+//! (docs/contracts.md, contract 5; docs/watch.md); nothing here parses it.
 
 use std::net::IpAddr;
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! `tlslens-relay watch` (DESIGN.md contract 5): scan the configured targets every
+//! `tlslens-relay watch` (docs/contracts.md, contract 5): scan the configured targets every
 //! `interval`, keep history in SQLite, alert by webhook before certificates expire
 //! (30/14/7/1 days by default), when a grade drops and when a target stops
 //! answering; serve `/metrics`, `/healthz`, `/report` and `/report.json`.

@@ -19,6 +19,8 @@ use tlslens_core::facts::{
 use tlslens_core::wire::{CipherSuite, NamedGroup, ProtocolVersion};
 use tlslens_core::Der;
 
+pub mod servers;
+
 /// The fixed "now" of the tests: 2027-01-15T08:00:00Z.
 pub const NOW: i64 = 1_800_000_000;
 pub const DAY: i64 = 86_400;
@@ -198,6 +200,8 @@ pub struct Spec {
     pub not_before: i64,
     pub not_after: i64,
     pub ca_issuers_url: Option<String>,
+    /// An OCSP responder URL (authorityInfoAccess).
+    pub ocsp_url: Option<String>,
     /// DV policy OID, must-staple and a CRL URL.
     pub extras: bool,
 }
@@ -211,6 +215,7 @@ impl Spec {
             not_before: NOW - 30 * DAY,
             not_after: NOW + 60 * DAY,
             ca_issuers_url: None,
+            ocsp_url: None,
             extras: false,
         }
     }
@@ -223,6 +228,7 @@ impl Spec {
             not_before: NOW - 365 * DAY,
             not_after: NOW + 3650 * DAY,
             ca_issuers_url: None,
+            ocsp_url: None,
             extras: false,
         }
     }
@@ -253,8 +259,11 @@ impl Spec {
             p.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
         }
         p.use_authority_key_identifier_extension = true;
-        if let Some(url) = &self.ca_issuers_url {
-            p.custom_extensions.push(aia_extension(url));
+        if self.ca_issuers_url.is_some() || self.ocsp_url.is_some() {
+            p.custom_extensions.push(aia_extension(
+                self.ca_issuers_url.as_deref(),
+                self.ocsp_url.as_deref(),
+            ));
         }
         if self.extras {
             // certificatePolicies: CA/B Forum domain-validated (2.23.140.1.2.1)
@@ -277,19 +286,37 @@ impl Spec {
     }
 }
 
-/// authorityInfoAccess with one caIssuers URL.
-fn aia_extension(url: &str) -> CustomExtension {
-    let ca_issuers = [0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
-    let mut uri = vec![0x86, u8::try_from(url.len()).expect("short url")];
-    uri.extend_from_slice(url.as_bytes());
-    let mut desc = vec![
-        0x30,
-        u8::try_from(ca_issuers.len() + uri.len()).expect("short"),
-    ];
-    desc.extend_from_slice(&ca_issuers);
-    desc.extend_from_slice(&uri);
-    let mut seq = vec![0x30, u8::try_from(desc.len()).expect("short")];
-    seq.extend_from_slice(&desc);
+/// authorityInfoAccess with a caIssuers and/or an OCSP URL.
+fn aia_extension(ca_issuers: Option<&str>, ocsp: Option<&str>) -> CustomExtension {
+    fn description(method_last: u8, url: &str) -> Vec<u8> {
+        let method = [
+            0x06,
+            0x08,
+            0x2b,
+            0x06,
+            0x01,
+            0x05,
+            0x05,
+            0x07,
+            0x30,
+            method_last,
+        ];
+        let mut uri = vec![0x86, u8::try_from(url.len()).expect("short url")];
+        uri.extend_from_slice(url.as_bytes());
+        let mut desc = vec![0x30, u8::try_from(method.len() + uri.len()).expect("short")];
+        desc.extend_from_slice(&method);
+        desc.extend_from_slice(&uri);
+        desc
+    }
+    let mut body = Vec::new();
+    if let Some(url) = ocsp {
+        body.extend(description(0x01, url));
+    }
+    if let Some(url) = ca_issuers {
+        body.extend(description(0x02, url));
+    }
+    let mut seq = vec![0x30, u8::try_from(body.len()).expect("short")];
+    seq.extend_from_slice(&body);
     CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], seq)
 }
 
@@ -432,4 +459,35 @@ pub fn good_facts(pki: &Pki) -> ScanFacts {
 pub fn shared_pki() -> &'static Pki {
     static PKI: OnceLock<Pki> = OnceLock::new();
     PKI.get_or_init(Pki::standard)
+}
+
+/// A simulated client's handshake in which the server chose `protocol`,
+/// `suite` and `group` (and sent the primary chain).
+pub fn client_hs(
+    id: &str,
+    protocol: ProtocolVersion,
+    suite: &str,
+    group: Option<NamedGroup>,
+) -> tlslens_core::facts::ClientHandshake {
+    tlslens_core::facts::ClientHandshake {
+        client: id.into(),
+        protocol: Some(protocol),
+        cipher_suite: Some(CipherSuite::parse(suite).expect(suite)),
+        group,
+        chain: Some(tlslens_core::facts::ChainRef::Index(0)),
+        ..Default::default()
+    }
+}
+
+/// A simulated client's handshake that the server ended with `alert`.
+pub fn client_refused(id: &str, alert: u8) -> tlslens_core::facts::ClientHandshake {
+    tlslens_core::facts::ClientHandshake {
+        client: id.into(),
+        error: Some(tlslens_core::facts::HandshakeError {
+            kind: tlslens_core::facts::HandshakeErrorKind::Alert,
+            alert: Some(alert),
+            message: String::new(),
+        }),
+        ..Default::default()
+    }
 }

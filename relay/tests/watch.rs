@@ -1,4 +1,4 @@
-//! Issue 6: `tlslens-relay watch` against loopback zoo servers whose
+//! `tlslens-relay watch` against loopback zoo servers whose
 //! certificates are healthy, expire in 10 days, or have expired; alert
 //! deduplication across runs (each `--once` run is a restart); a webhook that is
 //! down, then up; grade drops; unreachable targets; `/metrics` and the report.
@@ -157,7 +157,7 @@ fn kinds(alerts: &[Value]) -> Vec<(String, String)> {
 }
 
 #[test]
-fn issue6_expiry_alerts_once_per_certificate_and_threshold_across_restarts() {
+fn expiry_alerts_once_per_certificate_and_threshold_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
     let pki = Pki::new("Watch");
     pki.write_root(dir.path());
@@ -214,7 +214,7 @@ fn issue6_expiry_alerts_once_per_certificate_and_threshold_across_restarts() {
 }
 
 #[test]
-fn issue6_webhook_down_then_up_is_retried_and_delivered_once() {
+fn webhook_down_then_up_is_retried_and_delivered_once() {
     let dir = tempfile::tempdir().unwrap();
     let pki = Pki::new("Retry");
     pki.write_root(dir.path());
@@ -241,7 +241,7 @@ fn issue6_webhook_down_then_up_is_retried_and_delivered_once() {
 }
 
 #[test]
-fn issue6_grade_drop_and_unreachable_alerts() {
+fn grade_drop_and_unreachable_alerts() {
     let dir = tempfile::tempdir().unwrap();
     let pki = Pki::new("Drop");
     pki.write_root(dir.path());
@@ -289,7 +289,7 @@ fn issue6_grade_drop_and_unreachable_alerts() {
 }
 
 #[test]
-fn issue6_metrics_and_report_pages() {
+fn metrics_and_report_pages() {
     let dir = tempfile::tempdir().unwrap();
     let pki = Pki::new("Metrics");
     pki.write_root(dir.path());
@@ -358,7 +358,7 @@ fn issue6_metrics_and_report_pages() {
 }
 
 #[test]
-fn issue6_sigterm_stops_watch_during_a_long_round() {
+fn sigterm_stops_watch_during_a_long_round() {
     let dir = tempfile::tempdir().unwrap();
     let pki = Pki::new("Term");
     pki.write_root(dir.path());

@@ -1,4 +1,4 @@
-//! Issue 3: the `scan` command line — exit codes and one-line errors.
+//! The `scan` command line — exit codes and one-line errors.
 
 #![allow(clippy::unwrap_used)]
 
@@ -7,7 +7,7 @@ mod common;
 use common::*;
 
 #[test]
-fn issue3_bad_input_exits_2() {
+fn bad_input_exits_2() {
     for args in [
         vec!["scan", "exa mple.com"],
         vec!["scan", "example.com:99999"],
@@ -27,7 +27,7 @@ fn issue3_bad_input_exits_2() {
 }
 
 #[test]
-fn issue3_refused_targets_exit_3() {
+fn refused_targets_exit_3() {
     for target in [
         "127.0.0.1",
         "127.1",
@@ -55,14 +55,14 @@ fn issue3_refused_targets_exit_3() {
 }
 
 #[test]
-fn issue3_unresolvable_exits_4() {
+fn unresolvable_exits_4() {
     let (code, _, err) = relay(&["scan", "no-such-host.invalid", "--timeout", "5"]);
     assert_eq!(code, 4, "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
 
 #[test]
-fn issue3_nothing_reachable_exits_5() {
+fn nothing_reachable_exits_5() {
     let port = free_port();
     let target = format!("127.0.0.1:{port}");
     let (code, out, err) = relay(&["scan", &target, "--allow-private", "--timeout", "5"]);
@@ -72,7 +72,7 @@ fn issue3_nothing_reachable_exits_5() {
 }
 
 #[test]
-fn issue3_serve_and_watch_are_declared() {
+fn serve_and_watch_are_declared() {
     let (code, _, err) = relay(&["serve", "--help"]);
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = relay(&["watch", "--help"]);

@@ -1,4 +1,4 @@
-//! Issue 4 load test (ignored by default; `scripts/load-relay.sh` runs it in
+//! Load test of `serve` (ignored by default; `scripts/load-relay.sh` runs it in
 //! release mode): 200 concurrent keep-alive clients against a `tlslens-relay
 //! serve` process on 127.0.0.1 for a bounded time, all asking for a cached
 //! report of a loopback rustls server — so it measures the service, not
@@ -69,7 +69,7 @@ fn read_answer(r: &mut BufReader<TcpStream>) -> std::io::Result<u16> {
 
 #[test]
 #[ignore = "load test: run scripts/load-relay.sh"]
-fn issue4_load_200_clients_cached_report() {
+fn load_200_clients_cached_report() {
     let clients = env_num("LOAD_CLIENTS", 200) as usize;
     let secs = env_num("LOAD_SECS", 20).clamp(1, 30);
     let max_rss_mb = env_num("LOAD_MAX_RSS_MB", 256);

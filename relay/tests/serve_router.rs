@@ -1,4 +1,4 @@
-//! Issue 4: the relay's router, driven with `tower::ServiceExt::oneshot` and a
+//! The relay's router, driven with `tower::ServiceExt::oneshot` and a
 //! fake scanner (no network at all): every status path, the token, CORS, SSE
 //! framing, the cache, shared in-flight scans, the limits and the metrics.
 
@@ -67,12 +67,14 @@ impl Fake {
                         return Err(tlslens_relay::Error::Unreachable {
                             target,
                             message: "192.0.2.1: connection refused (os error 111)".into(),
+                            timed_out: false,
                         })
                     }
                     "slowpoke.test" => {
                         return Err(tlslens_relay::Error::Unreachable {
                             target,
                             message: "192.0.2.1: connect timed out".into(),
+                            timed_out: true,
                         })
                     }
                     "nxdomain.test" => {
@@ -144,7 +146,7 @@ fn error_code(body: &str) -> String {
 }
 
 #[tokio::test]
-async fn issue4_scan_returns_graded_report_json() {
+async fn scan_returns_graded_report_json() {
     let fake = Fake::new();
     let app = router(Config::default(), &fake);
     let (st, h, body) = get(&app, "/v1/scan?host=Example.COM&port=8443").await;
@@ -174,7 +176,7 @@ async fn issue4_scan_returns_graded_report_json() {
 }
 
 #[tokio::test]
-async fn issue4_token_required_except_index_and_healthz() {
+async fn token_required_except_index_and_healthz() {
     let fake = Fake::new();
     let app = router(
         Config {
@@ -232,7 +234,7 @@ async fn issue4_token_required_except_index_and_healthz() {
 }
 
 #[tokio::test]
-async fn issue4_bad_input_is_400() {
+async fn bad_input_is_400() {
     let fake = Fake::new();
     let app = router(Config::default(), &fake);
     for q in [
@@ -297,7 +299,7 @@ async fn issue4_bad_input_is_400() {
 }
 
 #[tokio::test]
-async fn issue4_special_addresses_are_403_before_any_scan() {
+async fn special_addresses_are_403_before_any_scan() {
     let fake = Fake::new();
     let app = router(Config::default(), &fake);
     for host in [
@@ -338,7 +340,7 @@ async fn issue4_special_addresses_are_403_before_any_scan() {
 }
 
 #[tokio::test]
-async fn issue4_resolve_allow_cidr_and_ports() {
+async fn resolve_allow_cidr_and_ports() {
     let fake = Fake::new();
     let mut config = Config::default();
     config.scan.resolve = vec![parse_resolve("internal.test:443:10.9.8.7").unwrap()];
@@ -368,7 +370,7 @@ async fn issue4_resolve_allow_cidr_and_ports() {
 }
 
 #[tokio::test]
-async fn issue4_upstream_failures_are_502_and_504() {
+async fn upstream_failures_are_502_and_504() {
     let fake = Fake::new();
     let mut config = Config::default();
     config.scan.timeout = Duration::from_millis(200);
@@ -395,7 +397,7 @@ async fn issue4_upstream_failures_are_502_and_504() {
 }
 
 #[tokio::test]
-async fn issue4_cache_hit_miss_fresh_and_facts() {
+async fn cache_hit_miss_fresh_and_facts() {
     let fake = Fake::new();
     let app = router(Config::default(), &fake);
     let (st, h, first) = get(&app, "/v1/scan?host=cache.test").await;
@@ -453,7 +455,7 @@ async fn wait_calls(fake: &Fake, n: usize) {
 }
 
 #[tokio::test]
-async fn issue4_concurrent_requests_share_one_scan() {
+async fn concurrent_requests_share_one_scan() {
     let fake = Fake::new();
     let state = AppState::with_scanner(Config::default(), fake.scanner());
     let app = app(state.clone());
@@ -505,7 +507,7 @@ async fn issue4_concurrent_requests_share_one_scan() {
 }
 
 #[tokio::test]
-async fn issue4_rate_limit_per_client_with_retry_after() {
+async fn rate_limit_per_client_with_retry_after() {
     let fake = Fake::new();
     let app = router(
         Config {
@@ -559,7 +561,7 @@ async fn issue4_rate_limit_per_client_with_retry_after() {
 }
 
 #[tokio::test]
-async fn issue4_client_ip_header_behind_a_proxy() {
+async fn client_ip_header_behind_a_proxy() {
     let fake = Fake::new();
     let app = router(
         Config {
@@ -585,7 +587,7 @@ async fn issue4_client_ip_header_behind_a_proxy() {
 }
 
 #[tokio::test]
-async fn issue4_busy_when_slots_and_queue_are_full() {
+async fn busy_when_slots_and_queue_are_full() {
     let fake = Fake::new();
     let state = AppState::with_scanner(
         Config {
@@ -659,7 +661,7 @@ fn sse_events(body: &str) -> Vec<(String, String)> {
 }
 
 #[tokio::test]
-async fn issue4_sse_progress_then_report() {
+async fn sse_progress_then_report() {
     let fake = Fake::new();
     let app = router(Config::default(), &fake);
     let (st, h, body) = get(&app, "/v1/scan/stream?host=sse.test&port=8443").await;
@@ -706,7 +708,7 @@ async fn issue4_sse_progress_then_report() {
 }
 
 #[tokio::test]
-async fn issue4_sse_subscribers_joining_late_get_every_step() {
+async fn sse_subscribers_joining_late_get_every_step() {
     let fake = Fake::new();
     let app = router(Config::default(), &fake);
     let first = {
@@ -729,7 +731,7 @@ async fn issue4_sse_subscribers_joining_late_get_every_step() {
 }
 
 #[tokio::test]
-async fn issue4_cors_only_for_extensions_and_configured_origins() {
+async fn cors_only_for_extensions_and_configured_origins() {
     let fake = Fake::new();
     let app = router(
         Config {
@@ -794,7 +796,7 @@ async fn issue4_cors_only_for_extensions_and_configured_origins() {
 }
 
 #[tokio::test]
-async fn issue4_unknown_routes_methods_and_long_uris() {
+async fn unknown_routes_methods_and_long_uris() {
     let fake = Fake::new();
     let app = router(Config::default(), &fake);
     let (st, _, body) = get(&app, "/v2/scan").await;
@@ -816,7 +818,7 @@ async fn issue4_unknown_routes_methods_and_long_uris() {
 }
 
 #[tokio::test]
-async fn issue4_metrics_count_requests_refusals_and_scans() {
+async fn metrics_count_requests_refusals_and_scans() {
     let fake = Fake::new();
     let app = router(
         Config {

@@ -1,4 +1,4 @@
-//! Issue 3: SSLv2 and SSLv3 detection against a scripted server built on the
+//! SSLv2 and SSLv3 detection against a scripted server built on the
 //! relay's own codec (no TLS library on this machine still speaks them). The
 //! server accepts SSLv2, SSLv3 and TLS 1.0 with a few legacy suites, server
 //! order, no secure renegotiation, and DEFLATE compression.
@@ -108,7 +108,7 @@ fn reply_to(hello: &ClientHello, cert: &[u8]) -> Vec<u8> {
 }
 
 #[test]
-fn issue3_sslv2_sslv3_tls10_legacy_server() {
+fn sslv2_sslv3_tls10_legacy_server() {
     let cert = self_signed(&["old.test"]).der;
     let port = hostile(move |s| answer(s, cert.clone()));
     let report = scan_json("old.test", port, "127.0.0.1", &[]);

@@ -1,4 +1,4 @@
-//! Issue 4 end to end: a real relay listening on 127.0.0.1 scans zoo servers
+//! End to end: a real relay listening on 127.0.0.1 scans zoo servers
 //! on loopback (with `--allow-private`/`--resolve` in its config), and the
 //! guard keeps it away from them when it is not allowed.
 
@@ -27,7 +27,7 @@ fn zoo_config(resolve: &[&str], root_pem: &str) -> Config {
 }
 
 #[test]
-fn issue4_e2e_rustls_zoo_report_facts_and_stream() {
+fn e2e_rustls_zoo_report_facts_and_stream() {
     let dir = tempfile::tempdir().unwrap();
     let pki = Pki::new("Relay");
     let leaf = pki.leaf(&["good.test"], Key::P256, false);
@@ -138,7 +138,7 @@ fn counting_server() -> (u16, Arc<AtomicUsize>) {
 }
 
 #[test]
-fn issue4_e2e_guard_keeps_the_relay_off_loopback() {
+fn e2e_guard_keeps_the_relay_off_loopback() {
     let (port, accepted) = counting_server();
     let mut config = Config::default();
     config.scan.resolve = vec![parse_resolve(&format!("evil.test:{port}:127.0.0.1")).unwrap()];
@@ -197,7 +197,7 @@ fn issue4_e2e_guard_keeps_the_relay_off_loopback() {
 }
 
 #[test]
-fn issue4_e2e_closed_port_is_502() {
+fn e2e_closed_port_is_502() {
     let port = free_port(); // nothing listens there
     let mut config = Config::default();
     config.scan.allow_private = true;
@@ -219,7 +219,7 @@ fn issue4_e2e_closed_port_is_502() {
 }
 
 #[test]
-fn issue4_e2e_silent_server_is_504_and_plain_http_is_502() {
+fn e2e_silent_server_is_504_and_plain_http_is_502() {
     let stall = hostile(|mut s| {
         read_hello(&mut s);
         std::thread::sleep(Duration::from_secs(20));
@@ -244,7 +244,7 @@ fn issue4_e2e_silent_server_is_504_and_plain_http_is_502() {
 }
 
 #[test]
-fn issue4_e2e_token_and_cors_over_the_wire() {
+fn e2e_token_and_cors_over_the_wire() {
     let config = Config {
         token: Some("correct horse".into()),
         ..Config::default()

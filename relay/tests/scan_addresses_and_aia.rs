@@ -1,4 +1,5 @@
-//! Issue 3: IPv6 endpoints, the connection cap, and AIA completion.
+//! The scanner on IPv6 endpoints, the connection cap shared by a target's
+//! addresses, and AIA completion of an incomplete chain.
 
 #![allow(clippy::unwrap_used)]
 
@@ -14,7 +15,7 @@ use common::*;
 use rcgen::{CertificateParams, CustomExtension, DnType, KeyPair};
 
 #[test]
-fn issue3_ipv6_endpoint() {
+fn ipv6_endpoint() {
     let Ok(probe) = TcpListener::bind("[::1]:0") else {
         eprintln!("SKIPPED: no IPv6 loopback on this machine");
         return;
@@ -71,7 +72,7 @@ fn counting_server(pair: bool) -> (u16, Arc<AtomicUsize>) {
 }
 
 #[test]
-fn issue3_max_connections_is_respected() {
+fn max_connections_is_respected() {
     let (port, peak) = counting_server(false);
     let target = format!("127.0.0.1:{port}");
     let (code, _, err) = relay(&[
@@ -91,7 +92,7 @@ fn issue3_max_connections_is_respected() {
 }
 
 #[test]
-fn issue3_connection_cap_is_per_target_across_addresses() {
+fn connection_cap_is_per_target_across_addresses() {
     let (port, peak) = counting_server(true);
     let target = format!("pair.test:{port}");
     let resolve = format!("pair.test:{port}:127.0.0.1,127.0.0.2");
@@ -129,7 +130,7 @@ fn aia_extension(url: &str) -> CustomExtension {
 }
 
 #[test]
-fn issue3_aia_completes_an_incomplete_chain() {
+fn aia_completes_an_incomplete_chain() {
     let dir = tempfile::tempdir().unwrap();
     let pki = Pki::new("Aia");
     let root = pki.write_root(dir.path());

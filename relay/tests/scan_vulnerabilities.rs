@@ -1,4 +1,4 @@
-//! Issue 3: the Heartbleed and CCS injection probes. Scripted servers built on
+//! The Heartbleed and CCS injection probes. Scripted servers built on
 //! the relay's codec play vulnerable and patched OpenSSLs (no maintained TLS
 //! library still has either bug); real servers (OpenSSL 3 `s_server`, rustls,
 //! nginx) must never be flagged.
@@ -236,7 +236,7 @@ fn timing(ep: &Value, probe: &str) -> Option<u64> {
 }
 
 #[test]
-fn issue3_vulnerable_scripted_server_heartbleed_and_ccs() {
+fn vulnerable_scripted_server_heartbleed_and_ccs() {
     let pki = Pki::new("Bleed");
     let port = scripted(
         &pki,
@@ -288,7 +288,7 @@ fn issue3_vulnerable_scripted_server_heartbleed_and_ccs() {
 }
 
 #[test]
-fn issue3_patched_heartbeat_server_not_flagged() {
+fn patched_heartbeat_server_not_flagged() {
     // Heartbeats on, the malformed request dropped; CCS refused.
     let pki = Pki::new("Patched");
     let port = scripted(
@@ -315,7 +315,7 @@ fn issue3_patched_heartbeat_server_not_flagged() {
 }
 
 #[test]
-fn issue3_no_heartbeat_and_silent_after_ccs_not_flagged() {
+fn no_heartbeat_and_silent_after_ccs_not_flagged() {
     // No heartbeat extension: not vulnerable without a heartbeat sent. A
     // server silent after the early ChangeCipherSpecs proves nothing either
     // (nmap and testssl.sh agree): not vulnerable.
@@ -340,7 +340,7 @@ fn issue3_no_heartbeat_and_silent_after_ccs_not_flagged() {
 }
 
 #[test]
-fn issue3_vuln_probes_fail_as_not_tested() {
+fn vuln_probes_fail_as_not_tested() {
     // Answers suite probes normally, but resets every connection that offers
     // the heartbeat extension: Heartbleed cannot be tested.
     let pki = Pki::new("Reset");
@@ -410,7 +410,7 @@ fn serve_again(mut s: TcpStream, buf: &[u8], chain: &[Vec<u8>]) {
 }
 
 #[test]
-fn issue3_openssl3_s_server_not_flagged() {
+fn openssl3_s_server_not_flagged() {
     if skip_without("openssl") {
         return;
     }
@@ -468,7 +468,7 @@ fn issue3_openssl3_s_server_not_flagged() {
 }
 
 #[test]
-fn issue3_rustls_server_not_flagged() {
+fn rustls_server_not_flagged() {
     let pki = Pki::new("VulnsRustls");
     let leaf = pki.leaf(&["r.test"], Key::P256, false);
     let port = free_port();
@@ -520,7 +520,7 @@ fn issue3_rustls_server_not_flagged() {
 }
 
 #[test]
-fn issue3_nginx_not_flagged() {
+fn nginx_not_flagged() {
     if skip_without("nginx") {
         return;
     }

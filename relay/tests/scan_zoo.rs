@@ -1,4 +1,4 @@
-//! Issue 3: the scanner against a zoo of real servers on loopback —
+//! The scanner against a zoo of real servers on loopback —
 //! `openssl s_server` (TLS 1.0/1.1 with legacy suites and a 1024-bit DH prime,
 //! TLS 1.3 only), nginx (SNI-dependent certificates, HSTS variants, two
 //! addresses with different chains), rustls servers (good, expired,
@@ -25,7 +25,7 @@ fn issues(chain: &Value) -> Vec<String> {
 }
 
 #[test]
-fn issue3_openssl_legacy_tls10_tls11_dhe1024() {
+fn openssl_legacy_tls10_tls11_dhe1024() {
     if skip_without("openssl") {
         return;
     }
@@ -102,7 +102,7 @@ fn issue3_openssl_legacy_tls10_tls11_dhe1024() {
 }
 
 #[test]
-fn issue3_openssl_tls13_only() {
+fn openssl_tls13_only() {
     if skip_without("openssl") {
         return;
     }
@@ -166,7 +166,7 @@ fn nginx_site(addr: &str, port: u16, name: &str, chain: &Path, key: &Path, extra
 use std::path::Path;
 
 #[test]
-fn issue3_nginx_sni_hsts_and_two_addresses() {
+fn nginx_sni_hsts_and_two_addresses() {
     if skip_without("nginx") || skip_without("openssl") {
         return;
     }
@@ -296,7 +296,7 @@ fn chain_of(pki: &Pki, leaf: &Issued, full: bool) -> Vec<Vec<u8>> {
 type Case = (&'static str, Vec<Vec<u8>>, String, Option<&'static str>);
 
 #[test]
-fn issue3_rustls_chains_good_expired_selfsigned_wronghost_incomplete() {
+fn rustls_chains_good_expired_selfsigned_wronghost_incomplete() {
     let dir = tempfile::tempdir().unwrap();
     let pki = Pki::new("Rustls");
     let root = pki.write_root(dir.path());
@@ -450,7 +450,7 @@ fn ours(ep: &Value) -> (BTreeSet<String>, BTreeSet<(String, u16)>) {
 }
 
 #[test]
-fn issue3_matches_sslscan() {
+fn matches_sslscan() {
     if skip_without("sslscan") || skip_without("openssl") {
         return;
     }
@@ -488,7 +488,7 @@ fn issue3_matches_sslscan() {
 }
 
 #[test]
-fn issue3_nginx_that_rejects_handshakes_without_sni() {
+fn nginx_that_rejects_handshakes_without_sni() {
     if skip_without("nginx") || skip_without("openssl") {
         return;
     }

@@ -1,4 +1,4 @@
-//! Issue 3: hostile servers end as per-probe errors, never a hang, a panic
+//! Hostile servers end as per-probe errors, never a hang, a panic
 //! or a wrong "not supported".
 
 #![allow(clippy::unwrap_used)]
@@ -52,7 +52,7 @@ fn assert_errors(err: &str, words: &[&str]) {
 }
 
 #[test]
-fn issue3_hostile_stall() {
+fn hostile_stall() {
     let port = hostile(|mut s| {
         read_hello(&mut s);
         std::thread::sleep(Duration::from_secs(30));
@@ -64,7 +64,7 @@ fn issue3_hostile_stall() {
 }
 
 #[test]
-fn issue3_hostile_reset() {
+fn hostile_reset() {
     // Closing with the hello unread in the receive buffer makes the kernel
     // answer with a RST.
     let port = hostile(|s| {
@@ -77,7 +77,7 @@ fn issue3_hostile_reset() {
 }
 
 #[test]
-fn issue3_hostile_garbage() {
+fn hostile_garbage() {
     let port = hostile(|mut s| {
         read_hello(&mut s);
         let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
@@ -87,7 +87,7 @@ fn issue3_hostile_garbage() {
 }
 
 #[test]
-fn issue3_hostile_oversize_record() {
+fn hostile_oversize_record() {
     let port = hostile(|mut s| {
         read_hello(&mut s);
         // A handshake record declaring 65535 bytes, then the bytes.
@@ -100,7 +100,7 @@ fn issue3_hostile_oversize_record() {
 }
 
 #[test]
-fn issue3_hostile_endless_certificate() {
+fn hostile_endless_certificate() {
     let port = hostile(|mut s| {
         read_hello(&mut s);
         // A valid ServerHello for TLS 1.2 / suite 0xC02F, then a Certificate

@@ -1,4 +1,4 @@
-//! Issue 4: hostile clients against a real relay listening on 127.0.0.1 —
+//! Hostile clients against a real relay listening on 127.0.0.1 —
 //! slow headers, too many connections, huge queries and headers, malformed,
 //! unicode and NUL host and port values, IPv6 brackets, smuggling attempts.
 //! The scanner is a fake that never touches the network, and must not be
@@ -29,6 +29,7 @@ fn relay(limits: ServerLimits) -> (RelayServer, Arc<AtomicUsize>) {
             Err(tlslens_relay::Error::Unreachable {
                 target: format!("{}:{}", t.host, t.port),
                 message: "fake".into(),
+                timed_out: false,
             })
         })
     });
@@ -55,7 +56,7 @@ fn healthy(addr: SocketAddr) {
 }
 
 #[test]
-fn issue4_hostile_slow_headers_are_cut_off() {
+fn hostile_slow_headers_are_cut_off() {
     let (relay, _) = relay(short_limits());
     let mut s = TcpStream::connect(relay.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
@@ -84,7 +85,7 @@ fn issue4_hostile_slow_headers_are_cut_off() {
 }
 
 #[test]
-fn issue4_hostile_idle_connections_do_not_starve_others() {
+fn hostile_idle_connections_do_not_starve_others() {
     let (relay, _) = relay(short_limits());
     let idle: Vec<TcpStream> = (0..100)
         .map(|_| {
@@ -98,7 +99,7 @@ fn issue4_hostile_idle_connections_do_not_starve_others() {
 }
 
 #[test]
-fn issue4_hostile_connection_cap() {
+fn hostile_connection_cap() {
     let (relay, _) = relay(ServerLimits {
         max_connections: 8,
         header_timeout: Duration::from_secs(2),
@@ -132,7 +133,7 @@ fn issue4_hostile_connection_cap() {
 }
 
 #[test]
-fn issue4_hostile_huge_query_and_headers() {
+fn hostile_huge_query_and_headers() {
     let (relay, calls) = relay(short_limits());
     // Over the header buffer: hyper answers 431 (or closes).
     let huge = format!(
@@ -179,7 +180,7 @@ fn issue4_hostile_huge_query_and_headers() {
 }
 
 #[test]
-fn issue4_hostile_malformed_unicode_nul_and_brackets() {
+fn hostile_malformed_unicode_nul_and_brackets() {
     let (relay, calls) = relay(short_limits());
     let line = |target: &[u8]| {
         let mut r = b"GET ".to_vec();

@@ -1,4 +1,4 @@
-//! Issue 4: the `serve` command line — complete `--help`, one-line errors for
+//! The `serve` command line — complete `--help`, one-line errors for
 //! bad flags, `TLSLENS_*` environment variables, and graceful shutdown on
 //! SIGTERM and SIGINT.
 
@@ -14,7 +14,7 @@ use common::http::get;
 use common::*;
 
 #[test]
-fn issue4_serve_help_lists_every_flag_and_env_var() {
+fn serve_help_lists_every_flag_and_env_var() {
     let (code, out, _) = relay(&["serve", "--help"]);
     assert_eq!(code, 0);
     for flag in [
@@ -46,7 +46,7 @@ fn issue4_serve_help_lists_every_flag_and_env_var() {
 }
 
 #[test]
-fn issue4_serve_bad_flags_exit_2_with_one_line() {
+fn serve_bad_flags_exit_2_with_one_line() {
     for args in [
         vec!["serve", "--listen", "nonsense"],
         vec!["serve", "--allow-cidr", "10.0.0.0/33"],
@@ -104,7 +104,7 @@ fn wait_exit(child: &mut Child, limit: Duration) -> Option<i32> {
 }
 
 #[test]
-fn issue4_serve_env_vars_and_sigterm() {
+fn serve_env_vars_and_sigterm() {
     let port = free_port();
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut child = spawn_serve(
@@ -136,7 +136,7 @@ fn issue4_serve_env_vars_and_sigterm() {
 }
 
 #[test]
-fn issue4_serve_sigint_finishes_open_requests() {
+fn serve_sigint_finishes_open_requests() {
     // A loopback server that accepts and answers nothing: the scan waits
     // for its time limit, so a request is open when SIGINT arrives.
     let silent = hostile(|s| {
