@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use crate::anchors::TrustStore;
 use crate::chain::{self, ChainInput, ChainIssue, ChainReport, ChainVerdict};
 use crate::expiry::{self, DEFAULT_ALERT_DAYS};
-use crate::facts::{ChainFacts, EndpointFacts, ScanFacts};
+use crate::dh::{self, Primality};
+use crate::facts::{ChainFacts, EndpointFacts, KexKind, ScanFacts};
+use crate::{details, weakness};
 use crate::groups::GroupKind;
 use crate::hsts::{self, MIN_MAX_AGE};
 use crate::policy::{Effect, RuleCode, POLICY_ID};
@@ -311,6 +313,12 @@ fn grade_endpoint(
             dh_bits: ep.key_exchange.dh_bits,
             ecdh_group: ep.key_exchange.ecdh_group,
             weakest_rsa_equivalent_bits: None,
+            dh_groups: dh::analyse_all(
+                &ep.key_exchange.dh_groups,
+                &ep.key_exchange.public_values,
+            ),
+            dh_public_reuse: dh::reuse(&ep.key_exchange.public_values, KexKind::Dhe),
+            ecdh_public_reuse: dh::reuse(&ep.key_exchange.public_values, KexKind::Ecdhe),
         },
         chain: None,
         other_chains: Vec::new(),
@@ -326,11 +334,15 @@ fn grade_endpoint(
         session_resumption: ep.session_resumption.clone(),
         browser: ep.browser.clone(),
         vulnerabilities: ep.vulnerabilities.clone(),
+        weaknesses: Vec::new(),
+        protocol_details: crate::details::ProtocolDetails::default(),
         expiry,
         probe_errors: ep.probe_errors.clone(),
     };
     if ep.error.is_none() {
         score_and_cap(ep, &mut report, chain.as_ref(), &others, &offered);
+        report.weaknesses = weakness::assess(ep, &report.key_exchange.dh_groups);
+        report.protocol_details = details::of(ep, chain.as_ref().map(|c| &c.report));
     }
     report.chain = chain.map(|c| c.report);
     report.other_chains = others.into_iter().map(|c| c.report).collect();
@@ -386,7 +398,8 @@ fn score_and_cap(
     let (cipher_score, export) = cipher_rules(&mut v, &cx);
     browser_rules(&mut v, &cx);
     let chains: Vec<&GradedChain> = chain.into_iter().chain(others).collect();
-    let (kx_score, weakest, anonymous) = key_exchange_rules(&mut v, &cx, &chains, export);
+    let (kx_score, weakest, anonymous) =
+        key_exchange_rules(&mut v, &cx, &chains, export, &report.key_exchange.dh_groups);
     report.key_exchange.weakest_rsa_equivalent_bits = weakest;
     if chain.is_none() {
         v.hit(RuleCode::NoCertificate, None);
@@ -565,6 +578,7 @@ fn key_exchange_rules(
     cx: &Ctx<'_>,
     chains: &[&GradedChain],
     export: bool,
+    dh_groups: &[dh::DhGroupReport],
 ) -> (u32, Option<u32>, bool) {
     let mut weakest: Option<(u32, String)> = None;
     let mut consider = |bits: u32, what: String| {
@@ -623,6 +637,12 @@ fn key_exchange_rules(
         } else if *bits < 2048 {
             v.hit(RuleCode::WeakKey, Some(format!("({what})")));
         }
+    }
+    if let Some(g) = dh_groups.iter().find(|g| g.prime == Primality::Composite) {
+        v.hit(
+            RuleCode::DhComposite,
+            Some(format!("({}-bit modulus, SHA-256 {})", g.bits, g.prime_sha256)),
+        );
     }
     (score, weakest.map(|(b, _)| b), anonymous)
 }

@@ -18,6 +18,7 @@ pub mod anchors;
 pub mod cert;
 pub mod chain;
 pub mod der;
+pub mod details;
 pub mod dh;
 pub mod dh_primes;
 mod error;
@@ -35,11 +36,13 @@ pub mod issue;
 pub mod ocsp;
 pub mod policy;
 pub mod report;
+pub mod sct;
 pub mod sigalg;
 pub mod sigverify;
 pub mod stores;
 pub mod suites;
 pub mod time;
+pub mod weakness;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]

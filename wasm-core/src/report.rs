@@ -173,6 +173,16 @@ pub struct KeyExchangeReport {
     pub ecdh_group: Option<NamedGroup>,
     /// The weakest key exchange in RSA-equivalent bits, the input of the score.
     pub weakest_rsa_equivalent_bits: Option<u32>,
+    /// The DH groups seen, judged (well known, prime, safe prime).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dh_groups: Vec<crate::dh::DhGroupReport>,
+    /// The server reused a DHE public value across handshakes (`null`:
+    /// fewer than two seen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dh_public_reuse: Option<bool>,
+    /// The same for ECDHE (TLS ≤ 1.2 points and TLS 1.3 key shares).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecdh_public_reuse: Option<bool>,
 }
 
 /// Parsed `Strict-Transport-Security`.
@@ -246,6 +256,12 @@ pub struct EndpointReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<BrowserFacts>,
     pub vulnerabilities: Vulnerabilities,
+    /// Every known weakness, judged, in a fixed order (docs/report.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weaknesses: Vec<crate::weakness::Weakness>,
+    /// SSL Labs' "Protocol details" we measure beyond the grade.
+    #[serde(default)]
+    pub protocol_details: crate::details::ProtocolDetails,
     pub expiry: Option<Expiry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probe_errors: Vec<ProbeError>,

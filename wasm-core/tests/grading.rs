@@ -11,12 +11,13 @@ use std::collections::BTreeSet;
 
 use common::*;
 use tlslens_core::facts::{
+    DhGroupFacts,
     BrowserFacts, ChainFacts, EndpointFacts, ProbeError, ProtocolSuites, ScanFacts,
 };
 use tlslens_core::policy::{RuleCode, RULES};
 use tlslens_core::report::{EndpointReport, Grade};
 use tlslens_core::wire::{CipherSuite, ProtocolVersion};
-use tlslens_core::{grade, Der};
+use tlslens_core::{grade, Der, Hex};
 
 type Mutate = Box<dyn Fn(&mut ScanFacts)>;
 
@@ -188,6 +189,21 @@ fn rows() -> Vec<Row> {
                 &["key_under_1024"],
             ),
             (100, 40, 90, 78),
+        ),
+        row(
+            "dh_composite",
+            |f| {
+                add_suite(f, V::TLS12, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256");
+                ep(f).key_exchange.dh_bits = Some(2048);
+                // 2^2048 − 1 is divisible by 3.
+                ep(f).key_exchange.dh_groups.push(DhGroupFacts {
+                    p: Hex(vec![0xFF; 256]),
+                    g: Hex(vec![2]),
+                });
+            },
+            F,
+            F,
+            &["dh_composite"],
         ),
         row(
             "md5_signature",

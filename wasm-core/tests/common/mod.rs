@@ -404,7 +404,8 @@ pub fn good_endpoint(chain: Vec<Der>) -> EndpointFacts {
         http: Some(HttpFacts {
             status: Some(200),
             hsts: Some("max-age=31536000; includeSubDomains".into()),
-            error: None,
+            accept_encoding: Some("gzip, deflate, br".into()),
+            ..HttpFacts::default()
         }),
         secure_renegotiation: Some(true),
         fallback_scsv: Some(true),
