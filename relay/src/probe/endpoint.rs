@@ -19,9 +19,11 @@ use super::enumerate;
 use super::extras::ExtrasStage;
 use super::groups::GroupsStage;
 use super::http::HttpStage;
+use super::kex::KexStage;
 use super::order::OrderStage;
 use super::prober::Prober;
 use super::progress::{Milestone, Reporter};
+use super::sslv2_compat::Sslv2CompatStage;
 use super::stage::{FirstWave, Stage};
 use super::vuln::VulnStage;
 use super::ScanOptions;
@@ -180,6 +182,8 @@ async fn second_wave(p: &Prober<'_>, first: &FirstWave) -> (SecondWave, Duration
         (chains, _),
         (http, _),
         (vulnerabilities, vulns_took),
+        (public_values, _),
+        (sslv2_compatible_hello, _),
     ) = tokio::join!(
         timed(OrderStage, p, first),
         timed(GroupsStage, p, first),
@@ -187,6 +191,8 @@ async fn second_wave(p: &Prober<'_>, first: &FirstWave) -> (SecondWave, Duration
         timed(ChainsStage, p, first),
         timed(HttpStage, p, first),
         timed(VulnStage, p, first),
+        timed(KexStage, p, first),
+        timed(Sslv2CompatStage, p, first),
     );
     let second = SecondWave {
         orders,
@@ -195,6 +201,8 @@ async fn second_wave(p: &Prober<'_>, first: &FirstWave) -> (SecondWave, Duration
         chains,
         http,
         vulnerabilities,
+        public_values,
+        sslv2_compatible_hello,
     };
     (second, vulns_took)
 }
