@@ -9,6 +9,7 @@
 )]
 
 pub mod http;
+pub mod legacy;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
