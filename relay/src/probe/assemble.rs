@@ -292,8 +292,14 @@ fn resumption(
         (_, true, Some(r)) => Some(r),
         (t, _, _) => t,
     };
-    // A full TLS ≤ 1.2 handshake: a server that caches sessions names one.
-    let ids_assigned = best_hello.map(|sh| !sh.session_id.is_empty());
+    // A full TLS ≤ 1.2 handshake: a server that caches sessions names one,
+    // unless it is about to issue a ticket (OpenSSL then sends none).
+    let ids_assigned = match (session_ids, best_hello) {
+        (Some(true), _) => Some(true),
+        (_, Some(sh)) if !sh.session_id.is_empty() => Some(true),
+        (_, Some(sh)) if !sh.has_session_ticket() => Some(false),
+        _ => None,
+    };
     (tickets.is_some() || session_ids.is_some()).then_some(ResumptionFacts {
         session_ids,
         tickets,
