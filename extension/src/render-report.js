@@ -116,7 +116,56 @@ export function renderDetails(ep) {
       h('dt', null, 'Secure renegotiation'), h('dd', null, yesNo(ep.secure_renegotiation)),
       h('dt', null, 'Fallback SCSV'), h('dd', null, yesNo(ep.fallback_scsv)),
       h('dt', null, 'TLS compression'), h('dd', null, yesNo(ep.compression, false)),
-      h('dt', null, 'Vulnerabilities'), h('dd', null, vulnText)));
+      // The weakness list (below) replaces this summary when the core made one.
+      (ep.weaknesses ?? []).length ? null : [h('dt', null, 'Vulnerabilities'), h('dd', null, vulnText)]));
+}
+
+const STATUS_TEXT = { vulnerable: 'vulnerable', not_vulnerable: 'not vulnerable', not_tested: 'not tested' };
+
+// Every known weakness, one line each, as the core judged it: "not tested"
+// is shown apart from "not vulnerable".
+export function renderWeaknesses(ep) {
+  const list = ep.weaknesses ?? [];
+  if (!list.length) return null;
+  return h('section', { class: 'weaknesses', 'aria-label': 'Known weaknesses' },
+    h('h2', null, 'Known weaknesses'),
+    h('ul', { class: 'weakness-list' }, list.map((w) => h('li', { class: `weakness ${w.status}`, 'data-testid': 'weakness', 'data-code': w.code, 'data-status': w.status, title: w.evidence },
+      h('span', { class: `chip-status ${w.status === 'vulnerable' ? 'bad' : w.status === 'not_vulnerable' ? 'good' : 'muted'}` }, STATUS_TEXT[w.status] ?? w.status),
+      ' ', h('strong', null, w.name),
+      h('span', { class: 'muted small' }, ` — ${w.evidence}`)))));
+}
+
+function dhGroupText(g) {
+  const prime = g.prime === 'composite' ? 'NOT PRIME' : g.prime === 'not_checked' ? 'primality not checked' : g.safe_prime ? 'safe prime' : 'prime, not safe';
+  return [`${g.bits} bits`, g.known, prime].filter(Boolean).join(' · ') + (g.problems?.length ? ` — ${g.problems.join('; ')}` : '');
+}
+
+function countText(n, what, none) {
+  return n === null || n === undefined ? none : `${n} ${what}`;
+}
+
+// SSL Labs' "Protocol details" we measure: one line each.
+export function renderProtocolDetails(ep) {
+  if (!(ep.weaknesses ?? []).length) return null;
+  const d = ep.protocol_details ?? {};
+  const kx = ep.key_exchange ?? {};
+  const r = ep.session_resumption;
+  const reuse = (v) => (v === null || v === undefined ? h('span', { class: 'muted' }, 'not measured') : h('span', { class: v ? 'bad' : 'good' }, v ? 'reused' : 'fresh'));
+  const scts = d.scts ?? {};
+  const ocsp = ep.chain?.ocsp;
+  const sig = !ocsp ? null : ocsp.signature === 'valid' ? h('span', { class: 'good' }, `valid (${ocsp.signer === 'delegated' ? 'delegated responder' : 'issuer'})`)
+    : ocsp.signature === 'invalid' ? h('span', { class: 'bad' }, 'invalid') : h('span', { class: 'muted' }, ocsp.signature === 'unsupported' ? 'algorithm not supported' : 'not checked');
+  return h('section', { class: 'details-section', 'aria-label': 'Protocol details', 'data-testid': 'protocol-details' },
+    h('h2', null, 'Protocol details'),
+    h('dl', { class: 'kv' },
+      h('dt', null, 'Downgrade sentinel'), h('dd', null, d.downgrade_sentinel === undefined || d.downgrade_sentinel === null ? h('span', { class: 'muted' }, 'not applicable') : [yesNo(d.downgrade_sentinel), d.downgrade_evidence ? h('span', { class: 'muted small' }, ` (${d.downgrade_evidence})`) : null]),
+      h('dt', null, 'Groups in server order'), h('dd', null, yesNo(d.groups_server_order)),
+      h('dt', null, 'SSLv2-format hello'), h('dd', null, yesNo(d.sslv2_compatible_hello, false)),
+      r ? [h('dt', null, 'Session resumption'), h('dd', null, 'IDs ', yesNo(r.session_ids), r.session_ids === false && r.ids_assigned ? ' (assigned, not accepted)' : '', ' · tickets ', yesNo(r.tickets))] : null,
+      (kx.dh_groups ?? []).map((g) => [h('dt', null, 'DH group'), h('dd', { class: g.prime === 'composite' ? 'bad' : '' }, dhGroupText(g))]),
+      h('dt', null, 'Key per handshake'), h('dd', null, 'DHE ', reuse(kx.dh_public_reuse), ' · ECDHE ', reuse(kx.ecdh_public_reuse)),
+      h('dt', null, 'SCTs'), h('dd', null, [countText(scts.embedded, 'embedded', 'embedded: not measured'), countText(scts.ocsp, 'in OCSP', 'no OCSP staple'), countText(scts.tls_extension, 'in TLS extension', 'TLS extension: not measured')].join(' · ')),
+      sig ? [h('dt', null, 'OCSP staple signature'), h('dd', null, sig)] : null));
 }
 
 // The chain served to clients that send no SNI (old clients, some bots).

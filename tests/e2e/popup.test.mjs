@@ -113,6 +113,13 @@ describe('popup against the zoo and the real relay', { timeout: FILE_TIMEOUT_MS 
       assert.equal(await count(page, 'cap'), 0);
       assert.match(await page.locator('.summary-label').textContent(), /server’s TLS configuration/);
       assert.ok(await page.getByTestId('chain').isVisible());
+      // Every known weakness, one line each, "not tested" apart from "not vulnerable".
+      const weaknesses = await page.getByTestId('weakness').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.dataset.code, e.dataset.status])));
+      assert.equal(Object.keys(weaknesses).length, 15, JSON.stringify(weaknesses));
+      assert.equal(weaknesses.heartbleed, 'not_vulnerable');
+      assert.equal(weaknesses.rc4, 'not_vulnerable');
+      assert.ok(['not_tested', 'not_vulnerable'].includes(weaknesses.robot), weaknesses.robot);
+      assert.match(await page.getByTestId('protocol-details').textContent(), /Downgrade sentinel.*SCTs/s);
       await page.screenshot({ path: shot('popup-good.png'), fullPage: true });
     } finally {
       await page.close();
