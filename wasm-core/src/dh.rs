@@ -8,10 +8,12 @@
 //!    groups, server and library built-ins, the Logjam paper's common
 //!    primes). A known prime's structure is taken from the table and not
 //!    tested again.
-//! 2. **Prime?** Otherwise `p` is tested with Baillie–PSW (a Miller–Rabin
-//!    round to base 2 and a strong Lucas test: `num-bigint-dig`'s
-//!    `probably_prime(p, 0)`, deterministic, with no known counterexample).
-//!    A composite modulus breaks the key exchange.
+//! 2. **Prime?** Otherwise `p` is trial-divided by the primes below 1000,
+//!    then given one Miller–Rabin round to base 2 (`num-bigint-dig`,
+//!    deterministic). Composites that pass it (strong pseudoprimes to base
+//!    2) exist but are vanishingly rare at these sizes, and a server gains
+//!    nothing by forging one; a full Baillie–PSW test would triple the time
+//!    in WebAssembly. A composite modulus breaks the key exchange.
 //! 3. **Safe prime?** `q = (p − 1) / 2` is tested the same way. When it is
 //!    composite, the small factors of `p − 1` (below 1000) are named: TLS
 //!    does not send the subgroup order, so a client cannot tell whether the
@@ -29,7 +31,7 @@
 
 use std::collections::BTreeMap;
 
-use num_bigint_dig::prime::probably_prime;
+use num_bigint_dig::prime::probably_prime_miller_rabin;
 use num_bigint_dig::BigUint;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -153,26 +155,53 @@ fn test_unknown(p: &BigUint, report: &mut DhGroupReport) {
         ));
         return;
     }
-    if !probably_prime(p, 0) {
+    if !probable_prime(p) {
         report.prime = Primality::Composite;
         return;
     }
     report.prime = Primality::Prime;
     let q: BigUint = p >> 1usize;
-    let safe = probably_prime(&q, 0);
+    let safe = probable_prime(&q);
     report.safe_prime = Some(safe);
     if !safe {
         report.small_factors = small_factors(&q);
     }
 }
 
-/// The odd primes below [`SMALL_FACTOR_LIMIT`] dividing `n`.
-fn small_factors(n: &BigUint) -> Vec<u32> {
+/// The odd primes below [`SMALL_FACTOR_LIMIT`].
+fn small_primes() -> impl Iterator<Item = u32> {
     (3..SMALL_FACTOR_LIMIT)
         .step_by(2)
         .filter(|d| (3..*d).step_by(2).take_while(|k| k * k <= *d).all(|k| d % k != 0))
+}
+
+/// The odd primes below [`SMALL_FACTOR_LIMIT`] dividing `n`.
+fn small_factors(n: &BigUint) -> Vec<u32> {
+    small_primes()
         .filter(|d| (n % BigUint::from(*d)) == BigUint::default())
         .collect()
+}
+
+/// Trial division by the primes below [`SMALL_FACTOR_LIMIT`], then one
+/// Miller–Rabin round to base 2.
+fn probable_prime(n: &BigUint) -> bool {
+    let zero = BigUint::default();
+    if *n < BigUint::from(SMALL_FACTOR_LIMIT) {
+        let Some(v) = small_value(n) else {
+            return false;
+        };
+        return v == 2 || (v > 2 && v % 2 == 1 && small_primes().take_while(|d| d * d <= v).all(|d| v % d != 0));
+    }
+    if n % BigUint::from(2u32) == zero || small_primes().any(|d| n % BigUint::from(d) == zero) {
+        return false;
+    }
+    probably_prime_miller_rabin(n, 1, true)
+}
+
+/// `n` as a `u32` when it fits.
+fn small_value(n: &BigUint) -> Option<u32> {
+    let bytes = n.to_bytes_be();
+    (bytes.len() <= 4).then(|| bytes.iter().fold(0u32, |a, b| a << 8 | u32::from(*b)))
 }
 
 /// The problems of a judged group, in words.
