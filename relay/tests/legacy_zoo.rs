@@ -82,7 +82,10 @@ fn rc4_beside_modern_suites_grades_b() {
     assert_grade(&ep, "B", &["rc4_offered"]);
     assert!(!caps(&ep).contains(&"rc4_modern".to_owned()));
     assert_eq!(weakness(&ep, "rc4").0, "vulnerable");
-    assert_eq!(ep["browser"]["cipher_suite"], "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+    assert_eq!(
+        ep["browser"]["cipher_suite"],
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
+    );
 }
 
 #[test]
@@ -115,7 +118,10 @@ fn triple_des_kept_last_for_old_clients_grades_b() {
     // CBC under TLS 1.0.
     let (status, why) = weakness(&ep, "beast");
     assert_eq!(status, "vulnerable");
-    assert!(why.contains("TLSv1.0 TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA"), "{why}");
+    assert!(
+        why.contains("TLSv1.0 TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA"),
+        "{why}"
+    );
 }
 
 #[test]
@@ -123,7 +129,11 @@ fn export_suites_grade_f() {
     // AES128-SHA, EXP-RC4-MD5, EXP-EDH-RSA-DES-CBC-SHA with a 512-bit prime.
     let ep = scan(legacy(&[V::TLS10], &[0x002F, 0x0003, 0x0014]));
     // Guide 2009r: export suites → F; DH under 1024 bits → F.
-    assert_grade(&ep, "F", &["export_suites", "weak_cipher", "key_under_1024"]);
+    assert_grade(
+        &ep,
+        "F",
+        &["export_suites", "weak_cipher", "key_under_1024"],
+    );
     assert_eq!(weakness(&ep, "freak").0, "vulnerable");
     let (status, why) = weakness(&ep, "logjam");
     assert_eq!(status, "vulnerable");
@@ -139,7 +149,9 @@ fn des_grades_f() {
     let ep = scan(legacy(&[V::TLS12], &[0xC02B, 0x0009]));
     // Guide 2009r: ciphers under 112 bits → F.
     assert_grade(&ep, "F", &["weak_cipher"]);
-    assert!(ep["weak_cipher_suites"].to_string().contains("TLS_RSA_WITH_DES_CBC_SHA"));
+    assert!(ep["weak_cipher_suites"]
+        .to_string()
+        .contains("TLS_RSA_WITH_DES_CBC_SHA"));
 }
 
 #[test]
@@ -147,7 +159,9 @@ fn null_cipher_grades_f() {
     let ep = scan(legacy(&[V::TLS12], &[0xC02B, 0x0002]));
     // Guide 2009r: no encryption (0 bits) is under 112 bits → F.
     assert_grade(&ep, "F", &["weak_cipher"]);
-    assert!(ep["weak_cipher_suites"].to_string().contains("no encryption"));
+    assert!(ep["weak_cipher_suites"]
+        .to_string()
+        .contains("no encryption"));
 }
 
 #[test]

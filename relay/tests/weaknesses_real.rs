@@ -80,7 +80,12 @@ fn nginx_with_tls10_and_gzip_shows_beast_breach_lucky13_and_nothing_else() {
         "gzip.test",
         "gzip on; gzip_types text/plain; gzip_min_length 1; ssl_session_cache shared:S:1m;",
     );
-    let report = scan_json("gzip.test", port, "127.0.0.1", &["--ca-file", root.to_str().unwrap()]);
+    let report = scan_json(
+        "gzip.test",
+        port,
+        "127.0.0.1",
+        &["--ca-file", root.to_str().unwrap()],
+    );
     let ep = &report["endpoints"][0];
     // Positives a current nginx can still be configured into.
     let (s, why) = weakness(ep, "breach");
@@ -138,7 +143,12 @@ fn nginx_tls12_without_gzip_is_not_beast_or_breach() {
         "plain.test",
         "ssl_protocols TLSv1.2 TLSv1.3; gzip off;",
     );
-    let report = scan_json("plain.test", port, "127.0.0.1", &["--ca-file", root.to_str().unwrap()]);
+    let report = scan_json(
+        "plain.test",
+        port,
+        "127.0.0.1",
+        &["--ca-file", root.to_str().unwrap()],
+    );
     let ep = &report["endpoints"][0];
     assert_eq!(strings(&ep["protocols"]), ["TLSv1.2", "TLSv1.3"], "{ep}");
     let (s, why) = weakness(ep, "breach");
@@ -194,14 +204,22 @@ fn openssl_with_a_non_safe_dh_prime_is_reported() {
             dh.to_str().unwrap(),
         ],
     );
-    let report = scan_json("dh.test", port, "127.0.0.1", &["--ca-file", root.to_str().unwrap()]);
+    let report = scan_json(
+        "dh.test",
+        port,
+        "127.0.0.1",
+        &["--ca-file", root.to_str().unwrap()],
+    );
     let ep = &report["endpoints"][0];
     let group = &ep["key_exchange"]["dh_groups"][0];
     assert_eq!(group["bits"], 2048, "{group}");
     assert_eq!(group["prime"], "prime", "{group}");
     assert_eq!(group["safe_prime"], false, "{group}");
     assert!(group.get("known").is_none(), "{group}");
-    assert!(group["problems"].to_string().contains("not a safe prime"), "{group}");
+    assert!(
+        group["problems"].to_string().contains("not a safe prime"),
+        "{group}"
+    );
     // OpenSSL still draws a fresh exponent per handshake.
     assert_eq!(ep["key_exchange"]["dh_public_reuse"], false);
     assert_eq!(status(ep, "logjam"), "not_vulnerable");
@@ -257,7 +275,12 @@ fn scts_in_the_tls_extension_are_counted_by_delivery() {
         &key,
         &["-tls1_2", "-serverinfo", info.to_str().unwrap()],
     );
-    let report = scan_json("sct.test", port, "127.0.0.1", &["--ca-file", root.to_str().unwrap()]);
+    let report = scan_json(
+        "sct.test",
+        port,
+        "127.0.0.1",
+        &["--ca-file", root.to_str().unwrap()],
+    );
     let scts = &report["endpoints"][0]["protocol_details"]["scts"];
     assert_eq!(scts["tls_extension"], 1, "{scts}");
     assert_eq!(scts["embedded"], 0, "{scts}");
@@ -280,9 +303,18 @@ fn rustls_tls13_only_has_fresh_key_shares_and_no_legacy_details() {
     );
     let port = free_port();
     rustls_server(SocketAddr::from(([127, 0, 0, 1], port)), config, "");
-    let report = scan_json("r13.test", port, "127.0.0.1", &["--ca-file", root.to_str().unwrap()]);
+    let report = scan_json(
+        "r13.test",
+        port,
+        "127.0.0.1",
+        &["--ca-file", root.to_str().unwrap()],
+    );
     let ep = &report["endpoints"][0];
-    assert_eq!(ep["key_exchange"]["ecdh_public_reuse"], false, "{}", ep["key_exchange"]);
+    assert_eq!(
+        ep["key_exchange"]["ecdh_public_reuse"], false,
+        "{}",
+        ep["key_exchange"]
+    );
     let details = &ep["protocol_details"];
     // No TLS ≤ 1.2: nothing to downgrade to, no SSLv2-style hello to try,
     // no TLS ≤ 1.2 ServerHello to carry SCTs.
@@ -307,7 +339,12 @@ fn rustls_tls12_signals_downgrades_and_refuses_sslv2_hellos() {
     );
     let port = free_port();
     rustls_server(SocketAddr::from(([127, 0, 0, 1], port)), config, "");
-    let report = scan_json("r12.test", port, "127.0.0.1", &["--ca-file", root.to_str().unwrap()]);
+    let report = scan_json(
+        "r12.test",
+        port,
+        "127.0.0.1",
+        &["--ca-file", root.to_str().unwrap()],
+    );
     let ep = &report["endpoints"][0];
     let details = &ep["protocol_details"];
     assert_eq!(details["downgrade_sentinel"], true, "{details}");

@@ -170,9 +170,12 @@ fn test_unknown(p: &BigUint, report: &mut DhGroupReport) {
 
 /// The odd primes below [`SMALL_FACTOR_LIMIT`].
 fn small_primes() -> impl Iterator<Item = u32> {
-    (3..SMALL_FACTOR_LIMIT)
-        .step_by(2)
-        .filter(|d| (3..*d).step_by(2).take_while(|k| k * k <= *d).all(|k| d % k != 0))
+    (3..SMALL_FACTOR_LIMIT).step_by(2).filter(|d| {
+        (3..*d)
+            .step_by(2)
+            .take_while(|k| k * k <= *d)
+            .all(|k| d % k != 0)
+    })
 }
 
 /// The odd primes below [`SMALL_FACTOR_LIMIT`] dividing `n`.
@@ -190,7 +193,12 @@ fn probable_prime(n: &BigUint) -> bool {
         let Some(v) = small_value(n) else {
             return false;
         };
-        return v == 2 || (v > 2 && v % 2 == 1 && small_primes().take_while(|d| d * d <= v).all(|d| v % d != 0));
+        return v == 2
+            || (v > 2
+                && v % 2 == 1
+                && small_primes()
+                    .take_while(|d| d * d <= v)
+                    .all(|d| v % d != 0));
     }
     if n % BigUint::from(2u32) == zero || small_primes().any(|d| n % BigUint::from(d) == zero) {
         return false;

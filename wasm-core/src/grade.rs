@@ -6,10 +6,9 @@ use std::collections::BTreeMap;
 
 use crate::anchors::TrustStore;
 use crate::chain::{self, ChainInput, ChainIssue, ChainReport, ChainVerdict};
-use crate::expiry::{self, DEFAULT_ALERT_DAYS};
 use crate::dh::{self, Primality};
+use crate::expiry::{self, DEFAULT_ALERT_DAYS};
 use crate::facts::{ChainFacts, EndpointFacts, KexKind, ScanFacts};
-use crate::{details, weakness};
 use crate::groups::GroupKind;
 use crate::hsts::{self, MIN_MAX_AGE};
 use crate::policy::{Effect, RuleCode, POLICY_ID};
@@ -20,6 +19,7 @@ use crate::report::{
 use crate::suites::{CipherMode, KeyExchange, SuiteInfo};
 use crate::time::rfc3339;
 use crate::wire::{CipherSuite, ProtocolVersion};
+use crate::{details, weakness};
 
 /// Grades every endpoint of `facts` at `now` (Unix seconds).
 pub fn grade(facts: &ScanFacts, now: i64) -> Report {
@@ -313,10 +313,7 @@ fn grade_endpoint(
             dh_bits: ep.key_exchange.dh_bits,
             ecdh_group: ep.key_exchange.ecdh_group,
             weakest_rsa_equivalent_bits: None,
-            dh_groups: dh::analyse_all(
-                &ep.key_exchange.dh_groups,
-                &ep.key_exchange.public_values,
-            ),
+            dh_groups: dh::analyse_all(&ep.key_exchange.dh_groups, &ep.key_exchange.public_values),
             dh_public_reuse: dh::reuse(&ep.key_exchange.public_values, KexKind::Dhe),
             ecdh_public_reuse: dh::reuse(&ep.key_exchange.public_values, KexKind::Ecdhe),
         },
@@ -641,7 +638,10 @@ fn key_exchange_rules(
     if let Some(g) = dh_groups.iter().find(|g| g.prime == Primality::Composite) {
         v.hit(
             RuleCode::DhComposite,
-            Some(format!("({}-bit modulus, SHA-256 {})", g.bits, g.prime_sha256)),
+            Some(format!(
+                "({}-bit modulus, SHA-256 {})",
+                g.bits, g.prime_sha256
+            )),
         );
     }
     (score, weakest.map(|(b, _)| b), anonymous)

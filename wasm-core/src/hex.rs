@@ -38,7 +38,11 @@ impl Hex {
         if t.len() % 2 != 0 {
             return None;
         }
-        let digit = |c: u8| char::from(c).to_digit(16).and_then(|d| u8::try_from(d).ok());
+        let digit = |c: u8| {
+            char::from(c)
+                .to_digit(16)
+                .and_then(|d| u8::try_from(d).ok())
+        };
         t.chunks(2)
             .map(|pair| match pair {
                 [hi, lo] => Some(digit(*hi)? << 4 | digit(*lo)?),

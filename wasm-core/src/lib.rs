@@ -49,10 +49,10 @@ pub mod wire;
 pub mod wasm;
 
 pub use der::Der;
-pub use hex::Hex;
 pub use error::Error;
 pub use facts::ScanFacts;
 pub use grade::grade;
+pub use hex::Hex;
 pub use report::{Grade, Report};
 
 /// The crate version.

@@ -88,12 +88,21 @@ fn not_checked() -> OcspSignature {
 
 /// One DER TLV: (tag, content, rest).
 fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (tag, content, _, rest) = tlv_whole(input)?;
-    Some((tag, content, rest))
+    let t = tlv_whole(input)?;
+    Some((t.tag, t.content, t.rest))
 }
 
-/// One DER TLV: (tag, content, the whole TLV, rest).
-fn tlv_whole(input: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+/// One DER TLV, with its own bytes.
+struct Tlv<'a> {
+    tag: u8,
+    content: &'a [u8],
+    /// The whole TLV (header and content).
+    whole: &'a [u8],
+    rest: &'a [u8],
+}
+
+/// One DER TLV and what follows it.
+fn tlv_whole(input: &[u8]) -> Option<Tlv<'_>> {
     let (&tag, after_tag) = input.split_first()?;
     let (&first, rest) = after_tag.split_first()?;
     let (len, rest) = if first < 0x80 {
@@ -112,8 +121,12 @@ fn tlv_whole(input: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
         return None;
     }
     let header = input.len() - rest.len();
-    let whole = input.get(..header + len)?;
-    Some((tag, &rest[..len], whole, &rest[len..]))
+    Some(Tlv {
+        tag,
+        content: &rest[..len],
+        whole: input.get(..header + len)?,
+        rest: &rest[len..],
+    })
 }
 
 fn expect(input: &[u8], want: u8) -> Option<(&[u8], &[u8])> {
@@ -239,28 +252,23 @@ struct Signed<'a> {
 
 fn read_basic(basic: &[u8]) -> Option<Signed<'_>> {
     let (seq, _) = expect(basic, 0x30)?;
-    let (0x30, data, tbs, rest) = tlv_whole(seq)? else {
-        return None;
-    };
-    let (0x30, _, alg_der, rest) = tlv_whole(rest)? else {
-        return None;
-    };
-    let (_, alg) = AlgorithmIdentifier::from_der(alg_der).ok()?;
-    let (bits, rest) = expect(rest, 0x03)?;
+    let data = tlv_whole(seq).filter(|t| t.tag == 0x30)?;
+    let alg = tlv_whole(data.rest).filter(|t| t.tag == 0x30)?;
+    let (_, alg_id) = AlgorithmIdentifier::from_der(alg.whole).ok()?;
+    let (bits, rest) = expect(alg.rest, 0x03)?;
     // A BIT STRING's first byte counts the unused bits (0 for signatures).
     let signature = bits.get(1..)?;
     let mut certs = Vec::new();
-    if let Some((list, _)) = expect(rest, 0xa0).and_then(|(c, _)| expect(c, 0x30)) {
-        let mut list = list;
-        while let Some((0x30, _, whole, after)) = tlv_whole(list) {
-            certs.push(whole);
-            list = after;
+    if let Some((mut list, _)) = expect(rest, 0xa0).and_then(|(c, _)| expect(c, 0x30)) {
+        while let Some(cert) = tlv_whole(list).filter(|t| t.tag == 0x30) {
+            certs.push(cert.whole);
+            list = cert.rest;
         }
     }
     Some(Signed {
-        tbs,
-        data,
-        alg,
+        tbs: data.whole,
+        data: data.content,
+        alg: alg_id,
         signature,
         certs,
     })

@@ -4,8 +4,8 @@
 //! ([`crate::sigverify`]), which depend on this module and not on each other.
 
 use x509_parser::certificate::X509Certificate;
-use x509_parser::x509::AlgorithmIdentifier;
 use x509_parser::signature_algorithm::SignatureAlgorithm;
+use x509_parser::x509::AlgorithmIdentifier;
 
 /// The hash a certificate's signature uses, for the weak-signature rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

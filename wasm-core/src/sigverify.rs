@@ -51,7 +51,8 @@ pub fn verify_signed(
     let key_alg = issuer_key.algorithm.algorithm.to_id_string();
     match (name, key_alg.as_str()) {
         ("ED25519", "1.3.101.112") => ed25519(issuer_key, tbs, sig),
-        ("rsassaPss", "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10") => match pss_params_of(alg) {
+        ("rsassaPss", "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10") => match pss_params_of(alg)
+        {
             Some((hash, salt)) => rsa_pss(issuer_key, hash, salt, tbs, sig),
             None => SigCheck::Unsupported("RSASSA-PSS parameters".into()),
         },

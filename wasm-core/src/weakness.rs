@@ -299,7 +299,11 @@ fn crime(ep: &EndpointFacts) -> Weakness {
             Exposure::NotVulnerable,
             "the server refused TLS compression",
         ),
-        None => finding(code, Exposure::NotTested, "TLS compression was not measured"),
+        None => finding(
+            code,
+            Exposure::NotTested,
+            "TLS compression was not measured",
+        ),
     }
 }
 
@@ -388,11 +392,10 @@ fn logjam(o: &Offer<'_>) -> Weakness {
         );
     }
     let weakest_known = o.dh.iter().min_by_key(|g| g.bits);
-    let bits = o
-        .ep
-        .key_exchange
-        .dh_bits
-        .or_else(|| weakest_known.map(|g| g.bits));
+    let bits =
+        o.ep.key_exchange
+            .dh_bits
+            .or_else(|| weakest_known.map(|g| g.bits));
     let Some(bits) = bits else {
         return finding(
             code,
@@ -458,7 +461,9 @@ fn lucky13(o: &Offer<'_>) -> Weakness {
     let cbc = o.list(|p, i| {
         p >= ProtocolVersion::TLS10
             && i.mode == CipherMode::Cbc
-            && (i.name.ends_with("_SHA") || i.name.ends_with("_SHA256") || i.name.ends_with("_SHA384"))
+            && (i.name.ends_with("_SHA")
+                || i.name.ends_with("_SHA256")
+                || i.name.ends_with("_SHA384"))
     });
     if cbc.is_empty() {
         finding(
@@ -534,8 +539,20 @@ mod tests {
         assert_eq!(
             codes,
             [
-                "heartbleed", "ccs_injection", "ticketbleed", "robot", "drown", "poodle_tls",
-                "poodle", "beast", "crime", "breach", "sweet32", "logjam", "freak", "lucky13",
+                "heartbleed",
+                "ccs_injection",
+                "ticketbleed",
+                "robot",
+                "drown",
+                "poodle_tls",
+                "poodle",
+                "beast",
+                "crime",
+                "breach",
+                "sweet32",
+                "logjam",
+                "freak",
+                "lucky13",
                 "rc4"
             ]
         );

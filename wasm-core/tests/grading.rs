@@ -11,8 +11,7 @@ use std::collections::BTreeSet;
 
 use common::*;
 use tlslens_core::facts::{
-    DhGroupFacts,
-    BrowserFacts, ChainFacts, EndpointFacts, ProbeError, ProtocolSuites, ScanFacts,
+    BrowserFacts, ChainFacts, DhGroupFacts, EndpointFacts, ProbeError, ProtocolSuites, ScanFacts,
 };
 use tlslens_core::policy::{RuleCode, RULES};
 use tlslens_core::report::{EndpointReport, Grade};

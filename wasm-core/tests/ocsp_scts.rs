@@ -42,10 +42,19 @@ const ECDSA_SHA256: [u8; 10] = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 
 /// A "good" OCSPResponse for `serial`, signed by `signer` (P-256), carrying
 /// `certs` and, when given, an SCT list extension.
 fn response(serial: &[u8], signer: &Node, certs: &[&Node], scts: Option<&[u8]>) -> Vec<u8> {
-    let sha1 = tlv(0x30, &[0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00]);
+    let sha1 = tlv(
+        0x30,
+        &[0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00],
+    );
     let cert_id = tlv(
         0x30,
-        &[sha1, tlv(0x04, &[0; 20]), tlv(0x04, &[0; 20]), tlv(0x02, serial)].concat(),
+        &[
+            sha1,
+            tlv(0x04, &[0; 20]),
+            tlv(0x04, &[0; 20]),
+            tlv(0x02, serial),
+        ]
+        .concat(),
     );
     let mut single = [
         cert_id,
@@ -55,7 +64,9 @@ fn response(serial: &[u8], signer: &Node, certs: &[&Node], scts: Option<&[u8]>) 
     ]
     .concat();
     if let Some(list) = scts {
-        let oid = [0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x05];
+        let oid = [
+            0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x05,
+        ];
         let ext = tlv(0x30, &[oid.to_vec(), tlv(0x04, &tlv(0x04, list))].concat());
         single.extend(tlv(0xa1, &tlv(0x30, &ext)));
     }
@@ -77,8 +88,13 @@ fn response(serial: &[u8], signer: &Node, certs: &[&Node], scts: Option<&[u8]>) 
         basic.extend(tlv(0xa0, &tlv(0x30, &list)));
     }
     let basic = tlv(0x30, &basic);
-    let oid = [0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01];
-    let bytes = tlv(0xa0, &tlv(0x30, &[oid.to_vec(), tlv(0x04, &basic)].concat()));
+    let oid = [
+        0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01,
+    ];
+    let bytes = tlv(
+        0xa0,
+        &tlv(0x30, &[oid.to_vec(), tlv(0x04, &basic)].concat()),
+    );
     tlv(0x30, &[tlv(0x0a, &[0]), bytes].concat())
 }
 
@@ -110,7 +126,10 @@ fn a_staple_signed_by_the_issuer_verifies() {
     let staple = response(&serial(&pki.leaf.der), &pki.inter, &[], None);
     let r = staple_report(&pki, &staple);
     assert_eq!(r.status, OcspStatus::Good);
-    assert_eq!((r.signature, r.signer), (OcspSignature::Valid, Some(OcspSigner::Issuer)));
+    assert_eq!(
+        (r.signature, r.signer),
+        (OcspSignature::Valid, Some(OcspSigner::Issuer))
+    );
     assert!(r.problems.is_empty(), "{:?}", r.problems);
 }
 
@@ -123,7 +142,10 @@ fn a_delegated_responder_must_be_issued_for_ocsp_signing() {
     let responder = pki.inter.issue(spec, KeyKind::P256);
     let staple = response(&serial(&pki.leaf.der), &responder, &[&responder], None);
     let r = staple_report(&pki, &staple);
-    assert_eq!((r.signature, r.signer), (OcspSignature::Valid, Some(OcspSigner::Delegated)));
+    assert_eq!(
+        (r.signature, r.signer),
+        (OcspSignature::Valid, Some(OcspSigner::Delegated))
+    );
 
     // The same key without id-kp-OCSPSigning is not authorised.
     let rogue = pki
@@ -132,7 +154,11 @@ fn a_delegated_responder_must_be_issued_for_ocsp_signing() {
     let staple = response(&serial(&pki.leaf.der), &rogue, &[&rogue], None);
     let r = staple_report(&pki, &staple);
     assert_eq!((r.signature, r.signer), (OcspSignature::Invalid, None));
-    assert!(r.problems[0].contains("does not verify"), "{:?}", r.problems);
+    assert!(
+        r.problems[0].contains("does not verify"),
+        "{:?}",
+        r.problems
+    );
 
     // Nor is a responder the leaf's issuer did not sign.
     let other = Pki::standard();
@@ -140,7 +166,10 @@ fn a_delegated_responder_must_be_issued_for_ocsp_signing() {
     spec.ocsp_signer = true;
     let foreign = other.inter.issue(spec, KeyKind::P256);
     let staple = response(&serial(&pki.leaf.der), &foreign, &[&foreign], None);
-    assert_eq!(staple_report(&pki, &staple).signature, OcspSignature::Invalid);
+    assert_eq!(
+        staple_report(&pki, &staple).signature,
+        OcspSignature::Invalid
+    );
 }
 
 #[test]
@@ -148,10 +177,7 @@ fn a_tampered_staple_does_not_verify() {
     let pki = Pki::standard();
     let mut staple = response(&serial(&pki.leaf.der), &pki.inter, &[], None);
     // The producedAt year: 2027 → 2028, inside the signed bytes.
-    let at = staple
-        .windows(4)
-        .position(|w| w == b"2027")
-        .unwrap();
+    let at = staple.windows(4).position(|w| w == b"2027").unwrap();
     staple[at + 3] = b'8';
     let r = staple_report(&pki, &staple);
     assert_eq!(r.signature, OcspSignature::Invalid);
@@ -215,6 +241,12 @@ fn scts_are_counted_by_delivery() {
         scts.logs[1].timestamp.as_deref(),
         Some("2026-09-21T14:13:20Z")
     );
-    let ocsp = report.endpoints[0].chain.as_ref().unwrap().ocsp.as_ref().unwrap();
+    let ocsp = report.endpoints[0]
+        .chain
+        .as_ref()
+        .unwrap()
+        .ocsp
+        .as_ref()
+        .unwrap();
     assert_eq!(ocsp.signature, OcspSignature::Valid);
 }

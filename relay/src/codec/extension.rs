@@ -212,7 +212,9 @@ impl ClientExtension {
             }),
             Self::RenegotiationInfo(data) => w.vec8("renegotiated_connection", data),
             Self::SessionTicket(ticket) => w.bytes(ticket),
-            Self::ExtendedMasterSecret | Self::EncryptThenMac | Self::SignedCertificateTimestamp => {}
+            Self::ExtendedMasterSecret
+            | Self::EncryptThenMac
+            | Self::SignedCertificateTimestamp => {}
             Self::PskKeyExchangeModes(modes) => w.vec8("psk_key_exchange_modes", modes),
             Self::Heartbeat(mode) => w.u8(*mode),
             Self::Padding(len) => {

@@ -37,11 +37,11 @@ use super::chain::Chains;
 use super::enumerate::{Sslv2, VersionSuites};
 use super::extras::Extras;
 use super::fail::FailCode;
+use super::groups::Groups;
 use super::http::HttpOutcome;
 use super::order::Order;
 use super::prober::Contact;
 use super::stage::FirstWave;
-use super::groups::Groups;
 use crate::codec::{Downgrade, ProtocolVersion, ServerHello};
 use crate::Error;
 
@@ -229,9 +229,7 @@ fn apply(facts: &mut EndpointFacts, sni: bool, dh_bits: Option<u32>, waves: Wave
 
 /// The TLS 1.3 downgrade sentinel of each TLS ≤ 1.2 version's first full
 /// flight.
-fn downgrade_sentinels(
-    legacy: &[VersionSuites],
-) -> BTreeMap<ProtocolVersion, DowngradeSentinel> {
+fn downgrade_sentinels(legacy: &[VersionSuites]) -> BTreeMap<ProtocolVersion, DowngradeSentinel> {
     legacy
         .iter()
         .filter(|v| v.version >= ProtocolVersion::TLS10)

@@ -50,8 +50,14 @@ impl Stage for KexStage {
             .unwrap_or_default()
         };
         let version = best.map_or(ProtocolVersion::TLS12, |b| b.version);
-        let (dhe, ecdhe) = (of_kind(KeyExchangeKind::Dhe), of_kind(KeyExchangeKind::Ecdhe));
-        let tls13 = first.tls13.supported().then_some(first.tls13.suites.as_slice());
+        let (dhe, ecdhe) = (
+            of_kind(KeyExchangeKind::Dhe),
+            of_kind(KeyExchangeKind::Ecdhe),
+        );
+        let tls13 = first
+            .tls13
+            .supported()
+            .then_some(first.tls13.suites.as_slice());
         let (mut out, ecdhe_values) = tokio::join!(
             legacy_samples(p, version, &dhe),
             ecdhe_samples(p, version, &ecdhe, tls13),

@@ -103,7 +103,8 @@ impl<'a> Prober<'a> {
     /// Notes what a flight shows about the server whatever the probe was
     /// for (its DH prime size and group).
     pub fn observe(&self, flight: &ServerFlight) {
-        let Some(KeyExchangeParams::Dhe(dh)) = flight.server_key_exchange.as_ref().map(|k| &k.params)
+        let Some(KeyExchangeParams::Dhe(dh)) =
+            flight.server_key_exchange.as_ref().map(|k| &k.params)
         else {
             return;
         };

@@ -87,8 +87,14 @@ pub(super) fn protocol_details(o: &mut String, ep: &EndpointReport, st: Style) {
         _ => st.dim("not applicable (no TLS 1.3, or no older handshake)"),
     };
     lines.push(("Downgrade sentinel (TLS 1.3)", downgrade));
-    lines.push(("Groups in server order", yes_no(d.groups_server_order).to_owned()));
-    lines.push(("SSLv2-format hello for TLS", yes_no(d.sslv2_compatible_hello).to_owned()));
+    lines.push((
+        "Groups in server order",
+        yes_no(d.groups_server_order).to_owned(),
+    ));
+    lines.push((
+        "SSLv2-format hello for TLS",
+        yes_no(d.sslv2_compatible_hello).to_owned(),
+    ));
     if let Some(r) = &ep.session_resumption {
         let ids = match (r.session_ids, r.ids_assigned) {
             (Some(true), _) => "yes".to_owned(),

@@ -14,11 +14,10 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use tlslens_relay::codec::{
-    encode_records, Alert, AlertDescription, Certificate, CipherSuite, ClientExtension, ClientHello,
-    ContentType,
-    DheParams, EcdheParams, ExtensionType, HandshakeMessage, HandshakeType, KeyExchangeKind,
-    KeyExchangeParams, NamedGroup, ProtocolVersion, ServerHello, ServerHelloDone,
-    ServerKeyExchange, Sslv2ClientHello, Sslv2ServerHello,
+    encode_records, Alert, AlertDescription, Certificate, CipherSuite, ClientExtension,
+    ClientHello, ContentType, DheParams, EcdheParams, ExtensionType, HandshakeMessage,
+    HandshakeType, KeyExchangeKind, KeyExchangeParams, NamedGroup, ProtocolVersion, ServerHello,
+    ServerHelloDone, ServerKeyExchange, Sslv2ClientHello, Sslv2ServerHello,
 };
 
 /// RFC 3526 group 14 (2048-bit MODP), generator 2.
@@ -169,7 +168,11 @@ impl Legacy {
             return alert(ProtocolVersion::TLS10, AlertDescription::PROTOCOL_VERSION);
         };
         let best = self.versions.iter().copied().max().unwrap_or(v);
-        if hello.cipher_suites.contains(&CipherSuite::TLS_FALLBACK_SCSV) && v < best {
+        if hello
+            .cipher_suites
+            .contains(&CipherSuite::TLS_FALLBACK_SCSV)
+            && v < best
+        {
             return alert(v, AlertDescription::INAPPROPRIATE_FALLBACK);
         }
         let Some(suite) = self
@@ -185,7 +188,9 @@ impl Legacy {
         if self.compression && hello.compression_methods.contains(&1) {
             sh.compression_method = 1;
         }
-        if v >= ProtocolVersion::TLS10 && hello.extension(ExtensionType::RENEGOTIATION_INFO).is_some() {
+        if v >= ProtocolVersion::TLS10
+            && hello.extension(ExtensionType::RENEGOTIATION_INFO).is_some()
+        {
             sh.extensions.push(tlslens_relay::codec::Extension::new(
                 ExtensionType::RENEGOTIATION_INFO,
                 vec![0],
@@ -208,7 +213,11 @@ impl Legacy {
         messages.push(ServerHelloDone.to_message().unwrap());
         let mut out = Vec::new();
         for m in messages {
-            out.extend(encode_records(ContentType::HANDSHAKE, v, &m.encode().unwrap()));
+            out.extend(encode_records(
+                ContentType::HANDSHAKE,
+                v,
+                &m.encode().unwrap(),
+            ));
         }
         out
     }
