@@ -12,7 +12,7 @@ import { setTabGrade } from '../src/badge.js';
 import { addWatch, removeWatch, isWatched } from '../src/watchlist.js';
 import { summarise } from '../src/watch-alerts.js';
 import { h, clear } from '../src/dom.js';
-import { renderSummary, renderRules, renderEndpoints, renderProtocols, renderDetails, renderVulnerabilities, renderNoSni } from '../src/render-report.js';
+import { renderSummary, renderRules, renderEndpoints, renderProtocols, renderDetails, renderNoSni, renderProtocolDetails, renderWeaknesses } from '../src/render-report.js';
 import { renderChain } from '../src/render-chain.js';
 import { renderFix, fixPlan, fixGoals } from '../src/render-fix.js';
 
@@ -128,7 +128,7 @@ function render() {
     if (noSni) root.append(noSni);
     root.append(renderProtocols(ep));
     root.append(renderDetails(ep));
-    root.append(renderVulnerabilities(ep));
+    for (const section of [renderProtocolDetails(ep), renderWeaknesses(ep)]) if (section) root.append(section);
   }
   document.documentElement.dataset.grade = report.grade ?? '';
 }

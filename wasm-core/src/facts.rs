@@ -5,9 +5,12 @@
 //! Every field a scanner may not have measured is optional or defaults to empty:
 //! "not measured" (`null`) is different from "measured and absent" (`false`, `[]`).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::der::Der;
+use crate::hex::Hex;
 use crate::wire::{CipherSuite, NamedGroup, ProtocolVersion};
 
 /// The schema this build reads and writes.
@@ -123,6 +126,25 @@ pub struct EndpointFacts {
     /// Results of vulnerability probes, when run.
     #[serde(default)]
     pub vulnerabilities: Vulnerabilities,
+    /// The TLS 1.3 downgrade sentinel (RFC 8446 §4.1.3) in the ServerHello
+    /// random of each TLS ≤ 1.2 version's first full handshake (only the
+    /// versions with one).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub downgrade_sentinels: BTreeMap<ProtocolVersion, DowngradeSentinel>,
+    /// Whether the server picks the group by its own preference (`groups` is
+    /// then in that order); `None`: not determined (fewer than two groups).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups_server_order: Option<bool>,
+    /// The server answered an SSLv2-format ClientHello asking for TLS with a
+    /// TLS ServerHello (`false`: it refused or closed; `None`: not tested).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sslv2_compatible_hello: Option<bool>,
+    /// The `signed_certificate_timestamp` extension data (a
+    /// SignedCertificateTimestampList) of the best TLS ≤ 1.2 ServerHello, when
+    /// the hello asked for it; empty when the server sent none; `None`: not
+    /// measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sct_extension: Option<Der>,
     /// Probes that failed (timeouts, resets); the scan went on without them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probe_errors: Vec<ProbeError>,
@@ -154,6 +176,70 @@ pub struct KeyExchangeFacts {
     /// The ECDH group the server chose in a default handshake.
     #[serde(default)]
     pub ecdh_group: Option<NamedGroup>,
+    /// The finite-field groups (prime and generator) of the DHE
+    /// ServerKeyExchanges seen, each once, in the order first seen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dh_groups: Vec<DhGroupFacts>,
+    /// The server's ephemeral public values, one per handshake, in the order
+    /// seen (a few per kind): compared by the core to tell whether the server
+    /// reuses its (EC)DH key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_values: Vec<PublicValueFacts>,
+}
+
+/// A finite-field Diffie-Hellman group as a ServerKeyExchange sent it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DhGroupFacts {
+    /// The prime `dh_p`, big-endian as sent.
+    pub p: Hex,
+    /// The generator `dh_g`, big-endian as sent.
+    pub g: Hex,
+}
+
+/// Which key exchange a public value belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KexKind {
+    /// Finite-field DHE (`dh_Ys` of a TLS ≤ 1.2 ServerKeyExchange).
+    Dhe,
+    /// Elliptic-curve DHE (the point of a TLS ≤ 1.2 ServerKeyExchange, or a
+    /// TLS 1.3 `key_share`).
+    Ecdhe,
+}
+
+impl KexKind {
+    /// The stable spelling (`dhe`, `ecdhe`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KexKind::Dhe => "dhe",
+            KexKind::Ecdhe => "ecdhe",
+        }
+    }
+}
+
+/// One server public value of an ephemeral key exchange.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicValueFacts {
+    /// DHE or ECDHE.
+    pub kind: KexKind,
+    /// The named group (ECDHE, and TLS 1.3 FFDHE key shares); `None` for a
+    /// TLS ≤ 1.2 DHE value (its group is in `dh_groups`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<NamedGroup>,
+    /// The value as sent.
+    pub value: Hex,
+}
+
+/// A TLS 1.3 downgrade sentinel, as found in a ServerHello random.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DowngradeSentinel {
+    /// No sentinel.
+    None,
+    /// `DOWNGRD\x01`: a TLS 1.3 server negotiated TLS 1.2.
+    Tls12,
+    /// `DOWNGRD\x00`: the server negotiated TLS 1.1 or below.
+    Tls11,
 }
 
 /// One certificate chain as served.
@@ -187,6 +273,13 @@ pub struct HttpFacts {
     /// Why the request failed, if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The `Accept-Encoding` the request sent (`None`: the scanner sent none,
+    /// so HTTP compression was not measured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_encoding: Option<String>,
+    /// The raw `Content-Encoding` header of the answer, `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_encoding: Option<String>,
 }
 
 /// Session resumption.
@@ -198,6 +291,10 @@ pub struct ResumptionFacts {
     /// The server issued session tickets.
     #[serde(default)]
     pub tickets: Option<bool>,
+    /// The server assigned a session ID in a full TLS ≤ 1.2 handshake (with
+    /// `session_ids: false`: IDs assigned but not accepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids_assigned: Option<bool>,
 }
 
 /// The handshake of a current reference browser's ClientHello.

@@ -10,8 +10,9 @@ use crate::anchors::TrustStore;
 use crate::chain::{self, ChainInput, ChainIssue, ChainReport, ChainVerdict};
 use crate::clients::{self, AnchoredFallback, StoreTrust};
 use crate::compliance;
+use crate::dh::{self, Primality};
 use crate::expiry::{self, DEFAULT_ALERT_DAYS};
-use crate::facts::{ChainFacts, EndpointFacts, ScanFacts, Vulnerabilities};
+use crate::facts::{ChainFacts, EndpointFacts, KexKind, ScanFacts, Vulnerabilities};
 use crate::fix::{self, FixGoal};
 use crate::groups::GroupKind;
 use crate::hsts::{self, MIN_MAX_AGE};
@@ -25,6 +26,7 @@ use crate::suites::{CipherMode, KeyExchange, SuiteInfo};
 use crate::time::rfc3339;
 use crate::vuln_probes;
 use crate::wire::{CipherSuite, ProtocolVersion};
+use crate::{details, weakness};
 
 /// What [`grade_with`] adds to a plain [`grade`]. JSON (the WASM
 /// `grade_with` export): `{"profile": "mozilla-intermediate", "fix": true}`,
@@ -404,6 +406,9 @@ fn grade_endpoint(
             dh_bits: ep.key_exchange.dh_bits,
             ecdh_group: ep.key_exchange.ecdh_group,
             weakest_rsa_equivalent_bits: None,
+            dh_groups: dh::analyse_all(&ep.key_exchange.dh_groups, &ep.key_exchange.public_values),
+            dh_public_reuse: dh::reuse(&ep.key_exchange.public_values, KexKind::Dhe),
+            ecdh_public_reuse: dh::reuse(&ep.key_exchange.public_values, KexKind::Ecdhe),
         },
         chain: None,
         other_chains: Vec::new(),
@@ -419,15 +424,18 @@ fn grade_endpoint(
         session_resumption: ep.session_resumption.clone(),
         browser: ep.browser.clone(),
         clients,
-        vulnerabilities,
         not_measured: Vec::new(),
+        weaknesses: Vec::new(),
+        protocol_details: crate::details::ProtocolDetails::default(),
         expiry,
         probe_errors: ep.probe_errors.clone(),
         compliance: None,
         fix: None,
     };
     if ep.error.is_none() {
-        score_and_cap(ep, &mut report, chain.as_ref(), &others, &offered);
+        score_and_cap(ep, &mut report, chain.as_ref(), &others, &offered, &vulnerabilities);
+        report.weaknesses = weakness::assess(ep, &vulnerabilities, &report.key_exchange.dh_groups);
+        report.protocol_details = details::of(ep, chain.as_ref().map(|c| &c.report));
     }
     report.chain = chain.map(|c| c.report);
     report.other_chains = others.into_iter().map(|c| c.report).collect();
@@ -502,6 +510,7 @@ fn score_and_cap(
     chain: Option<&GradedChain>,
     others: &[GradedChain],
     offered: &[(ProtocolVersion, CipherSuite, Option<SuiteInfo>)],
+    vulns: &Vulnerabilities,
 ) {
     let mut v = Verdicts {
         caps: Vec::new(),
@@ -523,7 +532,8 @@ fn score_and_cap(
     let (cipher_score, export) = cipher_rules(&mut v, &cx);
     browser_rules(&mut v, &cx, report.clients.as_deref());
     let chains: Vec<&GradedChain> = chain.into_iter().chain(others).collect();
-    let (kx_score, weakest, anonymous) = key_exchange_rules(&mut v, &cx, &chains, export);
+    let (kx_score, weakest, anonymous) =
+        key_exchange_rules(&mut v, &cx, &chains, export, &report.key_exchange.dh_groups);
     report.key_exchange.weakest_rsa_equivalent_bits = weakest;
     if chain.is_none() {
         // Only a server that completed a handshake without a certificate
@@ -538,7 +548,7 @@ fn score_and_cap(
             chain_caps(&mut v, c);
         }
     }
-    probe_rules(&mut v, ep, &report.vulnerabilities);
+    probe_rules(&mut v, ep, vulns);
     warning_rules(&mut v, &cx, report.hsts.as_ref());
     if ep.http.as_ref().is_none_or(|h| h.error.is_some()) && report.hsts.is_none() {
         report.not_measured.push(Unmeasured::Hsts);
@@ -769,6 +779,7 @@ fn key_exchange_rules(
     cx: &Ctx<'_>,
     chains: &[&GradedChain],
     export: bool,
+    dh_groups: &[dh::DhGroupReport],
 ) -> (u32, Option<u32>, bool) {
     let mut weakest: Option<(u32, String)> = None;
     let mut consider = |bits: u32, what: String| {
@@ -827,6 +838,15 @@ fn key_exchange_rules(
         } else if *bits < 2048 {
             v.hit(RuleCode::WeakKey, Some(format!("({what})")));
         }
+    }
+    if let Some(g) = dh_groups.iter().find(|g| g.prime == Primality::Composite) {
+        v.hit(
+            RuleCode::DhComposite,
+            Some(format!(
+                "({}-bit modulus, SHA-256 {})",
+                g.bits, g.prime_sha256
+            )),
+        );
     }
     (score, weakest.map(|(b, _)| b), anonymous)
 }

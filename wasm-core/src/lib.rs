@@ -27,6 +27,9 @@ pub mod chain;
 pub mod clients;
 pub mod compliance;
 pub mod der;
+pub mod details;
+pub mod dh;
+pub mod dh_primes;
 mod error;
 pub mod expiry;
 pub mod facts;
@@ -36,6 +39,7 @@ pub mod fix;
 pub mod fuzz_support;
 pub mod grade;
 pub mod groups;
+pub mod hex;
 pub mod hostname;
 pub mod hsts;
 pub mod issue;
@@ -43,12 +47,14 @@ pub mod ocsp;
 pub mod policy;
 pub mod profiles;
 pub mod report;
+pub mod sct;
 pub mod sigalg;
 pub mod sigverify;
 pub mod stores;
 pub mod suites;
 pub mod time;
 pub mod vuln_probes;
+pub mod weakness;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
@@ -58,6 +64,7 @@ pub use der::Der;
 pub use error::Error;
 pub use facts::ScanFacts;
 pub use grade::{grade, grade_with, GradeOptions};
+pub use hex::Hex;
 pub use report::{Grade, Report};
 
 /// The crate version.

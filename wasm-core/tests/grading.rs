@@ -11,12 +11,14 @@ use std::collections::BTreeSet;
 
 use common::*;
 use tlslens_core::facts::{
-    BrowserFacts, ChainFacts, EndpointFacts, ProbeError, ProtocolSuites, ScanFacts, VulnCheck,
+    BrowserFacts, ChainFacts, DhGroupFacts, EndpointFacts, ProbeError, ProtocolSuites, ScanFacts,
+    VulnCheck,
 };
 use tlslens_core::policy::{RuleCode, RULES};
 use tlslens_core::report::{EndpointReport, Grade};
+use tlslens_core::weakness::{Weakness, WeaknessCode};
 use tlslens_core::wire::{CipherSuite, ProtocolVersion};
-use tlslens_core::{grade, Der};
+use tlslens_core::{grade, Der, Hex};
 
 type Mutate = Box<dyn Fn(&mut ScanFacts)>;
 
@@ -198,6 +200,21 @@ fn rows() -> Vec<Row> {
                 &["key_under_1024"],
             ),
             (100, 40, 90, 78),
+        ),
+        row(
+            "dh_composite",
+            |f| {
+                add_suite(f, V::TLS12, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256");
+                ep(f).key_exchange.dh_bits = Some(2048);
+                // 2^2048 − 1 is divisible by 3.
+                ep(f).key_exchange.dh_groups.push(DhGroupFacts {
+                    p: Hex(vec![0xFF; 256]),
+                    g: Hex(vec![2]),
+                });
+            },
+            F,
+            F,
+            &["dh_composite"],
         ),
         row(
             "md5_signature",
@@ -1077,7 +1094,7 @@ fn drown_is_judged_across_endpoints_by_rsa_key() {
         endpoint("192.0.2.3", other.chain()),
     ];
     let report = grade(&facts, NOW);
-    let drown = |i: usize| report.endpoints[i].vulnerabilities.drown.clone().unwrap();
+    let drown = |i: usize| weakness(&report.endpoints[i], WeaknessCode::Drown);
     let same_key = drown(0);
     assert_eq!(same_key.status, VulnStatus::Vulnerable);
     assert!(same_key.evidence.contains("192.0.2.2"), "{same_key:?}");
@@ -1098,8 +1115,17 @@ fn drown_is_judged_across_endpoints_by_rsa_key() {
     });
     facts.endpoints = vec![failed];
     let report = grade(&facts, NOW);
-    let d = report.endpoints[0].vulnerabilities.drown.clone().unwrap();
+    let d = weakness(&report.endpoints[0], WeaknessCode::Drown);
     assert_eq!(d.status, VulnStatus::NotTested, "{d:?}");
+}
+
+/// The report's verdict on weakness `code` (the one list of verdicts).
+fn weakness(ep: &EndpointReport, code: WeaknessCode) -> Weakness {
+    ep.weaknesses
+        .iter()
+        .find(|w| w.code == code)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {} in {:?}", code.as_str(), ep.weaknesses))
 }
 
 /// Older facts wrote vulnerability results as booleans; they still read.

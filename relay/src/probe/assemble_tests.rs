@@ -7,8 +7,10 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use tlslens_core::facts::{
-    BrowserFacts, ChainFacts, HttpFacts, OracleStrength, VulnCheck, VulnStatus, Vulnerabilities,
+    BrowserFacts, ChainFacts, DhGroupFacts, HttpFacts, KexKind, OracleStrength, VulnCheck,
+    VulnStatus, Vulnerabilities,
 };
+use tlslens_core::Hex;
 
 use super::*;
 use crate::codec::{
@@ -53,10 +55,14 @@ fn chain(leaf: u8) -> ChainFacts {
 /// The first complete TLS 1.2 flight: secure renegotiation, a ticket, an
 /// ECDHE x25519 key exchange, a certificate.
 fn tls12_flight() -> Box<ServerFlight> {
-    let mut sh = ServerHello::new(ProtocolVersion::TLS12, [5; 32], CipherSuite(0xC02F));
+    let mut random = [5; 32];
+    random[24..].copy_from_slice(b"DOWNGRD\x01");
+    let mut sh = ServerHello::new(ProtocolVersion::TLS12, random, CipherSuite(0xC02F));
+    sh.session_id = vec![7; 32];
     sh.extensions = vec![
         Extension::new(ExtensionType::RENEGOTIATION_INFO, vec![0]),
         Extension::new(ExtensionType::SESSION_TICKET, vec![]),
+        Extension::new(ExtensionType::SIGNED_CERTIFICATE_TIMESTAMP, vec![0, 0]),
     ];
     Box::new(ServerFlight {
         server_hello: Some(sh),
@@ -123,7 +129,10 @@ fn waves() -> Waves {
                 suites: suites13,
             },
         ],
-        groups: vec![NamedGroup::X25519, NamedGroup::SECP256R1],
+        groups: Groups {
+            groups: vec![NamedGroup::X25519, NamedGroup::SECP256R1],
+            server_order: Some(true),
+        },
         extras: Extras {
             alpn: vec!["http/1.1".to_owned()],
             fallback_scsv: Some(true),
@@ -143,6 +152,8 @@ fn waves() -> Waves {
             http: HttpFacts {
                 status: Some(200),
                 hsts: Some("max-age=63072000".to_owned()),
+                accept_encoding: Some("gzip, deflate, br".to_owned()),
+                content_encoding: Some("gzip".to_owned()),
                 error: None,
             },
             resumed: Some(true),
@@ -162,6 +173,19 @@ fn waves() -> Waves {
         poodle_tls: VulnCheck::not_tested("no CBC suite the probe implements"),
         renegotiation: VulnCheck::not_vulnerable("alert no_renegotiation"),
         early_data: VulnCheck::vulnerable("0-RTT accepted"),
+        public_values: vec![
+            PublicValueFacts {
+                kind: KexKind::Ecdhe,
+                group: Some(NamedGroup::X25519),
+                value: Hex(vec![1; 32]),
+            },
+            PublicValueFacts {
+                kind: KexKind::Ecdhe,
+                group: Some(NamedGroup::X25519),
+                value: Hex(vec![2; 32]),
+            },
+        ],
+        sslv2_compatible_hello: Some(false),
     };
     Waves { first, second }
 }
@@ -173,6 +197,10 @@ fn answered() -> Contact {
         silent_refusals: 0,
         errors: vec![error("order:TLSv1.2", "timeout", "connect timed out")],
         dh_bits: Some(2048),
+        dh_groups: vec![DhGroupFacts {
+            p: Hex(vec![0xFF; 4]),
+            g: Hex(vec![2]),
+        }],
     }
 }
 
@@ -316,6 +344,34 @@ fn full_endpoint_facts_come_from_the_right_outcomes() {
     );
     assert_eq!(status(&v.early_data), Some(VulnStatus::Vulnerable));
     assert_eq!(v.drown, None);
+}
+
+#[test]
+fn protocol_details_and_key_exchange_come_from_the_right_outcomes() {
+    let facts = endpoint(run(answered(), Some(waves())));
+    // The TLS 1.2 flight's random carries DOWNGRD\x01; the other versions
+    // had no flight.
+    assert_eq!(
+        facts.downgrade_sentinels.into_iter().collect::<Vec<_>>(),
+        [(ProtocolVersion::TLS12, DowngradeSentinel::Tls12)]
+    );
+    assert_eq!(facts.sct_extension, Some(Der(vec![0, 0])));
+    assert_eq!(facts.groups_server_order, Some(true));
+    assert_eq!(facts.sslv2_compatible_hello, Some(false));
+    assert_eq!(facts.key_exchange.dh_groups, answered().dh_groups);
+    assert_eq!(facts.key_exchange.public_values.len(), 2);
+    assert_eq!(facts.session_resumption.unwrap().ids_assigned, Some(true));
+    let http = facts.http.unwrap();
+    assert_eq!(http.content_encoding.as_deref(), Some("gzip"));
+
+    // Without a TLS ≤ 1.2 flight: no SCT extension measured, no sentinel.
+    let mut w = waves();
+    for v in &mut w.first.legacy {
+        *v = VersionSuites::none(v.version);
+    }
+    let facts = endpoint(run(answered(), Some(w)));
+    assert_eq!(facts.sct_extension, None);
+    assert!(facts.downgrade_sentinels.is_empty());
 }
 
 #[test]

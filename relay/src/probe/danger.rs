@@ -323,14 +323,21 @@ fn tls_fail(e: &std::io::Error) -> Fail {
     }
 }
 
-/// The status and `Strict-Transport-Security` value of one `GET /`.
+/// The status, `Strict-Transport-Security` and `Content-Encoding` of one
+/// `GET /`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HttpHead {
     /// Status code.
     pub status: Option<u16>,
     /// The first HSTS header's value.
     pub hsts: Option<String>,
+    /// The first `Content-Encoding` header's value (BREACH).
+    pub content_encoding: Option<String>,
 }
+
+/// The `Accept-Encoding` of the `GET /`: what browsers send, so that a
+/// server compressing its pages for them (BREACH) shows it.
+pub const ACCEPT_ENCODING: &str = "gzip, deflate, br";
 
 /// The most header bytes read.
 pub const MAX_HEAD: usize = 64 * 1024;
@@ -391,7 +398,7 @@ pub fn get_request(link: &Link, host: &str) -> String {
         format!("{authority}:{port}")
     };
     format!(
-        "GET / HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: tlslens-relay/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: tlslens-relay/{}\r\nAccept: */*\r\nAccept-Encoding: {ACCEPT_ENCODING}\r\nConnection: close\r\n\r\n",
         env!("CARGO_PKG_VERSION")
     )
 }
@@ -409,11 +416,18 @@ pub fn parse_head(head: &[u8]) -> HttpHead {
         .next()
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|s| s.parse().ok());
-    let hsts = lines
-        .filter_map(|l| l.split_once(':'))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("strict-transport-security"))
-        .map(|(_, v)| v.trim().to_owned());
-    HttpHead { status, hsts }
+    let headers: Vec<(&str, &str)> = lines.filter_map(|l| l.split_once(':')).collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    HttpHead {
+        status,
+        hsts: header("strict-transport-security"),
+        content_encoding: header("content-encoding"),
+    }
 }
 
 #[cfg(test)]
@@ -431,6 +445,9 @@ mod tests {
             Some("max-age=63072000; includeSubDomains")
         );
         assert_eq!(parse_head(b"HTTP/1.0 200 OK").hsts, None);
+        assert_eq!(h.content_encoding, None);
+        let h = parse_head(b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nVary: Accept-Encoding");
+        assert_eq!(h.content_encoding.as_deref(), Some("br"));
         assert_eq!(parse_head(b"garbage").status, None);
     }
 }

@@ -20,12 +20,14 @@ use super::enumerate;
 use super::extras::ExtrasStage;
 use super::groups::GroupsStage;
 use super::http::HttpStage;
+use super::kex::KexStage;
 use super::order::OrderStage;
 use super::poodle::PoodleTlsStage;
 use super::prober::Prober;
 use super::progress::{Milestone, Reporter};
 use super::renegotiation::RenegotiationStage;
 use super::robot::RobotStage;
+use super::sslv2_compat::Sslv2CompatStage;
 use super::stage::{FirstWave, Stage};
 use super::ticketbleed::TicketbleedStage;
 use super::vuln::VulnStage;
@@ -188,6 +190,8 @@ async fn second_wave(p: &Prober<'_>, first: &FirstWave) -> (SecondWave, Vec<Timi
         (poodle_tls, t_poodle),
         (renegotiation, t_renegotiation),
         (early_data, t_early),
+        (public_values, _),
+        (sslv2_compatible_hello, _),
     ) = tokio::join!(
         timed(OrderStage, p, first),
         timed(GroupsStage, p, first),
@@ -200,6 +204,8 @@ async fn second_wave(p: &Prober<'_>, first: &FirstWave) -> (SecondWave, Vec<Timi
         timed(PoodleTlsStage, p, first),
         timed(RenegotiationStage, p, first),
         timed(EarlyDataStage, p, first),
+        timed(KexStage, p, first),
+        timed(Sslv2CompatStage, p, first),
     );
     let second = SecondWave {
         orders,
@@ -213,6 +219,8 @@ async fn second_wave(p: &Prober<'_>, first: &FirstWave) -> (SecondWave, Vec<Timi
         poodle_tls,
         renegotiation,
         early_data,
+        public_values,
+        sslv2_compatible_hello,
     };
     let timings = vec![
         t_vulns,

@@ -164,7 +164,8 @@ pub struct LegacyOpts {
 
 /// A SSLv3–TLS 1.2 hello. SSLv3 hellos carry no extensions (and the
 /// renegotiation SCSV instead); TLS ones carry SNI, groups, point formats,
-/// signature algorithms, status_request, renegotiation_info, session_ticket and
+/// signature algorithms, status_request, signed_certificate_timestamp,
+/// renegotiation_info, session_ticket and
 /// extended_master_secret (and heartbeat when asked).
 pub fn legacy(
     client_version: ProtocolVersion,
@@ -199,6 +200,7 @@ pub fn legacy(
         .with_extension(ClientExtension::EcPointFormats(vec![0, 1, 2]))
         .with_extension(ClientExtension::SignatureAlgorithms(SIG_ALGS_ALL.to_vec()))
         .with_extension(ClientExtension::StatusRequest)
+        .with_extension(ClientExtension::SignedCertificateTimestamp)
         .with_extension(ClientExtension::RenegotiationInfo(Vec::new()))
         .with_extension(ClientExtension::SessionTicket(Vec::new()))
         .with_extension(ClientExtension::ExtendedMasterSecret);

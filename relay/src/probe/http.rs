@@ -1,5 +1,6 @@
-//! The [`HttpStage`]: one HTTPS `GET /` over a rustls handshake (status and
-//! HSTS header), then session resumption — the same client reconnecting
+//! The [`HttpStage`]: one HTTPS `GET /` over a rustls handshake (status,
+//! HSTS header, and the `Content-Encoding` of an answer to a browser's
+//! `Accept-Encoding`, for BREACH), then session resumption — the same client reconnecting
 //! (tickets in TLS 1.3, tickets or ids in TLS 1.2), and, when the server
 //! speaks TLS 1.2, a TLS 1.2-only client with tickets disabled (session ids).
 //! All over [`super::danger`]'s recording handshakes: nothing secret is sent.
@@ -84,10 +85,12 @@ async fn get_and_resume(p: &Prober<'_>) -> HttpOutcome {
         }
     };
     out.alpn = session.alpn.clone();
+    out.http.accept_encoding = Some(danger::ACCEPT_ENCODING.to_owned());
     match danger::get_head(&p.link, &mut session, p.host).await {
         Ok(head) => {
             out.http.status = head.status;
             out.http.hsts = head.hsts;
+            out.http.content_encoding = head.content_encoding;
         }
         Err(f) => {
             p.fail("http", &f);

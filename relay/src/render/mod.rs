@@ -1,19 +1,21 @@
 //! Output for people and programs, from typed data (as ripgrep's printer):
 //! [`human`] writes a [`Report`] as text — grade, caps and warnings with their
 //! fixes, protocols and suites with the weak ones marked, chains with days
-//! left, features, vulnerabilities, per endpoint — and [`json`] writes it as
+//! left, features, protocol details, every known weakness, per endpoint —
+//! and [`json`] writes it as
 //! the contract's JSON. [`json_error`] is the error object `scan --json`
 //! prints when there is no report.
 //!
 //! Nothing here reads JSON back: a renamed report field is a compile error,
 //! not a silent `-`.
 
+mod details;
 mod style;
 
 use std::fmt::Write;
 
 use tlslens_core::chain::ChainReport;
-use tlslens_core::facts::{BrowserFacts, VulnStatus, Vulnerabilities};
+use tlslens_core::facts::BrowserFacts;
 use tlslens_core::report::{EndpointReport, Grade, Unmeasured};
 use tlslens_core::Report;
 
@@ -69,6 +71,7 @@ fn endpoint(o: &mut String, ep: &EndpointReport, st: Style) {
     findings(o, ep, st);
     protocols_and_suites(o, ep, st);
     key_exchange(o, ep, st);
+    details::dh_and_reuse(o, ep, st);
     if let Some(chain) = &ep.chain {
         chain_section(o, "Chain", chain, st);
     } else if ep.not_measured.contains(&Unmeasured::Chain) {
@@ -97,7 +100,8 @@ fn endpoint(o: &mut String, ep: &EndpointReport, st: Style) {
     }
     features(o, ep, st);
     if ep.error.is_none() {
-        vulnerabilities(o, &ep.vulnerabilities, st);
+        details::protocol_details(o, ep, st);
+        details::weaknesses(o, ep, st);
     }
     if let Some(b) = &ep.browser {
         browser(o, b, st);
@@ -305,32 +309,6 @@ fn yes_no(v: Option<bool>) -> &'static str {
     }
 }
 
-/// One line per vulnerability probe: the verdict (`VULNERABLE`, `not
-/// vulnerable`, `not tested` — absent from the facts reads "not tested" too),
-/// then its evidence.
-fn vulnerabilities(o: &mut String, v: &Vulnerabilities, st: Style) {
-    let _ = writeln!(o, "  {}", st.bold("Vulnerabilities"));
-    for (_, name, check) in v.entries() {
-        let verdict = match check.map(|c| c.status) {
-            Some(VulnStatus::Vulnerable) => {
-                let oracle = check
-                    .and_then(|c| c.oracle)
-                    .map(|s| format!(" ({} oracle)", s.as_str()))
-                    .unwrap_or_default();
-                st.red(&format!("VULNERABLE{oracle}"))
-            }
-            Some(VulnStatus::NotVulnerable) => st.green("not vulnerable"),
-            Some(VulnStatus::NotTested) | None => st.dim("not tested"),
-        };
-        let evidence = check
-            .map(|c| c.evidence.as_str())
-            .filter(|e| !e.is_empty())
-            .map(|e| format!("  {}", st.dim(e)))
-            .unwrap_or_default();
-        let _ = writeln!(o, "    {name}: {verdict}{evidence}");
-    }
-}
-
 /// What the browser-like handshake got, or why it failed.
 fn browser(o: &mut String, b: &BrowserFacts, st: Style) {
     match &b.error {
@@ -405,6 +383,67 @@ mod tests {
             text.contains("Endpoint 2001:db8::11  grade T  (if trusted: B)"),
             "{text}"
         );
+    }
+
+    /// A report graded by a core with the weakness list: every weakness on
+    /// its own line, "not tested" apart from "not vulnerable", and the
+    /// protocol details and DH lines.
+    #[test]
+    fn weaknesses_and_protocol_details_render_one_line_each() {
+        use tlslens_core::dh::{DhGroupReport, Primality};
+        use tlslens_core::facts::{OracleStrength, VulnCheck};
+        use tlslens_core::weakness::{probed, WeaknessCode};
+        let mut report = rich();
+        let ep = &mut report.endpoints[0];
+        ep.weaknesses = vec![
+            probed(WeaknessCode::Heartbleed, Some(&VulnCheck::vulnerable(""))),
+            probed(
+                WeaknessCode::CcsInjection,
+                Some(&VulnCheck::not_vulnerable("")),
+            ),
+            probed(
+                WeaknessCode::Robot,
+                Some(&VulnCheck {
+                    oracle: Some(OracleStrength::Weak),
+                    ..VulnCheck::vulnerable("payloads answered apart")
+                }),
+            ),
+            probed(WeaknessCode::Ticketbleed, None),
+        ];
+        ep.key_exchange.dh_groups = vec![DhGroupReport {
+            bits: 1024,
+            generator: "2".into(),
+            prime_sha256: "00".into(),
+            known: Some("RFC 2409 Oakley group 2 (1024-bit MODP)".into()),
+            source: None,
+            prime: Primality::Prime,
+            safe_prime: Some(true),
+            subgroup_bits: None,
+            small_factors: vec![],
+            problems: vec!["a widely shared 1024-bit prime".into()],
+        }];
+        ep.key_exchange.dh_public_reuse = Some(true);
+        ep.protocol_details.downgrade_sentinel = Some(false);
+        ep.protocol_details.downgrade_evidence = Some("TLSv1.2: no sentinel".into());
+        ep.protocol_details.scts.embedded = Some(2);
+        let text = human(&report, false);
+        let line = |needle: &str| {
+            text.lines()
+                .find(|l| l.contains(needle))
+                .unwrap_or_else(|| panic!("no {needle} in {text}"))
+                .to_owned()
+        };
+        assert!(line("Heartbleed (CVE-2014-0160)").contains("VULNERABLE"));
+        assert!(line("CCS injection").contains("not vulnerable"));
+        assert!(line("ROBOT").contains("VULNERABLE"));
+        assert!(line("ROBOT").contains("weak oracle: payloads answered apart"));
+        assert!(line("Ticketbleed").contains("not tested"));
+        assert!(line("DH group:").contains("RFC 2409 Oakley group 2"));
+        assert!(line("Server key per handshake:").contains("DHE REUSED, ECDHE not tested"));
+        assert!(line("Downgrade sentinel").contains("MISSING (TLSv1.2: no sentinel)"));
+        assert!(line("SCTs:").contains("2 embedded"));
+        // The old one-line summary is replaced, not repeated.
+        assert!(!text.contains("Vulnerabilities:"), "{text}");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 pub mod http;
 pub mod tls_server;
+pub mod legacy;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

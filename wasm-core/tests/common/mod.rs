@@ -204,6 +204,11 @@ pub struct Spec {
     pub ocsp_url: Option<String>,
     /// DV policy OID, must-staple and a CRL URL.
     pub extras: bool,
+    /// Extended key usage `id-kp-OCSPSigning` instead of `serverAuth`: a
+    /// delegated OCSP responder.
+    pub ocsp_signer: bool,
+    /// An embedded SCT list (the extension's SignedCertificateTimestampList).
+    pub scts: Option<Vec<u8>>,
 }
 
 impl Spec {
@@ -217,6 +222,8 @@ impl Spec {
             ca_issuers_url: None,
             ocsp_url: None,
             extras: false,
+            ocsp_signer: false,
+            scts: None,
         }
     }
 
@@ -230,6 +237,8 @@ impl Spec {
             ca_issuers_url: None,
             ocsp_url: None,
             extras: false,
+            ocsp_signer: false,
+            scts: None,
         }
     }
 
@@ -256,7 +265,21 @@ impl Spec {
             ];
         } else {
             p.is_ca = IsCa::ExplicitNoCa;
-            p.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+            p.extended_key_usages = vec![if self.ocsp_signer {
+                rcgen::ExtendedKeyUsagePurpose::OcspSigning
+            } else {
+                rcgen::ExtendedKeyUsagePurpose::ServerAuth
+            }];
+        }
+        if let Some(list) = &self.scts {
+            // 1.3.6.1.4.1.11129.2.4.2: OCTET STRING { SignedCertificateTimestampList }
+            let mut value = vec![0x04];
+            value.extend(der_len(list.len()));
+            value.extend(list);
+            p.custom_extensions.push(CustomExtension::from_oid_content(
+                &[1, 3, 6, 1, 4, 1, 11129, 2, 4, 2],
+                value,
+            ));
         }
         p.use_authority_key_identifier_extension = true;
         if self.ca_issuers_url.is_some() || self.ocsp_url.is_some() {
@@ -283,6 +306,15 @@ impl Spec {
             }];
         }
         p
+    }
+}
+
+/// A DER length.
+pub fn der_len(n: usize) -> Vec<u8> {
+    match n {
+        n if n < 0x80 => vec![n as u8],
+        n if n < 0x100 => vec![0x81, n as u8],
+        n => vec![0x82, (n >> 8) as u8, n as u8],
     }
 }
 
@@ -431,7 +463,8 @@ pub fn good_endpoint(chain: Vec<Der>) -> EndpointFacts {
         http: Some(HttpFacts {
             status: Some(200),
             hsts: Some("max-age=31536000; includeSubDomains".into()),
-            error: None,
+            accept_encoding: Some("gzip, deflate, br".into()),
+            ..HttpFacts::default()
         }),
         secure_renegotiation: Some(true),
         fallback_scsv: Some(true),
