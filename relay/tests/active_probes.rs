@@ -54,7 +54,7 @@ fn scripted(server: &RsaServer, script: Script) -> Value {
 
 /// `(status, evidence)` of vulnerability `name`.
 fn vuln<'a>(ep: &'a Value, name: &str) -> (&'a str, &'a str) {
-    let v = &ep["vulnerabilities"][name];
+    let v = weakness(ep, name);
     (
         v["status"].as_str().unwrap_or("absent"),
         v["evidence"].as_str().unwrap_or(""),
@@ -72,7 +72,7 @@ fn codes(ep: &Value, list: &str) -> Vec<String> {
 
 fn assert_vulnerable(ep: &Value, name: &str, cap: &str) {
     let (status, evidence) = vuln(ep, name);
-    assert_eq!(status, "vulnerable", "{name}: {}", ep["vulnerabilities"]);
+    assert_eq!(status, "vulnerable", "{name}: {}", ep["weaknesses"]);
     assert!(!evidence.is_empty(), "{name} has no evidence");
     assert!(
         codes(ep, "caps").iter().any(|c| c == cap),
@@ -101,7 +101,7 @@ fn scripted_server_without_flaws_is_not_vulnerable_to_any_probe() {
             vuln(ep, name).0,
             "not_vulnerable",
             "{name}: {}",
-            ep["vulnerabilities"]
+            ep["weaknesses"]
         );
     }
     assert_eq!(vuln(ep, "early_data").0, "not_tested");
@@ -130,7 +130,7 @@ fn robot_strong_oracle_is_found_and_caps_f() {
     );
     let ep = &report["endpoints"][0];
     assert_vulnerable(ep, "robot", "robot");
-    assert_eq!(ep["vulnerabilities"]["robot"]["oracle"], "strong");
+    assert_eq!(weakness(ep, "robot")["oracle"], "strong");
     let evidence = vuln(ep, "robot").1;
     assert!(
         evidence.contains("wrong first bytes → alert handshake_failure"),
@@ -153,7 +153,7 @@ fn robot_weak_oracle_is_found() {
         },
     )["endpoints"][0];
     assert_vulnerable(ep, "robot", "robot");
-    assert_eq!(ep["vulnerabilities"]["robot"]["oracle"], "weak");
+    assert_eq!(weakness(ep, "robot")["oracle"], "weak");
 }
 
 #[test]
@@ -304,7 +304,7 @@ fn drown_not_through_an_endpoint_with_another_key() {
         vuln(plain, "drown").0,
         "not_vulnerable",
         "{}",
-        plain["vulnerabilities"]
+        plain["weaknesses"]
     );
 }
 
@@ -340,7 +340,7 @@ fn openssl_s_server_is_not_vulnerable() {
             vuln(ep, name).0,
             "not_vulnerable",
             "{name}: {}",
-            ep["vulnerabilities"]
+            ep["weaknesses"]
         );
     }
     // The patched OpenSSL answers every payload alike in both flows.
@@ -393,7 +393,7 @@ fn nginx_is_not_vulnerable() {
             vuln(ep, name).0,
             "not_vulnerable",
             "{name}: {}",
-            ep["vulnerabilities"]
+            ep["weaknesses"]
         );
     }
 }
@@ -412,7 +412,7 @@ fn nginx_with_early_data_accepts_0rtt_and_gets_a_warning() {
     );
     let ep = &scan(&pki, port, "127.0.0.1")["endpoints"][0];
     let (status, evidence) = vuln(ep, "early_data");
-    assert_eq!(status, "vulnerable", "{}", ep["vulnerabilities"]);
+    assert_eq!(status, "vulnerable", "{}", ep["weaknesses"]);
     assert!(evidence.contains("accepted"), "{evidence}");
     assert!(codes(ep, "warnings").iter().any(|c| c == "early_data"));
     // A warning, not a cap: A- instead of A+.
@@ -451,7 +451,7 @@ fn rustls_server_is_not_vulnerable() {
             vuln(ep, name).0,
             "not_vulnerable",
             "{name}: {}",
-            ep["vulnerabilities"]
+            ep["weaknesses"]
         );
     }
 }

@@ -49,7 +49,7 @@ fn assert_complete_tls12_scan(ep: &Value) {
     );
     assert_eq!(ep["chain"]["trusted"], true, "{}", ep["chain"]);
     assert_eq!(
-        ep["vulnerabilities"]["poodle_tls"]["status"],
+        weakness(ep, "poodle_tls")["status"],
         "not_vulnerable"
     );
 }
@@ -77,7 +77,7 @@ fn flights_in_tiny_records_are_read_whole() {
     let report = scan_trusting(&pki, "robust.test", port);
     let ep = &report["endpoints"][0];
     assert_complete_tls12_scan(ep);
-    assert_eq!(ep["vulnerabilities"]["robot"]["status"], "not_vulnerable");
+    assert_eq!(weakness(ep, "robot")["status"], "not_vulnerable");
 }
 
 /// A server (or a middlebox in front of it) that closes on any hello with
@@ -94,9 +94,9 @@ fn hellos_are_retried_minimal_when_extensions_are_dropped() {
     let ep = &report["endpoints"][0];
     assert_complete_tls12_scan(ep);
     assert_eq!(
-        ep["vulnerabilities"]["ticketbleed"]["status"], "not_tested",
+        weakness(ep, "ticketbleed")["status"], "not_tested",
         "{}",
-        ep["vulnerabilities"]
+        ep["weaknesses"]
     );
 }
 

@@ -253,11 +253,11 @@ fn vulnerable_scripted_server_heartbleed_and_ccs() {
         "{ep}"
     );
     assert_eq!(
-        ep["vulnerabilities"]["heartbleed"]["status"], "vulnerable",
+        weakness(ep, "heartbleed")["status"], "vulnerable",
         "{ep}"
     );
     assert_eq!(
-        ep["vulnerabilities"]["ccs_injection"]["status"], "vulnerable",
+        weakness(ep, "ccs_injection")["status"], "vulnerable",
         "{ep}"
     );
     assert_eq!(ep["chain"]["trusted"], true, "{}", ep["chain"]);
@@ -334,11 +334,11 @@ fn no_heartbeat_and_silent_after_ccs_not_flagged() {
     let report = scan_vuln(&pki, port);
     let ep = &report["endpoints"][0];
     assert_eq!(
-        ep["vulnerabilities"]["heartbleed"]["status"], "not_vulnerable",
+        weakness(ep, "heartbleed")["status"], "not_vulnerable",
         "{ep}"
     );
     assert_eq!(
-        ep["vulnerabilities"]["ccs_injection"]["status"], "not_vulnerable",
+        weakness(ep, "ccs_injection")["status"], "not_vulnerable",
         "{ep}"
     );
 }
@@ -374,7 +374,7 @@ fn vuln_probes_fail_as_not_tested() {
     let report = scan_vuln(&pki, port);
     let ep = &report["endpoints"][0];
     assert_eq!(
-        ep["vulnerabilities"]["heartbleed"]["status"], "not_tested",
+        weakness(ep, "heartbleed")["status"], "not_tested",
         "{ep}"
     );
     assert!(
@@ -385,7 +385,7 @@ fn vuln_probes_fail_as_not_tested() {
         probe_errors(ep)
     );
     assert_eq!(
-        ep["vulnerabilities"]["ccs_injection"]["status"], "not_vulnerable",
+        weakness(ep, "ccs_injection")["status"], "not_vulnerable",
         "{ep}"
     );
 }
@@ -449,11 +449,11 @@ fn openssl3_s_server_not_flagged() {
         "{ep}"
     );
     assert_eq!(
-        ep["vulnerabilities"]["heartbleed"]["status"], "not_vulnerable",
+        weakness(ep, "heartbleed")["status"], "not_vulnerable",
         "{ep}"
     );
     assert_eq!(
-        ep["vulnerabilities"]["ccs_injection"]["status"], "not_vulnerable",
+        weakness(ep, "ccs_injection")["status"], "not_vulnerable",
         "{ep}"
     );
     assert!(
@@ -543,11 +543,11 @@ fn nginx_not_flagged() {
     let report = scan_json("n.test", port, "127.0.0.1", &[]);
     let ep = &report["endpoints"][0];
     assert_eq!(
-        ep["vulnerabilities"]["heartbleed"]["status"], "not_vulnerable",
+        weakness(ep, "heartbleed")["status"], "not_vulnerable",
         "{ep}"
     );
     assert_eq!(
-        ep["vulnerabilities"]["ccs_injection"]["status"], "not_vulnerable",
+        weakness(ep, "ccs_injection")["status"], "not_vulnerable",
         "{ep}"
     );
     assert!(

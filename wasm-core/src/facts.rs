@@ -482,31 +482,6 @@ pub struct Vulnerabilities {
     pub early_data: Option<VulnCheck>,
 }
 
-impl Vulnerabilities {
-    /// Every probe as `(JSON key, display name, verdict)`, in the order
-    /// reports list them (the CLI and the popup use the same names).
-    pub fn entries(&self) -> [(&'static str, &'static str, Option<&VulnCheck>); 8] {
-        [
-            ("heartbleed", "Heartbleed", self.heartbleed.as_ref()),
-            (
-                "ccs_injection",
-                "CCS injection",
-                self.ccs_injection.as_ref(),
-            ),
-            ("ticketbleed", "Ticketbleed", self.ticketbleed.as_ref()),
-            ("robot", "ROBOT", self.robot.as_ref()),
-            ("drown", "DROWN", self.drown.as_ref()),
-            ("poodle_tls", "POODLE (TLS)", self.poodle_tls.as_ref()),
-            (
-                "insecure_renegotiation",
-                "Insecure client renegotiation",
-                self.insecure_renegotiation.as_ref(),
-            ),
-            ("early_data", "TLS 1.3 0-RTT", self.early_data.as_ref()),
-        ]
-    }
-}
-
 /// What one vulnerability probe concluded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

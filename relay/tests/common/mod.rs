@@ -545,3 +545,13 @@ pub fn ocsp_response(dir: &Path, pki: &Pki, leaf: &Issued) -> PathBuf {
     assert!(ok.success(), "openssl ocsp -respout");
     resp
 }
+
+/// The report's verdict on weakness `code` (`{code, name, status, evidence,
+/// oracle?}` of `weaknesses[]`), `null` when the list has no such entry.
+pub fn weakness<'a>(ep: &'a Value, code: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    ep["weaknesses"]
+        .as_array()
+        .and_then(|list| list.iter().find(|w| w["code"] == code))
+        .unwrap_or(&NULL)
+}
