@@ -48,10 +48,7 @@ fn assert_complete_tls12_scan(ep: &Value) {
         ["TLS_RSA_WITH_AES_128_CBC_SHA"]
     );
     assert_eq!(ep["chain"]["trusted"], true, "{}", ep["chain"]);
-    assert_eq!(
-        weakness(ep, "poodle_tls")["status"],
-        "not_vulnerable"
-    );
+    assert_eq!(weakness(ep, "poodle_tls")["status"], "not_vulnerable");
 }
 
 /// A warning `unrecognized_name` before the ServerHello (an SNI name the
@@ -94,7 +91,8 @@ fn hellos_are_retried_minimal_when_extensions_are_dropped() {
     let ep = &report["endpoints"][0];
     assert_complete_tls12_scan(ep);
     assert_eq!(
-        weakness(ep, "ticketbleed")["status"], "not_tested",
+        weakness(ep, "ticketbleed")["status"],
+        "not_tested",
         "{}",
         ep["weaknesses"]
     );

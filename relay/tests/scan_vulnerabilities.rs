@@ -252,12 +252,10 @@ fn vulnerable_scripted_server_heartbleed_and_ccs() {
         ["TLSv1.0", "TLSv1.1", "TLSv1.2"],
         "{ep}"
     );
+    assert_eq!(weakness(ep, "heartbleed")["status"], "vulnerable", "{ep}");
     assert_eq!(
-        weakness(ep, "heartbleed")["status"], "vulnerable",
-        "{ep}"
-    );
-    assert_eq!(
-        weakness(ep, "ccs_injection")["status"], "vulnerable",
+        weakness(ep, "ccs_injection")["status"],
+        "vulnerable",
         "{ep}"
     );
     assert_eq!(ep["chain"]["trusted"], true, "{}", ep["chain"]);
@@ -288,7 +286,10 @@ fn vulnerable_scripted_server_heartbleed_and_ccs() {
         "--no-color",
     ]);
     // One line per weakness.
-    for name in ["Heartbleed (CVE-2014-0160)", "CCS injection (CVE-2014-0224)"] {
+    for name in [
+        "Heartbleed (CVE-2014-0160)",
+        "CCS injection (CVE-2014-0224)",
+    ] {
         assert!(
             out.lines()
                 .any(|l| l.trim_start().starts_with(name) && l.contains("VULNERABLE")),
@@ -340,11 +341,13 @@ fn no_heartbeat_and_silent_after_ccs_not_flagged() {
     let report = scan_vuln(&pki, port);
     let ep = &report["endpoints"][0];
     assert_eq!(
-        weakness(ep, "heartbleed")["status"], "not_vulnerable",
+        weakness(ep, "heartbleed")["status"],
+        "not_vulnerable",
         "{ep}"
     );
     assert_eq!(
-        weakness(ep, "ccs_injection")["status"], "not_vulnerable",
+        weakness(ep, "ccs_injection")["status"],
+        "not_vulnerable",
         "{ep}"
     );
 }
@@ -379,10 +382,7 @@ fn vuln_probes_fail_as_not_tested() {
     });
     let report = scan_vuln(&pki, port);
     let ep = &report["endpoints"][0];
-    assert_eq!(
-        weakness(ep, "heartbleed")["status"], "not_tested",
-        "{ep}"
-    );
+    assert_eq!(weakness(ep, "heartbleed")["status"], "not_tested", "{ep}");
     assert!(
         probe_errors(ep)
             .iter()
@@ -391,7 +391,8 @@ fn vuln_probes_fail_as_not_tested() {
         probe_errors(ep)
     );
     assert_eq!(
-        weakness(ep, "ccs_injection")["status"], "not_vulnerable",
+        weakness(ep, "ccs_injection")["status"],
+        "not_vulnerable",
         "{ep}"
     );
 }
@@ -455,11 +456,13 @@ fn openssl3_s_server_not_flagged() {
         "{ep}"
     );
     assert_eq!(
-        weakness(ep, "heartbleed")["status"], "not_vulnerable",
+        weakness(ep, "heartbleed")["status"],
+        "not_vulnerable",
         "{ep}"
     );
     assert_eq!(
-        weakness(ep, "ccs_injection")["status"], "not_vulnerable",
+        weakness(ep, "ccs_injection")["status"],
+        "not_vulnerable",
         "{ep}"
     );
     assert!(
@@ -549,11 +552,13 @@ fn nginx_not_flagged() {
     let report = scan_json("n.test", port, "127.0.0.1", &[]);
     let ep = &report["endpoints"][0];
     assert_eq!(
-        weakness(ep, "heartbleed")["status"], "not_vulnerable",
+        weakness(ep, "heartbleed")["status"],
+        "not_vulnerable",
         "{ep}"
     );
     assert_eq!(
-        weakness(ep, "ccs_injection")["status"], "not_vulnerable",
+        weakness(ep, "ccs_injection")["status"],
+        "not_vulnerable",
         "{ep}"
     );
     assert!(

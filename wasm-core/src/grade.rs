@@ -433,7 +433,14 @@ fn grade_endpoint(
         fix: None,
     };
     if ep.error.is_none() {
-        score_and_cap(ep, &mut report, chain.as_ref(), &others, &offered, &vulnerabilities);
+        score_and_cap(
+            ep,
+            &mut report,
+            chain.as_ref(),
+            &others,
+            &offered,
+            &vulnerabilities,
+        );
         report.weaknesses = weakness::assess(ep, &vulnerabilities, &report.key_exchange.dh_groups);
         report.protocol_details = details::of(ep, chain.as_ref().map(|c| &c.report));
     }

@@ -241,7 +241,11 @@ pub fn probed(code: WeaknessCode, check: Option<&VulnCheck>) -> Weakness {
 fn poodle(o: &Offer<'_>) -> Weakness {
     let code = WeaknessCode::Poodle;
     if !o.measured() {
-        return finding(code, VulnStatus::NotTested, "the protocols were not measured");
+        return finding(
+            code,
+            VulnStatus::NotTested,
+            "the protocols were not measured",
+        );
     }
     if !o.ep.protocols.contains(&ProtocolVersion::SSLV3) {
         return finding(code, VulnStatus::NotVulnerable, "SSLv3 is not accepted");
@@ -268,7 +272,11 @@ fn poodle(o: &Offer<'_>) -> Weakness {
 fn beast(o: &Offer<'_>) -> Weakness {
     let code = WeaknessCode::Beast;
     if !o.measured() {
-        return finding(code, VulnStatus::NotTested, "the protocols were not measured");
+        return finding(
+            code,
+            VulnStatus::NotTested,
+            "the protocols were not measured",
+        );
     }
     let cbc = o.list(|p, i| p <= ProtocolVersion::TLS10 && i.mode == CipherMode::Cbc);
     if cbc.is_empty() {
@@ -353,7 +361,11 @@ fn breach(ep: &EndpointFacts) -> Weakness {
 fn sweet32(o: &Offer<'_>) -> Weakness {
     let code = WeaknessCode::Sweet32;
     if !o.measured() {
-        return finding(code, VulnStatus::NotTested, "the protocols were not measured");
+        return finding(
+            code,
+            VulnStatus::NotTested,
+            "the protocols were not measured",
+        );
     }
     let small = o.list(|_, i| i.block_bits == 64);
     if small.is_empty() {
@@ -376,7 +388,11 @@ fn sweet32(o: &Offer<'_>) -> Weakness {
 fn logjam(o: &Offer<'_>) -> Weakness {
     let code = WeaknessCode::Logjam;
     if !o.measured() {
-        return finding(code, VulnStatus::NotTested, "the protocols were not measured");
+        return finding(
+            code,
+            VulnStatus::NotTested,
+            "the protocols were not measured",
+        );
     }
     let export = o.list(|_, i| i.export && matches!(i.kx, KeyExchange::Dhe));
     if !export.is_empty() {
@@ -434,7 +450,11 @@ fn logjam(o: &Offer<'_>) -> Weakness {
 fn freak(o: &Offer<'_>) -> Weakness {
     let code = WeaknessCode::Freak;
     if !o.measured() {
-        return finding(code, VulnStatus::NotTested, "the protocols were not measured");
+        return finding(
+            code,
+            VulnStatus::NotTested,
+            "the protocols were not measured",
+        );
     }
     let export = o.list(|_, i| i.kx == KeyExchange::RsaExport);
     if export.is_empty() {
@@ -459,7 +479,11 @@ fn freak(o: &Offer<'_>) -> Weakness {
 fn lucky13(o: &Offer<'_>) -> Weakness {
     let code = WeaknessCode::Lucky13;
     if !o.measured() {
-        return finding(code, VulnStatus::NotTested, "the protocols were not measured");
+        return finding(
+            code,
+            VulnStatus::NotTested,
+            "the protocols were not measured",
+        );
     }
     let cbc = o.list(|p, i| {
         p >= ProtocolVersion::TLS10
@@ -491,7 +515,11 @@ fn lucky13(o: &Offer<'_>) -> Weakness {
 fn rc4(o: &Offer<'_>) -> Weakness {
     let code = WeaknessCode::Rc4;
     if !o.measured() {
-        return finding(code, VulnStatus::NotTested, "the protocols were not measured");
+        return finding(
+            code,
+            VulnStatus::NotTested,
+            "the protocols were not measured",
+        );
     }
     let mut rc4 = o.list(|_, i| i.cipher.starts_with("RC4"));
     rc4.extend(
@@ -571,7 +599,10 @@ mod tests {
         let e = ep(ProtocolVersion::TLS10, &[0x002F]);
         assert_eq!(status(&e, WeaknessCode::Beast).0, VulnStatus::Vulnerable);
         assert_eq!(status(&e, WeaknessCode::Lucky13).0, VulnStatus::Vulnerable);
-        assert_eq!(status(&e, WeaknessCode::Sweet32).0, VulnStatus::NotVulnerable);
+        assert_eq!(
+            status(&e, WeaknessCode::Sweet32).0,
+            VulnStatus::NotVulnerable
+        );
         let e = ep(ProtocolVersion::TLS12, &[0x002F, 0xC02F]);
         assert_eq!(status(&e, WeaknessCode::Beast).0, VulnStatus::NotVulnerable);
     }
@@ -600,9 +631,15 @@ mod tests {
         e.key_exchange.dh_bits = Some(1024);
         assert_eq!(status(&e, WeaknessCode::Logjam).0, VulnStatus::Vulnerable);
         e.key_exchange.dh_bits = Some(2048);
-        assert_eq!(status(&e, WeaknessCode::Logjam).0, VulnStatus::NotVulnerable);
+        assert_eq!(
+            status(&e, WeaknessCode::Logjam).0,
+            VulnStatus::NotVulnerable
+        );
         let e = ep(ProtocolVersion::TLS12, &[0xC02F]);
-        assert_eq!(status(&e, WeaknessCode::Logjam).0, VulnStatus::NotVulnerable);
+        assert_eq!(
+            status(&e, WeaknessCode::Logjam).0,
+            VulnStatus::NotVulnerable
+        );
     }
 
     #[test]
@@ -616,13 +653,19 @@ mod tests {
         assert_eq!(status(&e, WeaknessCode::Breach).0, VulnStatus::NotTested);
         let http = e.http.as_mut().unwrap();
         http.accept_encoding = Some("gzip, deflate, br".into());
-        assert_eq!(status(&e, WeaknessCode::Breach).0, VulnStatus::NotVulnerable);
+        assert_eq!(
+            status(&e, WeaknessCode::Breach).0,
+            VulnStatus::NotVulnerable
+        );
         e.http.as_mut().unwrap().content_encoding = Some("gzip".into());
         let (s, why) = status(&e, WeaknessCode::Breach);
         assert_eq!(s, VulnStatus::Vulnerable);
         assert!(why.contains("Content-Encoding: gzip"), "{why}");
         e.http.as_mut().unwrap().content_encoding = Some("identity".into());
-        assert_eq!(status(&e, WeaknessCode::Breach).0, VulnStatus::NotVulnerable);
+        assert_eq!(
+            status(&e, WeaknessCode::Breach).0,
+            VulnStatus::NotVulnerable
+        );
     }
 
     #[test]

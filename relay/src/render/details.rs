@@ -7,9 +7,9 @@
 use std::fmt::Write;
 
 use tlslens_core::dh::{DhGroupReport, Primality};
+use tlslens_core::facts::VulnStatus;
 use tlslens_core::ocsp::{OcspSignature, OcspSigner};
 use tlslens_core::report::EndpointReport;
-use tlslens_core::facts::VulnStatus;
 
 use super::{yes_no, Style};
 

@@ -9,8 +9,8 @@
 )]
 
 pub mod http;
-pub mod tls_server;
 pub mod legacy;
+pub mod tls_server;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
