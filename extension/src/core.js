@@ -10,8 +10,9 @@
 //   profiles_json() -> Mozilla's profiles (version 5.7) as JSON.
 //
 // After the module, wasm/root-stores.bin is loaded into it: the anchors of
-// every root store but Mozilla's (compiled in), which the per-store verdicts
-// (report `chain.trust`) need. It is part of the build: failing to load it
+// every root store, Mozilla's included (the module compiles none in, to stay
+// within its size budget), which trust and the per-store verdicts (report
+// `chain.trust`) need. It is part of the build: failing to load it
 // fails like a broken module.
 //
 // The glue is imported dynamically so that a missing or broken build becomes

@@ -75,6 +75,7 @@ pub fn run(args: Vec<OsString>, clock: SharedClock) -> i32 {
                 since: args.since,
                 timezone: args.timezone,
                 top: args.top,
+                scan_report: args.scan_report,
             },
             clock.now(),
         ),

@@ -147,3 +147,111 @@ fn bad_flags_are_exit_2_with_one_line() {
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
     }
 }
+
+/// A saved `scan --json` report of a TLS 1.2-only server whose one suite
+/// is ECDHE-ECDSA with ChaCha20 (an extreme hardening).
+fn chacha_only_report(dir: &std::path::Path) -> String {
+    let p = dir.join("scan.json");
+    let report = serde_json::json!({
+        "schema": "tlslens.report/1",
+        "target": {"host": "www.example.com", "port": 443},
+        "endpoints": [{
+            "ip": "127.0.0.1",
+            "protocols": ["TLSv1.2"],
+            "cipher_suites": {"TLSv1.2": ["TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"]}
+        }]
+    });
+    std::fs::write(&p, report.to_string()).unwrap();
+    p.display().to_string()
+}
+
+fn matching(report: &Value, cause: &str) -> Vec<String> {
+    let c = report["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["cause"] == cause)
+        .unwrap_or_else(|| panic!("no {cause} in {report}"));
+    c["matching_clients"]
+        .as_array()
+        .unwrap_or_else(|| panic!("matching_clients of {cause} is {}", c["matching_clients"]))
+        .iter()
+        .map(|n| n.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_scan_report_names_the_simulated_clients_that_fail_that_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write_log(dir.path());
+    let scan = chacha_only_report(dir.path());
+    let (code, out, err) = relay(&[
+        "logs",
+        "--json",
+        "--timezone",
+        "UTC",
+        "--scan-report",
+        &scan,
+        &log,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let protocol = matching(&report, "protocol_mismatch");
+    for old in ["Java 7u25", "Android 4.3", "IE 8 / XP"] {
+        assert!(
+            protocol.contains(&old.to_owned()),
+            "{old} not in {protocol:?}"
+        );
+    }
+    assert!(
+        !protocol.iter().any(|n| n.starts_with("Java 8")),
+        "{protocol:?}"
+    );
+    let cipher = matching(&report, "cipher_mismatch");
+    for hardened_out in ["Java 8u161", "IE 11 / Win 10"] {
+        assert!(
+            cipher.contains(&hardened_out.to_owned()),
+            "{hardened_out} not in {cipher:?}"
+        );
+    }
+    assert!(
+        !cipher.iter().any(|n| protocol.contains(n)),
+        "a client in both lists"
+    );
+    // The causes a ClientHello cannot show match nobody.
+    assert_eq!(matching(&report, "certificate"), Vec::<String>::new());
+
+    let (code, human, err) = relay(&["logs", "--timezone", "UTC", "--scan-report", &scan, &log]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        human.contains("Looks like: ") && human.contains("Java 7u25"),
+        "{human}"
+    );
+}
+
+#[test]
+fn without_a_scan_report_no_clients_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write_log(dir.path());
+    let (code, out, err) = relay(&["logs", "--json", "--timezone", "UTC", &log]);
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert!(report["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["matching_clients"].is_null()));
+}
+
+#[test]
+fn an_unusable_scan_report_is_exit_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write_log(dir.path());
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "<html>").unwrap();
+    let bad = bad.display().to_string();
+    let (code, out, err) = relay(&["logs", "--scan-report", &bad, &log]);
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(&format!("--scan-report {bad}: ")), "{err}");
+}

@@ -46,6 +46,7 @@ fn settings(files: &[&Path]) -> LogsSettings {
         since: None,
         timezone: Some("UTC".into()),
         top: 5,
+        scan_report: None,
     };
     LogsSettings::from_flags(&flags, NOW, false).unwrap()
 }

@@ -158,6 +158,7 @@ fn aia_completes_an_incomplete_chain() {
     let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
     let mut p = CertificateParams::new(vec!["aia.test".to_owned()]).unwrap();
     p.distinguished_name.push(DnType::CommonName, "aia.test");
+    p.use_authority_key_identifier_extension = true;
     p.not_before = rcgen::date_time_ymd(2025, 1, 1);
     p.not_after = rcgen::date_time_ymd(2035, 1, 1);
     p.custom_extensions.push(aia_extension(&format!(

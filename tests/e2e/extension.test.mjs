@@ -61,7 +61,7 @@ describe('extension in headless Chromium', { timeout: FILE_TIMEOUT_MS }, () => {
         `core-version shows ${JSON.stringify(versionText)}, expected it to contain ${core.policy_id()}`,
       );
       assert.equal((await page.getByTestId('host').textContent()).trim(), 'example.test');
-      // wasm/root-stores.bin (every root store but Mozilla's) came with it.
+      // wasm/root-stores.bin (every root store) came with it.
       const storesLoaded = await page.evaluate(async () => (await (await import('/src/core.js')).loadCore()).root_stores_loaded());
       assert.equal(storesLoaded, true, 'the popup core has no root-stores.bin');
       // No relay runs for example.test here: any error must be about the

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadCore, WASM_DIR } from './core.mjs';
+import { loadCore, callWithNow, ROOT, WASM_DIR } from './core.mjs';
 import { trustSummary } from '../../extension/src/render-chain.js';
 
 const STORES = ['mozilla', 'microsoft', 'android-4.4', 'android-7', 'android-8', 'android-9',
@@ -77,13 +77,27 @@ describe('root-store line', () => {
     }
   });
 
-  test('a fresh module has only Mozilla until root-stores.bin is loaded', async () => {
+  test('a fresh module trusts no root until root-stores.bin is loaded', async () => {
     // A second instance of the glue (its own module record), not yet given the file.
     const fresh = await import(`${pathToFileURL(path.join(WASM_DIR, 'tlslens_core.js')).href}?fresh`);
     fresh.initSync({ module: fs.readFileSync(path.join(WASM_DIR, 'tlslens_core_bg.wasm')) });
     assert.equal(fresh.root_stores_loaded(), false);
+    // The module compiles no root in (the 512 KiB budget): before the file, a
+    // chain to a Mozilla root has no anchor; after it, the same facts grade as
+    // in the loaded module — the roots were not cached empty.
+    // The fixture's leaf is a Mozilla root served for another name: a plain
+    // self-signed certificate to a module that does not know the root.
+    const fixture = (ext) => path.join(ROOT, 'wasm-core/tests/fixtures/parity', `mozilla_root${ext}`);
+    const facts = fs.readFileSync(fixture('.facts.json'), 'utf8');
+    const committed = fs.readFileSync(fixture('.report.json'), 'utf8');
+    const nowMs = Date.parse(JSON.parse(committed).graded_at);
+    const grade = (c) => callWithNow(c.grade, [facts], nowMs);
+    assert.ok(JSON.parse(grade(fresh)).endpoints[0].chain.issues.includes('self_signed'));
+    assert.ok(!JSON.parse(committed).endpoints[0].chain.issues.includes('self_signed'));
     fresh.load_root_stores(fs.readFileSync(path.join(WASM_DIR, 'root-stores.bin')));
     assert.equal(fresh.root_stores_loaded(), true);
+    assert.equal(grade(fresh), committed);
+    assert.equal(grade(core), committed);
   });
 
   test('load_root_stores refuses other bytes', () => {

@@ -205,7 +205,7 @@ fn read_extension(report: &mut CertReport, ext: &X509Extension<'_>) {
         }
         ParsedExtension::KeyUsage(ku) => report.key_usage = key_usage_names(ku),
         ParsedExtension::ExtendedKeyUsage(eku) => {
-            report.extended_key_usage = extended_key_usage_names(eku);
+            report.extended_key_usage = describe_eku(eku);
         }
         ParsedExtension::AuthorityInfoAccess(aia) => {
             for desc in aia.iter() {
@@ -282,8 +282,8 @@ fn key_usage_names(ku: &KeyUsage) -> Vec<String> {
         .collect()
 }
 
-/// The extended key usages, by name (unknown ones by OID).
-fn extended_key_usage_names(eku: &ExtendedKeyUsage<'_>) -> Vec<String> {
+/// The purposes of an extKeyUsage, by name (`serverAuth`), unknown ones by OID.
+pub fn describe_eku(eku: &ExtendedKeyUsage<'_>) -> Vec<String> {
     let flags = [
         (eku.any, "anyExtendedKeyUsage"),
         (eku.server_auth, "serverAuth"),

@@ -1,22 +1,26 @@
-//! Chain analysis: build the path from the leaf through the certificates the server
-//! sent (and any fetched by AIA) to a trust anchor, verify every signature on it,
-//! check names and validity, and name what is wrong in the contract vocabulary,
-//! with the `openssl s_client` verify code a sysadmin would see.
+//! Chain analysis: find the path from the leaf through the certificates the
+//! server sent (and any fetched by AIA) to a trust anchor that a browser-grade
+//! validator accepts ([`crate::validate`]), describe it, and name what is wrong
+//! in the contract vocabulary — with the `openssl s_client` verify code a
+//! sysadmin would see, findings that say which rule a rejected chain breaks, and
+//! the verdict of each root store asked about (`chain.trust`).
 //!
-//! Path building prefers, at each step: the certificate itself being an anchor,
-//! then an anchor that signed it, then a sent certificate, then an AIA one, and
-//! backtracks when a branch ends without an anchor.
+//! When no path validates, the report describes the path signatures alone lead
+//! to ([`crate::path`]), with everything wrong on it.
 
 use serde::{Deserialize, Serialize};
 use x509_parser::certificate::X509Certificate;
 
-use crate::anchors::{Anchor, TrustStore};
+use crate::anchors::TrustStore;
 use crate::cert::{self, CertReport, CertRole, Source};
+use crate::check::{Check, Violation};
 use crate::der::Der;
 use crate::finding::{Finding, Severity};
 use crate::ocsp::{self, OcspReport, OcspStatus};
+use crate::path::{Builder, End, Node, PoolCert, MAX_STEPS};
 use crate::sigalg::{self, SignatureHash};
-use crate::sigverify::{self, SigCheck};
+use crate::stores::{StoreId, StoreVerdict};
+use crate::validate::{self, Options, Validator};
 
 pub use crate::issue::ChainIssue;
 
@@ -39,8 +43,20 @@ pub struct ChainReport {
     pub missing_issuer: Option<String>,
     /// The stapled OCSP response, read.
     pub ocsp: Option<OcspReport>,
-    /// Other observations (unparsable certificates, unsupported algorithms).
+    /// Other observations (unparsable certificates, unsupported algorithms),
+    /// and the rule each failed check breaks.
     pub findings: Vec<Finding>,
+    /// The verdict of each root store asked about (`{store, trusted}`); empty
+    /// in reports written before per-store verdicts existed (a stored history).
+    #[serde(default)]
+    pub trust: Vec<StoreVerdict>,
+}
+
+/// A root store to give a verdict for, by its id.
+#[derive(Debug, Clone, Copy)]
+pub struct NamedStore<'s, 'a> {
+    pub id: StoreId,
+    pub store: &'s TrustStore<'a>,
 }
 
 /// What grading needs beyond the report.
@@ -83,149 +99,6 @@ pub fn verify_message(code: i32) -> &'static str {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Node {
-    Pool(usize),
-    Anchor(usize),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum End {
-    Trusted,
-    SelfSigned,
-    Missing { bad_signature: bool },
-}
-
-struct PoolCert<'a> {
-    der: &'a [u8],
-    cert: X509Certificate<'a>,
-    source: Source,
-    sent_index: Option<usize>,
-}
-
-struct Builder<'s, 'a> {
-    pool: Vec<PoolCert<'a>>,
-    store: &'s TrustStore<'a>,
-    /// Anchors used by the path, so `Node::Anchor` can index them.
-    anchors: Vec<&'s Anchor<'a>>,
-    findings: Vec<Finding>,
-}
-
-const MAX_DEPTH: usize = 10;
-
-impl<'s, 'a> Builder<'s, 'a> {
-    fn cert(&self, n: Node) -> &X509Certificate<'a> {
-        match n {
-            Node::Pool(i) => &self.pool[i].cert,
-            Node::Anchor(i) => &self.anchors[i].cert,
-        }
-    }
-
-    fn anchor_index(&mut self, a: &'s Anchor<'a>) -> usize {
-        match self.anchors.iter().position(|x| std::ptr::eq(*x, a)) {
-            Some(i) => i,
-            None => {
-                self.anchors.push(a);
-                self.anchors.len() - 1
-            }
-        }
-    }
-
-    fn signed_by(&mut self, child: Node, parent: &X509Certificate<'_>) -> bool {
-        match sigverify::verify(self.cert(child), &parent.tbs_certificate.subject_pki) {
-            SigCheck::Valid => true,
-            SigCheck::Invalid => false,
-            SigCheck::Unsupported(what) => {
-                let f = Finding::new(
-                    Severity::Warning,
-                    "signature_unsupported",
-                    format!(
-                        "cannot check the signature on {}: {what}",
-                        self.cert(child).tbs_certificate.subject
-                    ),
-                );
-                if !self.findings.contains(&f) {
-                    self.findings.push(f);
-                }
-                false
-            }
-        }
-    }
-
-    /// Searches upward from the last node of `path`; returns the best path found
-    /// (any path to an anchor, else the longest) and how it ends.
-    fn search(&mut self, path: &mut Vec<Node>, use_aia: bool) -> (Vec<Node>, End) {
-        let Some(&cur) = path.last() else {
-            return (
-                Vec::new(),
-                End::Missing {
-                    bad_signature: false,
-                },
-            );
-        };
-        if matches!(cur, Node::Anchor(_)) {
-            return (path.clone(), End::Trusted);
-        }
-        let cur_cert = self.cert(cur).clone();
-        if self.store.same_as(&cur_cert).is_some() {
-            return (path.clone(), End::Trusted);
-        }
-        let issuer = cur_cert.tbs_certificate.issuer.as_raw();
-        let candidates: Vec<&'s Anchor<'a>> = self.store.by_subject(issuer).collect();
-        for a in candidates {
-            if self.signed_by(cur, &a.cert) {
-                let idx = self.anchor_index(a);
-                let mut found = path.clone();
-                found.push(Node::Anchor(idx));
-                return (found, End::Trusted);
-            }
-        }
-        if cur_cert.tbs_certificate.subject.as_raw() == issuer && self.signed_by(cur, &cur_cert) {
-            return (path.clone(), End::SelfSigned);
-        }
-        let mut bad_signature = false;
-        let mut best: Option<(Vec<Node>, End)> = None;
-        if path.len() < MAX_DEPTH {
-            for i in 0..self.pool.len() {
-                let p = &self.pool[i];
-                if (p.source == Source::Aia && !use_aia)
-                    || path.contains(&Node::Pool(i))
-                    || !names_equal(&p.cert, issuer, &cur_cert)
-                {
-                    continue;
-                }
-                let parent = p.cert.clone();
-                if !self.signed_by(cur, &parent) {
-                    bad_signature = true;
-                    continue;
-                }
-                path.push(Node::Pool(i));
-                let found = self.search(path, use_aia);
-                path.pop();
-                if found.1 == End::Trusted {
-                    return found;
-                }
-                if best.as_ref().is_none_or(|b| found.0.len() > b.0.len()) {
-                    best = Some(found);
-                }
-            }
-        }
-        best.unwrap_or_else(|| (path.clone(), End::Missing { bad_signature }))
-    }
-}
-
-fn names_equal(
-    parent: &X509Certificate<'_>,
-    issuer_raw: &[u8],
-    child: &X509Certificate<'_>,
-) -> bool {
-    let subject = &parent.tbs_certificate.subject;
-    subject.as_raw() == issuer_raw
-        || subject
-            .to_string()
-            .eq_ignore_ascii_case(&child.tbs_certificate.issuer.to_string())
-}
-
 /// Inputs for one chain.
 #[derive(Debug, Clone, Copy)]
 pub struct ChainInput<'a> {
@@ -239,9 +112,13 @@ pub struct ChainInput<'a> {
     pub host: Option<&'a str>,
     /// Unix seconds.
     pub now: i64,
+    /// Most intermediates a path may have (self-issued ones not counted);
+    /// `None`: the path builder's own limit.
+    pub max_intermediates: Option<usize>,
 }
 
 /// Issues found so far, and the certificate reports they are drawn on.
+#[derive(Debug)]
 struct Marks {
     issues: Vec<ChainIssue>,
     certs: Vec<CertReport>,
@@ -303,30 +180,61 @@ fn no_leaf(input: &ChainInput<'_>, mut findings: Vec<Finding>) -> (ChainReport, 
         missing_issuer: None,
         ocsp: None,
         findings,
+        trust: Vec::new(),
     };
     (report, ChainVerdict::default())
 }
 
-/// Analyses one chain.
+/// Analyses one chain against one store.
 pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, ChainVerdict) {
-    let mut findings = Vec::new();
-    let mut pool = Vec::new();
-    parse_into(input.sent, Source::Sent, &mut pool, &mut findings);
-    if pool.first().is_none_or(|p| p.sent_index != Some(0)) {
-        return no_leaf(&input, findings);
-    }
-    parse_into(input.aia, Source::Aia, &mut pool, &mut findings);
+    analyse_in(input, store, &[])
+}
 
-    let mut b = Builder {
-        pool,
-        store,
-        anchors: Vec::new(),
-        findings,
-    };
-    // What OpenSSL sees: the sent certificates only.
-    let sent_best = b.search(&mut vec![Node::Pool(0)], false);
+/// The issues that make a chain untrusted.
+fn disqualifies(issue: ChainIssue) -> bool {
+    matches!(
+        issue,
+        ChainIssue::Expired
+            | ChainIssue::NotYetValid
+            | ChainIssue::HostnameMismatch
+            | ChainIssue::Revoked
+            | ChainIssue::WeakKey
+            | ChainIssue::WeakSignature
+            | ChainIssue::InvalidConstraints
+    )
+}
+
+/// The path a report describes, and how it was found.
+struct Chosen {
+    path: Vec<Node>,
+    end: End,
+    /// Every check accepts it (the leaf's own checks aside).
+    valid: bool,
+    completed_by_aia: bool,
+}
+
+/// The valid path if there is one (sent certificates first, then with AIA),
+/// else the best the signatures lead to.
+fn choose(b: &mut Builder<'_, '_>, opts: Options, sent_best: &(Vec<Node>, End)) -> Chosen {
     let has_aia = b.pool.iter().any(|p| p.source == Source::Aia);
+    let valid = {
+        let mut v = Validator::new(b, opts);
+        v.find_valid(false)
+            .or_else(|| has_aia.then(|| v.find_valid(true)).flatten())
+    };
+    if let Some(path) = valid {
+        let completed_by_aia = path
+            .iter()
+            .any(|n| matches!(n, Node::Pool(i) if b.pool[*i].source == Source::Aia));
+        return Chosen {
+            path,
+            end: End::Trusted,
+            valid: true,
+            completed_by_aia,
+        };
+    }
     let (best, completed_by_aia) = if sent_best.1 != End::Trusted && has_aia {
+        b.steps_left = MAX_STEPS;
         let aia_best = b.search(&mut vec![Node::Pool(0)], true);
         let trusted = aia_best.1 == End::Trusted;
         if trusted || aia_best.0.len() > sent_best.0.len() {
@@ -337,36 +245,75 @@ pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, C
     } else {
         (sent_best.clone(), false)
     };
-    let (path, end) = best;
+    Chosen {
+        path: best.0,
+        end: best.1,
+        valid: false,
+        completed_by_aia,
+    }
+}
+
+/// Analyses one chain against `store` (the report's path, issues and
+/// `trusted`), and gives the verdict of each of `stores` in `trust`.
+pub fn analyse_in(
+    input: ChainInput<'_>,
+    store: &TrustStore<'_>,
+    stores: &[NamedStore<'_, '_>],
+) -> (ChainReport, ChainVerdict) {
+    let mut findings = Vec::new();
+    let mut pool = Vec::new();
+    parse_into(input.sent, Source::Sent, &mut pool, &mut findings);
+    if pool.first().is_none_or(|p| p.sent_index != Some(0)) {
+        return no_leaf(&input, findings);
+    }
+    parse_into(input.aia, Source::Aia, &mut pool, &mut findings);
+
+    let mut b = Builder::new(pool, store, findings);
+    // What OpenSSL sees: the sent certificates only.
+    let sent_best = b.search(&mut vec![Node::Pool(0)], false);
+    let opts = Options {
+        now: input.now,
+        max_intermediates: input.max_intermediates,
+    };
+    let chosen = choose(&mut b, opts, &sent_best);
+    let (path, end) = (chosen.path.clone(), chosen.end);
     let leaf = b.cert(Node::Pool(0)).clone();
     let mut verdict = ChainVerdict {
         anchored: end == End::Trusted,
-        completed_by_aia,
+        completed_by_aia: chosen.completed_by_aia,
         leaf_sha256: Some(cert::hex(&sha2_digest(b.pool[0].der))),
         ..ChainVerdict::default()
     };
     let mut m = describe_path(&b, &path, end, input.now, &mut verdict);
-    let top = path.len().saturating_sub(1);
-
-    // Name.
-    if let Some(host) = input.host {
-        if !crate::hostname::matches(&leaf, host) {
-            m.flag(ChainIssue::HostnameMismatch, Some(0));
+    let violations = Validator::new(&mut b, opts).violations(&path, end);
+    for v in violations {
+        m.flag(v.check.issue(), Some(v.at));
+        if !matches!(
+            v.check,
+            Check::Expired | Check::NotYetValid | Check::WeakSignature
+        ) {
+            let f = Finding::new(Severity::Error, v.check.code(), v.reason);
+            if !b.findings.contains(&f) {
+                b.findings.push(f);
+            }
         }
     }
 
-    // How the path ends.
-    let mut missing_issuer = None;
-    match end {
-        End::Trusted if completed_by_aia => m.flag(ChainIssue::IncompleteChain, None),
-        End::Trusted => {}
-        End::SelfSigned if path.len() == 1 => m.flag(ChainIssue::SelfSigned, Some(top)),
-        End::SelfSigned => m.flag(ChainIssue::UntrustedRoot, Some(top)),
-        End::Missing { .. } => {
-            m.flag(ChainIssue::IncompleteChain, Some(top));
-            missing_issuer = Some(b.cert(path[top]).tbs_certificate.issuer.to_string());
+    // Name: browsers look at the subjectAltName only; OpenSSL falls back to the CN.
+    let host_ok = input
+        .host
+        .is_none_or(|host| crate::hostname::matches(&leaf, host));
+    let openssl_host_ok = input
+        .host
+        .is_none_or(|host| crate::hostname::matches_openssl(&leaf, host));
+    if !host_ok {
+        m.flag(ChainIssue::HostnameMismatch, Some(0));
+        if let Some(f) = crate::hostname::no_san_finding(&leaf) {
+            b.findings.push(f);
         }
     }
+
+    let missing_issuer = flag_end(&b, &path, end, chosen.completed_by_aia, &mut m);
 
     sent_order_and_extras(&b, &path, input, &mut m);
 
@@ -375,7 +322,8 @@ pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, C
         let issuer = path.get(1).map(|&n| b.cert(n).clone());
         ocsp::read(der, &leaf, issuer.as_ref(), input.now)
     });
-    if matches!(ocsp.as_ref().map(|o| o.status), Some(OcspStatus::Revoked)) {
+    let revoked = matches!(ocsp.as_ref().map(|o| o.status), Some(OcspStatus::Revoked));
+    if revoked {
         m.flag(ChainIssue::Revoked, Some(0));
     }
 
@@ -391,19 +339,23 @@ pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, C
         r.issues.dedup();
     }
 
-    let verify_code = openssl_code(&b, &sent_best, &issues, input.now);
-    let trusted = verdict.anchored
-        && !verdict.md5_signature
-        && !verdict.sha1_signature
-        && !issues.iter().any(|i| {
-            matches!(
-                i,
-                ChainIssue::Expired
-                    | ChainIssue::NotYetValid
-                    | ChainIssue::HostnameMismatch
-                    | ChainIssue::Revoked
-            )
-        });
+    let sent_violations = Validator::new(&mut b, opts).violations(&sent_best.0, sent_best.1);
+    let verify_code = openssl_code(
+        &b,
+        &sent_best,
+        &sent_violations,
+        openssl_host_ok,
+        revoked,
+        input.now,
+    );
+    let trusted = chosen.valid && !issues.iter().any(|i| disqualifies(*i));
+    let trust = stores
+        .iter()
+        .map(|s| StoreVerdict {
+            store: s.id,
+            trusted: trusted_in(&mut b, opts, s.store, host_ok && !revoked),
+        })
+        .collect();
     let report = ChainReport {
         verify_code,
         verify_message: verify_message(verify_code).to_owned(),
@@ -413,8 +365,58 @@ pub fn analyse(input: ChainInput<'_>, store: &TrustStore<'_>) -> (ChainReport, C
         missing_issuer,
         ocsp,
         findings: b.findings,
+        trust,
     };
     (report, verdict)
+}
+
+/// Flags how the path ends (completed by AIA, a self-signed leaf, an unknown
+/// root, a missing issuer); returns the missing issuer's name.
+fn flag_end(
+    b: &Builder<'_, '_>,
+    path: &[Node],
+    end: End,
+    completed_by_aia: bool,
+    m: &mut Marks,
+) -> Option<String> {
+    let top = path.len().saturating_sub(1);
+    match end {
+        End::Trusted if completed_by_aia => m.flag(ChainIssue::IncompleteChain, None),
+        End::Trusted => {}
+        End::SelfSigned if path.len() == 1 => m.flag(ChainIssue::SelfSigned, Some(top)),
+        End::SelfSigned => m.flag(ChainIssue::UntrustedRoot, Some(top)),
+        End::Missing { .. } => {
+            m.flag(ChainIssue::IncompleteChain, Some(top));
+            return path
+                .get(top)
+                .map(|&n| b.cert(n).tbs_certificate.issuer.to_string());
+        }
+    }
+    None
+}
+
+/// Whether `store`'s anchors make the chain trusted: a valid path exists, and
+/// the leaf passes its own checks (`leaf_ok`: the name matches and it is not
+/// revoked).
+fn trusted_in<'s, 'a>(
+    b: &mut Builder<'s, 'a>,
+    opts: Options,
+    store: &'s TrustStore<'a>,
+    leaf_ok: bool,
+) -> bool {
+    if !leaf_ok {
+        return false;
+    }
+    let primary = b.store;
+    b.set_store(store);
+    let mut v = Validator::new(b, opts);
+    let valid = v.find_valid(false).or_else(|| v.find_valid(true));
+    let trusted = valid.is_some_and(|path| {
+        v.leaf_violations().is_empty()
+            && (path.len() == 1 || validate::weak_hash(&v.b.pool[0].cert).is_none())
+    });
+    b.set_store(primary);
+    trusted
 }
 
 /// Describes every certificate on the path, with the issues that are about one
@@ -436,6 +438,8 @@ fn describe_path(
         let (der, source, sent_index) = match n {
             Node::Pool(i) => (b.pool[i].der, b.pool[i].source, b.pool[i].sent_index),
             Node::Anchor(i) => (b.anchors[i].der, Source::RootStore, None),
+            // A key-only anchor has no certificate to describe.
+            Node::Key(_) => continue,
         };
         let c = b.cert(n);
         let mut r = cert::describe(c, der, now);
@@ -451,8 +455,8 @@ fn describe_path(
         let bits = r.key.rsa_equivalent_bits;
         m.certs.push(r);
         let anchor = match n {
-            Node::Anchor(_) => true,
-            Node::Pool(i) => b.store.same_as(&b.pool[i].cert).is_some(),
+            Node::Anchor(_) | Node::Key(_) => true,
+            Node::Pool(i) => b.store.contains(&b.pool[i].cert),
         };
         if !anchor {
             let validity = &c.tbs_certificate.validity;
@@ -514,7 +518,7 @@ fn sent_order_and_extras(b: &Builder<'_, '_>, path: &[Node], input: ChainInput<'
         .iter()
         .filter_map(|n| match n {
             Node::Pool(i) => b.pool[*i].sent_index,
-            Node::Anchor(_) => None,
+            Node::Anchor(_) | Node::Key(_) => None,
         })
         .chain(anchor_copy)
         .collect();
@@ -575,13 +579,20 @@ fn sha2_digest(der: &[u8]) -> Vec<u8> {
 
 /// The code OpenSSL 3 ends with: each check may overwrite the error of an earlier
 /// one, in this order: the leaf's key strength (66), chain building (18/19/20),
-/// issuer key and digest strength per certificate at security level 2 (67/68),
-/// host name (62), revocation (23), then the signature walk from the top down
-/// (21, 7, 9/10).
+/// the extensions of each certificate from the leaf up (34 unhandled critical
+/// extension, 24 invalid CA, 26 unsupported purpose, 25 path length), issuer
+/// key and digest strength per certificate at security level 2 (67/68), host
+/// name (62), revocation (23), the signature walk from the top down (21, 7,
+/// 9/10), then name constraints (47 permitted, 48 excluded subtree violation).
+/// `violations` are the validator's on the same path; where OpenSSL's rules
+/// differ from the browsers' (leading-dot DNS constraints, anyExtendedKeyUsage),
+/// the code follows the browsers' reading.
 fn openssl_code(
     b: &Builder<'_, '_>,
     sent: &(Vec<Node>, End),
-    issues: &[ChainIssue],
+    violations: &[Violation],
+    host_ok: bool,
+    revoked: bool,
     now: i64,
 ) -> i32 {
     let (path, end) = sent;
@@ -601,6 +612,18 @@ fn openssl_code(
         End::SelfSigned => code = 19,
         End::Missing { .. } => code = 20,
     }
+    // check_extensions, certificate by certificate from the leaf.
+    for (pos, &node) in path.iter().enumerate() {
+        for v in violations.iter().filter(|v| v.at == pos) {
+            match v.check {
+                Check::CriticalExtension => code = 34,
+                Check::BasicConstraints | Check::KeyUsage if pos > 0 => code = 24,
+                Check::ExtendedKeyUsage | Check::KeyUsage if !b.is_anchor(node) => code = 26,
+                Check::PathLength => code = 25,
+                _ => {}
+            }
+        }
+    }
     // check_auth_level: per certificate, the issuer keys (not the leaf's
     // again), then the signature digest of all but the last certificate.
     let last = path.len().saturating_sub(1);
@@ -617,10 +640,10 @@ fn openssl_code(
             code = 68;
         }
     }
-    if issues.contains(&ChainIssue::HostnameMismatch) {
+    if !host_ok {
         code = 62;
     }
-    if issues.contains(&ChainIssue::Revoked) {
+    if revoked {
         code = 23;
     }
     if let End::Missing { bad_signature } = end {
@@ -632,15 +655,19 @@ fn openssl_code(
         }
     }
     for &n in path.iter().rev() {
-        if matches!(n, Node::Anchor(_)) {
-            continue;
-        }
         let v = &b.cert(n).tbs_certificate.validity;
         if now < v.not_before.timestamp() {
             code = 9;
         }
         if now > v.not_after.timestamp() {
             code = 10;
+        }
+    }
+    for v in violations {
+        match v.check {
+            Check::NameConstraints => code = 47,
+            Check::NameExcluded => code = 48,
+            _ => {}
         }
     }
     code

@@ -23,6 +23,7 @@ pub fn chain_and_grade(data: &[u8]) {
                 ocsp_staple: staple,
                 host,
                 now: 1_800_000_000,
+                max_intermediates: None,
             },
             &store,
         );

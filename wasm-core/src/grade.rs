@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::anchors::TrustStore;
-use crate::chain::{self, ChainInput, ChainIssue, ChainReport, ChainVerdict};
-use crate::clients::{self, AnchoredFallback, StoreTrust};
+use crate::chain::{self, ChainInput, ChainIssue, ChainReport, ChainVerdict, NamedStore};
+use crate::clients::{self, ChainTrust, StoreTrust};
 use crate::compliance;
 use crate::dh::{self, Primality};
 use crate::expiry::{self, DEFAULT_ALERT_DAYS};
@@ -22,6 +22,7 @@ use crate::report::{
     Cap, EndpointReport, Grade, Hsts, KeyExchangeReport, Report, Score, Unmeasured, Warning,
     WeakSuite, REPORT_SCHEMA,
 };
+use crate::stores::StoreId;
 use crate::suites::{CipherMode, KeyExchange, SuiteInfo};
 use crate::time::rfc3339;
 use crate::vuln_probes;
@@ -52,7 +53,7 @@ pub fn grade(facts: &ScanFacts, now: i64) -> Report {
 /// [`grade`], plus what `options` ask for: compliance with a profile and fix
 /// plans. With default options the report is exactly [`grade`]'s.
 pub fn grade_with(facts: &ScanFacts, now: i64, options: &GradeOptions) -> Report {
-    grade_with_trust(facts, now, options, &AnchoredFallback)
+    grade_with_trust(facts, now, options, &ChainTrust)
 }
 
 /// [`grade_with`], with the root-store verdicts the client simulation uses
@@ -64,9 +65,29 @@ pub fn grade_with_trust(
     trust: &dyn StoreTrust,
 ) -> Report {
     let (store, anchor_problems) = TrustStore::new(&facts.extra_anchors);
+    let mozilla = TrustStore::mozilla();
+    let (custom, _) = TrustStore::only(&facts.extra_anchors);
+    let mut stores = vec![NamedStore {
+        id: StoreId::MOZILLA,
+        store: &mozilla,
+    }];
+    stores.extend(
+        crate::anchors::platform_stores()
+            .iter()
+            .map(|(id, store)| NamedStore { id: *id, store }),
+    );
+    if !custom.extra().is_empty() {
+        stores.push(NamedStore {
+            id: StoreId::CUSTOM,
+            store: &custom,
+        });
+    }
     let cx = GradeCx {
         host: &facts.target.host,
-        store: &store,
+        anchors: Trust {
+            store: &store,
+            stores: &stores,
+        },
         now,
         trust,
     };
@@ -123,8 +144,11 @@ pub fn grade_with_trust(
 /// What grading an endpoint needs besides its facts.
 struct GradeCx<'a, 's> {
     host: &'a str,
-    store: &'a TrustStore<'s>,
+    /// The anchors chains are validated against: the grade's store (Mozilla
+    /// plus `--ca-file`) and the stores of the per-store verdicts.
+    anchors: Trust<'a, 's>,
     now: i64,
+    /// The per-store verdicts the client simulation reads.
     trust: &'a dyn StoreTrust,
 }
 
@@ -295,16 +319,25 @@ struct GradedChain {
     verdict: ChainVerdict,
 }
 
-fn analyse(chain: &ChainFacts, host: &str, store: &TrustStore<'_>, now: i64) -> GradedChain {
-    let (report, verdict) = chain::analyse(
+/// The anchors a chain is judged with: `store` decides `trusted` and the
+/// breakdown; each of `stores` gets its verdict in `chain.trust`.
+struct Trust<'s, 'a> {
+    store: &'s TrustStore<'a>,
+    stores: &'s [NamedStore<'s, 'a>],
+}
+
+fn analyse(chain: &ChainFacts, host: &str, trust: &Trust<'_, '_>, now: i64) -> GradedChain {
+    let (report, verdict) = chain::analyse_in(
         ChainInput {
             sent: &chain.certificates,
             aia: &chain.aia,
             ocsp_staple: chain.ocsp_staple.as_ref().map(|d| d.as_bytes()),
             host: Some(host),
             now,
+            max_intermediates: None,
         },
-        store,
+        trust.store,
+        trust.stores,
     );
     GradedChain { report, verdict }
 }
@@ -325,17 +358,17 @@ fn grade_endpoint(
     vulnerabilities: Vulnerabilities,
     gx: &GradeCx<'_, '_>,
 ) -> EndpointReport {
-    let (host, store, now) = (gx.host, gx.store, gx.now);
-    let chain = ep.chain.as_ref().map(|c| analyse(c, host, store, now));
+    let (host, trust, now) = (gx.host, &gx.anchors, gx.now);
+    let chain = ep.chain.as_ref().map(|c| analyse(c, host, trust, now));
     let others: Vec<GradedChain> = ep
         .other_chains
         .iter()
-        .map(|c| analyse(c, host, store, now))
+        .map(|c| analyse(c, host, trust, now))
         .collect();
     let no_sni_chain = ep
         .chain_no_sni
         .as_ref()
-        .map(|c| analyse(c, host, store, now));
+        .map(|c| analyse(c, host, trust, now));
     let no_sni = ep
         .chain_no_sni
         .as_ref()
@@ -462,7 +495,7 @@ fn simulate<'g>(
     let inline: Vec<Option<GradedChain>> = handshakes
         .iter()
         .map(|h| match clients::chain_choice(ep, h) {
-            clients::ChainChoice::Inline(c) => Some(analyse(c, gx.host, gx.store, gx.now)),
+            clients::ChainChoice::Inline(c) => Some(analyse(c, gx.host, &gx.anchors, gx.now)),
             _ => None,
         })
         .collect();
@@ -989,16 +1022,25 @@ fn chain_caps(v: &mut Verdicts, c: &GradedChain) {
     if has(ChainIssue::Revoked) {
         v.hit(RuleCode::Revoked, None);
     }
+    if has(ChainIssue::InvalidConstraints) {
+        let rule = c
+            .report
+            .findings
+            .iter()
+            .find(|f| crate::check::is_constraint_code(&f.code))
+            .map(|f| format!("({})", f.reason));
+        v.hit(RuleCode::InvalidConstraints, rule);
+    }
     if has(ChainIssue::HostnameMismatch) {
         let sans = c.report.certificates.first().map(|r| {
-            format!(
-                "(it is for: {})",
-                if r.san.is_empty() {
-                    r.subject.clone()
-                } else {
-                    r.san.join(", ")
-                }
-            )
+            if r.san.is_empty() {
+                format!(
+                    "(it has no subjectAltName; browsers ignore its subject {}, RFC 9525)",
+                    r.subject
+                )
+            } else {
+                format!("(it is for: {})", r.san.join(", "))
+            }
         });
         v.hit(RuleCode::HostnameMismatch, sans);
     }

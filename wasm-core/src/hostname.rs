@@ -1,11 +1,17 @@
-//! Host name matching per RFC 6125 as browsers apply it: DNS names against DNS
-//! SANs (one wildcard label, leftmost, whole label only), IP literals against IP
-//! SANs only, and the subject CN only when the certificate has no SAN extension.
+//! Host name matching. Browsers (RFC 9525, CA/B Forum) look at the
+//! subjectAltName only: DNS names against dNSName entries (one wildcard label,
+//! leftmost, whole label only, never on a bare TLD), IP literals against
+//! iPAddress entries; the subject CN is ignored, so a certificate without a
+//! subjectAltName matches nothing. OpenSSL (`openssl s_client
+//! -verify_hostname`) still falls back to the CN when there is no DNS name in
+//! the subjectAltName; [`matches_openssl`] follows it for the verify code.
 
 use std::net::IpAddr;
 
 use x509_parser::certificate::X509Certificate;
-use x509_parser::extensions::{GeneralName, ParsedExtension};
+use x509_parser::extensions::GeneralName;
+
+use crate::finding::{Finding, Severity};
 
 /// Normalises a host for comparison: lower case, no trailing dot, no IPv6 brackets.
 pub fn normalize(host: &str) -> String {
@@ -17,34 +23,56 @@ pub fn normalize(host: &str) -> String {
     h.to_ascii_lowercase()
 }
 
-/// Does `cert` name `host`?
+/// Does `cert` name `host`, as a browser reads it (subjectAltName only)?
 pub fn matches(cert: &X509Certificate<'_>, host: &str) -> bool {
     let host = normalize(host);
     let ip: Option<IpAddr> = host.parse().ok();
-    let mut sans = None;
-    for ext in cert.tbs_certificate.extensions() {
-        if let ParsedExtension::SubjectAlternativeName(san) = ext.parsed_extension() {
-            sans = Some(&san.general_names);
-        }
-    }
-    match (sans, ip) {
-        (Some(names), Some(ip)) => names.iter().any(|n| match n {
+    let names = crate::cert_profile::san_names(cert);
+    match ip {
+        Some(ip) => names.iter().any(|n| match n {
             GeneralName::IPAddress(bytes) => ip_bytes_match(ip, bytes),
             _ => false,
         }),
-        (Some(names), None) => names.iter().any(|n| match n {
+        None => names.iter().any(|n| match n {
             GeneralName::DNSName(pattern) => dns_matches(pattern, &host),
             _ => false,
         }),
-        // No SAN extension at all: legacy fallback to the subject CN (DNS only).
-        (None, None) => cert
-            .tbs_certificate
-            .subject
-            .iter_common_name()
-            .filter_map(|cn| cn.as_str().ok())
-            .any(|cn| dns_matches(cn, &host)),
-        (None, Some(_)) => false,
     }
+}
+
+/// Does `cert` name `host` as OpenSSL's `X509_check_host` reads it: DNS
+/// subjectAltName entries, and the subject CN when there are none.
+pub fn matches_openssl(cert: &X509Certificate<'_>, host: &str) -> bool {
+    let normalized = normalize(host);
+    let names = crate::cert_profile::san_names(cert);
+    let has_dns = names.iter().any(|n| matches!(n, GeneralName::DNSName(_)));
+    if normalized.parse::<IpAddr>().is_ok() || has_dns {
+        return matches(cert, host);
+    }
+    cert.tbs_certificate
+        .subject
+        .iter_common_name()
+        .filter_map(|cn| cn.as_str().ok())
+        .any(|cn| dns_matches(cn, &normalized))
+}
+
+/// For a leaf without any subjectAltName name: the finding that says browsers
+/// do not read its CN.
+pub fn no_san_finding(cert: &X509Certificate<'_>) -> Option<Finding> {
+    if !crate::cert_profile::san_names(cert).is_empty() {
+        return None;
+    }
+    let cn = cert
+        .tbs_certificate
+        .subject
+        .iter_common_name()
+        .filter_map(|cn| cn.as_str().ok())
+        .next();
+    let reason = match cn {
+        Some(cn) => format!("the leaf has no subjectAltName; browsers ignore its common name '{cn}' (RFC 9525 6.3), so it matches no host"),
+        None => "the leaf has no subjectAltName, so it matches no host".to_owned(),
+    };
+    Some(Finding::new(Severity::Error, "no_subject_alt_name", reason))
 }
 
 fn ip_bytes_match(ip: IpAddr, bytes: &[u8]) -> bool {
@@ -54,22 +82,29 @@ fn ip_bytes_match(ip: IpAddr, bytes: &[u8]) -> bool {
     }
 }
 
-/// Matches one SAN DNS pattern against a normalised host name.
+/// A reference identifier's labels: LDH (underscores are not in the
+/// preferred name syntax of RFC 1034/1123).
+fn label_ok(l: &str) -> bool {
+    !l.is_empty() && l.len() <= 63 && l.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+}
+
+/// Matches one DNS pattern (a subjectAltName dNSName, or OpenSSL's CN) against
+/// a normalised host name. Malformed patterns match nothing.
 pub fn dns_matches(pattern: &str, host: &str) -> bool {
     let pattern = normalize(pattern);
     if pattern.is_empty() || host.is_empty() {
         return false;
     }
     match pattern.strip_prefix("*.") {
-        None => !pattern.contains('*') && pattern == host,
+        None => !pattern.contains('*') && pattern.split('.').all(label_ok) && pattern == host,
         Some(base) => {
             // The wildcard stands for exactly one whole label, and must not sit
             // directly on a bare TLD (`*.com`).
-            if base.contains('*') || !base.contains('.') {
+            if !base.contains('.') || !base.split('.').all(label_ok) {
                 return false;
             }
             match host.split_once('.') {
-                Some((label, rest)) => !label.is_empty() && rest == base,
+                Some((label, rest)) => label_ok(label) && rest == base,
                 None => false,
             }
         }
@@ -96,6 +131,20 @@ mod tests {
         assert!(!dns_matches("w*.example.test", "www.example.test"));
         assert!(!dns_matches("www.*.test", "www.example.test"));
         assert!(!dns_matches("*.*.example.test", "a.b.example.test"));
+        assert!(!dns_matches("*", "example"));
+    }
+
+    #[test]
+    fn malformed_patterns_match_nothing() {
+        assert!(!dns_matches(
+            "under_score.example.test",
+            "under_score.example.test"
+        ));
+        assert!(!dns_matches(
+            "xn--*-1b3c148a.example.test",
+            "xn--bliss-1b3c148a.example.test"
+        ));
+        assert!(!dns_matches("*.example.test", "under_score.example.test"));
     }
 
     #[test]

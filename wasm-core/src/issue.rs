@@ -21,6 +21,10 @@ pub enum ChainIssue {
     WeakKey,
     WeakSignature,
     Revoked,
+    /// A constraint or profile check failed (basicConstraints, path length,
+    /// name constraints, key usage, extended key usage, unknown critical
+    /// extensions, a malformed certificate); `chain.findings` says which.
+    InvalidConstraints,
 }
 
 impl ChainIssue {
@@ -39,6 +43,7 @@ impl ChainIssue {
             ChainIssue::WeakKey => "weak_key",
             ChainIssue::WeakSignature => "weak_signature",
             ChainIssue::Revoked => "revoked",
+            ChainIssue::InvalidConstraints => "invalid_constraints",
         }
     }
 }

@@ -8,8 +8,10 @@
 //! - [`grade()`]: facts → report; [`grade_with`] adds compliance with a Mozilla
 //!   profile and fix plans ([`GradeOptions`]).
 //! - [`chain`], [`cert`], [`issue`], [`anchors`], [`sigalg`], [`sigverify`],
-//!   [`hostname`], [`ocsp`]: certificates and trust; [`stores`]: the root
-//!   stores per platform and version.
+//!   [`hostname`], [`ocsp`]: certificates and the chain breakdown; [`path`],
+//!   [`validate`], [`cert_profile`], [`nameconstraints`], [`check`]: the
+//!   browser-grade path validator; [`stores`]: the root stores per platform
+//!   and version.
 //! - [`clients`]: the client simulation — the client table, `--clients`
 //!   selection, and each client's verdict on what the server chose.
 //! - [`policy`]: the grading rules as data; [`expiry`]: the alert schedule.
@@ -23,7 +25,9 @@
 
 pub mod anchors;
 pub mod cert;
+pub mod cert_profile;
 pub mod chain;
+pub mod check;
 pub mod clients;
 pub mod compliance;
 pub mod der;
@@ -43,7 +47,9 @@ pub mod hex;
 pub mod hostname;
 pub mod hsts;
 pub mod issue;
+pub mod nameconstraints;
 pub mod ocsp;
+pub mod path;
 pub mod policy;
 pub mod profiles;
 pub mod report;
@@ -53,6 +59,7 @@ pub mod sigverify;
 pub mod stores;
 pub mod suites;
 pub mod time;
+pub mod validate;
 pub mod vuln_probes;
 pub mod weakness;
 pub mod wire;
@@ -124,6 +131,7 @@ pub fn parse_chain_json(text: &str, host: Option<&str>, now_ms: f64) -> Result<S
             ocsp_staple: None,
             host,
             now: millis_to_secs(now_ms),
+            max_intermediates: None,
         },
         &store,
     );

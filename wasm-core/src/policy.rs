@@ -2,8 +2,14 @@
 //! grade, or a warning that turns A into A-), what it is judged on, the reason
 //! shown to the user and a fix hint in nginx, Apache and Caddy terms.
 //!
-//! `tlslens-2026.1` follows the SSL Labs rating guide (2009r); see docs/contracts.md. The
-//! README's policy table is generated from [`RULES`] (a test keeps them equal).
+//! `tlslens-2026.1` follows the SSL Labs rating guide (2009r); `tlslens-2026.2`
+//! adds rules to it (each rule names the version that introduced it); see
+//! docs/contracts.md. The README's policy table is generated from [`RULES`] (a test
+//! keeps them equal).
+//!
+//! Adding a rule: one entry in the `rules!` list below (`Code = "code" since
+//! "tlslens-…" => { … }`), the code that fires it in `grade.rs`, a row in
+//! `tests/grading.rs`, and the README table regenerated.
 
 use std::fmt;
 
@@ -12,7 +18,12 @@ use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 use crate::report::Grade;
 
 /// The policy identifier written into every report.
-pub const POLICY_ID: &str = "tlslens-2026.1";
+pub const POLICY_ID: &str = POLICY_2026_2;
+
+/// The first version: the SSL Labs rating guide (2009r) as DESIGN.md states it.
+pub const POLICY_2026_1: &str = "tlslens-2026.1";
+/// 2026.1 plus: a chain that fails a constraint check is not trusted (T).
+pub const POLICY_2026_2: &str = "tlslens-2026.2";
 
 /// What a rule does to the grade.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -48,6 +59,8 @@ pub enum Basis {
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Rule {
     pub code: RuleCode,
+    /// The policy version that introduced the rule.
+    pub since: &'static str,
     pub effect: Effect,
     pub basis: Basis,
     pub reason: &'static str,
@@ -58,7 +71,7 @@ pub struct Rule {
 /// spelling and [`RULES`] from one list, so a code without a rule (or a rule
 /// without a code) cannot be written.
 macro_rules! rules {
-    ($($(#[$doc:meta])* $variant:ident = $code:literal => { $($field:ident: $value:expr),+ $(,)? },)+) => {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal $(since $since:expr)? => { $($field:ident: $value:expr),+ $(,)? },)+) => {
         /// The stable code of a grading rule, as written in reports (`caps[].code`,
         /// `warnings[].code`) and in the README's policy table.
         #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -81,9 +94,15 @@ macro_rules! rules {
         /// Every rule of [`POLICY_ID`], in the order they are listed to users
         /// (the order of [`RuleCode`]).
         pub const RULES: &[Rule; RuleCode::ALL.len()] = &[
-            $(Rule { code: RuleCode::$variant, $($field: $value),+ },)+
+            $(Rule {
+                code: RuleCode::$variant,
+                since: rules!(@since $($since)?),
+                $($field: $value),+
+            },)+
         ];
     };
+    (@since) => { POLICY_2026_1 };
+    (@since $since:expr) => { $since };
 }
 
 impl RuleCode {
@@ -176,17 +195,17 @@ rules! {
     // SSL Labs gives F for POODLE over TLS (Dec. 2014; F5's "SSL Labs best case grades for
     // older TMOS versions": unpatched BIG-IP "starts with a failing grade due to the poodle
     // attack", CVE-2014-8730).
-    PoodleTls = "poodle_tls" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
+    PoodleTls = "poodle_tls" since POLICY_2026_2 => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
         reason: "The server is vulnerable to POODLE over TLS (CVE-2014-8730): it accepts records whose CBC padding bytes are wrong, so an attacker can decrypt cookies byte by byte.",
         fix: "Update the TLS stack or load balancer firmware (F5 BIG-IP, A10, Citrix had this bug); until then remove the CBC suites and offer only AES-GCM or ChaCha20-Poly1305." },
     // SSL Labs rating guide 2009c (Feb. 2013): "Insecure renegotiation is not allowed (F)".
-    InsecureRenegotiation = "insecure_renegotiation" => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
+    InsecureRenegotiation = "insecure_renegotiation" since POLICY_2026_2 => { effect: Effect::Cap(Grade::F), basis: Basis::Probe,
         reason: "The server accepts client-initiated renegotiation without RFC 5746 (CVE-2009-3555): an attacker can splice their own request in front of the victim's.",
         fix: "Upgrade the TLS library (every maintained one supports RFC 5746) and disable client-initiated renegotiation (nginx and Apache 2.4 refuse it by default; OpenSSL: `SSL_OP_NO_RENEGOTIATION`)." },
-    NoBrowserCanConnect = "no_browser_can_connect" => { effect: Effect::Cap(Grade::F), basis: Basis::Simulation,
+    NoBrowserCanConnect = "no_browser_can_connect" since POLICY_2026_2 => { effect: Effect::Cap(Grade::F), basis: Basis::Simulation,
         reason: "No current browser in the client simulation can complete a handshake: for visitors the site is down.",
         fix: "Look at each browser's reason in the client simulation. Usually: enable TLS 1.2 and 1.3 (nginx `ssl_protocols TLSv1.2 TLSv1.3;`), offer ECDHE-ECDSA/RSA-AES128-GCM-SHA256 and the TLS 1.3 suites, and serve a complete chain from a public CA." },
-    DhComposite = "dh_composite" => { effect: Effect::Cap(Grade::F), basis: Basis::Offered,
+    DhComposite = "dh_composite" since POLICY_2026_2 => { effect: Effect::Cap(Grade::F), basis: Basis::Offered,
         reason: "The server's DH modulus is not a prime number: the discrete logarithm splits into small problems and the key exchange can be broken. (TLS Lens rule: SSL Labs does not test primality; a composite modulus is treated like key exchange under 1024 bits, → F.)",
         fix: "Generate proper DH parameters (`openssl dhparam 2048` makes safe primes) or, better, use the RFC 7919 group: nginx `ssl_dhparam /etc/ssl/ffdhe2048.pem;` · Apache `SSLOpenSSLConfCmd DHParameters ffdhe2048.pem` — or drop DHE suites for ECDHE." },
     ZeroScore = "zero_score" => { effect: Effect::Cap(Grade::F), basis: Basis::Score,
@@ -251,6 +270,9 @@ rules! {
     Sha1Signature = "sha1_signature" => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
         reason: "A certificate in the chain is signed with SHA-1, which browsers no longer accept.",
         fix: "Reissue the certificate (and replace the intermediate) with SHA-256 signatures; make sure the server sends the current intermediate from your CA." },
+    InvalidConstraints = "invalid_constraints" since POLICY_2026_2 => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
+        reason: "The chain breaks a rule browsers enforce on certificates (basic constraints, path length, name constraints, key usage, extended key usage, an unknown critical extension or a malformed certificate), so they reject it.",
+        fix: "Get the certificate reissued, or serve the CA's current intermediate: a public CA's chain passes these checks. For a private CA, issue intermediates with `basicConstraints=critical,CA:TRUE` and `keyUsage=critical,keyCertSign,cRLSign`, and server certificates with `extendedKeyUsage=serverAuth` and every host name in the subjectAltName inside the CA's name constraints." },
     NoCertificate = "no_certificate" => { effect: Effect::Cap(Grade::T), basis: Basis::Certificate,
         reason: "No certificate chain could be captured from this endpoint, so nothing proves who it is.",
         fix: "Check that the server is configured with a certificate for this name (nginx `ssl_certificate`, Apache `SSLCertificateFile`) and that the handshake completes: `openssl s_client -connect HOST:PORT -servername HOST`." },
@@ -276,7 +298,7 @@ rules! {
         fix: "Raise it to at least `max-age=15552000` (180 days); one year (`31536000`) is usual." },
     // Not an SSL Labs rule (it reports 0-RTT without grading it): replayable early data
     // is a risk only for non-idempotent requests, so a warning.
-    EarlyData = "early_data" => { effect: Effect::Warning, basis: Basis::Probe,
+    EarlyData = "early_data" since POLICY_2026_2 => { effect: Effect::Warning, basis: Basis::Probe,
         reason: "TLS 1.3 0-RTT early data is accepted: a request sent as early data can be replayed by an attacker.",
         fix: "Turn 0-RTT off unless the application rejects replayed non-idempotent requests. nginx: `ssl_early_data off;` (the default) · HAProxy: drop `allow-0rtt` · Cloudflare: disable 0-RTT." },
     NoBrowserCompatible = "no_browser_compatible" => { effect: Effect::Warning, basis: Basis::Browser,
@@ -305,8 +327,9 @@ pub fn to_json() -> String {
 
 /// The policy as a Markdown table (one row per rule), as in the README.
 pub fn markdown_table() -> String {
-    let mut out =
-        String::from("| Code | Effect | Judged on | Reason | Fix hint |\n|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| Code | Effect | Judged on | Since | Reason | Fix hint |\n|---|---|---|---|---|---|\n",
+    );
     for r in RULES {
         let effect = match r.effect {
             Effect::Cap(g) => format!("cap {g}"),
@@ -321,10 +344,11 @@ pub fn markdown_table() -> String {
             Basis::Score => "score",
         };
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} |\n",
             r.code,
             effect,
             basis,
+            r.since.trim_start_matches("tlslens-"),
             r.reason.replace('|', "\\|"),
             r.fix.replace('|', "\\|")
         ));

@@ -105,7 +105,7 @@ impl fmt::Display for Grade {
 pub struct Report {
     /// Always [`REPORT_SCHEMA`].
     pub schema: String,
-    /// The grading policy that produced the grades (`tlslens-2026.1`).
+    /// The grading policy that produced the grades (`tlslens-2026.2`).
     pub policy: String,
     /// What was scanned.
     pub target: Target,

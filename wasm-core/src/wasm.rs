@@ -39,7 +39,7 @@ pub fn parse_chain(text: &str, host: Option<String>, now_ms: f64) -> Result<Stri
 }
 
 /// Loads `root-stores.bin` (shipped beside the module): the anchors of every root
-/// store but Mozilla's, which the module does not compile in. Throws when the
+/// store, Mozilla's included, which the module does not compile in. Throws when the
 /// bytes are not the file this build was generated with.
 #[wasm_bindgen]
 pub fn load_root_stores(bytes: &[u8]) -> Result<(), JsError> {

@@ -1,4 +1,4 @@
-//! The policy table test: one row per rule of `tlslens-2026.1`, each firing alone
+//! The policy table test: one row per rule of `tlslens-2026.2`, each firing alone
 //! where that is possible (and with its inevitable companions where it is not),
 //! plus combinations, with the expected letter, trust-ignored letter and score.
 
@@ -516,6 +516,36 @@ fn rows() -> Vec<Row> {
             &["sha1_signature"],
         ),
         row(
+            "invalid_constraints (clientAuth-only leaf)",
+            |f| {
+                let pki = Pki::new(
+                    Spec::leaf(&["example.test"]).with(|p| {
+                        p.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+                    }),
+                    KeyKind::P256,
+                );
+                set_chain(f, pki.chain(), vec![], pki.anchors());
+            },
+            T,
+            APlus,
+            &["invalid_constraints"],
+        ),
+        row(
+            "invalid_constraints (non-CA intermediate)",
+            |f| {
+                let root = Node::self_signed(Spec::ca("Root"), KeyKind::P256);
+                let inter = root.issue(
+                    Spec::ca("Not A CA").with(|p| p.is_ca = rcgen::IsCa::ExplicitNoCa),
+                    KeyKind::P256,
+                );
+                let leaf = inter.issue(Spec::leaf(&["example.test"]), KeyKind::P256);
+                set_chain(f, vec![leaf.der(), inter.der()], vec![], vec![root.der()]);
+            },
+            T,
+            APlus,
+            &["invalid_constraints"],
+        ),
+        row(
             "no_certificate",
             |f| {
                 ep(f).chain = None;
@@ -537,6 +567,23 @@ fn rows() -> Vec<Row> {
         row(
             "hostname_mismatch",
             |f| f.target.host = "other.test".into(),
+            M,
+            APlus,
+            &["hostname_mismatch"],
+        ),
+        row(
+            "hostname_mismatch (CN only, no subjectAltName)",
+            |f| {
+                let pki = Pki::new(
+                    Spec::leaf(&[]).with(|p| {
+                        p.distinguished_name = rcgen::DistinguishedName::new();
+                        p.distinguished_name
+                            .push(rcgen::DnType::CommonName, "example.test");
+                    }),
+                    KeyKind::P256,
+                );
+                set_chain(f, pki.chain(), vec![], pki.anchors());
+            },
             M,
             APlus,
             &["hostname_mismatch"],
@@ -1149,4 +1196,78 @@ fn boolean_vulnerability_facts_still_read() {
         serde_json::to_string(&robot).unwrap(),
         r#"{"status":"vulnerable","evidence":"e","oracle":"weak"}"#
     );
+}
+
+#[test]
+fn cn_only_certificate_grades_m_saying_browsers_ignore_the_cn() {
+    let pki = Pki::new(
+        Spec::leaf(&[]).with(|p| {
+            p.distinguished_name = rcgen::DistinguishedName::new();
+            p.distinguished_name
+                .push(rcgen::DnType::CommonName, "example.test");
+        }),
+        KeyKind::P256,
+    );
+    let mut facts = good_facts(shared_pki());
+    set_chain(&mut facts, pki.chain(), vec![], pki.anchors());
+    let report = grade(&facts, NOW);
+    let e = &report.endpoints[0];
+    assert_eq!(e.grade, Some(Grade::M));
+    let cap = e
+        .caps
+        .iter()
+        .find(|c| c.code == "hostname_mismatch")
+        .unwrap();
+    assert!(
+        cap.reason
+            .contains("it has no subjectAltName; browsers ignore its subject CN=example.test"),
+        "{}",
+        cap.reason
+    );
+    let chain = e.chain.as_ref().unwrap();
+    // What `openssl s_client -verify_hostname` says: it still reads the CN.
+    assert_eq!(chain.verify_code, 0);
+}
+
+#[test]
+fn invalid_constraints_cap_names_the_broken_rule_and_the_policy_version() {
+    let root = Node::self_signed(Spec::ca("Root"), KeyKind::P256);
+    let inter = root.issue(
+        Spec::ca("Not A CA").with(|p| p.is_ca = rcgen::IsCa::ExplicitNoCa),
+        KeyKind::P256,
+    );
+    let leaf = inter.issue(Spec::leaf(&["example.test"]), KeyKind::P256);
+    let mut facts = good_facts(shared_pki());
+    set_chain(
+        &mut facts,
+        vec![leaf.der(), inter.der()],
+        vec![],
+        vec![root.der()],
+    );
+    let report = grade(&facts, NOW);
+    assert_eq!(report.policy, "tlslens-2026.2");
+    let e = &report.endpoints[0];
+    let cap = e
+        .caps
+        .iter()
+        .find(|c| c.code == "invalid_constraints")
+        .unwrap();
+    assert!(
+        cap.reason
+            .contains("(the intermediate 'Not A CA' is not a CA (basicConstraints cA=FALSE)"),
+        "{}",
+        cap.reason
+    );
+    let chain = e.chain.as_ref().unwrap();
+    assert!(!chain.trusted);
+    // Every store is asked (Mozilla first, the platform stores, the custom
+    // anchors last), and none accepts a path through a non-CA.
+    let stores: Vec<&str> = chain.trust.iter().map(|t| t.store.as_str()).collect();
+    assert_eq!(stores.first(), Some(&"mozilla"));
+    assert_eq!(stores.last(), Some(&"custom"));
+    assert!(
+        stores.contains(&"java") && stores.contains(&"android-8"),
+        "{stores:?}"
+    );
+    assert!(chain.trust.iter().all(|t| !t.trusted));
 }

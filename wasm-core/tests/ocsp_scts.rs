@@ -114,6 +114,7 @@ fn staple_report(pki: &Pki, staple: &[u8]) -> OcspReport {
             ocsp_staple: Some(staple),
             host: Some("example.test"),
             now: NOW,
+            max_intermediates: None,
         },
         &store,
     );
@@ -197,6 +198,7 @@ fn a_staple_without_a_known_issuer_is_not_checked() {
             ocsp_staple: Some(&staple),
             host: Some("example.test"),
             now: NOW,
+            max_intermediates: None,
         },
         &store,
     );

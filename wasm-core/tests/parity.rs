@@ -240,6 +240,8 @@ fn fixtures_dir() -> std::path::PathBuf {
 /// Regenerates the committed fixtures (new keys, new facts):
 /// `UPDATE_FIXTURES=1 cargo test -p tlslens-core --test parity`.
 /// `UPDATE_FIXTURES=NAME` regenerates that case only.
+/// When only the grading changed, `UPDATE_REPORTS=1` rewrites the reports from
+/// the committed facts.
 fn regenerate() {
     let only = std::env::var("UPDATE_FIXTURES").unwrap_or_default();
     let dir = fixtures_dir();
@@ -326,12 +328,15 @@ fn committed_fixtures_grade_to_their_committed_reports() {
             continue;
         };
         let facts = std::fs::read_to_string(&path).unwrap();
-        let expected =
-            std::fs::read_to_string(path.with_file_name(format!("{name}.report.json"))).unwrap();
+        let report_path = path.with_file_name(format!("{name}.report.json"));
         let report = tlslens_core::grade_json(&facts, NOW_MS).unwrap();
+        if std::env::var_os("UPDATE_REPORTS").is_some() {
+            std::fs::write(&report_path, &report).unwrap();
+        }
+        let expected = std::fs::read_to_string(&report_path).unwrap();
         assert_eq!(
             report, expected,
-            "{name}: native report differs from the committed one (UPDATE_FIXTURES=1 to accept)"
+            "{name}: native report differs from the committed one (UPDATE_REPORTS=1 to accept)"
         );
         assert_eq!(
             report,

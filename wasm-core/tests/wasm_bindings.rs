@@ -111,7 +111,7 @@ fn pasted_pem_chain_is_analysed() {
         "CN=example.test, O=TLS Lens Test"
     );
     assert!(!wasm::version().is_empty());
-    assert_eq!(wasm::policy_id(), "tlslens-2026.1");
+    assert_eq!(wasm::policy_id(), "tlslens-2026.2");
     assert_eq!(wasm::alert_threshold(10, false, vec![]), Some(14));
 }
 

@@ -9,6 +9,8 @@
 //! default), `UTC`, an IANA name (`Europe/Paris`) or a fixed offset
 //! (`+02:00`).
 
+use std::path::{Path, PathBuf};
+
 use jiff::tz::{Offset, TimeZone};
 
 use super::aggregate::Limits;
@@ -28,6 +30,8 @@ pub struct LogsFlags {
     pub timezone: Option<String>,
     /// `--top N`.
     pub top: usize,
+    /// `--scan-report FILE`.
+    pub scan_report: Option<PathBuf>,
 }
 
 /// How to print the report.
@@ -81,6 +85,10 @@ impl LogsSettings {
             ));
         }
         let (zone, zone_name) = parse_zone(flags.timezone.as_deref().unwrap_or("local"))?;
+        let (clients, offer) = match &flags.scan_report {
+            Some(path) => (table(), Some(read_scan_report(path)?)),
+            None => (Vec::new(), None),
+        };
         let since = flags
             .since
             .as_deref()
@@ -99,10 +107,75 @@ impl LogsSettings {
             now,
             top: flags.top,
             limits: Limits::default(),
-            clients: Vec::new(),
-            offer: None,
+            clients,
+            offer,
         })
     }
+}
+
+/// The client table of the client simulation (docs/clients.md), as the
+/// profiles failures are matched against, in table order.
+pub fn table() -> Vec<ClientDescription> {
+    tlslens_core::clients::table()
+        .iter()
+        .map(|c| ClientDescription {
+            name: c.name.clone(),
+            versions: c.versions.clone(),
+            cipher_suites: c.suites.clone(),
+        })
+        .collect()
+}
+
+/// The largest scan report read (a report is tens of kilobytes).
+const MAX_SCAN_REPORT: u64 = 16 * 1024 * 1024;
+
+/// `--scan-report FILE`: what the server offers, from a saved `scan --json`
+/// report (its first line when the file holds JSON Lines of several
+/// targets). Every endpoint's offer counts: a version or suite accepted by
+/// any endpoint is in the offer, so a client is named only when it would
+/// fail against all of them.
+pub fn read_scan_report(path: &Path) -> Result<ServerOffer, String> {
+    use std::io::Read;
+    let name = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("--scan-report {name}: {e}"))?;
+    let mut text = String::new();
+    file.take(MAX_SCAN_REPORT + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("--scan-report {name}: {e}"))?;
+    if text.len() as u64 > MAX_SCAN_REPORT {
+        return Err(format!(
+            "--scan-report {name}: larger than {} MiB, not a scan report",
+            MAX_SCAN_REPORT / 1024 / 1024
+        ));
+    }
+    let first = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(v) => v,
+        Err(_) => {
+            let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            serde_json::from_str(line).map_err(|e| {
+                format!("--scan-report {name}: not the JSON of `tlslens-relay scan --json`: {e}")
+            })?
+        }
+    };
+    let endpoints = first
+        .get("endpoints")
+        .and_then(serde_json::Value::as_array)
+        .filter(|e| !e.is_empty())
+        .ok_or_else(|| {
+            format!("--scan-report {name}: the report has no endpoints (was the scan successful?)")
+        })?;
+    let mut offer = ServerOffer::default();
+    for endpoint in endpoints {
+        for (version, suites) in ServerOffer::from_report_endpoint(endpoint).suites {
+            let entry = offer.suites.entry(version).or_default();
+            for s in suites {
+                if !entry.contains(&s) {
+                    entry.push(s);
+                }
+            }
+        }
+    }
+    Ok(offer)
 }
 
 /// `--timezone`: the zone and the name the report shows.
@@ -233,6 +306,7 @@ mod tests {
             since: Some("24h".into()),
             timezone: Some("UTC".into()),
             top: 10,
+            scan_report: None,
         };
         let s = LogsSettings::from_flags(&flags, NOW, true);
         let s = s.as_ref().map(|s| (s.sources.len(), s.output, s.since));
@@ -255,5 +329,58 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(err.starts_with("--since soon"), "{err}");
+    }
+
+    #[test]
+    fn the_client_table_is_the_simulations() {
+        let t = table();
+        assert_eq!(t.len(), tlslens_core::clients::table().len());
+        let java7 = t.iter().find(|c| c.name == "Java 7u25");
+        assert!(java7.is_some_and(|c| !c.versions.is_empty() && !c.cipher_suites.is_empty()));
+    }
+
+    #[test]
+    fn a_scan_report_gives_the_union_of_its_endpoints_offers() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("scan.json");
+        let report = serde_json::json!({"endpoints": [
+            {"protocols": ["TLSv1.2"], "cipher_suites": {"TLSv1.2": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]}},
+            {"protocols": ["TLSv1.2", "TLSv1.3"], "cipher_suites": {
+                "TLSv1.2": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"],
+                "TLSv1.3": ["TLS_AES_128_GCM_SHA256"]}}
+        ]});
+        // JSON Lines of several targets: the first line counts.
+        let text = format!("{report}\n{{\"endpoints\": []}}\n");
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+        let offer = read_scan_report(&path).unwrap_or_else(|e| panic!("{e}"));
+        use tlslens_core::wire::ProtocolVersion as V;
+        assert_eq!(
+            offer.suites.keys().copied().collect::<Vec<_>>(),
+            [V::TLS12, V::TLS13]
+        );
+        assert_eq!(offer.suites[&V::TLS12].len(), 2);
+    }
+
+    #[test]
+    fn a_bad_scan_report_is_one_line_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let garbage = dir.path().join("garbage.json");
+        std::fs::write(&garbage, "not json").unwrap_or_else(|e| panic!("{e}"));
+        let failed = dir.path().join("failed.json");
+        std::fs::write(&failed, r#"{"error": {"code": "unreachable"}}"#)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let missing = dir.path().join("missing.json");
+        for (path, says) in [
+            (&garbage, "not the JSON of `tlslens-relay scan --json`"),
+            (&failed, "has no endpoints"),
+            (&missing, "No such file"),
+        ] {
+            let err = read_scan_report(path).err().unwrap_or_default();
+            assert!(
+                err.starts_with(&format!("--scan-report {}: ", path.display())),
+                "{err}"
+            );
+            assert!(err.contains(says) && !err.contains('\n'), "{err}");
+        }
     }
 }

@@ -372,6 +372,7 @@ fn missing_issuer_url(chain: &ChainFacts, anchors: &[Der], now: i64) -> Option<S
             ocsp_staple: None,
             host: None,
             now,
+            max_intermediates: None,
         },
         &store,
     );

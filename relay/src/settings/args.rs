@@ -346,4 +346,8 @@ pub struct LogsArgs {
     /// Client addresses listed per cause.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+    /// A saved `scan --json` report of this server: protocol and cipher
+    /// mismatches then name the simulated clients that fail that way.
+    #[arg(long, value_name = "FILE")]
+    pub scan_report: Option<PathBuf>,
 }

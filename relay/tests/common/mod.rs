@@ -73,6 +73,9 @@ fn ca_params(cn: &str) -> CertificateParams {
     p.distinguished_name.push(DnType::CommonName, cn);
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    // As every CA does (RFC 5280 4.2.1.1, CA/B Forum BR): the core's
+    // validator rejects issued certificates without it.
+    p.use_authority_key_identifier_extension = true;
     p.not_before = rcgen::date_time_ymd(2024, 1, 1);
     p.not_after = rcgen::date_time_ymd(2040, 1, 1);
     p
@@ -113,6 +116,7 @@ impl Pki {
             .unwrap();
         p.distinguished_name
             .push(DnType::CommonName, names.first().copied().unwrap_or("leaf"));
+        p.use_authority_key_identifier_extension = true;
         if expired {
             p.not_before = rcgen::date_time_ymd(2020, 1, 1);
             p.not_after = rcgen::date_time_ymd(2021, 1, 1);
@@ -137,6 +141,7 @@ impl Pki {
             .unwrap();
         p.distinguished_name
             .push(DnType::CommonName, names.first().copied().unwrap_or("leaf"));
+        p.use_authority_key_identifier_extension = true;
         let now = time::OffsetDateTime::now_utc();
         p.not_before = now + time::Duration::days(from_days);
         p.not_after = now + time::Duration::days(until_days) + time::Duration::hours(1);

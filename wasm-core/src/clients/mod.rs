@@ -26,4 +26,4 @@ pub use evaluate::{
 pub use failure::{ClientFailure, FailureCode};
 pub use selection::{ClientSelection, SelectionError};
 pub use table::{table, ClientProfile, ClientRules, Intermediates};
-pub use trust::{AnchoredFallback, StoreTrust};
+pub use trust::{client_store, AnchoredFallback, ChainTrust, StoreTrust};

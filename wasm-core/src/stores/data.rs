@@ -31,14 +31,19 @@
 use super::{Platform, RootAnchor, Source, StoreConstraint, StoreId, StoreInfo};
 use super::table::{a, c, h, r};
 
-/// The Mozilla store's whole certificates: pool addresses `0..BUILTIN.len()`.
+/// The Mozilla store's whole certificates: pool addresses `0..BUILTIN_LEN`.
+/// Compiled in natively; the WASM build loads them at run time, as the first
+/// part of the shipped `root-stores.bin` (`super::load_extra`).
+#[cfg(not(target_arch = "wasm32"))]
 pub(super) static BUILTIN: &[u8] = include_bytes!("../../data/root-stores-builtin.bin");
 
-/// SHA-256 of [`BUILTIN`] as generated (checked by a unit test).
-#[cfg(test)]
+/// SHA-256 of `root-stores-builtin.bin` as generated.
 pub(super) const BUILTIN_SHA256: [u8; 32] = h("ca6651cc83ffef4f6e82bab1fbcb9ea8318cfa7fce9358132ac9fc65b2843c0f");
 
-/// The other anchors' pieces: pool addresses from `BUILTIN.len()` on. Compiled in
+/// Its length in bytes.
+pub(super) const BUILTIN_LEN: usize = 127103;
+
+/// The other anchors' pieces: pool addresses from `BUILTIN_LEN` on. Compiled in
 /// natively; the WASM build loads it at run time (`super::load_extra`).
 #[cfg(not(target_arch = "wasm32"))]
 pub(super) static EXTRA: &[u8] = include_bytes!("../../data/root-stores.bin");

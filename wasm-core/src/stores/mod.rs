@@ -7,14 +7,14 @@
 //! `data.rs` and in docs/root-stores.md. One table holds every distinct anchor
 //! (subject, key, name constraints, validity) once, with a bitset of the stores
 //! that carry it. The anchors of the Mozilla store keep their whole certificate
-//! (the chain report describes the root a path ends at), compiled in from
+//! (the chain report describes the root a path ends at), in
 //! `wasm-core/data/root-stores-builtin.bin`; the others keep what validation
 //! needs — the subject Name, the SubjectPublicKeyInfo and any NameConstraints —
-//! in `wasm-core/data/root-stores.bin`, compiled into native builds and loaded
-//! at run time by the WASM build ([`load_extra`]; the extension ships the file
-//! beside the module), which keeps the module under its size budget. Until it is
-//! loaded only the Mozilla store is available ([`StoreId::store`] is `None` for
-//! the others).
+//! in `wasm-core/data/root-stores.bin`. Native builds compile both in; the WASM
+//! build compiles neither and loads them at run time as one file
+//! ([`load_extra`]; the extension ships it beside the module), which keeps the
+//! module under its size budget. Until it is loaded no store is available
+//! ([`StoreId::store`] is `None`).
 //!
 //! - [`StoreId`]: a store (`mozilla`, `microsoft`, `android-7`, `java`, ...,
 //!   `custom`), [`StoreId::all`] in report order.
@@ -221,8 +221,9 @@ impl StoreSet {
     }
 }
 
-/// A byte range of the pool: addresses below `BUILTIN.len()` are in the
-/// compiled-in whole certificates, the rest in `root-stores.bin`.
+/// A byte range of the pool: addresses below `BUILTIN_LEN` are in the
+/// Mozilla store's whole certificates (`root-stores-builtin.bin`), the rest in
+/// the other anchors' pieces (`data/root-stores.bin`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Span {
     start: u32,
@@ -233,50 +234,81 @@ impl Span {
     fn bytes(self) -> Option<&'static [u8]> {
         let start = self.start as usize;
         let end = start.checked_add(self.len as usize)?;
-        let split = data::BUILTIN.len();
+        let split = data::BUILTIN_LEN;
         if end <= split {
-            data::BUILTIN.get(start..end)
+            builtin_pool()?.get(start..end)
         } else {
             extra()?.get(start.checked_sub(split)?..end - split)
         }
     }
 
+    /// Whether the range is in the Mozilla part and that part is at hand.
     fn builtin(self) -> bool {
-        self.start as usize + self.len as usize <= data::BUILTIN.len()
+        self.start as usize + self.len as usize <= data::BUILTIN_LEN && builtin_pool().is_some()
     }
 }
 
+/// The shipped `root-stores.bin` of the WASM build: the Mozilla store's
+/// certificates followed by the other anchors' pieces.
 #[cfg(target_arch = "wasm32")]
 static LOADED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
 
-/// `root-stores.bin`: compiled in natively, loaded by [`load_extra`] in WASM.
+/// The Mozilla store's certificates: compiled in natively, the first part of
+/// the file [`load_extra`] takes in WASM.
+fn builtin_pool() -> Option<&'static [u8]> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return Some(data::BUILTIN);
+    #[cfg(target_arch = "wasm32")]
+    return LOADED.get().and_then(|v| v.get(..data::BUILTIN_LEN));
+}
+
+/// The other anchors' pieces: compiled in natively, the second part of the
+/// file [`load_extra`] takes in WASM.
 fn extra() -> Option<&'static [u8]> {
     #[cfg(not(target_arch = "wasm32"))]
     return Some(data::EXTRA);
     #[cfg(target_arch = "wasm32")]
-    return LOADED.get().map(Vec::as_slice);
+    return LOADED.get().and_then(|v| v.get(data::BUILTIN_LEN..));
 }
 
-/// Whether `root-stores.bin` is available (always, natively).
+/// Whether the stores' data is available (always, natively; in WASM once
+/// [`load_extra`] was given the file).
 pub fn extra_loaded() -> bool {
     extra().is_some()
 }
 
-/// The file [`load_extra`] takes, as the build ships it.
+/// The file [`load_extra`] takes, as the build ships it (`scripts/build.sh`:
+/// `data/root-stores-builtin.bin` followed by `data/root-stores.bin`).
 pub const EXTRA_FILE: &str = "root-stores.bin";
 
-/// Takes the bytes of `root-stores.bin` (the WASM build does not compile them
-/// in). They must be exactly the file this build was generated with (length and
-/// SHA-256); loading it again is harmless. Natively the file is compiled in and
-/// this only checks the bytes.
+/// The bytes of the shipped `root-stores.bin` for this build (what
+/// `scripts/build.sh` writes beside the WASM module), natively.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn shipped_file() -> Vec<u8> {
+    [data::BUILTIN, data::EXTRA].concat()
+}
+
+/// Takes the bytes of the shipped `root-stores.bin` (the WASM build compiles
+/// no root store in: the module stays small, see docs/root-stores.md). They
+/// must be exactly the parts this build was generated with (lengths and
+/// SHA-256 of each); loading it again is harmless. Natively the data is
+/// compiled in and this only checks the bytes.
 pub fn load_extra(bytes: &[u8]) -> Result<(), crate::Error> {
-    let digest: [u8; 32] = Sha256::digest(bytes).into();
-    if bytes.len() != data::EXTRA_LEN || digest != data::EXTRA_SHA256 {
-        return Err(crate::Error::RootStoreData(format!(
+    let wrong = || {
+        crate::Error::RootStoreData(format!(
             "{EXTRA_FILE} is not the one this build was generated with ({} bytes, expected {})",
             bytes.len(),
-            data::EXTRA_LEN
-        )));
+            data::BUILTIN_LEN + data::EXTRA_LEN
+        ))
+    };
+    if bytes.len() != data::BUILTIN_LEN + data::EXTRA_LEN {
+        return Err(wrong());
+    }
+    let (builtin, extra) = bytes.split_at(data::BUILTIN_LEN);
+    let builtin_digest: [u8; 32] = Sha256::digest(builtin).into();
+    let extra_digest: [u8; 32] = Sha256::digest(extra).into();
+    if builtin_digest != data::BUILTIN_SHA256 || extra_digest != data::EXTRA_SHA256 {
+        return Err(wrong());
     }
     #[cfg(target_arch = "wasm32")]
     LOADED.get_or_init(|| bytes.to_vec());

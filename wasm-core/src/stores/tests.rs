@@ -41,19 +41,25 @@ fn tlv_len(tlv: &[u8]) -> Option<usize> {
 fn pool_files_are_the_generated_ones() {
     let builtin: [u8; 32] = Sha256::digest(data::BUILTIN).into();
     assert_eq!(builtin, data::BUILTIN_SHA256);
-    assert!(load_extra(data::EXTRA).is_ok());
+    assert_eq!(data::BUILTIN.len(), data::BUILTIN_LEN);
+    assert!(load_extra(&shipped_file()).is_ok());
     assert!(extra_loaded());
 }
 
 #[test]
 fn load_extra_rejects_other_bytes() {
-    let mut other = data::EXTRA.to_vec();
-    other[0] ^= 1;
-    assert!(matches!(
-        load_extra(&other),
-        Err(crate::Error::RootStoreData(_))
-    ));
-    assert!(load_extra(&data::EXTRA[1..]).is_err());
+    let shipped = shipped_file();
+    // A flipped byte in either part, a part alone, a byte short.
+    for at in [0, data::BUILTIN_LEN] {
+        let mut other = shipped.clone();
+        other[at] ^= 1;
+        assert!(matches!(
+            load_extra(&other),
+            Err(crate::Error::RootStoreData(_))
+        ));
+    }
+    assert!(load_extra(data::EXTRA).is_err());
+    assert!(load_extra(&shipped[1..]).is_err());
 }
 
 #[test]

@@ -191,6 +191,17 @@ impl SigningKey for TestKey {
     }
 }
 
+/// A change to the rcgen parameters of a certificate (a constraint, a usage,
+/// an extension), applied after the defaults of [`Spec`].
+#[derive(Clone)]
+pub struct Edit(pub std::sync::Arc<dyn Fn(&mut CertificateParams) + Send + Sync>);
+
+impl std::fmt::Debug for Edit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Edit")
+    }
+}
+
 /// What to put in a certificate.
 #[derive(Clone, Debug)]
 pub struct Spec {
@@ -209,6 +220,8 @@ pub struct Spec {
     pub ocsp_signer: bool,
     /// An embedded SCT list (the extension's SignedCertificateTimestampList).
     pub scts: Option<Vec<u8>>,
+    /// Changes applied last.
+    pub edits: Vec<Edit>,
 }
 
 impl Spec {
@@ -224,6 +237,7 @@ impl Spec {
             extras: false,
             ocsp_signer: false,
             scts: None,
+            edits: Vec::new(),
         }
     }
 
@@ -239,7 +253,14 @@ impl Spec {
             extras: false,
             ocsp_signer: false,
             scts: None,
+            edits: Vec::new(),
         }
+    }
+
+    /// Applies `f` to the rcgen parameters after the defaults.
+    pub fn with(mut self, f: impl Fn(&mut CertificateParams) + Send + Sync + 'static) -> Self {
+        self.edits.push(Edit(std::sync::Arc::new(f)));
+        self
     }
 
     pub fn valid(mut self, from: i64, until: i64) -> Self {
@@ -304,6 +325,9 @@ impl Spec {
             p.crl_distribution_points = vec![rcgen::CrlDistributionPoint {
                 uris: vec!["http://crl.example.test/ca.crl".into()],
             }];
+        }
+        for edit in &self.edits {
+            (edit.0)(&mut p);
         }
         p
     }
