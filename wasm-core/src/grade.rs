@@ -388,17 +388,7 @@ fn grade_endpoint(
     protocols.sort();
     protocols.dedup();
 
-    let mut cipher_suites: BTreeMap<ProtocolVersion, Vec<CipherSuite>> = BTreeMap::new();
-    let mut server_cipher_order = BTreeMap::new();
-    for p in &ep.cipher_suites {
-        cipher_suites
-            .entry(p.protocol)
-            .or_default()
-            .extend(p.suites.iter().copied());
-        if let Some(order) = p.server_order {
-            server_cipher_order.insert(p.protocol, order);
-        }
-    }
+    let (cipher_suites, server_cipher_order) = suite_tables(ep);
     let hsts = ep
         .http
         .as_ref()
@@ -435,14 +425,7 @@ fn grade_endpoint(
         weak_cipher_suites,
         sslv2_ciphers: ep.sslv2_ciphers.clone(),
         groups: ep.groups.clone(),
-        key_exchange: KeyExchangeReport {
-            dh_bits: ep.key_exchange.dh_bits,
-            ecdh_group: ep.key_exchange.ecdh_group,
-            weakest_rsa_equivalent_bits: None,
-            dh_groups: dh::analyse_all(&ep.key_exchange.dh_groups, &ep.key_exchange.public_values),
-            dh_public_reuse: dh::reuse(&ep.key_exchange.public_values, KexKind::Dhe),
-            ecdh_public_reuse: dh::reuse(&ep.key_exchange.public_values, KexKind::Ecdhe),
-        },
+        key_exchange: key_exchange_report(ep),
         chain: None,
         other_chains: Vec::new(),
         no_sni_chain_differs: no_sni.is_some(),
@@ -480,6 +463,44 @@ fn grade_endpoint(
     report.chain = chain.map(|c| c.report);
     report.other_chains = others.into_iter().map(|c| c.report).collect();
     report
+}
+
+/// The accepted suites per protocol, and whether the server picks by its
+/// own order, per protocol (the report's `cipher_suites` and
+/// `server_cipher_order`).
+type SuiteTables = (
+    BTreeMap<ProtocolVersion, Vec<CipherSuite>>,
+    BTreeMap<ProtocolVersion, bool>,
+);
+
+/// [`SuiteTables`] of `ep`.
+fn suite_tables(ep: &EndpointFacts) -> SuiteTables {
+    let mut cipher_suites: BTreeMap<ProtocolVersion, Vec<CipherSuite>> = BTreeMap::new();
+    let mut server_cipher_order = BTreeMap::new();
+    for p in &ep.cipher_suites {
+        cipher_suites
+            .entry(p.protocol)
+            .or_default()
+            .extend(p.suites.iter().copied());
+        if let Some(order) = p.server_order {
+            server_cipher_order.insert(p.protocol, order);
+        }
+    }
+    (cipher_suites, server_cipher_order)
+}
+
+/// The key exchange as seen: sizes, the DH groups judged, key reuse (the
+/// weakest RSA-equivalent strength is filled in by the score).
+fn key_exchange_report(ep: &EndpointFacts) -> KeyExchangeReport {
+    let kx = &ep.key_exchange;
+    KeyExchangeReport {
+        dh_bits: kx.dh_bits,
+        ecdh_group: kx.ecdh_group,
+        weakest_rsa_equivalent_bits: None,
+        dh_groups: dh::analyse_all(&kx.dh_groups, &kx.public_values),
+        dh_public_reuse: dh::reuse(&kx.public_values, KexKind::Dhe),
+        ecdh_public_reuse: dh::reuse(&kx.public_values, KexKind::Ecdhe),
+    }
 }
 
 /// The client simulation of one endpoint: each recorded handshake judged
