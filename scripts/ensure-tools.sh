@@ -8,13 +8,14 @@
 #   wasm  rustup target wasm32-unknown-unknown, wasm-bindgen-cli at exactly the
 #         version of the wasm-bindgen crate, npm packages (binaryen's wasm-opt)
 #   e2e   npm packages (playwright-core, web-ext) and Debian's chromium
-#   zoo   Debian's nginx, openssl, sslscan, apache2, haproxy, curl, python3 and
-#         python3-yaml (the local TLS server zoo; apache2 and haproxy also
-#         write the real logs that `tlslens-relay logs` is tested on; the CI
-#         gate's tests read JUnit XML and the docs' CI YAML with Python), and
-#         the real clients the client simulation is checked against
-#         (relay/tests/clients_real.rs): Java 17 (openjdk-17-jdk-headless), Go
-#         (golang-go), Chromium with NSS's certutil (libnss3-tools)
+#   zoo   Debian's nginx, openssl, sslscan, hyperfine (scripts/bench-scan.sh),
+#         apache2, haproxy, curl, python3 and python3-yaml (the local TLS
+#         server zoo; apache2 and haproxy also write the real logs that
+#         `tlslens-relay logs` is tested on; the CI gate's tests read JUnit XML
+#         and the docs' CI YAML with Python), and the real clients the client
+#         simulation is checked against (relay/tests/clients_real.rs): Java 17
+#         (openjdk-17-jdk-headless), Go (golang-go), Chromium with NSS's
+#         certutil (libnss3-tools)
 #
 # Progress goes to stderr, one short line per tool. Nothing here ever downloads
 # a browser: Chromium comes from Debian.
@@ -180,6 +181,7 @@ if [[ $want_zoo -eq 1 ]]; then
   need_deb nginx
   need_deb openssl openssl
   need_deb sslscan
+  need_deb hyperfine
   need_deb apache2
   need_deb haproxy
   need_deb curl curl

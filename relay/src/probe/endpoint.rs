@@ -16,14 +16,21 @@ use super::browser::browser;
 use super::chain::{self, ChainsStage};
 use super::clients::{self as simulation, ClientsStage};
 use super::conn::{Limits, Link, Stats};
+use super::early_data::EarlyDataStage;
 use super::enumerate;
 use super::extras::ExtrasStage;
 use super::groups::GroupsStage;
 use super::http::HttpStage;
+use super::kex::KexStage;
 use super::order::OrderStage;
+use super::poodle::PoodleTlsStage;
 use super::prober::Prober;
 use super::progress::{Milestone, Reporter};
+use super::renegotiation::RenegotiationStage;
+use super::robot::RobotStage;
+use super::sslv2_compat::Sslv2CompatStage;
 use super::stage::{FirstWave, Stage};
+use super::ticketbleed::TicketbleedStage;
 use super::vuln::VulnStage;
 use super::ScanOptions;
 use crate::codec::ProtocolVersion;
@@ -106,14 +113,9 @@ pub async fn scan_endpoint(cx: &ScanContext<'_>, addr: SocketAddr) -> EndpointFa
     }
 
     let t1 = Instant::now();
-    let (mut second, took) = second_wave(&p, &first, cx.opts.clients.as_ref()).await;
+    let (mut second, stage_timings) = second_wave(&p, &first, cx.opts.clients.as_ref()).await;
     run.timings.push(timing("details", t1.elapsed()));
-    if second.vulnerabilities.is_some() {
-        run.timings.push(timing(VulnStage::NAME, took.vulns));
-    }
-    if second.clients.is_some() {
-        run.timings.push(timing(ClientsStage::NAME, took.clients));
-    }
+    run.timings.extend(stage_timings);
     cx.progress.reached(&ip, Milestone::Detailed);
 
     let t2 = Instant::now();
@@ -170,35 +172,36 @@ async fn first_wave(p: &Prober<'_>) -> FirstWave {
 }
 
 /// Runs `stage`, measuring it.
-async fn timed<S: Stage>(stage: S, p: &Prober<'_>, first: &FirstWave) -> (S::Outcome, Duration) {
+async fn timed<S: Stage>(stage: S, p: &Prober<'_>, first: &FirstWave) -> (S::Outcome, Timing) {
     let t = Instant::now();
     let outcome = stage.run(p, first).await;
     let took = t.elapsed();
     tracing::debug!(stage = S::NAME, ms = took.as_millis() as u64, "stage done");
-    (outcome, took)
+    (outcome, timing(S::NAME, took))
 }
 
-/// How long the stages measured on their own took.
-struct StageTimes {
-    vulns: Duration,
-    clients: Duration,
-}
-
-/// Every second-wave stage, concurrently; also the time the vulnerability
-/// and client stages took.
+/// Every second-wave stage, concurrently; also the time each vulnerability
+/// stage and the client simulation took (the `timings` of the facts).
 async fn second_wave(
     p: &Prober<'_>,
     first: &FirstWave,
     clients: Option<&tlslens_core::clients::ClientSelection>,
-) -> (SecondWave, StageTimes) {
+) -> (SecondWave, Vec<Timing>) {
     let (
         (orders, _),
         (groups, _),
         (extras, _),
         (chains, _),
         (http, _),
-        (vulnerabilities, vulns),
-        (simulated, clients_took),
+        (vulnerabilities, t_vulns),
+        (robot, t_robot),
+        (ticketbleed, t_ticketbleed),
+        (poodle_tls, t_poodle),
+        (renegotiation, t_renegotiation),
+        (early_data, t_early),
+        (public_values, _),
+        (sslv2_compatible_hello, _),
+        (simulated, t_clients),
     ) = tokio::join!(
         timed(OrderStage, p, first),
         timed(GroupsStage, p, first),
@@ -206,6 +209,13 @@ async fn second_wave(
         timed(ChainsStage, p, first),
         timed(HttpStage, p, first),
         timed(VulnStage, p, first),
+        timed(RobotStage, p, first),
+        timed(TicketbleedStage, p, first),
+        timed(PoodleTlsStage, p, first),
+        timed(RenegotiationStage, p, first),
+        timed(EarlyDataStage, p, first),
+        timed(KexStage, p, first),
+        timed(Sslv2CompatStage, p, first),
         timed(ClientsStage { selection: clients }, p, first),
     );
     let second = SecondWave {
@@ -215,11 +225,25 @@ async fn second_wave(
         chains,
         http,
         vulnerabilities,
+        robot,
+        ticketbleed,
+        poodle_tls,
+        renegotiation,
+        early_data,
+        public_values,
+        sslv2_compatible_hello,
         clients: simulated,
     };
-    let times = StageTimes {
-        vulns,
-        clients: clients_took,
-    };
-    (second, times)
+    let mut timings = vec![
+        t_vulns,
+        t_robot,
+        t_ticketbleed,
+        t_poodle,
+        t_renegotiation,
+        t_early,
+    ];
+    if second.clients.is_some() {
+        timings.push(t_clients);
+    }
+    (second, timings)
 }

@@ -16,11 +16,17 @@
 //!   │    the reference browser's hello               browser.rs
 //!   │  (no connection / no TLS answer: stop here)
 //!   ├─ wave 2: stages, concurrently ───────────────► SecondWave
-//!   │    OrderStage, GroupsStage                     enumerate.rs
+//!   │    OrderStage, GroupsStage (and group order)   order.rs, groups.rs
 //!   │    ExtrasStage (ALPN, fallback, compression)   extras.rs
 //!   │    ChainsStage (SNI, no SNI, per key type)     chain.rs
 //!   │    HttpStage (HSTS, resumption)                http.rs, danger.rs
 //!   │    VulnStage (Heartbleed, CCS injection)       vuln.rs
+//!   │    RobotStage (Bleichenbacher oracle)          robot.rs
+//!   │    TicketbleedStage, PoodleTlsStage,           ticketbleed.rs, poodle.rs,
+//!   │    RenegotiationStage (own TLS 1.0–1.2 client)  renegotiation.rs, tls12/
+//!   │    EarlyDataStage (TLS 1.3 0-RTT)              early_data.rs, danger.rs
+//!   │    KexStage (public values, key reuse)         kex.rs
+//!   │    Sslv2CompatStage (SSLv2-format hello)       sslv2_compat.rs
 //!   │    ClientsStage (the client simulation)        clients/
 //!   ├─ AIA completion of the primary chain (and of   chain.rs, aia.rs
 //!   │  chains only simulated clients got)
@@ -52,6 +58,7 @@ pub mod chain;
 pub mod clients;
 pub mod conn;
 pub mod danger;
+pub mod early_data;
 mod endpoint;
 pub mod enumerate;
 pub mod extras;
@@ -59,10 +66,17 @@ pub mod fail;
 pub mod groups;
 pub mod hello;
 pub mod http;
+pub mod kex;
 pub mod order;
+pub mod poodle;
 pub mod prober;
 pub mod progress;
+pub mod renegotiation;
+pub mod robot;
+pub mod sslv2_compat;
 pub mod stage;
+pub mod ticketbleed;
+pub mod tls12;
 pub mod vuln;
 
 use std::sync::Arc;

@@ -2,7 +2,8 @@
 //! [`human`] writes a [`Report`] as text — grade, the clients that cannot
 //! connect and why (`clients.rs`), caps and warnings with their
 //! fixes, protocols and suites with the weak ones marked, chains with days
-//! left, features, vulnerabilities, per endpoint — and [`json`] writes it as
+//! left, features, protocol details, every known weakness, per endpoint —
+//! and [`json`] writes it as
 //! the contract's JSON. [`json_error`] is the error object `scan --json`
 //! prints when there is no report.
 //!
@@ -14,6 +15,7 @@
 //! not a silent `-`.
 
 mod clients;
+mod details;
 mod fix;
 mod junit;
 mod style;
@@ -22,8 +24,8 @@ mod summary;
 use std::fmt::Write;
 
 use tlslens_core::chain::ChainReport;
-use tlslens_core::facts::{BrowserFacts, Vulnerabilities};
-use tlslens_core::report::{EndpointReport, Grade};
+use tlslens_core::facts::BrowserFacts;
+use tlslens_core::report::{EndpointReport, Grade, Unmeasured};
 use tlslens_core::Report;
 
 pub use fix::fix_plans;
@@ -100,8 +102,15 @@ fn endpoint(o: &mut String, ep: &EndpointReport, st: Style) {
     findings(o, ep, st);
     protocols_and_suites(o, ep, st);
     key_exchange(o, ep, st);
+    details::dh_and_reuse(o, ep, st);
     if let Some(chain) = &ep.chain {
         chain_section(o, "Chain", chain, st);
+    } else if ep.not_measured.contains(&Unmeasured::Chain) {
+        let _ = writeln!(
+            o,
+            "  {} not measured: no probe could capture it (see the probe errors); trust is not judged",
+            st.bold("Chain:")
+        );
     }
     if ep.no_sni_chain_differs {
         let _ = writeln!(
@@ -121,7 +130,10 @@ fn endpoint(o: &mut String, ep: &EndpointReport, st: Style) {
         chain_section(o, &format!("Other chain #{}", i + 1), c, st);
     }
     features(o, ep, st);
-    vulnerabilities(o, &ep.vulnerabilities, st);
+    if ep.error.is_none() {
+        details::protocol_details(o, ep, st);
+        details::weaknesses(o, ep, st);
+    }
     if let Some(b) = &ep.browser {
         browser(o, b, st);
     }
@@ -296,7 +308,13 @@ fn chain_section(o: &mut String, title: &str, chain: &ChainReport, st: Style) {
 
 /// HSTS, then one line of yes/no features.
 fn features(o: &mut String, ep: &EndpointReport, st: Style) {
-    let hsts = ep.hsts.as_ref().map_or("absent", |h| h.raw.as_str());
+    let hsts = match &ep.hsts {
+        Some(h) => h.raw.as_str(),
+        None if ep.not_measured.contains(&Unmeasured::Hsts) => {
+            "not measured (the HTTPS request failed)"
+        }
+        None => "absent",
+    };
     let _ = writeln!(o, "  {} {hsts}", st.bold("HSTS:"));
     let alpn = if ep.alpn.is_empty() {
         "none".to_owned()
@@ -319,30 +337,6 @@ fn yes_no(v: Option<bool>) -> &'static str {
         Some(true) => "yes",
         Some(false) => "no",
         None => "not tested",
-    }
-}
-
-/// The vulnerability probes that ran (the others are left out):
-/// `Heartbleed not vulnerable, CCS injection VULNERABLE`.
-fn vulnerabilities(o: &mut String, v: &Vulnerabilities, st: Style) {
-    let probes = [
-        ("Heartbleed", v.heartbleed),
-        ("CCS injection", v.ccs_injection),
-        ("Ticketbleed", v.ticketbleed),
-        ("ROBOT", v.robot),
-        ("DROWN", v.drown),
-        ("POODLE (TLS)", v.poodle_tls),
-    ];
-    let parts: Vec<String> = probes
-        .iter()
-        .filter_map(|(name, found)| match found {
-            Some(true) => Some(format!("{name} {}", st.red("VULNERABLE"))),
-            Some(false) => Some(format!("{name} not vulnerable")),
-            None => None,
-        })
-        .collect();
-    if !parts.is_empty() {
-        let _ = writeln!(o, "  {} {}", st.bold("Vulnerabilities:"), parts.join(", "));
     }
 }
 
@@ -420,6 +414,67 @@ mod tests {
             text.contains("Endpoint 2001:db8::11  grade T  (if trusted: B)"),
             "{text}"
         );
+    }
+
+    /// A report graded by a core with the weakness list: every weakness on
+    /// its own line, "not tested" apart from "not vulnerable", and the
+    /// protocol details and DH lines.
+    #[test]
+    fn weaknesses_and_protocol_details_render_one_line_each() {
+        use tlslens_core::dh::{DhGroupReport, Primality};
+        use tlslens_core::facts::{OracleStrength, VulnCheck};
+        use tlslens_core::weakness::{probed, WeaknessCode};
+        let mut report = rich();
+        let ep = &mut report.endpoints[0];
+        ep.weaknesses = vec![
+            probed(WeaknessCode::Heartbleed, Some(&VulnCheck::vulnerable(""))),
+            probed(
+                WeaknessCode::CcsInjection,
+                Some(&VulnCheck::not_vulnerable("")),
+            ),
+            probed(
+                WeaknessCode::Robot,
+                Some(&VulnCheck {
+                    oracle: Some(OracleStrength::Weak),
+                    ..VulnCheck::vulnerable("payloads answered apart")
+                }),
+            ),
+            probed(WeaknessCode::Ticketbleed, None),
+        ];
+        ep.key_exchange.dh_groups = vec![DhGroupReport {
+            bits: 1024,
+            generator: "2".into(),
+            prime_sha256: "00".into(),
+            known: Some("RFC 2409 Oakley group 2 (1024-bit MODP)".into()),
+            source: None,
+            prime: Primality::Prime,
+            safe_prime: Some(true),
+            subgroup_bits: None,
+            small_factors: vec![],
+            problems: vec!["a widely shared 1024-bit prime".into()],
+        }];
+        ep.key_exchange.dh_public_reuse = Some(true);
+        ep.protocol_details.downgrade_sentinel = Some(false);
+        ep.protocol_details.downgrade_evidence = Some("TLSv1.2: no sentinel".into());
+        ep.protocol_details.scts.embedded = Some(2);
+        let text = human(&report, false);
+        let line = |needle: &str| {
+            text.lines()
+                .find(|l| l.contains(needle))
+                .unwrap_or_else(|| panic!("no {needle} in {text}"))
+                .to_owned()
+        };
+        assert!(line("Heartbleed (CVE-2014-0160)").contains("VULNERABLE"));
+        assert!(line("CCS injection").contains("not vulnerable"));
+        assert!(line("ROBOT").contains("VULNERABLE"));
+        assert!(line("ROBOT").contains("weak oracle: payloads answered apart"));
+        assert!(line("Ticketbleed").contains("not tested"));
+        assert!(line("DH group:").contains("RFC 2409 Oakley group 2"));
+        assert!(line("Server key per handshake:").contains("DHE REUSED, ECDHE not tested"));
+        assert!(line("Downgrade sentinel").contains("MISSING (TLSv1.2: no sentinel)"));
+        assert!(line("SCTs:").contains("2 embedded"));
+        // The old one-line summary is replaced, not repeated.
+        assert!(!text.contains("Vulnerabilities:"), "{text}");
     }
 
     #[test]

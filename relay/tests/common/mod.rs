@@ -9,7 +9,9 @@
 )]
 
 pub mod http;
+pub mod legacy;
 pub mod openssl_pki;
+pub mod tls_server;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -563,4 +565,14 @@ pub fn ocsp_response(dir: &Path, pki: &Pki, leaf: &Issued) -> PathBuf {
         .unwrap();
     assert!(ok.success(), "openssl ocsp -respout");
     resp
+}
+
+/// The report's verdict on weakness `code` (`{code, name, status, evidence,
+/// oracle?}` of `weaknesses[]`), `null` when the list has no such entry.
+pub fn weakness<'a>(ep: &'a Value, code: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    ep["weaknesses"]
+        .as_array()
+        .and_then(|list| list.iter().find(|w| w["code"] == code))
+        .unwrap_or(&NULL)
 }

@@ -24,6 +24,7 @@ fn chains(no_sni: u8) -> Chains {
             failed: false,
         },
         others: vec![chain(3), chain(4)],
+        certificate_sent: Some(true),
     }
 }
 
