@@ -22,7 +22,12 @@ use serde_json::Value;
 use tlslens_relay::codec::ProtocolVersion as V;
 
 /// Scans `server` (as `old.test`, its chain trusted) and returns the endpoint.
-fn scan(mut server: Legacy) -> Value {
+fn scan(server: Legacy) -> Value {
+    scan_with(server, &[])
+}
+
+/// [`scan`] with more `scan` flags.
+fn scan_with(mut server: Legacy, flags: &[&str]) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let pki = Pki::new("Legacy");
     let leaf = pki.leaf(&["old.test"], Key::P256, false);
@@ -33,7 +38,7 @@ fn scan(mut server: Legacy) -> Value {
         "old.test",
         port,
         "127.0.0.1",
-        &["--ca-file", root.to_str().unwrap()],
+        &[&["--ca-file", root.to_str().unwrap()], flags].concat(),
     );
     report["endpoints"][0].clone()
 }
@@ -90,12 +95,30 @@ fn rc4_beside_modern_suites_grades_b() {
 
 #[test]
 fn rc4_only_with_tls12_grades_c() {
-    let ep = scan(legacy(&[V::TLS12], &[0xC007]));
-    // SSL Labs 1.17: RC4 with TLS 1.1 or newer → C.
+    // SSL Labs 1.17: RC4 with TLS 1.1 or newer → C. SSL Labs' letter comes
+    // from the suites alone; without the client simulation the policy sees
+    // the same (the browser rules judge the reference browser's offer).
+    let ep = scan_with(legacy(&[V::TLS12], &[0xC007]), &["--no-clients"]);
     assert_grade(&ep, "C", &["rc4_modern", "rc4_offered", "no_aead"]);
     let (status, why) = weakness(&ep, "rc4");
     assert_eq!(status, "vulnerable");
     assert!(why.contains("TLS_ECDHE_ECDSA_WITH_RC4_128_SHA"), "{why}");
+}
+
+#[test]
+fn rc4_only_is_f_when_no_current_browser_connects() {
+    // With the client simulation the policy knows more than the suites: no
+    // current browser offers RC4, so for visitors the site is down — F
+    // (no_browser_can_connect, policy tlslens-2026.2), below SSL Labs' C.
+    let ep = scan(legacy(&[V::TLS12], &[0xC007]));
+    assert_grade(&ep, "F", &["no_browser_can_connect", "rc4_offered"]);
+    let chrome = ep["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "chrome-137-win11")
+        .unwrap();
+    assert_eq!(chrome["failure"]["code"], "cipher_mismatch", "{chrome}");
 }
 
 #[test]
