@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: a full `tlslens-relay scan` of a loopback nginx serving TLS 1.0–1.2
-# against `sslscan` on the same server, side by side. Prints the mean times.
+# — with the client simulation (every client of the table, the default) and
+# without it (`--no-clients`) — against `sslscan` on the same server, side by
+# side in one run. Prints the mean times.
 #
 #   scripts/bench-scan.sh [RUNS]      (default 20 runs each)
+#   TLSLENS_RELAY=target/release/tlslens-relay scripts/bench-scan.sh 10   (no build)
 #
 # Uses hyperfine when installed (apt-get install -y hyperfine), else a loop
 # timed with `date +%s%N`. Loopback only: nginx listens on 127.0.0.1.
@@ -18,8 +21,13 @@ for bin in nginx sslscan openssl; do
 done
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
-cargo build --release -p tlslens-relay >&2
-RELAY="$PWD/target/release/tlslens-relay"
+# TLSLENS_RELAY=path benchmarks that binary instead of building one.
+if [[ -n "${TLSLENS_RELAY:-}" ]]; then
+  RELAY="$TLSLENS_RELAY"
+else
+  cargo build --release -p tlslens-relay >&2
+  RELAY="$PWD/target/release/tlslens-relay"
+fi
 
 DIR="$(mktemp -d)"
 cleanup() {
@@ -60,14 +68,16 @@ for _ in $(seq 50); do
 done
 
 SCAN="$RELAY scan bench.test:$PORT --resolve bench.test:$PORT:127.0.0.1 --allow-private --json"
+SCAN_NO_CLIENTS="$SCAN --no-clients"
 SSLSCAN="sslscan --no-colour 127.0.0.1:$PORT"
 
 echo "== one scan, for the record" >&2
-$SCAN | python3 -c 'import json,sys; r=json.load(sys.stdin); e=r["endpoints"][0]; print("grade", r["grade"], "protocols", e["protocols"], "suites", sum(len(v) for v in e["cipher_suites"].values()))'
+$SCAN | python3 -c 'import json,sys; r=json.load(sys.stdin); e=r["endpoints"][0]; c=e.get("clients") or []; print("grade", r["grade"], "protocols", e["protocols"], "suites", sum(len(v) for v in e["cipher_suites"].values()), "clients", len(c), "connect", sum(1 for x in c if x["ok"]))'
 
 if command -v hyperfine >/dev/null; then
   hyperfine --warmup 3 --runs "$RUNS" -N \
-    --command-name tlslens-relay "$SCAN" \
+    --command-name "tlslens-relay (all clients)" "$SCAN" \
+    --command-name "tlslens-relay --no-clients" "$SCAN_NO_CLIENTS" \
     --command-name sslscan "$SSLSCAN"
 else
   bench() {
@@ -84,6 +94,8 @@ else
   }
   # shellcheck disable=SC2086
   bench tlslens-relay $SCAN
+  # shellcheck disable=SC2086
+  bench no-clients $SCAN_NO_CLIENTS
   # shellcheck disable=SC2086
   bench sslscan $SSLSCAN
 fi

@@ -8,10 +8,15 @@
 #   wasm  rustup target wasm32-unknown-unknown, wasm-bindgen-cli at exactly the
 #         version of the wasm-bindgen crate, npm packages (binaryen's wasm-opt)
 #   e2e   npm packages (playwright-core, web-ext) and Debian's chromium
-#   zoo   Debian's nginx, openssl, sslscan, apache2, haproxy and curl (the local
-#         TLS server zoo; apache2 and haproxy also write the real logs that
-#         `tlslens-relay logs` is tested on) and postgresql (the watch tests
-#         start their own server from its initdb and postgres)
+#   zoo   Debian's nginx, openssl, sslscan, hyperfine (scripts/bench-scan.sh),
+#         apache2, haproxy, curl, python3 and python3-yaml (the local TLS
+#         server zoo; apache2 and haproxy also write the real logs that
+#         `tlslens-relay logs` is tested on; the CI gate's tests read JUnit XML
+#         and the docs' CI YAML with Python), and the real clients the client
+#         simulation is checked against (relay/tests/clients_real.rs): Java 17
+#         (openjdk-17-jdk-headless), Go (golang-go), Chromium with NSS's
+#         certutil (libnss3-tools); and postgresql (the watch tests start their
+#         own server from its initdb and postgres)
 #
 # Progress goes to stderr, one short line per tool. Nothing here ever downloads
 # a browser: Chromium comes from Debian.
@@ -177,9 +182,16 @@ if [[ $want_zoo -eq 1 ]]; then
   need_deb nginx
   need_deb openssl openssl
   need_deb sslscan
+  need_deb hyperfine
   need_deb apache2
   need_deb haproxy
   need_deb curl curl
+  need_deb openjdk-17-jdk-headless javac
+  need_deb golang-go go
+  need_deb python3
+  need_deb python3-yaml
+  need_deb chromium
+  need_deb libnss3-tools certutil
   need_deb postgresql initdb
 fi
 if [[ $want_e2e -eq 1 || $want_zoo -eq 1 ]]; then

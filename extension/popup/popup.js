@@ -12,8 +12,9 @@ import { setTabGrade } from '../src/badge.js';
 import { addWatch, removeWatch, isWatched } from '../src/watchlist.js';
 import { summarise } from '../src/watch-alerts.js';
 import { h, clear } from '../src/dom.js';
-import { renderSummary, renderRules, renderEndpoints, renderProtocols, renderDetails, renderNoSni } from '../src/render-report.js';
+import { renderSummary, renderRules, renderEndpoints, renderProtocols, renderDetails, renderNoSni, renderProtocolDetails, renderWeaknesses } from '../src/render-report.js';
 import { renderChain } from '../src/render-chain.js';
+import { renderClients } from '../src/render-clients.js';
 import { renderFix, fixPlan, fixGoals } from '../src/render-fix.js';
 
 const $ = (id) => document.getElementById(id);
@@ -122,12 +123,15 @@ function render() {
     root.append(h('p', { class: 'alert' }, `This endpoint could not be scanned: ${ep.error.message ?? ep.error.code}`));
   } else if (ep) {
     root.append(renderRules(ep));
+    const clients = renderClients(ep);
+    if (clients) root.append(clients);
     root.append(fixSection(report, ep));
-    root.append(renderChain(ep.chain, { core: state.core }));
+    root.append(renderChain(ep.chain, { core: state.core, notMeasured: (ep.not_measured ?? []).includes('chain') }));
     const noSni = renderNoSni(ep);
     if (noSni) root.append(noSni);
     root.append(renderProtocols(ep));
     root.append(renderDetails(ep));
+    for (const section of [renderProtocolDetails(ep), renderWeaknesses(ep)]) if (section) root.append(section);
   }
   document.documentElement.dataset.grade = report.grade ?? '';
 }

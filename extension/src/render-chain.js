@@ -84,8 +84,15 @@ function trustLine(summary) {
     h('span', { class: 'label' }, 'Root stores: '), summary.text);
 }
 
-export function renderChain(chain, { title = 'Certificate chain', testid = 'chain', core = null } = {}) {
-  if (!chain) return h('section', { class: 'chain', 'data-testid': testid }, h('h2', null, title), h('p', { class: 'muted' }, 'No certificate was received.'));
+// `notMeasured`: no probe could capture the chain (the report's
+// `not_measured`), which is not the same as a server that sends none.
+export function renderChain(chain, { title = 'Certificate chain', testid = 'chain', core = null, notMeasured = false } = {}) {
+  if (!chain) {
+    return h('section', { class: 'chain', 'data-testid': testid }, h('h2', null, title),
+      notMeasured
+        ? h('p', { class: 'muted', 'data-testid': 'chain-not-measured' }, 'Not measured: no probe could capture the chain (see the probe errors), so trust is not judged.')
+        : h('p', { class: 'muted' }, 'No certificate was received.'));
+  }
   const certs = chain.certificates ?? [];
   const pathLength = certs.filter((c) => c.role !== 'extra').length;
   const ok = chain.verify_code === 0;

@@ -98,25 +98,70 @@ function yesNo(v, good = true) {
 
 export function renderDetails(ep) {
   const hsts = ep.hsts;
-  const checks = Object.entries(ep.vulnerabilities ?? {}).filter(([, v]) => typeof v === 'boolean');
-  const vulns = checks.filter(([, v]) => v).map(([k]) => k);
-  // An empty object means the relay ran no vulnerability probe: say so, not "none found".
-  const vulnText = vulns.length
-    ? h('span', { class: 'bad' }, vulns.join(', '))
-    : checks.length ? `none found (${checks.map(([k]) => k).join(', ')} checked)` : 'not tested';
+  const notMeasured = new Set(ep.not_measured ?? []);
   const kx = ep.key_exchange ?? {};
+  const hstsText = hsts
+    ? `max-age ${hsts.max_age ?? '?'}${hsts.include_subdomains ? ', includeSubDomains' : ''}${hsts.preload ? ', preload' : ''}${hsts.valid === false ? ' (invalid)' : ''}`
+    : notMeasured.has('hsts') ? h('span', { class: 'muted' }, 'not measured (the HTTPS request failed)') : h('span', { class: 'bad' }, 'not sent');
   return h('section', { class: 'details-section', 'aria-label': 'Other settings' },
     h('h2', null, 'Other settings'),
     h('dl', { class: 'kv' },
-      h('dt', null, 'HSTS'), h('dd', null, hsts ? `max-age ${hsts.max_age ?? '?'}${hsts.include_subdomains ? ', includeSubDomains' : ''}${hsts.preload ? ', preload' : ''}${hsts.valid === false ? ' (invalid)' : ''}` : h('span', { class: 'bad' }, 'not sent')),
+      h('dt', null, 'HSTS'), h('dd', null, hstsText),
       h('dt', null, 'Browser handshake'), h('dd', null, ep.browser?.protocol ? `${ep.browser.protocol} · ${ep.browser.cipher_suite ?? '?'} · ${ep.browser.group ?? '?'} (${ep.browser.client ?? 'reference browser'})` : h('span', { class: 'bad' }, ep.browser?.error ? `no current browser connects (${ep.browser.error})` : 'no current browser connects')),
       h('dt', null, 'Key exchange'), h('dd', null, [kx.ecdh_group, kx.dh_bits ? `DH ${kx.dh_bits} bits` : null, (ep.groups ?? []).length ? `groups: ${ep.groups.join(', ')}` : null].filter(Boolean).join(' · ') || '—'),
       h('dt', null, 'OCSP stapling'), h('dd', null, yesNo(ep.ocsp_stapling)),
       h('dt', null, 'ALPN'), h('dd', null, (ep.alpn ?? []).join(', ') || '—'),
       h('dt', null, 'Secure renegotiation'), h('dd', null, yesNo(ep.secure_renegotiation)),
       h('dt', null, 'Fallback SCSV'), h('dd', null, yesNo(ep.fallback_scsv)),
-      h('dt', null, 'TLS compression'), h('dd', null, yesNo(ep.compression, false)),
-      h('dt', null, 'Vulnerabilities'), h('dd', null, vulnText)));
+      h('dt', null, 'TLS compression'), h('dd', null, yesNo(ep.compression, false))));
+}
+
+const STATUS_TEXT = { vulnerable: 'vulnerable', not_vulnerable: 'not vulnerable', not_tested: 'not tested' };
+
+// Every known weakness, one line each, as the core judged it: "not tested"
+// is shown apart from "not vulnerable".
+export function renderWeaknesses(ep) {
+  const list = ep.weaknesses ?? [];
+  if (!list.length) return null;
+  return h('section', { class: 'weaknesses', 'aria-label': 'Known weaknesses' },
+    h('h2', null, 'Known weaknesses'),
+    h('ul', { class: 'weakness-list' }, list.map((w) => h('li', { class: `weakness ${w.status}`, 'data-testid': 'weakness', 'data-code': w.code, 'data-status': w.status, title: w.evidence },
+      h('span', { class: `chip-status ${w.status === 'vulnerable' ? 'bad' : w.status === 'not_vulnerable' ? 'good' : 'muted'}` }, STATUS_TEXT[w.status] ?? w.status),
+      ' ', h('strong', null, w.name),
+      h('span', { class: 'muted small' }, ` — ${w.oracle ? `${w.oracle} oracle: ` : ''}${w.evidence}`)))));
+}
+
+function dhGroupText(g) {
+  const prime = g.prime === 'composite' ? 'NOT PRIME' : g.prime === 'not_checked' ? 'primality not checked' : g.safe_prime ? 'safe prime' : 'prime, not safe';
+  return [`${g.bits} bits`, g.known, prime].filter(Boolean).join(' · ') + (g.problems?.length ? ` — ${g.problems.join('; ')}` : '');
+}
+
+function countText(n, what, none) {
+  return n === null || n === undefined ? none : `${n} ${what}`;
+}
+
+// SSL Labs' "Protocol details" we measure: one line each.
+export function renderProtocolDetails(ep) {
+  if (!(ep.weaknesses ?? []).length) return null;
+  const d = ep.protocol_details ?? {};
+  const kx = ep.key_exchange ?? {};
+  const r = ep.session_resumption;
+  const reuse = (v) => (v === null || v === undefined ? h('span', { class: 'muted' }, 'not measured') : h('span', { class: v ? 'bad' : 'good' }, v ? 'reused' : 'fresh'));
+  const scts = d.scts ?? {};
+  const ocsp = ep.chain?.ocsp;
+  const sig = !ocsp ? null : ocsp.signature === 'valid' ? h('span', { class: 'good' }, `valid (${ocsp.signer === 'delegated' ? 'delegated responder' : 'issuer'})`)
+    : ocsp.signature === 'invalid' ? h('span', { class: 'bad' }, 'invalid') : h('span', { class: 'muted' }, ocsp.signature === 'unsupported' ? 'algorithm not supported' : 'not checked');
+  return h('section', { class: 'details-section', 'aria-label': 'Protocol details', 'data-testid': 'protocol-details' },
+    h('h2', null, 'Protocol details'),
+    h('dl', { class: 'kv' },
+      h('dt', null, 'Downgrade sentinel'), h('dd', null, d.downgrade_sentinel === undefined || d.downgrade_sentinel === null ? h('span', { class: 'muted' }, 'not applicable') : [yesNo(d.downgrade_sentinel), d.downgrade_evidence ? h('span', { class: 'muted small' }, ` (${d.downgrade_evidence})`) : null]),
+      h('dt', null, 'Groups in server order'), h('dd', null, yesNo(d.groups_server_order)),
+      h('dt', null, 'SSLv2-format hello'), h('dd', null, yesNo(d.sslv2_compatible_hello, false)),
+      r ? [h('dt', null, 'Session resumption'), h('dd', null, 'IDs ', yesNo(r.session_ids), r.session_ids === false && r.ids_assigned ? ' (assigned, not accepted)' : '', ' · tickets ', yesNo(r.tickets))] : null,
+      (kx.dh_groups ?? []).map((g) => [h('dt', null, 'DH group'), h('dd', { class: g.prime === 'composite' ? 'bad' : '' }, dhGroupText(g))]),
+      h('dt', null, 'Key per handshake'), h('dd', null, 'DHE ', reuse(kx.dh_public_reuse), ' · ECDHE ', reuse(kx.ecdh_public_reuse)),
+      h('dt', null, 'SCTs'), h('dd', null, [countText(scts.embedded, 'embedded', 'embedded: not measured'), countText(scts.ocsp, 'in OCSP', 'no OCSP staple'), countText(scts.tls_extension, 'in TLS extension', 'TLS extension: not measured')].join(' · ')),
+      sig ? [h('dt', null, 'OCSP staple signature'), h('dd', null, sig)] : null));
 }
 
 // The chain served to clients that send no SNI (old clients, some bots).

@@ -8,15 +8,26 @@
 //! always with a one-line error on stderr. With `scan --json`, a failure also
 //! prints `{"error": {"code", "message"}}` on stdout (the HTTP API's codes).
 //! `tlslens-relay` alone prints the help with the commands and exits 2.
+//!
+//! `scan` over several targets (and the CI gate) runs them through
+//! [`crate::gate`]: each outcome is printed in the order given as soon as
+//! it is ready (a report, a JSON line, or an error line), then the summary
+//! table, the JUnit file, one stderr line per failed gate, and the run's
+//! status ([`crate::gate::RunStatus`]: not scanned first, then 10 below
+//! `--min-grade`, then 11 off `--profile`).
 
 use std::ffi::OsString;
+use std::fs::File;
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use clap::error::ErrorKind as ClapErrorKind;
 use clap::FromArgMatches;
 
 use crate::clock::SharedClock;
+use crate::gate::batch::{Batch, DoneFn, Outcome};
+use crate::gate::{GradeCheck, Judged, RunStatus};
 use crate::probe::{Progress, ProgressFn};
 use crate::settings::args::{Cli, Command};
 use crate::settings::{Output, ScanSettings, ServeSettings, Terminal, WatchSettings};
@@ -49,7 +60,7 @@ pub fn run(args: Vec<OsString>, clock: SharedClock) -> i32 {
             match ScanSettings::from_args(&args, term) {
                 Ok(mut settings) => {
                     settings.probe.clock = clock;
-                    block_on(scan(settings), args.json)
+                    scan_command(settings)
                 }
                 Err(e) => fail(&e, e.kind(), args.json),
             }
@@ -131,24 +142,32 @@ fn fail(e: &dyn std::fmt::Display, kind: ErrorKind, json: bool) -> i32 {
 /// Runs a subcommand on a fresh multi-threaded runtime; returns the exit status
 /// (printing the error when it fails).
 fn block_on(work: impl std::future::Future<Output = Result<(), Error>>, json: bool) -> i32 {
+    block_on_status(async move {
+        match work.await {
+            Ok(()) => 0,
+            Err(e) => fail(&e, e.kind(), json),
+        }
+    })
+}
+
+/// Runs `work`, which decides the exit status itself, on a fresh
+/// multi-threaded runtime.
+fn block_on_status(work: impl std::future::Future<Output = i32>) -> i32 {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
-        Ok(r) => r,
+        Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("tlslens-relay: cannot start the runtime: {e}");
             return 1;
         }
     };
-    let outcome = runtime.block_on(work);
+    let status = runtime.block_on(work);
     // A blocking task still running (a DNS lookup that hangs) must not hold
     // the exit after SIGTERM.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
-    match outcome {
-        Ok(()) => 0,
-        Err(e) => fail(&e, e.kind(), json),
-    }
+    status
 }
 
 /// The first line of a clap error (and the next one when the first ends
@@ -187,23 +206,173 @@ async fn watch(s: WatchSettings) -> Result<(), Error> {
     crate::watch::run(s.monitor, s.once, s.listen).await
 }
 
-/// `scan`: probe, grade at the clock's "now", print.
-async fn scan(settings: ScanSettings) -> Result<(), Error> {
-    let progress: Option<ProgressFn> = settings.progress.then(|| {
+/// `scan`: opens the JUnit file (a path that cannot be written is bad input,
+/// found before any scan), then scans, prints and judges.
+fn scan_command(settings: ScanSettings) -> i32 {
+    let json = !matches!(settings.output, Output::Human { .. });
+    let junit = match &settings.junit {
+        None => None,
+        Some(path) => match File::create(path) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                let msg = format!("--junit {}: cannot write it: {e}", path.display());
+                return fail(&msg, ErrorKind::BadInput, json);
+            }
+        },
+    };
+    block_on_status(scan(settings, junit))
+}
+
+/// Scans every target (grading at the clock's "now"), prints each outcome in
+/// the order given, then the summary, the JUnit file and the gate's
+/// verdicts; returns the exit status.
+async fn scan(settings: ScanSettings, junit: Option<File>) -> i32 {
+    let total = settings.targets.len();
+    let single = total == 1;
+    let steps: Option<ProgressFn> = (settings.progress && single).then(|| {
         Arc::new(|p: Progress| {
             eprintln!("[{}/{}] {}", p.done, p.total, p.step);
         }) as ProgressFn
     });
-    let facts = crate::probe::scan(&settings.target, &settings.probe, progress).await?;
-    let report = tlslens_core::grade(&facts, settings.probe.clock.now());
-    let text = match settings.output {
-        Output::Json => render::json(&report)?,
-        Output::Human { color } => render::human(&report, color),
+    let batch = Batch {
+        scan: settings.probe.clone(),
+        grading: settings.gate.grading(settings.fix),
+        total_connections: settings.total_connections,
+        steps,
+        done: (settings.progress && !single).then(|| done_line(total)),
+    };
+    let mut ordered = crate::gate::batch::run(settings.targets.clone(), batch);
+    let mut judged = Vec::with_capacity(total);
+    while let Some(outcome) = ordered.next().await {
+        if let Err(e) = emit(&settings, &outcome) {
+            return fail(&Error::from(e), ErrorKind::Internal, false);
+        }
+        judged.push(Judged::of(&outcome, settings.gate));
+    }
+    if let Output::Human { color } = settings.output {
+        if !single || settings.gate.is_set() {
+            print_out(&render::summary(&judged, settings.gate, color));
+        }
+    }
+    if let Some(mut file) = junit {
+        let xml = render::junit(&judged, settings.gate);
+        if let Err(e) = file.write_all(xml.as_bytes()).and_then(|()| file.flush()) {
+            return fail(&Error::from(e), ErrorKind::Internal, false);
+        }
+    }
+    gate_lines(&judged, &settings);
+    RunStatus::of(judged.iter().map(|j| &j.verdict)).exit_code()
+}
+
+/// The progress line of a finished target: `[3/40] host:443  A+  (1.2 s)`.
+fn done_line(total: usize) -> DoneFn {
+    let count = Arc::new(AtomicUsize::new(0));
+    Arc::new(move |o: &Outcome| {
+        let n = count.fetch_add(1, Ordering::Relaxed) + 1;
+        let what = match &o.result {
+            Ok(r) => r.grade.map_or("-", |g| g.as_str()).to_owned(),
+            Err(e) => format!("not scanned: {}", e.kind().as_str()),
+        };
+        eprintln!(
+            "[{n}/{total}] {}  {what}  ({:.1} s)",
+            o.target,
+            o.elapsed.as_secs_f64()
+        );
+    })
+}
+
+/// Prints one outcome: the report (with `--fix`, the fix plans), a JSON
+/// line, or — when there is no report — the error line on stderr (and the
+/// JSON error object).
+fn emit(settings: &ScanSettings, outcome: &Outcome) -> std::io::Result<()> {
+    let text = match (&outcome.result, settings.output) {
+        (Err(e), output) => {
+            eprintln!("tlslens-relay: {e}");
+            match output {
+                Output::Json => render::json_error(e.kind().as_str(), &e.to_string()),
+                Output::JsonLines => render::json_target_error(
+                    &outcome.target.host,
+                    outcome.target.port,
+                    e.kind().as_str(),
+                    &e.to_string(),
+                ),
+                Output::Human { .. } => return Ok(()),
+            }
+        }
+        (Ok(report), Output::Json) => render::json(report).map_err(std::io::Error::other)?,
+        (Ok(report), Output::JsonLines) => {
+            render::json_line(report).map_err(std::io::Error::other)?
+        }
+        (Ok(report), Output::Human { color }) => {
+            let mut text = String::new();
+            if outcome.index > 0 {
+                text.push('\n');
+            }
+            text.push_str(&render::human(report, color));
+            if settings.fix {
+                text.push_str(&render::fix_plans(report, color));
+            }
+            text
+        }
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(())
+    out.flush()
+}
+
+fn print_out(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// One stderr line per failed gate, naming the targets:
+/// `below grade A: a.example:443 (B), b.example:443 (T)`.
+fn gate_lines(judged: &[Judged], settings: &ScanSettings) {
+    if let Some(min) = settings.gate.min_grade {
+        let below: Vec<String> = judged
+            .iter()
+            .filter_map(|j| match j.verdict.grade {
+                Some(GradeCheck::Below(g)) => Some(format!(
+                    "{} ({})",
+                    j.target,
+                    g.map_or("no grade", |g| g.as_str())
+                )),
+                _ => None,
+            })
+            .collect();
+        if !below.is_empty() {
+            eprintln!("tlslens-relay: below grade {min}: {}", below.join(", "));
+        }
+    }
+    if let Some(profile) = settings.gate.profile {
+        let off: Vec<String> = judged
+            .iter()
+            .filter(|j| j.verdict.compliant == Some(false))
+            .map(|j| {
+                let mut codes: Vec<&str> = j
+                    .compliance
+                    .iter()
+                    .flat_map(|c| &c.deviations)
+                    .map(|d| d.code.as_str())
+                    .collect();
+                codes.dedup();
+                if j.compliance
+                    .as_ref()
+                    .is_some_and(|c| !c.unchecked.is_empty())
+                {
+                    codes.push("unchecked");
+                }
+                format!("{} ({})", j.target, codes.join(", "))
+            })
+            .collect();
+        if !off.is_empty() {
+            eprintln!(
+                "tlslens-relay: not compliant with {profile}: {}",
+                off.join(", ")
+            );
+        }
+    }
 }
 
 #[cfg(test)]

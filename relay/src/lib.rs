@@ -10,7 +10,10 @@
 //! * [`watch`]: the monitor (`tlslens-relay watch`).
 //! * [`settings`]: flags, variables and the watch config, read once into
 //!   checked settings for the subcommands.
-//! * [`render`]: the report for people (and JSON), from the typed report.
+//! * [`gate`]: the CI gate — many targets under one connection budget
+//!   ([`gate::batch`]), `--min-grade` and `--profile`, the run's exit status.
+//! * [`render`]: the report for people (and JSON, JSON Lines, JUnit, the
+//!   summary table), from the typed report.
 //! * [`cli`]: the `tlslens-relay` command line: settings → subcommand → exit
 //!   status.
 //! * [`signal`]: SIGTERM/SIGINT for `serve` and `watch`.
@@ -25,6 +28,7 @@ pub mod cli;
 pub mod clock;
 pub mod codec;
 mod error;
+pub mod gate;
 pub mod guard;
 pub mod logs;
 pub mod probe;

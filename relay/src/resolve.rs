@@ -32,6 +32,16 @@ impl TargetSpec {
     }
 }
 
+/// `host:port`, `[v6]:port` for an IPv6 literal.
+impl std::fmt::Display for TargetSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.ip {
+            Some(IpAddr::V6(_)) => write!(f, "[{}]:{}", self.host, self.port),
+            _ => write!(f, "{}:{}", self.host, self.port),
+        }
+    }
+}
+
 /// One `--resolve HOST:PORT:ADDR[,ADDR...]` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolveOverride {

@@ -3,6 +3,8 @@
 //! covers. Issue texts: `issues show N`.
 //!
 //! * Issue 16, "Relay hardening: what an attacker found" (items 1–9).
+//! * Issue 11, "Scanner: every known weakness, tested on servers that really
+//!   have it" (a TLS 1.3-only nginx without HTTP/2 graded T).
 
 #![allow(clippy::unwrap_used)]
 
@@ -917,4 +919,46 @@ fn issue16_probe_connections_error_names_a_serve_flag() {
     );
     assert!(!got.1.contains("--max-connections"), "{}", got.1);
     assert_one_line_exit_2(got, &["--scan-connections", "65", "between 1 and 64"]);
+}
+
+// ---------------------------------------------------------------------------
+// Issue 11: every known weakness, tested on servers that really have it.
+
+/// Issue 11 (`issues show 11`): a TLS 1.3-only nginx without HTTP/2 graded
+/// T, "no certificate chain could be captured": the chain's rustls handshake
+/// offered ALPN `h2` alone and nginx (1.21.4+) ends such a handshake with a
+/// fatal `no_application_protocol`. The handshake now offers what a browser
+/// offers and retries without ALPN; the chain is captured and the grade is
+/// A+.
+#[test]
+fn issue11_tls13_only_nginx_without_http2_grades_a_plus_with_its_chain() {
+    if skip_without("nginx") {
+        return;
+    }
+    let pki = Pki::new("Issue 11");
+    let leaf = pki.leaf(&["t13.test"], Key::P256, false);
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = pki.write(dir.path(), "t13", &leaf, true);
+    let root = pki.write_root(dir.path());
+    let port = free_port();
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let body = format!(
+        "server {{ listen 127.0.0.1:{port} ssl; server_name t13.test; ssl_protocols TLSv1.3; ssl_certificate {}; ssl_certificate_key {}; add_header Strict-Transport-Security \"max-age=31536000\" always; location / {{ return 200 \"ok\"; }} }}",
+        cert.display(),
+        key.display()
+    );
+    let _nginx = nginx(dir.path(), &body, &[addr]);
+    let report = scan_json(
+        "t13.test",
+        port,
+        "127.0.0.1",
+        &["--ca-file", root.to_str().unwrap()],
+    );
+    let ep = &report["endpoints"][0];
+    assert_eq!(strings(&ep["protocols"]), ["TLSv1.3"], "{ep}");
+    assert_eq!(ep["chain"]["trusted"], true, "{}", ep["chain"]);
+    assert_eq!(ep["grade"], "A+", "{} {}", ep["caps"], ep["warnings"]);
+    assert!(ep.get("not_measured").is_none(), "{ep}");
+    // nginx without http2 speaks http/1.1 only.
+    assert_eq!(strings(&ep["alpn"]), ["http/1.1"], "{ep}");
 }

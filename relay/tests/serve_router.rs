@@ -13,6 +13,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use serde_json::Value;
+use tlslens_core::clients::ClientSelection;
 use tlslens_core::facts::EndpointFacts;
 use tlslens_core::ScanFacts;
 use tlslens_relay::probe::{Progress, ProgressFn, ScanOptions};
@@ -27,6 +28,8 @@ use tower::ServiceExt;
 struct Fake {
     calls: Arc<AtomicUsize>,
     gate: Arc<Semaphore>,
+    /// The client selection each scan was asked for.
+    selections: Arc<std::sync::Mutex<Vec<Option<ClientSelection>>>>,
 }
 
 impl Fake {
@@ -34,6 +37,7 @@ impl Fake {
         Self {
             calls: Arc::new(AtomicUsize::new(0)),
             gate: Arc::new(Semaphore::new(0)),
+            selections: Arc::default(),
         }
     }
 
@@ -48,9 +52,11 @@ impl Fake {
     fn scanner(&self) -> Scanner {
         let calls = self.calls.clone();
         let gate = self.gate.clone();
-        Arc::new(move |t: TargetSpec, _opts: ScanOptions, p: ProgressFn| {
+        let selections = self.selections.clone();
+        Arc::new(move |t: TargetSpec, opts: ScanOptions, p: ProgressFn| {
             let calls = calls.clone();
             let gate = gate.clone();
+            selections.lock().unwrap().push(opts.clients.clone());
             Box::pin(async move {
                 calls.fetch_add(1, Ordering::SeqCst);
                 p(Progress {
@@ -175,6 +181,47 @@ async fn scan_returns_graded_report_json() {
     let (st, _, body) = get(&app, "/v1/scan?host=example.com").await;
     assert_eq!(st, StatusCode::OK);
     assert!(body.contains("\"port\":443"), "{body}");
+}
+
+#[tokio::test]
+async fn clients_parameter_selects_the_simulation_and_keys_the_cache() {
+    let fake = Fake::new();
+    let app = router(Config::default(), &fake);
+    let (st, _, body) = get(&app, "/v1/scan?host=a.test").await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let (st, _, body) = get(&app, "/v1/scan?host=a.test&clients=current").await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(fake.calls(), 2, "another selection is another scan");
+    let (st, _, _) = get(&app, "/v1/scan?host=a.test&clients=CURRENT").await;
+    assert_eq!(st, StatusCode::OK);
+    // `all` is the relay's default selection: the first scan's entry.
+    let (st, _, _) = get(&app, "/v1/scan?host=a.test&clients=all").await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(fake.calls(), 2, "the same selections come from the cache");
+    let (st, _, _) = get(
+        &app,
+        "/v1/scan?host=a.test&clients=java-8u161,Android%208.1",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(fake.calls(), 3);
+    let seen = fake.selections.lock().unwrap().clone();
+    assert_eq!(seen[0], Some(ClientSelection::All));
+    assert_eq!(seen[1], Some(ClientSelection::Current));
+    let named: Vec<&str> = seen[2]
+        .as_ref()
+        .unwrap()
+        .select()
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(named, ["android-8.1", "java-8u161"]);
+    // An unknown client is the caller's mistake, named in the message.
+    let (st, _, body) = get(&app, "/v1/scan?host=a.test&clients=netscape-4").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(error_code(&body), "bad_input");
+    assert!(body.contains("netscape-4"), "{body}");
+    assert_eq!(fake.calls(), 3);
 }
 
 #[tokio::test]
@@ -862,4 +909,69 @@ async fn metrics_count_requests_refusals_and_scans() {
     ] {
         assert!(m.lines().any(|l| l == line), "missing {line:?} in\n{m}");
     }
+}
+
+/// `profile` and `fix` grade the scan's facts again with those options: the
+/// report gets `compliance` and `fix` plans, the grade stays the cached
+/// one's, and no second scan runs. An unknown profile is 400 and lists the
+/// known ones.
+#[tokio::test]
+async fn profile_and_fix_regrade_the_cached_scan() {
+    let fake = Fake::new();
+    let app = router(Config::default(), &fake);
+    let (st, _, plain) = get(&app, "/v1/scan?host=gate.test").await;
+    assert_eq!(st, StatusCode::OK, "{plain}");
+    let plain: Value = serde_json::from_str(&plain).unwrap();
+    assert!(plain.get("compliance").is_none());
+    assert!(plain["endpoints"][0].get("fix").is_none());
+    let (st, h, body) = get(
+        &app,
+        "/v1/scan?host=gate.test&profile=mozilla-intermediate&fix=1",
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(h["x-cache"], "hit");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["compliance"]["profile"], "mozilla-intermediate");
+    assert_eq!(v["compliance"]["guidelines_version"], "5.7");
+    assert_eq!(
+        v["endpoints"][0]["compliance"]["profile"],
+        "mozilla-intermediate"
+    );
+    assert_eq!(v["endpoints"][0]["fix"]["goal"], "mozilla-intermediate");
+    let servers: Vec<&str> = v["endpoints"][0]["fix"]["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["software"].as_str().unwrap())
+        .collect();
+    assert_eq!(servers, ["nginx", "apache", "caddy"]);
+    assert_eq!(v["grade"], plain["grade"]);
+    // fix alone aims at A+.
+    let (_, _, body) = get(&app, "/v1/scan?host=gate.test&fix=1").await;
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["endpoints"][0]["fix"]["goal"], "A+");
+    assert!(v.get("compliance").is_none());
+    // The stream's report event carries the same additions.
+    let (_, _, body) = get(&app, "/v1/scan/stream?host=gate.test&profile=mozilla-old").await;
+    let events = sse_events(&body);
+    let (name, data) = events.last().unwrap();
+    assert_eq!(name, "report");
+    let v: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(v["compliance"]["profile"], "mozilla-old");
+    assert_eq!(fake.calls(), 1);
+    for (q, needle) in [
+        (
+            "profile=mozilla",
+            "known profiles: mozilla-modern, mozilla-intermediate, mozilla-old",
+        ),
+        ("profile=MOZILLA-OLD", "known profiles"),
+        ("fix=2", "fix must be 1 or 0"),
+    ] {
+        let (st, _, body) = get(&app, &format!("/v1/scan?host=gate.test&{q}")).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{q}");
+        assert_eq!(error_code(&body), "bad_input");
+        assert!(body.contains(needle), "{q}: {body}");
+    }
+    assert_eq!(fake.calls(), 1);
 }

@@ -241,6 +241,48 @@ fn grade_drop_and_unreachable_alerts() {
 }
 
 #[test]
+fn a_listed_client_that_starts_failing_alerts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Hardened");
+    pki.write_root(dir.path());
+    let leaf = pki.leaf_days(&["hardened.test"], -30, 400);
+    let (port, current) = switchable_server(server_for(&pki, &leaf));
+    let hook = Hook::start_on(0);
+    let config = write_config(dir.path(), hook.port, &[("hardened.test", port)]);
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("clients = [\"java-8u161\", \"curl 7.88 (Debian 12)\"]\n{text}"),
+    )
+    .unwrap();
+
+    // TLS 1.2 and 1.3: both listed clients connect.
+    watch_once(&config);
+    assert!(hook.alerts().is_empty(), "{:#?}", hook.alerts());
+
+    // Hardened to TLS 1.3 only: Java 8 can no longer connect, curl still can.
+    *current.lock().unwrap() = rustls_config(
+        &[leaf.der.clone(), pki.inter.der.clone()],
+        &leaf.key_pem,
+        &[&rustls::version::TLS13],
+    );
+    watch_once(&config);
+    let alerts = hook.alerts();
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    let a = &alerts[0];
+    assert_eq!(a["kind"], "client_failure");
+    assert_eq!(a["host"], "hardened.test");
+    assert_eq!(a["ip"], "127.0.0.1");
+    assert_eq!(a["client"], "java-8u161");
+    assert_eq!(a["code"], "protocol_mismatch");
+    assert!(a["message"].as_str().unwrap().contains("TLS 1.3"), "{a}");
+
+    // Still failing: no second alert.
+    watch_once(&config);
+    assert_eq!(hook.alerts().len(), 1, "{:#?}", hook.alerts());
+}
+
+#[test]
 fn metrics_and_report_pages() {
     let dir = tempfile::tempdir().unwrap();
     let pki = Pki::new("Metrics");

@@ -103,12 +103,15 @@ ROWS = [
         {"sha1": False}),
     ("capture:python", "python-3.11-debian12", "Python 3.11 (Debian 12)", "python", True, "mozilla", "none",
         {"min_protocol": "TLSv1.2", "rsa_min": 2048, "dh_min": 2048, "ecdsa_min": 224, "sha1": False}),
+    ("capture:java", "java-17-debian12", "Java 17.0.15 (Debian 12)", "java", True, "java", "none",
+        {"dh_min": 1024, "rsa_min": 1024, "ecdsa_min": 224}),
 ]
 
 CAPTURE_TOOLS = {
     "openssl": "openssl s_client (OpenSSL 3.0.19, Debian 12), default settings",
     "curl": "curl 7.88.1 with OpenSSL 3.0.19 (Debian 12), default settings",
     "python": "Python 3.11.2 ssl.create_default_context() with OpenSSL 3.0.19 (Debian 12)",
+    "java": "OpenJDK 17.0.15 (Debian 12 openjdk-17-jdk-headless) SSLSocket with its defaults (relay/tests/real_clients/Probe.java); jdk.certpath.disabledAlgorithms rejects SHA-1 only in chains to the JDK's own roots (SHA1 jdkCA), so a private CA's SHA-1 chain is accepted (sha1: true); RSA < 1024, EC < 224, DH < 1024 refused",
     "go": "Go 1.19.8 (Debian 12 golang-go) net/http with its default transport (scripts/clients/go-get.go); Go 1.18+ rejects SHA-1 certificate signatures (crypto/x509); current Go (1.24+) differs: X25519MLKEM768, no RSA key exchange by default",
 }
 

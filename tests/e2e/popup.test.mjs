@@ -113,6 +113,16 @@ describe('popup against the zoo and the real relay', { timeout: FILE_TIMEOUT_MS 
       assert.equal(await count(page, 'cap'), 0);
       assert.match(await page.locator('.summary-label').textContent(), /server’s TLS configuration/);
       assert.ok(await page.getByTestId('chain').isVisible());
+      // Every known weakness, one line each, "not tested" apart from "not vulnerable":
+      // the active probes' verdicts and the weaknesses derived from the facts.
+      const weaknesses = await page.getByTestId('weakness').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.dataset.code, e.dataset.status])));
+      assert.equal(Object.keys(weaknesses).length, 17, JSON.stringify(weaknesses));
+      const line = (code) => page.locator(`[data-testid="weakness"][data-code="${code}"]`).textContent();
+      for (const code of ['heartbleed', 'robot', 'poodle_tls', 'rc4']) {
+        assert.equal(weaknesses[code], 'not_vulnerable', await line(code));
+      }
+      assert.match(await page.getByTestId('weakness').filter({ hasText: 'ROBOT' }).textContent(), /not vulnerable ROBOT — /);
+      assert.match(await page.getByTestId('protocol-details').textContent(), /Downgrade sentinel.*SCTs/s);
       await page.screenshot({ path: shot('popup-good.png'), fullPage: true });
     } finally {
       await page.close();

@@ -433,6 +433,17 @@ pub fn key_info(spki: &SubjectPublicKeyInfo<'_>) -> KeyInfo {
     }
 }
 
+/// The modulus and public exponent of an RSA certificate's key (big-endian,
+/// as encoded), `None` for other keys or unparsable certificates. The relay's
+/// probes encrypt to it (RSA key exchange, ROBOT).
+pub fn rsa_public_key(der: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let cert = parse(der).ok()?;
+    match cert.public_key().parsed() {
+        Ok(PublicKey::RSA(rsa)) => Some((rsa.modulus.to_vec(), rsa.exponent.to_vec())),
+        _ => None,
+    }
+}
+
 /// Bit length of a big-endian unsigned integer (leading zero bytes ignored).
 pub fn rsa_modulus_bits(be: &[u8]) -> u32 {
     let first = be.iter().position(|&b| b != 0);

@@ -5,9 +5,12 @@
 //! Every field a scanner may not have measured is optional or defaults to empty:
 //! "not measured" (`null`) is different from "measured and absent" (`false`, `[]`).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::der::Der;
+use crate::hex::Hex;
 use crate::wire::{CipherSuite, NamedGroup, ProtocolVersion};
 
 /// The schema this build reads and writes.
@@ -63,6 +66,10 @@ pub struct EndpointFacts {
     /// (`SSL_CK_RC4_128_WITH_MD5`, or `0x010080` when unknown).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sslv2_ciphers: Vec<String>,
+    /// The certificate of the SSLv2 SERVER-HELLO, when SSLv2 is offered: DROWN
+    /// is judged by comparing its key with every endpoint's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sslv2_certificate: Option<Der>,
     /// Named groups the server accepts, in its preference order when it has one.
     #[serde(default)]
     pub groups: Vec<NamedGroup>,
@@ -72,6 +79,13 @@ pub struct EndpointFacts {
     /// The certificate chain served with SNI (the primary one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<ChainFacts>,
+    /// Whether the server sends a certificate at all: `Some(false)` when it
+    /// completed a handshake without one (anonymous suites only). With no
+    /// `chain` and anything but `Some(false)`, the chain was not measured
+    /// (every chain probe failed, see `probe_errors`): the core then says so
+    /// and does not judge trust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_sent: Option<bool>,
     /// The chain served without SNI, when a no-SNI handshake succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain_no_sni: Option<ChainFacts>,
@@ -112,6 +126,25 @@ pub struct EndpointFacts {
     /// Results of vulnerability probes, when run.
     #[serde(default)]
     pub vulnerabilities: Vulnerabilities,
+    /// The TLS 1.3 downgrade sentinel (RFC 8446 §4.1.3) in the ServerHello
+    /// random of each TLS ≤ 1.2 version's first full handshake (only the
+    /// versions with one).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub downgrade_sentinels: BTreeMap<ProtocolVersion, DowngradeSentinel>,
+    /// Whether the server picks the group by its own preference (`groups` is
+    /// then in that order); `None`: not determined (fewer than two groups).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups_server_order: Option<bool>,
+    /// The server answered an SSLv2-format ClientHello asking for TLS with a
+    /// TLS ServerHello (`false`: it refused or closed; `None`: not tested).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sslv2_compatible_hello: Option<bool>,
+    /// The `signed_certificate_timestamp` extension data (a
+    /// SignedCertificateTimestampList) of the best TLS ≤ 1.2 ServerHello, when
+    /// the hello asked for it; empty when the server sent none; `None`: not
+    /// measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sct_extension: Option<Der>,
     /// Probes that failed (timeouts, resets); the scan went on without them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probe_errors: Vec<ProbeError>,
@@ -143,6 +176,70 @@ pub struct KeyExchangeFacts {
     /// The ECDH group the server chose in a default handshake.
     #[serde(default)]
     pub ecdh_group: Option<NamedGroup>,
+    /// The finite-field groups (prime and generator) of the DHE
+    /// ServerKeyExchanges seen, each once, in the order first seen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dh_groups: Vec<DhGroupFacts>,
+    /// The server's ephemeral public values, one per handshake, in the order
+    /// seen (a few per kind): compared by the core to tell whether the server
+    /// reuses its (EC)DH key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_values: Vec<PublicValueFacts>,
+}
+
+/// A finite-field Diffie-Hellman group as a ServerKeyExchange sent it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DhGroupFacts {
+    /// The prime `dh_p`, big-endian as sent.
+    pub p: Hex,
+    /// The generator `dh_g`, big-endian as sent.
+    pub g: Hex,
+}
+
+/// Which key exchange a public value belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KexKind {
+    /// Finite-field DHE (`dh_Ys` of a TLS ≤ 1.2 ServerKeyExchange).
+    Dhe,
+    /// Elliptic-curve DHE (the point of a TLS ≤ 1.2 ServerKeyExchange, or a
+    /// TLS 1.3 `key_share`).
+    Ecdhe,
+}
+
+impl KexKind {
+    /// The stable spelling (`dhe`, `ecdhe`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KexKind::Dhe => "dhe",
+            KexKind::Ecdhe => "ecdhe",
+        }
+    }
+}
+
+/// One server public value of an ephemeral key exchange.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicValueFacts {
+    /// DHE or ECDHE.
+    pub kind: KexKind,
+    /// The named group (ECDHE, and TLS 1.3 FFDHE key shares); `None` for a
+    /// TLS ≤ 1.2 DHE value (its group is in `dh_groups`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<NamedGroup>,
+    /// The value as sent.
+    pub value: Hex,
+}
+
+/// A TLS 1.3 downgrade sentinel, as found in a ServerHello random.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DowngradeSentinel {
+    /// No sentinel.
+    None,
+    /// `DOWNGRD\x01`: a TLS 1.3 server negotiated TLS 1.2.
+    Tls12,
+    /// `DOWNGRD\x00`: the server negotiated TLS 1.1 or below.
+    Tls11,
 }
 
 /// One certificate chain as served.
@@ -176,6 +273,13 @@ pub struct HttpFacts {
     /// Why the request failed, if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The `Accept-Encoding` the request sent (`None`: the scanner sent none,
+    /// so HTTP compression was not measured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_encoding: Option<String>,
+    /// The raw `Content-Encoding` header of the answer, `None` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_encoding: Option<String>,
 }
 
 /// Session resumption.
@@ -187,6 +291,10 @@ pub struct ResumptionFacts {
     /// The server issued session tickets.
     #[serde(default)]
     pub tickets: Option<bool>,
+    /// The server assigned a session ID in a full TLS ≤ 1.2 handshake (with
+    /// `session_ids: false`: IDs assigned but not accepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids_assigned: Option<bool>,
 }
 
 /// The handshake of a current reference browser's ClientHello.
@@ -333,22 +441,170 @@ impl HandshakeErrorKind {
     }
 }
 
-/// Vulnerability probe results: `Some(true)` vulnerable, `Some(false)` tested and
-/// not vulnerable, `None` not tested.
+/// Vulnerability probe results, one [`VulnCheck`] per probe; an absent field was
+/// not tested at all (older facts, or a scanner without that probe).
+///
+/// Older facts wrote each field as a boolean (`true` vulnerable, `false` tested
+/// and fine); those still read, as a check without evidence.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vulnerabilities {
+    /// Heartbleed (CVE-2014-0160).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub heartbleed: Option<bool>,
+    pub heartbleed: Option<VulnCheck>,
+    /// The OpenSSL CCS injection (CVE-2014-0224).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ccs_injection: Option<bool>,
+    pub ccs_injection: Option<VulnCheck>,
+    /// Ticketbleed (CVE-2016-9244): a short session id echoed back padded
+    /// to 32 bytes with server memory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticketbleed: Option<bool>,
+    pub ticketbleed: Option<VulnCheck>,
+    /// ROBOT: a Bleichenbacher oracle on RSA key exchange (with
+    /// [`VulnCheck::oracle`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub robot: Option<bool>,
+    pub robot: Option<VulnCheck>,
+    /// DROWN: the key is usable through SSLv2, here or on another endpoint.
+    /// The relay leaves it out; the core judges it from `protocols` and
+    /// [`EndpointFacts::sslv2_certificate`] of every endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drown: Option<bool>,
+    pub drown: Option<VulnCheck>,
+    /// POODLE over TLS: a record with a valid MAC and bad CBC padding bytes
+    /// is accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub poodle_tls: Option<bool>,
+    pub poodle_tls: Option<VulnCheck>,
+    /// Insecure client-initiated renegotiation: the server accepts a
+    /// renegotiation started by the client without RFC 5746 (CVE-2009-3555).
+    /// A secure (RFC 5746) client-initiated renegotiation is `not_vulnerable`,
+    /// with [`VulnCheck::evidence`] saying it was accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insecure_renegotiation: Option<VulnCheck>,
+    /// TLS 1.3 0-RTT: the server accepted early data (replayable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_data: Option<VulnCheck>,
+}
+
+/// What one vulnerability probe concluded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VulnStatus {
+    /// The server showed the flaw (proof, not a guess).
+    Vulnerable,
+    /// The test ran and the server behaved as a fixed one does.
+    NotVulnerable,
+    /// The test could not be made (the server lacks what it needs, or the
+    /// probe failed); [`VulnCheck::evidence`] says why.
+    NotTested,
+}
+
+impl VulnStatus {
+    /// The JSON spelling (`not_vulnerable`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Vulnerable => "vulnerable",
+            Self::NotVulnerable => "not_vulnerable",
+            Self::NotTested => "not_tested",
+        }
+    }
+}
+
+/// The strength of a Bleichenbacher oracle (ROBOT paper, section 4): strong
+/// when a message with wrong first bytes answers differently from messages
+/// that start with `00 02` but are malformed further on — the attack is then
+/// practical —, weak when only a fully conformant message stands out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OracleStrength {
+    /// Distinguishes the malformed paddings from each other.
+    Strong,
+    /// Only the correct padding answers differently.
+    Weak,
+}
+
+impl OracleStrength {
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Strong => "strong",
+            Self::Weak => "weak",
+        }
+    }
+}
+
+/// One vulnerability probe's verdict, with what was observed in one line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "VulnCheckRepr")]
+pub struct VulnCheck {
+    /// The verdict.
+    pub status: VulnStatus,
+    /// What was sent and answered, in one line (empty for facts of older
+    /// scanners that wrote booleans).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub evidence: String,
+    /// ROBOT only: the oracle's strength, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oracle: Option<OracleStrength>,
+}
+
+impl VulnCheck {
+    /// A check with `status` and `evidence`.
+    pub fn new(status: VulnStatus, evidence: impl Into<String>) -> Self {
+        Self {
+            status,
+            evidence: evidence.into(),
+            oracle: None,
+        }
+    }
+
+    /// `vulnerable`, because of `evidence`.
+    pub fn vulnerable(evidence: impl Into<String>) -> Self {
+        Self::new(VulnStatus::Vulnerable, evidence)
+    }
+
+    /// `not_vulnerable`, because of `evidence`.
+    pub fn not_vulnerable(evidence: impl Into<String>) -> Self {
+        Self::new(VulnStatus::NotVulnerable, evidence)
+    }
+
+    /// `not_tested`, because of `evidence`.
+    pub fn not_tested(evidence: impl Into<String>) -> Self {
+        Self::new(VulnStatus::NotTested, evidence)
+    }
+
+    /// Whether the verdict is `vulnerable`.
+    pub fn is_vulnerable(&self) -> bool {
+        self.status == VulnStatus::Vulnerable
+    }
+}
+
+/// How a [`VulnCheck`] is read: the object, or an older scanner's boolean.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum VulnCheckRepr {
+    Bool(bool),
+    Full {
+        status: VulnStatus,
+        #[serde(default)]
+        evidence: String,
+        #[serde(default)]
+        oracle: Option<OracleStrength>,
+    },
+}
+
+impl From<VulnCheckRepr> for VulnCheck {
+    fn from(r: VulnCheckRepr) -> Self {
+        match r {
+            VulnCheckRepr::Bool(true) => Self::new(VulnStatus::Vulnerable, ""),
+            VulnCheckRepr::Bool(false) => Self::new(VulnStatus::NotVulnerable, ""),
+            VulnCheckRepr::Full {
+                status,
+                evidence,
+                oracle,
+            } => Self {
+                status,
+                evidence,
+                oracle,
+            },
+        }
+    }
 }
 
 /// A probe or endpoint failure.

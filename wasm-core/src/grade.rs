@@ -10,21 +10,24 @@ use crate::anchors::TrustStore;
 use crate::chain::{self, ChainInput, ChainIssue, ChainReport, ChainVerdict, NamedStore};
 use crate::clients::{self, ChainTrust, StoreTrust};
 use crate::compliance;
+use crate::dh::{self, Primality};
 use crate::expiry::{self, DEFAULT_ALERT_DAYS};
-use crate::facts::{ChainFacts, EndpointFacts, ScanFacts};
+use crate::facts::{ChainFacts, EndpointFacts, KexKind, ScanFacts, Vulnerabilities};
 use crate::fix::{self, FixGoal};
 use crate::groups::GroupKind;
 use crate::hsts::{self, MIN_MAX_AGE};
 use crate::policy::{Effect, RuleCode, POLICY_ID};
 use crate::profiles::ProfileId;
 use crate::report::{
-    Cap, EndpointReport, Grade, Hsts, KeyExchangeReport, Report, Score, Warning, WeakSuite,
-    REPORT_SCHEMA,
+    Cap, EndpointReport, Grade, Hsts, KeyExchangeReport, Report, Score, Unmeasured, Warning,
+    WeakSuite, REPORT_SCHEMA,
 };
 use crate::stores::StoreId;
 use crate::suites::{CipherMode, KeyExchange, SuiteInfo};
 use crate::time::rfc3339;
+use crate::vuln_probes;
 use crate::wire::{CipherSuite, ProtocolVersion};
+use crate::{details, weakness};
 
 /// What [`grade_with`] adds to a plain [`grade`]. JSON (the WASM
 /// `grade_with` export): `{"profile": "mozilla-intermediate", "fix": true}`,
@@ -91,7 +94,8 @@ pub fn grade_with_trust(
     let mut endpoints: Vec<EndpointReport> = facts
         .endpoints
         .iter()
-        .map(|ep| grade_endpoint(ep, &cx))
+        .enumerate()
+        .map(|(i, ep)| grade_endpoint(ep, vulnerabilities(&facts.endpoints, i), &cx))
         .collect();
     for problem in anchor_problems {
         for ep in &mut endpoints {
@@ -338,7 +342,22 @@ fn analyse(chain: &ChainFacts, host: &str, trust: &Trust<'_, '_>, now: i64) -> G
     GradedChain { report, verdict }
 }
 
-fn grade_endpoint(ep: &EndpointFacts, gx: &GradeCx<'_, '_>) -> EndpointReport {
+/// The report's vulnerability verdicts of endpoint `index`: the probes' facts,
+/// with DROWN judged across all endpoints ([`vuln_probes::drown`]).
+fn vulnerabilities(endpoints: &[EndpointFacts], index: usize) -> Vulnerabilities {
+    let mut v = endpoints
+        .get(index)
+        .map(|ep| ep.vulnerabilities.clone())
+        .unwrap_or_default();
+    v.drown = vuln_probes::drown(endpoints, index);
+    v
+}
+
+fn grade_endpoint(
+    ep: &EndpointFacts,
+    vulnerabilities: Vulnerabilities,
+    gx: &GradeCx<'_, '_>,
+) -> EndpointReport {
     let (host, trust, now) = (gx.host, &gx.anchors, gx.now);
     let chain = ep.chain.as_ref().map(|c| analyse(c, host, trust, now));
     let others: Vec<GradedChain> = ep
@@ -355,10 +374,12 @@ fn grade_endpoint(ep: &EndpointFacts, gx: &GradeCx<'_, '_>) -> EndpointReport {
         .as_ref()
         .zip(no_sni_chain.as_ref())
         .and_then(|(facts, graded)| {
+            // Without a primary chain (not measured) there is nothing to
+            // differ from.
             let differs = ep
                 .chain
                 .as_ref()
-                .is_none_or(|p| p.certificates.first() != facts.certificates.first());
+                .is_some_and(|p| p.certificates.first() != facts.certificates.first());
             differs.then(|| graded.report.clone())
         });
     let sni_chains = std::iter::once(chain.as_ref()).chain(others.iter().map(Some));
@@ -367,17 +388,7 @@ fn grade_endpoint(ep: &EndpointFacts, gx: &GradeCx<'_, '_>) -> EndpointReport {
     protocols.sort();
     protocols.dedup();
 
-    let mut cipher_suites: BTreeMap<ProtocolVersion, Vec<CipherSuite>> = BTreeMap::new();
-    let mut server_cipher_order = BTreeMap::new();
-    for p in &ep.cipher_suites {
-        cipher_suites
-            .entry(p.protocol)
-            .or_default()
-            .extend(p.suites.iter().copied());
-        if let Some(order) = p.server_order {
-            server_cipher_order.insert(p.protocol, order);
-        }
-    }
+    let (cipher_suites, server_cipher_order) = suite_tables(ep);
     let hsts = ep
         .http
         .as_ref()
@@ -414,11 +425,7 @@ fn grade_endpoint(ep: &EndpointFacts, gx: &GradeCx<'_, '_>) -> EndpointReport {
         weak_cipher_suites,
         sslv2_ciphers: ep.sslv2_ciphers.clone(),
         groups: ep.groups.clone(),
-        key_exchange: KeyExchangeReport {
-            dh_bits: ep.key_exchange.dh_bits,
-            ecdh_group: ep.key_exchange.ecdh_group,
-            weakest_rsa_equivalent_bits: None,
-        },
+        key_exchange: key_exchange_report(ep),
         chain: None,
         other_chains: Vec::new(),
         no_sni_chain_differs: no_sni.is_some(),
@@ -433,18 +440,67 @@ fn grade_endpoint(ep: &EndpointFacts, gx: &GradeCx<'_, '_>) -> EndpointReport {
         session_resumption: ep.session_resumption.clone(),
         browser: ep.browser.clone(),
         clients,
-        vulnerabilities: ep.vulnerabilities.clone(),
+        not_measured: Vec::new(),
+        weaknesses: Vec::new(),
+        protocol_details: crate::details::ProtocolDetails::default(),
         expiry,
         probe_errors: ep.probe_errors.clone(),
         compliance: None,
         fix: None,
     };
     if ep.error.is_none() {
-        score_and_cap(ep, &mut report, chain.as_ref(), &others, &offered);
+        score_and_cap(
+            ep,
+            &mut report,
+            chain.as_ref(),
+            &others,
+            &offered,
+            &vulnerabilities,
+        );
+        report.weaknesses = weakness::assess(ep, &vulnerabilities, &report.key_exchange.dh_groups);
+        report.protocol_details = details::of(ep, chain.as_ref().map(|c| &c.report));
     }
     report.chain = chain.map(|c| c.report);
     report.other_chains = others.into_iter().map(|c| c.report).collect();
     report
+}
+
+/// The accepted suites per protocol, and whether the server picks by its
+/// own order, per protocol (the report's `cipher_suites` and
+/// `server_cipher_order`).
+type SuiteTables = (
+    BTreeMap<ProtocolVersion, Vec<CipherSuite>>,
+    BTreeMap<ProtocolVersion, bool>,
+);
+
+/// [`SuiteTables`] of `ep`.
+fn suite_tables(ep: &EndpointFacts) -> SuiteTables {
+    let mut cipher_suites: BTreeMap<ProtocolVersion, Vec<CipherSuite>> = BTreeMap::new();
+    let mut server_cipher_order = BTreeMap::new();
+    for p in &ep.cipher_suites {
+        cipher_suites
+            .entry(p.protocol)
+            .or_default()
+            .extend(p.suites.iter().copied());
+        if let Some(order) = p.server_order {
+            server_cipher_order.insert(p.protocol, order);
+        }
+    }
+    (cipher_suites, server_cipher_order)
+}
+
+/// The key exchange as seen: sizes, the DH groups judged, key reuse (the
+/// weakest RSA-equivalent strength is filled in by the score).
+fn key_exchange_report(ep: &EndpointFacts) -> KeyExchangeReport {
+    let kx = &ep.key_exchange;
+    KeyExchangeReport {
+        dh_bits: kx.dh_bits,
+        ecdh_group: kx.ecdh_group,
+        weakest_rsa_equivalent_bits: None,
+        dh_groups: dh::analyse_all(&kx.dh_groups, &kx.public_values),
+        dh_public_reuse: dh::reuse(&kx.public_values, KexKind::Dhe),
+        ecdh_public_reuse: dh::reuse(&kx.public_values, KexKind::Ecdhe),
+    }
 }
 
 /// The client simulation of one endpoint: each recorded handshake judged
@@ -515,6 +571,7 @@ fn score_and_cap(
     chain: Option<&GradedChain>,
     others: &[GradedChain],
     offered: &[(ProtocolVersion, CipherSuite, Option<SuiteInfo>)],
+    vulns: &Vulnerabilities,
 ) {
     let mut v = Verdicts {
         caps: Vec::new(),
@@ -536,17 +593,27 @@ fn score_and_cap(
     let (cipher_score, export) = cipher_rules(&mut v, &cx);
     browser_rules(&mut v, &cx, report.clients.as_deref());
     let chains: Vec<&GradedChain> = chain.into_iter().chain(others).collect();
-    let (kx_score, weakest, anonymous) = key_exchange_rules(&mut v, &cx, &chains, export);
+    let (kx_score, weakest, anonymous) =
+        key_exchange_rules(&mut v, &cx, &chains, export, &report.key_exchange.dh_groups);
     report.key_exchange.weakest_rsa_equivalent_bits = weakest;
     if chain.is_none() {
-        v.hit(RuleCode::NoCertificate, None);
+        // Only a server that completed a handshake without a certificate
+        // gets the cap; a chain no probe could capture is "not measured".
+        if ep.certificate_sent == Some(false) {
+            v.hit(RuleCode::NoCertificate, None);
+        } else {
+            report.not_measured.push(Unmeasured::Chain);
+        }
     } else {
         for c in &chains {
             chain_caps(&mut v, c);
         }
     }
-    probe_rules(&mut v, ep);
+    probe_rules(&mut v, ep, vulns);
     warning_rules(&mut v, &cx, report.hsts.as_ref());
+    if ep.http.as_ref().is_none_or(|h| h.error.is_some()) && report.hsts.is_none() {
+        report.not_measured.push(Unmeasured::Hsts);
+    }
 
     let total = (3 * protocol_score + 3 * kx_score + 4 * cipher_score + 5) / 10;
     let zero: Vec<&str> = [
@@ -651,7 +718,7 @@ fn cipher_rules(v: &mut Verdicts, cx: &Ctx<'_>) -> (u32, bool) {
         .any(|(p, i)| *p == ProtocolVersion::SSLV3 && i.mode == CipherMode::Cbc)
         || (cx.protocols.contains(&ProtocolVersion::SSLV3)
             && cx.ep.suites_for(ProtocolVersion::SSLV3).is_empty());
-    if sslv3_cbc || cx.ep.vulnerabilities.poodle_tls == Some(true) {
+    if sslv3_cbc {
         v.hit(RuleCode::Poodle, None);
     }
     (score, !export.is_empty())
@@ -773,6 +840,7 @@ fn key_exchange_rules(
     cx: &Ctx<'_>,
     chains: &[&GradedChain],
     export: bool,
+    dh_groups: &[dh::DhGroupReport],
 ) -> (u32, Option<u32>, bool) {
     let mut weakest: Option<(u32, String)> = None;
     let mut consider = |bits: u32, what: String| {
@@ -832,21 +900,38 @@ fn key_exchange_rules(
             v.hit(RuleCode::WeakKey, Some(format!("({what})")));
         }
     }
+    if let Some(g) = dh_groups.iter().find(|g| g.prime == Primality::Composite) {
+        v.hit(
+            RuleCode::DhComposite,
+            Some(format!(
+                "({}-bit modulus, SHA-256 {})",
+                g.bits, g.prime_sha256
+            )),
+        );
+    }
     (score, weakest.map(|(b, _)| b), anonymous)
 }
 
-/// Vulnerability probes and compression.
-fn probe_rules(v: &mut Verdicts, ep: &EndpointFacts) {
-    let vulns = &ep.vulnerabilities;
-    for (flag, code) in [
-        (vulns.heartbleed, RuleCode::Heartbleed),
-        (vulns.ccs_injection, RuleCode::CcsInjection),
-        (vulns.ticketbleed, RuleCode::Ticketbleed),
-        (vulns.robot, RuleCode::Robot),
-        (vulns.drown, RuleCode::Drown),
+/// Vulnerability probes (the report's verdicts, DROWN judged across
+/// endpoints) and compression. The evidence of each verdict follows the
+/// rule's reason.
+fn probe_rules(v: &mut Verdicts, ep: &EndpointFacts, vulns: &Vulnerabilities) {
+    for (check, code) in [
+        (&vulns.heartbleed, RuleCode::Heartbleed),
+        (&vulns.ccs_injection, RuleCode::CcsInjection),
+        (&vulns.ticketbleed, RuleCode::Ticketbleed),
+        (&vulns.robot, RuleCode::Robot),
+        (&vulns.drown, RuleCode::Drown),
+        (&vulns.poodle_tls, RuleCode::PoodleTls),
+        (
+            &vulns.insecure_renegotiation,
+            RuleCode::InsecureRenegotiation,
+        ),
+        (&vulns.early_data, RuleCode::EarlyData),
     ] {
-        if flag == Some(true) {
-            v.hit(code, None);
+        if let Some(c) = check.as_ref().filter(|c| c.is_vulnerable()) {
+            let detail = (!c.evidence.is_empty()).then(|| format!("({})", c.evidence));
+            v.hit(code, detail);
         }
     }
     if ep.compression == Some(true) {

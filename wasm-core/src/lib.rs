@@ -19,6 +19,7 @@
 //!   an endpoint compared with one; [`fix`]: the nginx, Apache and Caddy lines
 //!   that make an endpoint meet a profile or A+.
 //! - [`wire`], [`suites`], [`groups`]: TLS code points and their registries.
+//! - [`vuln_probes`]: the ROBOT oracle and DROWN verdicts, from observations.
 
 #![forbid(unsafe_code)]
 
@@ -30,6 +31,9 @@ pub mod check;
 pub mod clients;
 pub mod compliance;
 pub mod der;
+pub mod details;
+pub mod dh;
+pub mod dh_primes;
 mod error;
 pub mod expiry;
 pub mod facts;
@@ -39,6 +43,7 @@ pub mod fix;
 pub mod fuzz_support;
 pub mod grade;
 pub mod groups;
+pub mod hex;
 pub mod hostname;
 pub mod hsts;
 pub mod issue;
@@ -48,12 +53,15 @@ pub mod path;
 pub mod policy;
 pub mod profiles;
 pub mod report;
+pub mod sct;
 pub mod sigalg;
 pub mod sigverify;
 pub mod stores;
 pub mod suites;
 pub mod time;
 pub mod validate;
+pub mod vuln_probes;
+pub mod weakness;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
@@ -63,6 +71,7 @@ pub use der::Der;
 pub use error::Error;
 pub use facts::ScanFacts;
 pub use grade::{grade, grade_with, GradeOptions};
+pub use hex::Hex;
 pub use report::{Grade, Report};
 
 /// The crate version.

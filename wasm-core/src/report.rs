@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::facts::{BrowserFacts, ProbeError, ResumptionFacts, Target, Vulnerabilities};
+use crate::facts::{BrowserFacts, ProbeError, ResumptionFacts, Target};
 use crate::policy::RuleCode;
 use crate::wire::{CipherSuite, NamedGroup, ProtocolVersion};
 
@@ -181,6 +181,16 @@ pub struct KeyExchangeReport {
     pub ecdh_group: Option<NamedGroup>,
     /// The weakest key exchange in RSA-equivalent bits, the input of the score.
     pub weakest_rsa_equivalent_bits: Option<u32>,
+    /// The DH groups seen, judged (well known, prime, safe prime).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dh_groups: Vec<crate::dh::DhGroupReport>,
+    /// The server reused a DHE public value across handshakes (`null`:
+    /// fewer than two seen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dh_public_reuse: Option<bool>,
+    /// The same for ECDHE (TLS ≤ 1.2 points and TLS 1.3 key shares).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecdh_public_reuse: Option<bool>,
 }
 
 /// Parsed `Strict-Transport-Security`.
@@ -210,6 +220,28 @@ pub struct Expiry {
     /// The alert threshold (default 30/14/7/1) that applies now; 0 when expired;
     /// `null` when further away than the largest threshold.
     pub threshold: Option<u32>,
+}
+
+/// A fact the scanner could not measure, so the grade does not judge it
+/// (rather than capping on a probe's failure).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unmeasured {
+    /// No chain could be captured although the server completed handshakes:
+    /// trust, expiry and the name are not judged.
+    Chain,
+    /// The HTTPS `GET /` failed: HSTS (and so A+) is not judged.
+    Hsts,
+}
+
+impl Unmeasured {
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Chain => "chain",
+            Self::Hsts => "hsts",
+        }
+    }
 }
 
 /// The graded result for one IP.
@@ -256,7 +288,19 @@ pub struct EndpointReport {
     /// The client simulation (docs/contracts.md, contract 6); absent when not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clients: Option<Vec<crate::clients::ClientReport>>,
-    pub vulnerabilities: Vulnerabilities,
+    /// Facts that could not be measured (`chain`, `hsts`), named so that a
+    /// missing fact reads "not measured", never as a verdict.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_measured: Vec<Unmeasured>,
+    /// Every known weakness, judged, in a fixed order (docs/report.md): the
+    /// vulnerability probes' verdicts (DROWN judged across the scan's
+    /// endpoints) and the weaknesses derived from the other facts — the one
+    /// list of verdicts in the report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weaknesses: Vec<crate::weakness::Weakness>,
+    /// SSL Labs' "Protocol details" we measure beyond the grade.
+    #[serde(default)]
+    pub protocol_details: crate::details::ProtocolDetails,
     pub expiry: Option<Expiry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probe_errors: Vec<ProbeError>,

@@ -5,6 +5,7 @@
 
 use x509_parser::certificate::X509Certificate;
 use x509_parser::signature_algorithm::SignatureAlgorithm;
+use x509_parser::x509::AlgorithmIdentifier;
 
 /// The hash a certificate's signature uses, for the weak-signature rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,7 +74,13 @@ pub fn signature_hash(cert: &X509Certificate<'_>) -> SignatureHash {
 
 /// Reads RSASSA-PSS parameters: (hash, salt length).
 pub fn pss_params(cert: &X509Certificate<'_>) -> Option<(SignatureHash, usize)> {
-    let alg = SignatureAlgorithm::try_from(&cert.signature_algorithm).ok()?;
+    pss_params_of(&cert.signature_algorithm)
+}
+
+/// Reads RSASSA-PSS parameters of any signature algorithm identifier (an
+/// OCSP response's, a certificate's): (hash, salt length).
+pub fn pss_params_of(alg: &AlgorithmIdentifier<'_>) -> Option<(SignatureHash, usize)> {
+    let alg = SignatureAlgorithm::try_from(alg).ok()?;
     let SignatureAlgorithm::RSASSA_PSS(params) = alg else {
         return None;
     };

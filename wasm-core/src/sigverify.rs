@@ -10,9 +10,9 @@ use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::public_key::PublicKey;
-use x509_parser::x509::SubjectPublicKeyInfo;
+use x509_parser::x509::{AlgorithmIdentifier, SubjectPublicKeyInfo};
 
-use crate::sigalg::{pss_params, signature_algorithm, SignatureHash};
+use crate::sigalg::{pss_params_of, signature_algorithm, SignatureHash};
 
 /// The outcome of checking one signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,14 +30,29 @@ const MAX_RSA_BITS: usize = 16_384;
 
 /// Checks that `issuer_key` signed `cert`.
 pub fn verify(cert: &X509Certificate<'_>, issuer_key: &SubjectPublicKeyInfo<'_>) -> SigCheck {
-    let tbs = cert.tbs_certificate.as_ref();
-    let sig = cert.signature_value.data.as_ref();
-    let oid = cert.signature_algorithm.algorithm.to_id_string();
+    verify_signed(
+        &cert.signature_algorithm,
+        cert.tbs_certificate.as_ref(),
+        cert.signature_value.data.as_ref(),
+        issuer_key,
+    )
+}
+
+/// Checks that `key` made `sig` over `tbs` with `alg` (a certificate's or an
+/// OCSP response's signature).
+pub fn verify_signed(
+    alg: &AlgorithmIdentifier<'_>,
+    tbs: &[u8],
+    sig: &[u8],
+    issuer_key: &SubjectPublicKeyInfo<'_>,
+) -> SigCheck {
+    let oid = alg.algorithm.to_id_string();
     let (name, hash) = signature_algorithm(&oid);
     let key_alg = issuer_key.algorithm.algorithm.to_id_string();
     match (name, key_alg.as_str()) {
         ("ED25519", "1.3.101.112") => ed25519(issuer_key, tbs, sig),
-        ("rsassaPss", "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10") => match pss_params(cert) {
+        ("rsassaPss", "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10") => match pss_params_of(alg)
+        {
             Some((hash, salt)) => rsa_pss(issuer_key, hash, salt, tbs, sig),
             None => SigCheck::Unsupported("RSASSA-PSS parameters".into()),
         },

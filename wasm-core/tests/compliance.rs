@@ -457,6 +457,7 @@ fn missing_facts_are_unchecked_and_not_compliant() {
         status: None,
         hsts: None,
         error: Some("timeout".into()),
+        ..HttpFacts::default()
     });
     ep(&mut f).key_exchange.dh_bits = None;
     ep(&mut f).groups.clear();

@@ -11,12 +11,14 @@ use std::collections::BTreeSet;
 
 use common::*;
 use tlslens_core::facts::{
-    BrowserFacts, ChainFacts, EndpointFacts, ProbeError, ProtocolSuites, ScanFacts,
+    BrowserFacts, ChainFacts, DhGroupFacts, EndpointFacts, ProbeError, ProtocolSuites, ScanFacts,
+    VulnCheck,
 };
 use tlslens_core::policy::{RuleCode, RULES};
 use tlslens_core::report::{EndpointReport, Grade};
+use tlslens_core::weakness::{Weakness, WeaknessCode};
 use tlslens_core::wire::{CipherSuite, ProtocolVersion};
-use tlslens_core::{grade, Der};
+use tlslens_core::{grade, Der, Hex};
 
 type Mutate = Box<dyn Fn(&mut ScanFacts)>;
 
@@ -122,11 +124,11 @@ fn rows() -> Vec<Row> {
         // --- F ---
         scored(
             row(
-                "sslv2",
+                "sslv2 (and so drown)",
                 |f| ep(f).protocols.push(V::SSLV2),
                 F,
                 F,
-                &["sslv2"],
+                &["sslv2", "drown"],
             ),
             (50, 90, 90, 78),
         ),
@@ -200,6 +202,21 @@ fn rows() -> Vec<Row> {
             (100, 40, 90, 78),
         ),
         row(
+            "dh_composite",
+            |f| {
+                add_suite(f, V::TLS12, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256");
+                ep(f).key_exchange.dh_bits = Some(2048);
+                // 2^2048 − 1 is divisible by 3.
+                ep(f).key_exchange.dh_groups.push(DhGroupFacts {
+                    p: Hex(vec![0xFF; 256]),
+                    g: Hex(vec![2]),
+                });
+            },
+            F,
+            F,
+            &["dh_composite"],
+        ),
+        row(
             "md5_signature",
             |f| {
                 let (root, inter, leaf) = rsa_chain(Hash::Md5);
@@ -211,35 +228,35 @@ fn rows() -> Vec<Row> {
         ),
         row(
             "heartbleed",
-            |f| ep(f).vulnerabilities.heartbleed = Some(true),
+            |f| ep(f).vulnerabilities.heartbleed = Some(VulnCheck::vulnerable("scripted")),
             F,
             F,
             &["heartbleed"],
         ),
         row(
             "ccs_injection",
-            |f| ep(f).vulnerabilities.ccs_injection = Some(true),
+            |f| ep(f).vulnerabilities.ccs_injection = Some(VulnCheck::vulnerable("scripted")),
             F,
             F,
             &["ccs_injection"],
         ),
         row(
             "ticketbleed",
-            |f| ep(f).vulnerabilities.ticketbleed = Some(true),
+            |f| ep(f).vulnerabilities.ticketbleed = Some(VulnCheck::vulnerable("scripted")),
             F,
             F,
             &["ticketbleed"],
         ),
         row(
             "robot",
-            |f| ep(f).vulnerabilities.robot = Some(true),
+            |f| ep(f).vulnerabilities.robot = Some(VulnCheck::vulnerable("scripted")),
             F,
             F,
             &["robot"],
         ),
         row(
             "drown",
-            |f| ep(f).vulnerabilities.drown = Some(true),
+            |f| ep(f).vulnerabilities.drown = Some(VulnCheck::vulnerable("scripted")),
             F,
             F,
             &["drown"],
@@ -256,11 +273,37 @@ fn rows() -> Vec<Row> {
         ),
         // --- C ---
         row(
-            "poodle (TLS)",
-            |f| ep(f).vulnerabilities.poodle_tls = Some(true),
-            C,
-            C,
-            &["poodle"],
+            "poodle_tls",
+            |f| {
+                ep(f).vulnerabilities.poodle_tls =
+                    Some(VulnCheck::vulnerable("bad padding accepted"))
+            },
+            F,
+            F,
+            &["poodle_tls"],
+        ),
+        row(
+            "insecure_renegotiation",
+            |f| {
+                ep(f).vulnerabilities.insecure_renegotiation = Some(VulnCheck::vulnerable(
+                    "renegotiation accepted without RFC 5746",
+                ))
+            },
+            F,
+            F,
+            &["insecure_renegotiation"],
+        ),
+        row(
+            "not vulnerable and not tested verdicts cap nothing",
+            |f| {
+                let v = &mut ep(f).vulnerabilities;
+                v.robot = Some(VulnCheck::not_vulnerable("identical answers"));
+                v.poodle_tls = Some(VulnCheck::not_tested("no CBC suite"));
+                v.heartbleed = Some(VulnCheck::not_vulnerable(""));
+            },
+            APlus,
+            APlus,
+            &[],
         ),
         row(
             "poodle (SSLv3 CBC)",
@@ -504,10 +547,20 @@ fn rows() -> Vec<Row> {
         ),
         row(
             "no_certificate",
-            |f| ep(f).chain = None,
+            |f| {
+                ep(f).chain = None;
+                ep(f).certificate_sent = Some(false);
+            },
             T,
             APlus,
             &["no_certificate"],
+        ),
+        row(
+            "a chain that could not be captured caps nothing",
+            |f| ep(f).chain = None,
+            APlus,
+            APlus,
+            &[],
         ),
         row("revoked", set_revoked, T, APlus, &["revoked"]),
         // --- M ---
@@ -575,6 +628,13 @@ fn rows() -> Vec<Row> {
             AMinus,
             AMinus,
             &["hsts_short"],
+        ),
+        row(
+            "early_data",
+            |f| ep(f).vulnerabilities.early_data = Some(VulnCheck::vulnerable("0-RTT accepted")),
+            AMinus,
+            AMinus,
+            &["early_data"],
         ),
         row(
             "no_browser_compatible",
@@ -715,7 +775,7 @@ fn rows() -> Vec<Row> {
         row(
             "heartbleed + expired: T over F, F underneath",
             |f| {
-                ep(f).vulnerabilities.heartbleed = Some(true);
+                ep(f).vulnerabilities.heartbleed = Some(VulnCheck::vulnerable("leaked"));
                 let pki = Pki::new(
                     Spec::leaf(&["example.test"]).valid(NOW - 100 * DAY, NOW - DAY),
                     KeyKind::P256,
@@ -1050,6 +1110,92 @@ fn facts_json_round_trips_and_unknown_code_points_survive() {
         ScanFacts::from_json(r#"{"schema":"other/9","target":{"host":"a","port":1}}"#).is_err()
     );
     let _ = BrowserFacts::default();
+}
+
+/// DROWN across endpoints: an endpoint without SSLv2 is vulnerable when another
+/// endpoint of the scan offers SSLv2 with its RSA key, and only then.
+#[test]
+fn drown_is_judged_across_endpoints_by_rsa_key() {
+    use tlslens_core::facts::VulnStatus;
+    let pki = Pki::new(
+        Spec::leaf(&["example.test"]),
+        KeyKind::Rsa(2048, Hash::Sha256),
+    );
+    let other = Pki::new(
+        Spec::leaf(&["example.test"]),
+        KeyKind::Rsa(2049, Hash::Sha256),
+    );
+    let endpoint = |ip: &str, chain: Vec<Der>| {
+        let mut e = good_endpoint(chain);
+        e.ip = ip.into();
+        e
+    };
+    let mut facts = ScanFacts::new("example.test", 443);
+    facts.extra_anchors = pki.anchors();
+    let mut sslv2 = endpoint("192.0.2.2", pki.chain());
+    sslv2.protocols.insert(0, V::SSLV2);
+    sslv2.sslv2_certificate = Some(pki.leaf.der());
+    facts.endpoints = vec![
+        endpoint("192.0.2.1", pki.chain()),
+        sslv2.clone(),
+        endpoint("192.0.2.3", other.chain()),
+    ];
+    let report = grade(&facts, NOW);
+    let drown = |i: usize| weakness(&report.endpoints[i], WeaknessCode::Drown);
+    let same_key = drown(0);
+    assert_eq!(same_key.status, VulnStatus::Vulnerable);
+    assert!(same_key.evidence.contains("192.0.2.2"), "{same_key:?}");
+    assert!(codes(&report.endpoints[0]).contains("drown"));
+    assert_eq!(report.endpoints[0].grade, Some(F));
+    assert_eq!(drown(1).status, VulnStatus::Vulnerable);
+    assert!(drown(1).evidence.contains("this endpoint offers SSLv2"));
+    let other_key = drown(2);
+    assert_eq!(other_key.status, VulnStatus::NotVulnerable, "{other_key:?}");
+    assert!(!codes(&report.endpoints[2]).contains("drown"));
+
+    // The SSLv2 probe failed: DROWN is not tested, never "not vulnerable".
+    let mut failed = endpoint("192.0.2.4", other.chain());
+    failed.probe_errors.push(ProbeError {
+        probe: "protocol:SSLv2".into(),
+        code: "timeout".into(),
+        message: "no answer".into(),
+    });
+    facts.endpoints = vec![failed];
+    let report = grade(&facts, NOW);
+    let d = weakness(&report.endpoints[0], WeaknessCode::Drown);
+    assert_eq!(d.status, VulnStatus::NotTested, "{d:?}");
+}
+
+/// The report's verdict on weakness `code` (the one list of verdicts).
+fn weakness(ep: &EndpointReport, code: WeaknessCode) -> Weakness {
+    ep.weaknesses
+        .iter()
+        .find(|w| w.code == code)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {} in {:?}", code.as_str(), ep.weaknesses))
+}
+
+/// Older facts wrote vulnerability results as booleans; they still read.
+#[test]
+fn boolean_vulnerability_facts_still_read() {
+    use tlslens_core::facts::{VulnStatus, Vulnerabilities};
+    let v: Vulnerabilities =
+        serde_json::from_str(r#"{"heartbleed": false, "robot": true}"#).unwrap();
+    assert_eq!(v.heartbleed.unwrap().status, VulnStatus::NotVulnerable);
+    assert_eq!(v.robot.unwrap().status, VulnStatus::Vulnerable);
+    let v: Vulnerabilities = serde_json::from_str(
+        r#"{"robot": {"status": "vulnerable", "evidence": "e", "oracle": "weak"}}"#,
+    )
+    .unwrap();
+    let robot = v.robot.unwrap();
+    assert_eq!(
+        robot.oracle,
+        Some(tlslens_core::facts::OracleStrength::Weak)
+    );
+    assert_eq!(
+        serde_json::to_string(&robot).unwrap(),
+        r#"{"status":"vulnerable","evidence":"e","oracle":"weak"}"#
+    );
 }
 
 #[test]

@@ -9,9 +9,12 @@
 mod common;
 
 use common::*;
-use tlslens_core::facts::{ChainFacts, ScanFacts};
-use tlslens_core::wire::{CipherSuite, ProtocolVersion};
-use tlslens_core::Der;
+use tlslens_core::facts::{
+    ChainFacts, DhGroupFacts, DowngradeSentinel, KexKind, OracleStrength, ProtocolSuites,
+    PublicValueFacts, ScanFacts, VulnCheck,
+};
+use tlslens_core::wire::{CipherSuite, NamedGroup, ProtocolVersion};
+use tlslens_core::{Der, Hex};
 
 fn cases() -> Vec<(&'static str, ScanFacts)> {
     let pki = shared_pki();
@@ -58,10 +61,80 @@ fn cases() -> Vec<(&'static str, ScanFacts)> {
     e.http = None;
     mozilla.endpoints.push(e);
 
+    // The active probes' verdicts, DROWN across endpoints (SSLv2 with the same
+    // RSA key on the second one), and a chain no probe could capture.
+    let rsa = Pki::new(
+        Spec::leaf(&["example.test"]),
+        KeyKind::Rsa(2048, Hash::Sha256),
+    );
+    let mut vulns = good_facts(pki);
+    vulns.extra_anchors.push(rsa.root.der());
+    let v = &mut vulns.endpoints[0];
+    v.chain = Some(ChainFacts {
+        certificates: rsa.chain(),
+        ..ChainFacts::default()
+    });
+    v.vulnerabilities.robot = Some(VulnCheck {
+        oracle: Some(OracleStrength::Strong),
+        ..VulnCheck::vulnerable("strong oracle, confirmed by repetition")
+    });
+    v.vulnerabilities.poodle_tls = Some(VulnCheck::not_tested("no CBC suite the probe implements"));
+    v.vulnerabilities.early_data = Some(VulnCheck::vulnerable("0-RTT accepted"));
+    let mut sslv2 = good_endpoint(rsa.chain());
+    sslv2.ip = "127.0.0.2".into();
+    sslv2.protocols.insert(0, ProtocolVersion::SSLV2);
+    sslv2.sslv2_certificate = Some(rsa.leaf.der());
+    let mut unmeasured = good_endpoint(pki.chain());
+    unmeasured.ip = "127.0.0.3".into();
+    unmeasured.chain = None;
+    unmeasured.http = None;
+    vulns.endpoints.push(sslv2);
+    vulns.endpoints.push(unmeasured);
     let clients = simulation(pki);
+    // The facts of issue 11's weaknesses and protocol details: a DHE group
+    // that is not in the table (so the WASM build runs the primality
+    // tests), reused public values, downgrade sentinels, an SCT extension,
+    // a compressed GET /.
+    let mut weak = good_facts(pki);
+    {
+        let e = &mut weak.endpoints[0];
+        e.protocols.insert(0, ProtocolVersion::TLS10);
+        e.cipher_suites.push(ProtocolSuites {
+            protocol: ProtocolVersion::TLS10,
+            suites: vec![CipherSuite(0x0033), CipherSuite(0x000A)],
+            server_order: Some(true),
+        });
+        e.key_exchange.dh_bits = Some(1024);
+        e.key_exchange.dh_groups.push(DhGroupFacts {
+            // 2^1023 + 1155, the first prime above 2^1023: unknown, not safe.
+            p: Hex::parse(&format!("8{}483", "0".repeat(252))).unwrap(),
+            g: Hex(vec![2]),
+        });
+        let v = |kind, group, b| PublicValueFacts {
+            kind,
+            group,
+            value: Hex(vec![b; 32]),
+        };
+        e.key_exchange.public_values = vec![
+            v(KexKind::Dhe, None, 7),
+            v(KexKind::Dhe, None, 7),
+            v(KexKind::Ecdhe, Some(NamedGroup::X25519), 1),
+            v(KexKind::Ecdhe, Some(NamedGroup::X25519), 2),
+        ];
+        e.downgrade_sentinels
+            .insert(ProtocolVersion::TLS10, DowngradeSentinel::Tls11);
+        e.sct_extension = Some(Der(vec![0, 0]));
+        e.sslv2_compatible_hello = Some(false);
+        e.groups_server_order = Some(true);
+        if let Some(h) = e.http.as_mut() {
+            h.content_encoding = Some("br".into());
+        }
+    }
 
     vec![
+        ("weaknesses", weak),
         ("good", good),
+        ("vulnerabilities", vulns),
         ("legacy", legacy),
         ("incomplete_aia", incomplete),
         ("two_endpoints", two),
@@ -215,10 +288,30 @@ fn committed_option_cases_grade_to_their_committed_reports() {
     }
 }
 
+/// Rewrites the committed reports from the committed facts (after a core
+/// change that legitimately changes reports), and adds the cases that have
+/// no committed facts yet: `UPDATE_REPORTS=1 cargo test -p tlslens-core
+/// --test parity`.
+fn update_reports() {
+    let dir = fixtures_dir();
+    for (name, facts) in cases() {
+        let path = dir.join(format!("{name}.facts.json"));
+        if !path.exists() {
+            std::fs::write(&path, serde_json::to_string_pretty(&facts).unwrap()).unwrap();
+        }
+        let facts_json = std::fs::read_to_string(&path).unwrap();
+        let report = tlslens_core::grade_json(&facts_json, NOW_MS).unwrap();
+        std::fs::write(dir.join(format!("{name}.report.json")), &report).unwrap();
+    }
+}
+
 #[test]
 fn committed_fixtures_grade_to_their_committed_reports() {
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
         regenerate();
+        regenerate_option_cases();
+    } else if std::env::var_os("UPDATE_REPORTS").is_some() {
+        update_reports();
         regenerate_option_cases();
     }
     // Copies go to target/parity for the WASM parity test (tests/wasm/).

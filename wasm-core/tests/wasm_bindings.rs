@@ -13,6 +13,17 @@ use wasm_bindgen_test::wasm_bindgen_test;
 
 const NOW_MS: f64 = 1_800_000_000_123.75;
 
+/// Loads the root stores as the extension does (the module compiles none in):
+/// the shipped `root-stores.bin` is these two files, one after the other.
+fn load_stores() {
+    let shipped = [
+        include_bytes!("../data/root-stores-builtin.bin").as_slice(),
+        include_bytes!("../data/root-stores.bin").as_slice(),
+    ]
+    .concat();
+    wasm::load_root_stores(&shipped).unwrap_or_else(|_| panic!("root-stores.bin refused"));
+}
+
 macro_rules! fixture {
     ($name:literal) => {
         (
@@ -25,6 +36,7 @@ macro_rules! fixture {
 
 #[wasm_bindgen_test]
 fn grade_matches_native_byte_for_byte() {
+    load_stores();
     for (name, facts, expected) in [
         fixture!("good"),
         fixture!("legacy"),
@@ -53,6 +65,7 @@ macro_rules! option_case {
 
 #[wasm_bindgen_test]
 fn grade_with_compliance_and_fix_matches_native_byte_for_byte() {
+    load_stores();
     for (name, facts, options, expected) in [
         option_case!(
             "legacy_intermediate_fix",

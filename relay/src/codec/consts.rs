@@ -140,6 +140,145 @@ impl ExtensionType {
     pub const RENEGOTIATION_INFO: Self = Self(0xFF01);
 }
 
+impl ExtensionType {
+    /// The extension types the client table (`wasm-core/data/clients.json`)
+    /// names, with their IANA name (and the two old code points by the name
+    /// the table gives them).
+    const NAMES: &'static [(u16, &'static str)] = &[
+        (0x0000, "server_name"),
+        (0x0001, "max_fragment_length"),
+        (0x0005, "status_request"),
+        (0x000A, "supported_groups"),
+        (0x000B, "ec_point_formats"),
+        (0x000D, "signature_algorithms"),
+        (0x000E, "use_srtp"),
+        (0x000F, "heartbeat"),
+        (0x0010, "alpn"),
+        (0x0011, "status_request_v2"),
+        (0x0012, "signed_certificate_timestamp"),
+        (0x0015, "padding"),
+        (0x0016, "encrypt_then_mac"),
+        (0x0017, "extended_master_secret"),
+        (0x001B, "compress_certificate"),
+        (0x001C, "record_size_limit"),
+        (0x0022, "delegated_credentials"),
+        (0x0023, "session_ticket"),
+        (0x0029, "pre_shared_key"),
+        (0x002A, "early_data"),
+        (0x002B, "supported_versions"),
+        (0x002C, "cookie"),
+        (0x002D, "psk_key_exchange_modes"),
+        (0x002F, "certificate_authorities"),
+        (0x0031, "post_handshake_auth"),
+        (0x0032, "signature_algorithms_cert"),
+        (0x0033, "key_share"),
+        (0x3374, "next_protocol_negotiation"),
+        (0x4469, "application_settings_old"),
+        (0x44CD, "application_settings"),
+        (0x754F, "channel_id_old"),
+        (0x7550, "channel_id"),
+        (0xFE0D, "encrypted_client_hello"),
+        (0xFF01, "renegotiation_info"),
+    ];
+
+    /// `delegated_credentials` (RFC 9345).
+    pub const DELEGATED_CREDENTIALS: Self = Self(0x0022);
+    /// `application_settings` (ALPS, the code point Chrome sends since 2024).
+    pub const APPLICATION_SETTINGS: Self = Self(0x44CD);
+
+    /// The type named `name` (the client table's spelling; `0x1234` for an
+    /// unnamed one).
+    pub fn from_name(name: &str) -> Option<Self> {
+        if let Some(hex) = name.strip_prefix("0x") {
+            return u16::from_str_radix(hex, 16).ok().map(Self);
+        }
+        Self::NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(code, _)| Self(*code))
+    }
+
+    /// The name of a known type.
+    pub fn name(self) -> Option<&'static str> {
+        Self::NAMES
+            .iter()
+            .find(|(code, _)| *code == self.0)
+            .map(|(_, n)| *n)
+    }
+
+    /// Whether this is a GREASE value (RFC 8701: `0x?A?A`).
+    pub fn is_grease(self) -> bool {
+        is_grease(self.0)
+    }
+}
+
+/// Whether a 16-bit code point is a GREASE value (RFC 8701: `0x0A0A`,
+/// `0x1A1A`, … `0xFAFA`).
+pub fn is_grease(code: u16) -> bool {
+    code & 0x0F0F == 0x0A0A && code >> 12 == (code >> 4) & 0x0F
+}
+
+/// A TLS `SignatureScheme` (RFC 8446 §4.2.3); values not listed are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SignatureScheme(pub u16);
+
+impl SignatureScheme {
+    /// The registry's names (as the client table spells them).
+    const NAMES: &'static [(u16, &'static str)] = &[
+        (0x0101, "rsa_pkcs1_md5"),
+        (0x0102, "dsa_md5"),
+        (0x0103, "ecdsa_md5"),
+        (0x0201, "rsa_pkcs1_sha1"),
+        (0x0202, "dsa_sha1"),
+        (0x0203, "ecdsa_sha1"),
+        (0x0301, "rsa_pkcs1_sha224"),
+        (0x0302, "dsa_sha224"),
+        (0x0303, "ecdsa_sha224"),
+        (0x0401, "rsa_pkcs1_sha256"),
+        (0x0402, "dsa_sha256"),
+        (0x0403, "ecdsa_secp256r1_sha256"),
+        (0x0501, "rsa_pkcs1_sha384"),
+        (0x0502, "dsa_sha384"),
+        (0x0503, "ecdsa_secp384r1_sha384"),
+        (0x0601, "rsa_pkcs1_sha512"),
+        (0x0602, "dsa_sha512"),
+        (0x0603, "ecdsa_secp521r1_sha512"),
+        (0x0804, "rsa_pss_rsae_sha256"),
+        (0x0805, "rsa_pss_rsae_sha384"),
+        (0x0806, "rsa_pss_rsae_sha512"),
+        (0x0807, "ed25519"),
+        (0x0808, "ed448"),
+        (0x0809, "rsa_pss_pss_sha256"),
+        (0x080A, "rsa_pss_pss_sha384"),
+        (0x080B, "rsa_pss_pss_sha512"),
+        (0x081A, "ecdsa_brainpoolP256r1tls13_sha256"),
+        (0x081B, "ecdsa_brainpoolP384r1tls13_sha384"),
+        (0x081C, "ecdsa_brainpoolP512r1tls13_sha512"),
+        (0x0904, "mldsa44"),
+        (0x0905, "mldsa65"),
+        (0x0906, "mldsa87"),
+    ];
+
+    /// The scheme named `name` (`0x1234` for an unnamed one).
+    pub fn from_name(name: &str) -> Option<Self> {
+        if let Some(hex) = name.strip_prefix("0x") {
+            return u16::from_str_radix(hex, 16).ok().map(Self);
+        }
+        Self::NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(code, _)| Self(*code))
+    }
+
+    /// The name of a known scheme.
+    pub fn name(self) -> Option<&'static str> {
+        Self::NAMES
+            .iter()
+            .find(|(code, _)| *code == self.0)
+            .map(|(_, n)| *n)
+    }
+}
+
 /// Compression methods.
 pub mod compression {
     /// `null`.
@@ -188,4 +327,40 @@ pub mod certificate_status_type {
     pub const OCSP: u8 = 1;
     /// `ocsp_multi` (RFC 6961).
     pub const OCSP_MULTI: u8 = 2;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_and_signature_names_round_trip() {
+        for (code, name) in ExtensionType::NAMES {
+            assert_eq!(ExtensionType::from_name(name), Some(ExtensionType(*code)));
+            assert_eq!(ExtensionType(*code).name(), Some(*name));
+        }
+        for (code, name) in SignatureScheme::NAMES {
+            assert_eq!(
+                SignatureScheme::from_name(name),
+                Some(SignatureScheme(*code))
+            );
+            assert_eq!(SignatureScheme(*code).name(), Some(*name));
+        }
+        assert_eq!(
+            ExtensionType::from_name("0x5500"),
+            Some(ExtensionType(0x5500))
+        );
+        assert_eq!(ExtensionType::from_name("no_such_extension"), None);
+        assert_eq!(SignatureScheme::from_name("rsa_pkcs1_sha999"), None);
+    }
+
+    #[test]
+    fn grease_values_are_recognised() {
+        let grease: Vec<u16> = (0..=0xFFFF).filter(|c| is_grease(*c)).collect();
+        assert_eq!(grease.len(), 16);
+        assert_eq!(grease.first(), Some(&0x0A0A));
+        assert_eq!(grease.last(), Some(&0xFAFA));
+        assert!(!is_grease(0x0A1A));
+        assert!(ExtensionType(0x3A3A).is_grease());
+    }
 }

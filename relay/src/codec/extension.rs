@@ -132,6 +132,9 @@ pub enum ClientExtension {
     PskKeyExchangeModes(Vec<u8>),
     /// `heartbeat` with its mode (see [`super::heartbeat_mode`]).
     Heartbeat(u8),
+    /// `signed_certificate_timestamp` (empty: the client asks for SCTs,
+    /// RFC 6962 §3.3.1).
+    SignedCertificateTimestamp,
     /// `padding` of this many zero bytes. See also [`super::Padding`], which
     /// computes the length for a target hello size.
     Padding(usize),
@@ -167,6 +170,7 @@ impl ClientExtension {
             Self::EncryptThenMac => ExtensionType::ENCRYPT_THEN_MAC,
             Self::PskKeyExchangeModes(_) => ExtensionType::PSK_KEY_EXCHANGE_MODES,
             Self::Heartbeat(_) => ExtensionType::HEARTBEAT,
+            Self::SignedCertificateTimestamp => ExtensionType::SIGNED_CERTIFICATE_TIMESTAMP,
             Self::Padding(_) => ExtensionType::PADDING,
             Self::Raw(e) => e.typ,
         }
@@ -208,7 +212,9 @@ impl ClientExtension {
             }),
             Self::RenegotiationInfo(data) => w.vec8("renegotiated_connection", data),
             Self::SessionTicket(ticket) => w.bytes(ticket),
-            Self::ExtendedMasterSecret | Self::EncryptThenMac => {}
+            Self::ExtendedMasterSecret
+            | Self::EncryptThenMac
+            | Self::SignedCertificateTimestamp => {}
             Self::PskKeyExchangeModes(modes) => w.vec8("psk_key_exchange_modes", modes),
             Self::Heartbeat(mode) => w.u8(*mode),
             Self::Padding(len) => {
@@ -306,6 +312,7 @@ fn decode(typ: ExtensionType, data: &[u8]) -> Option<ClientExtension> {
         ExtensionType::SESSION_TICKET => ClientExtension::SessionTicket(r.rest().to_vec()),
         ExtensionType::EXTENDED_MASTER_SECRET => ClientExtension::ExtendedMasterSecret,
         ExtensionType::ENCRYPT_THEN_MAC => ClientExtension::EncryptThenMac,
+        ExtensionType::SIGNED_CERTIFICATE_TIMESTAMP => ClientExtension::SignedCertificateTimestamp,
         ExtensionType::PSK_KEY_EXCHANGE_MODES => {
             ClientExtension::PskKeyExchangeModes(r.vec8("").ok()?.to_vec())
         }
@@ -352,6 +359,7 @@ mod tests {
             ClientExtension::EncryptThenMac,
             ClientExtension::PskKeyExchangeModes(vec![1]),
             ClientExtension::Heartbeat(1),
+            ClientExtension::SignedCertificateTimestamp,
             ClientExtension::Padding(0),
             ClientExtension::Padding(200),
             ClientExtension::Raw(Extension::new(ExtensionType(0x1234), vec![1, 2, 3])),

@@ -63,6 +63,10 @@ pub struct ServerFlight {
     pub server_hello_done: bool,
     /// The alert that ended the flight.
     pub alert: Option<Alert>,
+    /// Warning alerts the flight went on after (an `unrecognized_name`
+    /// before the ServerHello, as some servers send for an SNI they do not
+    /// know).
+    pub warnings: Vec<Alert>,
     /// The SSLv2 message, if the server answered in SSLv2.
     pub sslv2: Option<Sslv2ServerMessage>,
     /// The type of every handshake message seen, in order.
@@ -303,6 +307,14 @@ impl FlightParser {
                     },
                     _ => return Err(Error::Truncated { what: "alert" }),
                 };
+                // A warning is not a refusal: the server goes on (close_notify
+                // excepted, which ends the connection).
+                if alert.level == AlertLevel::WARNING
+                    && alert.description != AlertDescription::CLOSE_NOTIFY
+                {
+                    self.flight.warnings.push(alert);
+                    return Ok(None);
+                }
                 self.flight.alert = Some(alert);
                 Ok(Some(FlightEnd::Alert))
             }

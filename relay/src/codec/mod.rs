@@ -14,7 +14,8 @@
 //! * [`RecordReader`], [`HandshakeReassembler`], [`encode_records`]: the record
 //!   layer and handshake framing.
 //! * [`ClientHello`] with [`ClientExtension`]: the probes we craft; also parsed,
-//!   so test servers can read them.
+//!   so test servers can read them. [`ClientKeyExchange`] and [`Finished`]:
+//!   the client's second flight, for the probes that finish a handshake.
 //! * [`ServerHello`], [`Certificate`], [`CertificateTls13`],
 //!   [`CertificateStatus`], [`ServerKeyExchange`], [`ServerHelloDone`],
 //!   [`CertificateRequest`], [`NewSessionTicket`], [`Alert`]: what servers
@@ -26,6 +27,7 @@
 //!   ClientHello, as far as it is plaintext.
 
 mod alert;
+mod client_flight;
 mod client_hello;
 mod consts;
 mod extension;
@@ -41,10 +43,11 @@ mod wire;
 mod tests;
 
 pub use alert::{Alert, AlertDescription, AlertLevel};
+pub use client_flight::{ClientKeyExchange, Finished, CHANGE_CIPHER_SPEC};
 pub use client_hello::{ClientHello, Padding};
 pub use consts::{
     certificate_status_type, compression, ec_point_format, heartbeat_message_type, heartbeat_mode,
-    psk_key_exchange_mode, ContentType, ExtensionType, HandshakeType,
+    is_grease, psk_key_exchange_mode, ContentType, ExtensionType, HandshakeType, SignatureScheme,
 };
 pub use extension::{ClientExtension, Extension, KeyShareEntry};
 pub use flight::{FlightEnd, FlightParser, FlightStatus, ServerFlight};

@@ -228,6 +228,13 @@ impl ServerHello {
         self.has_extension(ExtensionType::SESSION_TICKET)
     }
 
+    /// The `signed_certificate_timestamp` data: a
+    /// SignedCertificateTimestampList (RFC 6962 §3.3), kept raw.
+    pub fn signed_certificate_timestamps(&self) -> Option<&[u8]> {
+        self.extension(ExtensionType::SIGNED_CERTIFICATE_TIMESTAMP)
+            .map(|e| e.data.as_slice())
+    }
+
     /// Whether an (empty) `server_name` acknowledges our SNI.
     pub fn has_server_name(&self) -> bool {
         self.has_extension(ExtensionType::SERVER_NAME)

@@ -1056,3 +1056,93 @@ fn flight_parser_keeps_bytes_after_the_flight() {
     parser.push(&[1, 2, 3]).unwrap();
     assert_eq!(parser.remaining(), after.as_slice());
 }
+
+#[test]
+fn client_key_exchange_round_trips_for_every_kind() {
+    let cases = [
+        (ClientKeyExchange::Rsa(vec![0xAB; 256]), None, 2),
+        (
+            ClientKeyExchange::Dhe(vec![0x05; 128]),
+            Some(KeyExchangeKind::Dhe),
+            2,
+        ),
+        (
+            ClientKeyExchange::Ecdhe(vec![0x04; 65]),
+            Some(KeyExchangeKind::Ecdhe),
+            1,
+        ),
+    ];
+    for (cke, kind, prefix) in cases {
+        let body = cke.encode().unwrap();
+        let inner = match &cke {
+            ClientKeyExchange::Rsa(v) | ClientKeyExchange::Dhe(v) | ClientKeyExchange::Ecdhe(v) => {
+                v.len()
+            }
+        };
+        assert_eq!(body.len(), inner + prefix);
+        assert_eq!(ClientKeyExchange::read(&body, kind).unwrap(), cke);
+        let msg = cke.to_message().unwrap();
+        assert_eq!(msg.msg_type, HandshakeType::CLIENT_KEY_EXCHANGE);
+        let back = HandshakeMessage::read(&msg.encode().unwrap()).unwrap();
+        assert_eq!(ClientKeyExchange::read(&back.body, kind).unwrap(), cke);
+    }
+    // A length prefix running past the body, or bytes after it.
+    assert!(ClientKeyExchange::read(&[0, 5, 1], None).is_err());
+    assert!(ClientKeyExchange::read(&[1, 4, 9], Some(KeyExchangeKind::Ecdhe)).is_err());
+    // An EC point of 256 bytes does not fit its one-byte prefix.
+    assert!(ClientKeyExchange::Ecdhe(vec![0; 256]).encode().is_err());
+}
+
+#[test]
+fn finished_round_trips() {
+    let f = Finished {
+        verify_data: vec![7; 12],
+    };
+    let msg = f.to_message();
+    assert_eq!(msg.msg_type, HandshakeType::FINISHED);
+    let bytes = msg.encode().unwrap();
+    assert_eq!(&bytes[..4], &[20, 0, 0, 12]);
+    assert_eq!(
+        Finished::read(&HandshakeMessage::read(&bytes).unwrap().body).unwrap(),
+        f
+    );
+    assert_eq!(CHANGE_CIPHER_SPEC, [1]);
+}
+
+#[test]
+fn warning_alerts_do_not_end_a_flight() {
+    // An unrecognized_name warning before the ServerHello (servers that do
+    // not know the SNI name and go on with their default certificate).
+    let warning = Alert {
+        level: AlertLevel::WARNING,
+        description: AlertDescription::UNRECOGNIZED_NAME,
+    };
+    let mut bytes = encode_records(
+        ContentType::ALERT,
+        ProtocolVersion::TLS12,
+        &warning.encode(),
+    );
+    bytes.extend(tls12_flight(KeyExchangeKind::Ecdhe));
+    let (flight, status) = ServerFlight::parse(&bytes).unwrap();
+    assert_eq!(status, FlightStatus::Done(FlightEnd::ServerHelloDone));
+    assert_eq!(flight.warnings, [warning]);
+    check_tls12_flight(&flight, KeyExchangeKind::Ecdhe);
+
+    // A fatal alert, or a close_notify, still ends it.
+    for level_description in [
+        Alert::fatal(AlertDescription::UNRECOGNIZED_NAME),
+        Alert {
+            level: AlertLevel::WARNING,
+            description: AlertDescription::CLOSE_NOTIFY,
+        },
+    ] {
+        let bytes = encode_records(
+            ContentType::ALERT,
+            ProtocolVersion::TLS12,
+            &level_description.encode(),
+        );
+        let (flight, status) = ServerFlight::parse(&bytes).unwrap();
+        assert_eq!(status, FlightStatus::Done(FlightEnd::Alert));
+        assert_eq!(flight.alert, Some(level_description));
+    }
+}

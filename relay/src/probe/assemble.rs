@@ -10,21 +10,29 @@
 //! | `error`, `probe_errors` | [`Contact`] (the prober's log and counters) |
 //! | `protocols`, `sslv2_ciphers` | [`FirstWave`] (SSLv2 and the suites per version) |
 //! | `cipher_suites` | [`FirstWave::supported`] with [`SecondWave::orders`] |
-//! | `groups` | [`SecondWave::groups`] |
-//! | `key_exchange` | [`Contact::dh_bits`]; the browser's group, else the best TLS ≤ 1.2 flight's curve |
+//! | `groups`, `groups_server_order` | [`SecondWave::groups`] |
+//! | `key_exchange` | [`Contact::dh_bits`] and [`Contact::dh_groups`]; the browser's group, else the best TLS ≤ 1.2 flight's curve; [`SecondWave::public_values`] |
+//! | `downgrade_sentinels` | the random of each TLS ≤ 1.2 version's first full flight |
+//! | `sct_extension` | the best TLS ≤ 1.2 flight's `signed_certificate_timestamp` |
+//! | `sslv2_compatible_hello` | [`SecondWave::sslv2_compatible_hello`] |
 //! | `alpn` | [`SecondWave::extras`], plus the ALPN of the chain's and the `GET /`'s rustls handshakes |
 //! | `secure_renegotiation` | the best TLS ≤ 1.2 flight's `renegotiation_info` |
 //! | `fallback_scsv`, `compression` | [`SecondWave::extras`] |
-//! | `session_resumption` | the best TLS ≤ 1.2 flight's `session_ticket`, [`SecondWave::http`] |
+//! | `session_resumption` | the best TLS ≤ 1.2 flight's `session_ticket` and session ID, [`SecondWave::http`] |
 //! | `browser` | [`FirstWave::browser`] |
 //! | `http` | [`SecondWave::http`] |
 //! | `chain`, `chain_no_sni`, `other_chains`, `sni_required` | [`SecondWave::chains`] (AIA-completed) |
-//! | `vulnerabilities` | [`SecondWave::vulnerabilities`] |
+//! | `certificate_sent` | [`SecondWave::chains`] |
+//! | `sslv2_certificate` | [`FirstWave::sslv2`] |
+//! | `vulnerabilities` | [`SecondWave::vulnerabilities`] (Heartbleed, CCS injection), and the [`SecondWave`] outcomes of the ROBOT, Ticketbleed, POODLE-TLS, renegotiation and 0-RTT stages; DROWN is judged by the core |
+//! | `clients` | [`SecondWave::clients`], each chain named by reference to the chains above when it is one of them |
 //! | `timings` | measured by the pipeline |
 
+use std::collections::BTreeMap;
+
 use tlslens_core::facts::{
-    EndpointFacts, KeyExchangeFacts, ProbeError, ProtocolSuites, ResumptionFacts, Timing,
-    Vulnerabilities,
+    DowngradeSentinel, EndpointFacts, KeyExchangeFacts, ProbeError, ProtocolSuites,
+    PublicValueFacts, ResumptionFacts, Timing, VulnCheck, Vulnerabilities,
 };
 use tlslens_core::{Der, ScanFacts};
 
@@ -32,12 +40,12 @@ use super::chain::Chains;
 use super::enumerate::{Sslv2, VersionSuites};
 use super::extras::Extras;
 use super::fail::FailCode;
+use super::groups::Groups;
 use super::http::HttpOutcome;
 use super::order::Order;
 use super::prober::Contact;
 use super::stage::FirstWave;
-use crate::codec::NamedGroup;
-use crate::codec::ServerHello;
+use crate::codec::{Downgrade, ProtocolVersion, ServerHello};
 use crate::Error;
 
 /// What the second wave's stages found.
@@ -45,16 +53,32 @@ use crate::Error;
 pub struct SecondWave {
     /// The suite order per version of [`FirstWave::supported`].
     pub orders: Vec<Order>,
-    /// The groups accepted.
-    pub groups: Vec<NamedGroup>,
+    /// The groups accepted, and whether the server orders them.
+    pub groups: Groups,
     /// ALPN, fallback SCSV, compression.
     pub extras: Extras,
     /// The chains (AIA-completed after the wave).
     pub chains: Chains,
     /// HSTS and session resumption.
     pub http: HttpOutcome,
-    /// Heartbleed and CCS injection; `None` when not tested.
-    pub vulnerabilities: Option<Vulnerabilities>,
+    /// Heartbleed and CCS injection.
+    pub vulnerabilities: Vulnerabilities,
+    /// ROBOT.
+    pub robot: VulnCheck,
+    /// Ticketbleed.
+    pub ticketbleed: VulnCheck,
+    /// POODLE over TLS.
+    pub poodle_tls: VulnCheck,
+    /// Insecure client-initiated renegotiation.
+    pub renegotiation: VulnCheck,
+    /// TLS 1.3 0-RTT.
+    pub early_data: VulnCheck,
+    /// The server's ephemeral public values of a few handshakes per kind.
+    pub public_values: Vec<PublicValueFacts>,
+    /// Whether an SSLv2-format hello asking for TLS was accepted.
+    pub sslv2_compatible_hello: Option<bool>,
+    /// The simulated clients; `None` when the simulation did not run.
+    pub clients: Option<Vec<super::clients::Simulated>>,
 }
 
 /// Everything one endpoint's pipeline observed.
@@ -97,6 +121,7 @@ pub fn endpoint(run: EndpointRun) -> EndpointFacts {
     facts.probe_errors = errors;
     facts.timings = run.timings;
     if let Some(waves) = run.waves {
+        facts.key_exchange.dh_groups = run.contact.dh_groups;
         apply(&mut facts, run.sni, run.contact.dh_bits, waves);
     }
     facts
@@ -160,12 +185,22 @@ fn apply(facts: &mut EndpointFacts, sni: bool, dh_bits: Option<u32>, waves: Wave
     let best_hello = best
         .and_then(|b| b.flight.as_deref())
         .and_then(|f| f.server_hello.as_ref());
-    if let Some(v) = second.vulnerabilities {
-        facts.vulnerabilities = v;
-    }
+    facts.vulnerabilities = Vulnerabilities {
+        robot: Some(second.robot),
+        ticketbleed: Some(second.ticketbleed),
+        poodle_tls: Some(second.poodle_tls),
+        insecure_renegotiation: Some(second.renegotiation),
+        early_data: Some(second.early_data),
+        ..second.vulnerabilities
+    };
     facts.protocols = first.versions();
-    if let Sslv2::Supported(ciphers) = &first.sslv2 {
+    if let Sslv2::Supported {
+        ciphers,
+        certificate,
+    } = &first.sslv2
+    {
         facts.sslv2_ciphers.clone_from(ciphers);
+        facts.sslv2_certificate = certificate.clone().map(Der);
     }
     facts.cipher_suites = first
         .supported()
@@ -177,11 +212,22 @@ fn apply(facts: &mut EndpointFacts, sni: bool, dh_bits: Option<u32>, waves: Wave
             server_order: order.server_order,
         })
         .collect();
-    facts.groups = second.groups;
+    facts.groups = second.groups.groups;
+    facts.groups_server_order = second.groups.server_order;
     facts.key_exchange = KeyExchangeFacts {
         dh_bits,
         ecdh_group: first.browser.group.or_else(|| legacy_curve(best)),
+        dh_groups: std::mem::take(&mut facts.key_exchange.dh_groups),
+        public_values: second.public_values,
     };
+    facts.downgrade_sentinels = downgrade_sentinels(&first.legacy);
+    facts.sct_extension = best_hello.map(|sh| {
+        Der(sh
+            .signed_certificate_timestamps()
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default())
+    });
+    facts.sslv2_compatible_hello = second.sslv2_compatible_hello;
     facts.alpn = alpn(
         second.extras.alpn,
         second.chains.handshake_alpn.as_deref(),
@@ -200,13 +246,35 @@ fn apply(facts: &mut EndpointFacts, sni: bool, dh_bits: Option<u32>, waves: Wave
     facts.browser = Some(first.browser);
     facts.http = Some(second.http.http);
     let chains = second.chains;
+    facts.clients = second
+        .clients
+        .map(|simulated| super::clients::handshakes(simulated, &chains));
     // Refused without SNI (not a probe failure) while a chain came with SNI.
     if sni && chains.primary.is_some() && !chains.no_sni.failed {
         facts.sni_required = Some(chains.no_sni.chain.is_none());
     }
+    facts.certificate_sent = chains.certificate_sent;
     facts.chain = chains.primary;
     facts.chain_no_sni = chains.no_sni.chain;
     facts.other_chains = chains.others;
+}
+
+/// The TLS 1.3 downgrade sentinel of each TLS ≤ 1.2 version's first full
+/// flight.
+fn downgrade_sentinels(legacy: &[VersionSuites]) -> BTreeMap<ProtocolVersion, DowngradeSentinel> {
+    legacy
+        .iter()
+        .filter(|v| v.version >= ProtocolVersion::TLS10)
+        .filter_map(|v| {
+            let sh = v.flight.as_deref()?.server_hello.as_ref()?;
+            let sentinel = match sh.downgrade_sentinel() {
+                Some(Downgrade::Tls12) => DowngradeSentinel::Tls12,
+                Some(Downgrade::Tls11OrBelow) => DowngradeSentinel::Tls11,
+                None => DowngradeSentinel::None,
+            };
+            Some((v.version, sentinel))
+        })
+        .collect()
 }
 
 /// The curve of the best TLS ≤ 1.2 flight's ServerKeyExchange.
@@ -217,7 +285,7 @@ fn legacy_curve(best: Option<&VersionSuites>) -> Option<crate::codec::NamedGroup
 }
 
 /// The ALPN protocols: those accepted over TLS ≤ 1.2, then the protocol of
-/// the chain's rustls handshake (offering h2), and for servers without
+/// the chain's rustls handshake (offering h2 and http/1.1), and for servers without
 /// TLS ≤ 1.2 the `GET /` handshake's http/1.1.
 fn alpn(
     mut accepted: Vec<String>,
@@ -254,9 +322,18 @@ fn resumption(
         (_, true, Some(r)) => Some(r),
         (t, _, _) => t,
     };
+    // A full TLS ≤ 1.2 handshake: a server that caches sessions names one,
+    // unless it is about to issue a ticket (OpenSSL then sends none).
+    let ids_assigned = match (session_ids, best_hello) {
+        (Some(true), _) => Some(true),
+        (_, Some(sh)) if !sh.session_id.is_empty() => Some(true),
+        (_, Some(sh)) if !sh.has_session_ticket() => Some(false),
+        _ => None,
+    };
     (tickets.is_some() || session_ids.is_some()).then_some(ResumptionFacts {
         session_ids,
         tickets,
+        ids_assigned,
     })
 }
 

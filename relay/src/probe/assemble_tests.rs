@@ -6,7 +6,11 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-use tlslens_core::facts::{BrowserFacts, ChainFacts, HttpFacts, Vulnerabilities};
+use tlslens_core::facts::{
+    BrowserFacts, ChainFacts, DhGroupFacts, HttpFacts, KexKind, OracleStrength, VulnCheck,
+    VulnStatus, Vulnerabilities,
+};
+use tlslens_core::Hex;
 
 use super::*;
 use crate::codec::{
@@ -51,10 +55,14 @@ fn chain(leaf: u8) -> ChainFacts {
 /// The first complete TLS 1.2 flight: secure renegotiation, a ticket, an
 /// ECDHE x25519 key exchange, a certificate.
 fn tls12_flight() -> Box<ServerFlight> {
-    let mut sh = ServerHello::new(ProtocolVersion::TLS12, [5; 32], CipherSuite(0xC02F));
+    let mut random = [5; 32];
+    random[24..].copy_from_slice(b"DOWNGRD\x01");
+    let mut sh = ServerHello::new(ProtocolVersion::TLS12, random, CipherSuite(0xC02F));
+    sh.session_id = vec![7; 32];
     sh.extensions = vec![
         Extension::new(ExtensionType::RENEGOTIATION_INFO, vec![0]),
         Extension::new(ExtensionType::SESSION_TICKET, vec![]),
+        Extension::new(ExtensionType::SIGNED_CERTIFICATE_TIMESTAMP, vec![0, 0]),
     ];
     Box::new(ServerFlight {
         server_hello: Some(sh),
@@ -121,7 +129,10 @@ fn waves() -> Waves {
                 suites: suites13,
             },
         ],
-        groups: vec![NamedGroup::X25519, NamedGroup::SECP256R1],
+        groups: Groups {
+            groups: vec![NamedGroup::X25519, NamedGroup::SECP256R1],
+            server_order: Some(true),
+        },
         extras: Extras {
             alpn: vec!["http/1.1".to_owned()],
             fallback_scsv: Some(true),
@@ -130,6 +141,7 @@ fn waves() -> Waves {
         chains: Chains {
             primary: Some(chain(1)),
             handshake_alpn: None,
+            certificate_sent: Some(true),
             no_sni: NoSniChain {
                 chain: Some(chain(2)),
                 failed: false,
@@ -140,17 +152,41 @@ fn waves() -> Waves {
             http: HttpFacts {
                 status: Some(200),
                 hsts: Some("max-age=63072000".to_owned()),
+                accept_encoding: Some("gzip, deflate, br".to_owned()),
+                content_encoding: Some("gzip".to_owned()),
                 error: None,
             },
             resumed: Some(true),
             session_ids: Some(false),
             alpn: Some(b"http/1.1".to_vec()),
         },
-        vulnerabilities: Some(Vulnerabilities {
-            heartbleed: Some(false),
-            ccs_injection: Some(false),
+        vulnerabilities: Vulnerabilities {
+            heartbleed: Some(VulnCheck::not_vulnerable("no heartbeat extension")),
+            ccs_injection: Some(VulnCheck::not_vulnerable("alert unexpected_message")),
             ..Vulnerabilities::default()
-        }),
+        },
+        robot: VulnCheck {
+            oracle: Some(OracleStrength::Weak),
+            ..VulnCheck::vulnerable("weak oracle")
+        },
+        ticketbleed: VulnCheck::not_vulnerable("session id echoed as sent"),
+        poodle_tls: VulnCheck::not_tested("no CBC suite the probe implements"),
+        renegotiation: VulnCheck::not_vulnerable("alert no_renegotiation"),
+        early_data: VulnCheck::vulnerable("0-RTT accepted"),
+        public_values: vec![
+            PublicValueFacts {
+                kind: KexKind::Ecdhe,
+                group: Some(NamedGroup::X25519),
+                value: Hex(vec![1; 32]),
+            },
+            PublicValueFacts {
+                kind: KexKind::Ecdhe,
+                group: Some(NamedGroup::X25519),
+                value: Hex(vec![2; 32]),
+            },
+        ],
+        sslv2_compatible_hello: Some(false),
+        clients: None,
     };
     Waves { first, second }
 }
@@ -162,6 +198,10 @@ fn answered() -> Contact {
         silent_refusals: 0,
         errors: vec![error("order:TLSv1.2", "timeout", "connect timed out")],
         dh_bits: Some(2048),
+        dh_groups: vec![DhGroupFacts {
+            p: Hex(vec![0xFF; 4]),
+            g: Hex(vec![2]),
+        }],
     }
 }
 
@@ -290,7 +330,49 @@ fn full_endpoint_facts_come_from_the_right_outcomes() {
     assert_eq!(facts.chain_no_sni, Some(chain(2)));
     assert_eq!(facts.other_chains, [chain(3)]);
     assert_eq!(facts.alpn, ["http/1.1"]);
-    assert_eq!(facts.vulnerabilities.heartbleed, Some(false));
+    assert_eq!(facts.certificate_sent, Some(true));
+    // Each vulnerability from its own stage; DROWN is left to the core.
+    let v = &facts.vulnerabilities;
+    let status = |c: &Option<VulnCheck>| c.as_ref().map(|c| c.status);
+    assert_eq!(status(&v.heartbleed), Some(VulnStatus::NotVulnerable));
+    assert_eq!(status(&v.ccs_injection), Some(VulnStatus::NotVulnerable));
+    assert_eq!(v.robot.as_ref().unwrap().oracle, Some(OracleStrength::Weak));
+    assert_eq!(status(&v.ticketbleed), Some(VulnStatus::NotVulnerable));
+    assert_eq!(status(&v.poodle_tls), Some(VulnStatus::NotTested));
+    assert_eq!(
+        v.insecure_renegotiation.as_ref().unwrap().evidence,
+        "alert no_renegotiation"
+    );
+    assert_eq!(status(&v.early_data), Some(VulnStatus::Vulnerable));
+    assert_eq!(v.drown, None);
+}
+
+#[test]
+fn protocol_details_and_key_exchange_come_from_the_right_outcomes() {
+    let facts = endpoint(run(answered(), Some(waves())));
+    // The TLS 1.2 flight's random carries DOWNGRD\x01; the other versions
+    // had no flight.
+    assert_eq!(
+        facts.downgrade_sentinels.into_iter().collect::<Vec<_>>(),
+        [(ProtocolVersion::TLS12, DowngradeSentinel::Tls12)]
+    );
+    assert_eq!(facts.sct_extension, Some(Der(vec![0, 0])));
+    assert_eq!(facts.groups_server_order, Some(true));
+    assert_eq!(facts.sslv2_compatible_hello, Some(false));
+    assert_eq!(facts.key_exchange.dh_groups, answered().dh_groups);
+    assert_eq!(facts.key_exchange.public_values.len(), 2);
+    assert_eq!(facts.session_resumption.unwrap().ids_assigned, Some(true));
+    let http = facts.http.unwrap();
+    assert_eq!(http.content_encoding.as_deref(), Some("gzip"));
+
+    // Without a TLS ≤ 1.2 flight: no SCT extension measured, no sentinel.
+    let mut w = waves();
+    for v in &mut w.first.legacy {
+        *v = VersionSuites::none(v.version);
+    }
+    let facts = endpoint(run(answered(), Some(w)));
+    assert_eq!(facts.sct_extension, None);
+    assert!(facts.downgrade_sentinels.is_empty());
 }
 
 #[test]
@@ -327,7 +409,13 @@ fn tls13_only_server_facts() {
         ..Extras::default()
     };
     w.second.chains.handshake_alpn = Some(b"h2".to_vec());
-    w.second.vulnerabilities = None;
+    let untested = VulnCheck::not_tested("the server speaks none of TLS 1.0–1.2");
+    w.second.vulnerabilities = Vulnerabilities {
+        heartbleed: Some(untested.clone()),
+        ccs_injection: Some(untested.clone()),
+        ..Vulnerabilities::default()
+    };
+    w.second.robot = untested.clone();
     w.second.http.session_ids = None;
     w.second.http.resumed = Some(false);
     let facts = endpoint(run(answered(), Some(w)));
@@ -343,18 +431,23 @@ fn tls13_only_server_facts() {
         (resumption.tickets, resumption.session_ids),
         (Some(false), None)
     );
-    assert_eq!(facts.vulnerabilities, Vulnerabilities::default());
+    assert_eq!(facts.vulnerabilities.heartbleed, Some(untested.clone()));
+    assert_eq!(facts.vulnerabilities.robot, Some(untested));
 }
 
 #[test]
 fn legacy_curve_and_sslv2_ciphers() {
     let mut w = waves();
     w.first.browser.group = None;
-    w.first.sslv2 = Sslv2::Supported(vec!["SSL_CK_RC4_128_WITH_MD5".to_owned()]);
+    w.first.sslv2 = Sslv2::Supported {
+        ciphers: vec!["SSL_CK_RC4_128_WITH_MD5".to_owned()],
+        certificate: Some(vec![0x30, 3, 1, 2, 3]),
+    };
     let facts = endpoint(run(answered(), Some(w)));
     assert_eq!(facts.key_exchange.ecdh_group, Some(NamedGroup::X25519));
     assert_eq!(facts.protocols[0], ProtocolVersion::SSLV2);
     assert_eq!(facts.sslv2_ciphers, ["SSL_CK_RC4_128_WITH_MD5"]);
+    assert_eq!(facts.sslv2_certificate, Some(Der(vec![0x30, 3, 1, 2, 3])));
 }
 
 #[test]
@@ -446,4 +539,63 @@ fn scan_without_any_reachable_endpoint_is_an_error() {
     assert_eq!(facts.endpoints.len(), 2);
     assert_eq!(facts.started_at.as_deref(), Some("2023-11-14T22:13:20Z"));
     assert_eq!(facts.target.host, "example.test");
+}
+
+#[test]
+fn simulated_clients_name_recorded_chains_and_keep_new_ones() {
+    use crate::probe::clients::Simulated;
+    use tlslens_core::facts::{ChainRef, ChainSlot, HandshakeError, HandshakeErrorKind};
+    let mut w = waves();
+    let seen = |client: &str, sni: bool, chain: Option<ChainFacts>| Simulated {
+        client: client.to_owned(),
+        sni,
+        protocol: Some(ProtocolVersion::TLS12),
+        cipher_suite: Some(CipherSuite(0x0039)),
+        group: None,
+        dh_bits: Some(1024),
+        chain,
+        error: None,
+    };
+    let refused = Simulated {
+        client: "ie-8-xp".to_owned(),
+        error: Some(HandshakeError {
+            kind: HandshakeErrorKind::Alert,
+            alert: Some(40),
+            message: String::new(),
+        }),
+        ..Simulated::default()
+    };
+    w.second.clients = Some(vec![
+        seen("java-7u25", true, Some(chain(1))),
+        seen("java-8u31", true, Some(chain(3))),
+        seen("android-2.3.7", false, Some(chain(2))),
+        seen("android-4.4.2", true, Some(chain(7))),
+        seen("openssl-3.0-debian12", true, None),
+        refused,
+    ]);
+    let facts = endpoint(run(answered(), Some(w)));
+    let clients = facts.clients.unwrap();
+    let ids: Vec<&str> = clients.iter().map(|c| c.client.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "java-7u25",
+            "java-8u31",
+            "android-2.3.7",
+            "android-4.4.2",
+            "openssl-3.0-debian12",
+            "ie-8-xp"
+        ]
+    );
+    assert_eq!(clients[0].chain, Some(ChainRef::Index(0)));
+    assert_eq!(clients[1].chain, Some(ChainRef::Index(1)));
+    assert_eq!(clients[2].chain, Some(ChainRef::Slot(ChainSlot::NoSni)));
+    assert_eq!(clients[3].chain, Some(ChainRef::Inline(Box::new(chain(7)))));
+    assert_eq!(clients[4].chain, None);
+    assert_eq!(clients[0].dh_bits, Some(1024));
+    assert_eq!(clients[0].cipher_suite, Some(CipherSuite(0x0039)));
+    assert_eq!(clients[5].protocol, None);
+    assert_eq!(clients[5].error.as_ref().unwrap().alert, Some(40));
+    // Without the simulation the facts say it did not run.
+    assert!(endpoint(run(answered(), Some(waves()))).clients.is_none());
 }

@@ -3,8 +3,14 @@
 //!
 //! * The primary chain comes from the first wave's flight at the best
 //!   TLS ≤ 1.2 version when there is one (plaintext Certificate), else from a
+//!   raw hello there offering only the suites that authenticate, else from a
 //!   full rustls handshake with SNI ([`super::danger`]; TLS 1.3 encrypts the
-//!   Certificate).
+//!   Certificate). The handshake is tried the way a browser would: ALPN
+//!   `h2, http/1.1` first, then, when that fails (an nginx without HTTP/2
+//!   ends a TLS 1.3 handshake offering only `h2` with a fatal
+//!   `no_application_protocol`), without ALPN. Only when every attempt
+//!   failed is the failure logged, and the chain is then "not measured",
+//!   never "no certificate" ([`certificate_sent`]).
 //! * The chain without SNI, when the target is a name: a raw hello without
 //!   SNI at the best TLS ≤ 1.2 version, or a rustls handshake without SNI.
 //! * One chain per other key type: when the server accepted suites of more
@@ -37,8 +43,13 @@ pub struct Chains {
     /// The chain a client sending SNI gets.
     pub primary: Option<ChainFacts>,
     /// The ALPN protocol of the rustls handshake that gave the primary chain
-    /// (offering h2), when that is where it came from.
+    /// (offering h2 and http/1.1), when that is where it came from.
     pub handshake_alpn: Option<Vec<u8>>,
+    /// Whether the server sends a certificate: `Some(true)` with a chain,
+    /// `Some(false)` when every suite it accepts authenticates without one
+    /// (anonymous, PSK, SRP, Kerberos), `None` when the chain could not be
+    /// captured.
+    pub certificate_sent: Option<bool>,
     /// The chain a client without SNI gets.
     pub no_sni: NoSniChain,
     /// Chains of other key types whose leaf differs from the primary's.
@@ -65,14 +76,7 @@ impl Stage for ChainsStage {
 
     async fn run(&self, p: &Prober<'_>, first: &FirstWave) -> Self::Outcome {
         let best = first.best_legacy();
-        let mut primary = best.and_then(|b| b.flight.as_deref().and_then(chain_from_flight));
-        let mut handshake_alpn = None;
-        if primary.is_none() {
-            if let Some((c, alpn)) = chain_rustls(p, true, &["h2"], "chain").await {
-                primary = Some(c);
-                handshake_alpn = alpn;
-            }
-        }
+        let (primary, handshake_alpn) = primary_chain(p, first).await;
         let no_sni = if p.sni.is_some() {
             no_sni_chain(p, best).await
         } else {
@@ -83,12 +87,98 @@ impl Stage for ChainsStage {
             _ => Vec::new(),
         };
         Chains {
+            certificate_sent: certificate_sent(first, primary.as_ref()),
             primary,
             handshake_alpn,
             no_sni,
             others,
         }
     }
+}
+
+/// The ALPN offers of the primary chain's rustls handshake, in order: a
+/// browser's list, then none.
+const CHAIN_ALPN_ATTEMPTS: [&[&str]; 2] = [&["h2", "http/1.1"], &[]];
+
+/// The primary chain and, when it came from a rustls handshake, the ALPN
+/// protocol chosen there.
+async fn primary_chain(p: &Prober<'_>, first: &FirstWave) -> (Option<ChainFacts>, Option<Vec<u8>>) {
+    const PROBE: &str = "chain";
+    let best = first.best_legacy();
+    if let Some(c) = best.and_then(|b| b.flight.as_deref().and_then(chain_from_flight)) {
+        return (Some(c), None);
+    }
+    if let Some(b) = best {
+        // No complete flight with a certificate in the enumeration (broken
+        // flights, or an anonymous suite chosen first): ask once more with
+        // the suites that authenticate.
+        let authenticated: Vec<CipherSuite> = b
+            .suites
+            .iter()
+            .copied()
+            .filter(|s| !s.info().is_some_and(|i| certificate_free(&i)))
+            .collect();
+        if !authenticated.is_empty() {
+            if let (Some(c), _) = chain_raw(p, b.version, &authenticated, true, PROBE).await {
+                return (Some(c), None);
+            }
+        }
+    }
+    let mut failures = Vec::new();
+    for alpn in CHAIN_ALPN_ATTEMPTS {
+        let attempt = match danger::Recorder::new(alpn, true, false) {
+            Ok(recorder) => recorded_chain(p, &recorder).await,
+            Err(f) => Err(f),
+        };
+        match attempt {
+            Ok(found) => return found.map_or((None, None), |(c, a)| (Some(c), a)),
+            Err(f) => failures.push((alpn, f)),
+        }
+    }
+    if let Some((_, last)) = failures.last() {
+        let message = failures
+            .iter()
+            .map(|(alpn, f)| {
+                let offer = if alpn.is_empty() {
+                    "without ALPN".to_owned()
+                } else {
+                    format!("with ALPN {}", alpn.join(", "))
+                };
+                format!("{offer}: {}", f.message)
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        p.fail(PROBE, &Fail::new(last.code, message));
+    }
+    (None, None)
+}
+
+/// Whether a suite authenticates without a certificate.
+fn certificate_free(info: &tlslens_core::suites::SuiteInfo) -> bool {
+    matches!(
+        info.auth,
+        Authentication::Null | Authentication::Psk | Authentication::Srp | Authentication::Krb5
+    )
+}
+
+/// Whether the server sends a certificate at all (see
+/// [`Chains::certificate_sent`]).
+pub fn certificate_sent(first: &FirstWave, primary: Option<&ChainFacts>) -> Option<bool> {
+    if primary.is_some() {
+        return Some(true);
+    }
+    if first.tls13.supported() {
+        return None;
+    }
+    let mut suites = first
+        .supported_legacy()
+        .into_iter()
+        .flat_map(|v| &v.suites)
+        .peekable();
+    suites.peek()?;
+    suites
+        .all(|s| s.info().is_some_and(|i| certificate_free(&i)))
+        .then_some(false)
 }
 
 /// The chain of a flight (plaintext Certificate, TLS ≤ 1.2).
@@ -122,9 +212,7 @@ async fn no_sni_chain(p: &Prober<'_>, best: Option<&VersionSuites>) -> NoSniChai
         }
         None => match danger::Recorder::new(&[], false, false) {
             Ok(recorder) => NoSniChain {
-                chain: chain_rustls_with(p, &recorder, false, PROBE)
-                    .await
-                    .map(|(c, _)| c),
+                chain: chain_rustls_with(p, &recorder).await.map(|(c, _)| c),
                 failed: false,
             },
             Err(f) => {
@@ -192,13 +280,13 @@ async fn chain_raw(
     sni: bool,
     probe: &str,
 ) -> (Option<ChainFacts>, bool) {
-    let hello = hello::legacy(
-        v,
-        suites,
-        if sni { p.sni } else { None },
-        p.random(),
-        &LegacyOpts::default(),
-    );
+    // Minimal when the server drops hellos with extensions (the prober's
+    // own hellos follow that too).
+    let opts = LegacyOpts {
+        minimal: p.minimal_hellos(),
+        ..LegacyOpts::default()
+    };
+    let hello = hello::legacy(v, suites, if sni { p.sni } else { None }, p.random(), &opts);
     match p.send(probe, &hello).await {
         None => (None, true),
         Some(Reply::Hello { flight, broken }) => (chain_from_flight(&flight), broken.is_some()),
@@ -206,52 +294,36 @@ async fn chain_raw(
     }
 }
 
-/// A rustls handshake (recording verifier) offering `alpn`: the chain and
-/// the ALPN protocol chosen; `None` on failure (logged under `probe`).
-async fn chain_rustls(
+/// A rustls handshake with the recorder (recording verifier): the chain and
+/// the ALPN protocol chosen; `Ok(None)` when the handshake completed without
+/// a certificate recorded (a resumed session).
+async fn recorded_chain(
     p: &Prober<'_>,
-    sni: bool,
-    alpn: &[&str],
-    probe: &str,
-) -> Option<(ChainFacts, Option<Vec<u8>>)> {
-    match danger::Recorder::new(alpn, sni, false) {
-        Ok(recorder) => chain_rustls_with(p, &recorder, sni, probe).await,
-        Err(f) => {
-            p.fail(probe, &f);
-            None
-        }
-    }
+    recorder: &danger::Recorder,
+) -> Result<Option<(ChainFacts, Option<Vec<u8>>)>, Fail> {
+    let session = danger::handshake(&p.link, recorder, p.host).await?;
+    let Some(rec) = session.recorded.clone() else {
+        return Ok(None);
+    };
+    Ok(Some((
+        ChainFacts {
+            certificates: rec.chain.into_iter().map(Der).collect(),
+            aia: Vec::new(),
+            ocsp_staple: (!rec.ocsp.is_empty()).then_some(Der(rec.ocsp)),
+            protocol: session.protocol,
+            cipher_suite: session.suite,
+        },
+        session.alpn.clone(),
+    )))
 }
 
-/// [`chain_rustls`] with a recorder. A failed handshake without SNI is not
-/// logged: refusing clients without SNI is the server's right.
+/// [`recorded_chain`] without SNI. A failed handshake is not logged:
+/// refusing clients without SNI is the server's right.
 async fn chain_rustls_with(
     p: &Prober<'_>,
     recorder: &danger::Recorder,
-    sni: bool,
-    probe: &str,
 ) -> Option<(ChainFacts, Option<Vec<u8>>)> {
-    match danger::handshake(&p.link, recorder, p.host).await {
-        Ok(session) => {
-            let rec = session.recorded.clone()?;
-            Some((
-                ChainFacts {
-                    certificates: rec.chain.into_iter().map(Der).collect(),
-                    aia: Vec::new(),
-                    ocsp_staple: (!rec.ocsp.is_empty()).then_some(Der(rec.ocsp)),
-                    protocol: session.protocol,
-                    cipher_suite: session.suite,
-                },
-                session.alpn.clone(),
-            ))
-        }
-        Err(f) => {
-            if sni {
-                p.fail(probe, &f);
-            }
-            None
-        }
-    }
+    recorded_chain(p, recorder).await.ok().flatten()
 }
 
 /// Completes an incomplete chain from the CA Issuers URLs (at most three

@@ -279,6 +279,26 @@ impl Link {
         }
     }
 
+    /// A bare connection under a permit of the cap, for probes that drive the
+    /// whole exchange themselves (the full handshakes of
+    /// [`super::tls12`]); nothing is sent yet.
+    pub async fn session(&self) -> Result<Session, Fail> {
+        let permit = self
+            .sem
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Fail::new(FailCode::Io, "connection limiter closed"))?;
+        let deadline = (Instant::now() + self.limits.probe).min(self.limits.deadline);
+        let stream = self.connect().await?;
+        Ok(Session {
+            stream,
+            _permit: permit,
+            deadline,
+            reader: RecordReader::new(),
+        })
+    }
+
     /// When the flight broke off after a ServerHello, what was parsed is still
     /// an answer (enough to know the version and suite); otherwise `fail`.
     fn partial_or(&self, parser: FlightParser, fail: Fail) -> Result<Reply, Fail> {
@@ -321,10 +341,45 @@ impl Link {
 pub enum Next {
     /// A complete record.
     Record(Record),
-    /// The server closed the connection (or reset it).
+    /// The server closed the connection.
     Closed,
+    /// The server reset the connection.
+    Reset,
     /// Nothing within the wait.
     Silent,
+}
+
+impl Next {
+    /// The answer in a few words, for evidence lines: `alert
+    /// bad_record_mac`, `a handshake record`, `connection closed`,
+    /// `silence`. Equal answers describe equally (ROBOT compares them).
+    pub fn describe(&self) -> String {
+        match self {
+            Next::Record(r) if r.content_type == codec::ContentType::ALERT => {
+                match Alert::read(&r.payload) {
+                    Ok(a) => match a.description_name() {
+                        Some(name) => format!("alert {name}"),
+                        None => format!("alert {}", a.description.0),
+                    },
+                    // Encrypted, or malformed: only its length says anything.
+                    Err(_) => format!("an alert record of {} bytes", r.payload.len()),
+                }
+            }
+            Next::Record(r) => {
+                let kind = match r.content_type {
+                    codec::ContentType::HANDSHAKE => "handshake".to_owned(),
+                    codec::ContentType::APPLICATION_DATA => "application data".to_owned(),
+                    codec::ContentType::CHANGE_CIPHER_SPEC => "ChangeCipherSpec".to_owned(),
+                    codec::ContentType::HEARTBEAT => "heartbeat".to_owned(),
+                    other => format!("type {}", other.0),
+                };
+                format!("a {kind} record")
+            }
+            Next::Closed => "connection closed".to_owned(),
+            Next::Reset => "connection reset".to_owned(),
+            Next::Silent => "silence".to_owned(),
+        }
+    }
 }
 
 /// A connection kept open after the server's first flight (see
@@ -349,6 +404,11 @@ impl Session {
         }
     }
 
+    /// When the probe's time is up.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
     /// The next record, waiting at most `wait` (and never past the probe's
     /// deadline): [`Next::Silent`] when nothing complete came in time.
     /// A record too large or bytes that are not records are a [`Fail`].
@@ -371,7 +431,7 @@ impl Session {
                 Ok(Err(e)) => {
                     let fail = io_fail(&e, "read");
                     return if fail.code == FailCode::Reset {
-                        Ok(Next::Closed)
+                        Ok(Next::Reset)
                     } else {
                         Err(fail)
                     };

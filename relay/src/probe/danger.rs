@@ -47,10 +47,21 @@ pub struct RecordingVerifier {
 }
 
 impl RecordingVerifier {
+    /// Offers every scheme ring verifies, plus those it cannot (P-521,
+    /// Ed448): nothing is verified here, and a server whose key only they
+    /// fit (a P-521 certificate) must still answer the recording handshakes.
     fn new() -> Self {
-        let schemes = rustls::crypto::ring::default_provider()
+        let mut schemes = rustls::crypto::ring::default_provider()
             .signature_verification_algorithms
             .supported_schemes();
+        for extra in [
+            SignatureScheme::ECDSA_NISTP521_SHA512,
+            SignatureScheme::ED448,
+        ] {
+            if !schemes.contains(&extra) {
+                schemes.push(extra);
+            }
+        }
         Self {
             seen: Mutex::new(None),
             schemes,
@@ -116,6 +127,24 @@ pub struct Recorder {
 }
 
 impl Recorder {
+    /// A TLS 1.3-only recorder without ALPN that sends early data (0-RTT)
+    /// when a ticket allows it (see [`early_data`]).
+    pub fn early_data() -> Result<Self, Fail> {
+        let verifier = Arc::new(RecordingVerifier::new());
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = ClientConfig::builder_with_provider(provider)
+            .with_protocol_versions(&[&rustls::version::TLS13])
+            .map_err(|e| Fail::new(FailCode::Tls, e.to_string()))?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier.clone())
+            .with_no_client_auth();
+        config.enable_early_data = true;
+        Ok(Self {
+            config: Arc::new(config),
+            verifier,
+        })
+    }
+
     /// A recorder offering `alpn`, TLS 1.3 and 1.2 (or only `tls12_only`),
     /// sending SNI when `sni` is set.
     pub fn new(alpn: &[&str], sni: bool, tls12_only: bool) -> Result<Self, Fail> {
@@ -163,6 +192,24 @@ pub struct Session {
     _permit: OwnedSemaphorePermit,
 }
 
+/// The server name rustls presents for `host`.
+fn server_name(host: &str) -> Result<ServerName<'static>, Fail> {
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => Ok(ServerName::IpAddress(ip.into())),
+        Err(_) => ServerName::try_from(host.to_owned())
+            .map_err(|e| Fail::new(FailCode::Tls, format!("invalid server name: {e}"))),
+    }
+}
+
+/// The time a handshake of `link` may take.
+fn budget(link: &Link) -> std::time::Duration {
+    link.limits
+        .deadline
+        .checked_duration_since(std::time::Instant::now())
+        .unwrap_or_default()
+        .min(link.limits.probe)
+}
+
 /// Completes a handshake with `host` at `link` (SNI per the recorder).
 pub async fn handshake(link: &Link, recorder: &Recorder, host: &str) -> Result<Session, Fail> {
     let permit = link
@@ -172,18 +219,9 @@ pub async fn handshake(link: &Link, recorder: &Recorder, host: &str) -> Result<S
         .await
         .map_err(|_| Fail::new(FailCode::Io, "connection limiter closed"))?;
     let tcp = link.connect().await?;
-    let name = match host.parse::<std::net::IpAddr>() {
-        Ok(ip) => ServerName::IpAddress(ip.into()),
-        Err(_) => ServerName::try_from(host.to_owned())
-            .map_err(|e| Fail::new(FailCode::Tls, format!("invalid server name: {e}")))?,
-    };
+    let name = server_name(host)?;
     let connector = TlsConnector::from(recorder.config.clone());
-    let budget = link
-        .limits
-        .deadline
-        .checked_duration_since(std::time::Instant::now())
-        .unwrap_or_default()
-        .min(link.limits.probe);
+    let budget = budget(link);
     let stream = match tokio::time::timeout(budget, connector.connect(name, tcp)).await {
         Err(_) => return Err(Fail::new(FailCode::Timeout, "TLS handshake timed out")),
         Ok(Err(e)) => return Err(tls_fail(&e)),
@@ -209,6 +247,70 @@ pub async fn handshake(link: &Link, recorder: &Recorder, host: &str) -> Result<S
     })
 }
 
+/// What a TLS 1.3 resumption offering 0-RTT early data found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EarlyData {
+    /// The early data was accepted.
+    Accepted,
+    /// It was sent and rejected (the request then went after the handshake).
+    Rejected,
+    /// No early data could be sent: the ticket allows none (`resumed`), or
+    /// there was no resumption at all.
+    NotOffered {
+        /// Whether the second handshake resumed.
+        resumed: bool,
+    },
+}
+
+/// Tries 0-RTT: a first TLS 1.3 handshake and `GET /` (which reads the
+/// tickets), then a resumption sending `request` as early data.
+pub async fn early_data(link: &Link, host: &str) -> Result<EarlyData, Fail> {
+    let recorder = Recorder::early_data()?;
+    let mut first = handshake(link, &recorder, host).await?;
+    // Reading the answer processes the NewSessionTickets.
+    get_head(link, &mut first, host).await?;
+    close(first).await;
+
+    let _permit = link
+        .sem
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| Fail::new(FailCode::Io, "connection limiter closed"))?;
+    let tcp = link.connect().await?;
+    let connector = TlsConnector::from(recorder.config.clone()).early_data(true);
+    let name = server_name(host)?;
+    let request = get_request(link, host);
+    let outcome = tokio::time::timeout(budget(link), async {
+        let mut stream = connector
+            .connect(name, tcp)
+            .await
+            .map_err(|e| tls_fail(&e))?;
+        let offered = stream.get_mut().1.early_data().is_some();
+        stream
+            .write_all(request.as_bytes())
+            .await
+            .map_err(|e| Fail::new(FailCode::Io, format!("early data: {e}")))?;
+        stream
+            .flush()
+            .await
+            .map_err(|e| Fail::new(FailCode::Io, format!("early data: {e}")))?;
+        // One read completes the handshake.
+        let mut buf = [0u8; 1024];
+        let _ = stream.read(&mut buf).await;
+        let conn = stream.get_ref().1;
+        let resumed = matches!(conn.handshake_kind(), Some(rustls::HandshakeKind::Resumed));
+        Ok::<_, Fail>(match (offered, conn.is_early_data_accepted()) {
+            (true, true) => EarlyData::Accepted,
+            (true, false) => EarlyData::Rejected,
+            (false, _) => EarlyData::NotOffered { resumed },
+        })
+    })
+    .await
+    .map_err(|_| Fail::new(FailCode::Timeout, "the 0-RTT handshake timed out"))??;
+    Ok(outcome)
+}
+
 /// Sends close_notify and closes (briefly bounded), so that servers keep the
 /// session for resumption.
 pub async fn close(mut session: Session) {
@@ -232,14 +334,21 @@ fn tls_fail(e: &std::io::Error) -> Fail {
     }
 }
 
-/// The status and `Strict-Transport-Security` value of one `GET /`.
+/// The status, `Strict-Transport-Security` and `Content-Encoding` of one
+/// `GET /`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HttpHead {
     /// Status code.
     pub status: Option<u16>,
     /// The first HSTS header's value.
     pub hsts: Option<String>,
+    /// The first `Content-Encoding` header's value (BREACH).
+    pub content_encoding: Option<String>,
 }
+
+/// The `Accept-Encoding` of the `GET /`: what browsers send, so that a
+/// server compressing its pages for them (BREACH) shows it.
+pub const ACCEPT_ENCODING: &str = "gzip, deflate, br";
 
 /// The most header bytes read.
 pub const MAX_HEAD: usize = 64 * 1024;
@@ -247,21 +356,7 @@ pub const MAX_HEAD: usize = 64 * 1024;
 /// Sends `GET /` for `host` and reads the response head (at most
 /// [`MAX_HEAD`] bytes, within `link`'s probe deadline).
 pub async fn get_head(link: &Link, session: &mut Session, host: &str) -> Result<HttpHead, Fail> {
-    let authority = if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host.to_owned()
-    };
-    let port = link.addr.port();
-    let authority = if port == 443 {
-        authority
-    } else {
-        format!("{authority}:{port}")
-    };
-    let request = format!(
-        "GET / HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: tlslens-relay/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
-        env!("CARGO_PKG_VERSION")
-    );
+    let request = get_request(link, host);
     let deadline = (std::time::Instant::now() + link.limits.probe).min(link.limits.deadline);
     let budget = deadline
         .checked_duration_since(std::time::Instant::now())
@@ -300,6 +395,25 @@ pub async fn get_head(link: &Link, session: &mut Session, host: &str) -> Result<
     Ok(parse_head(&head))
 }
 
+/// `GET /` for `host` at `link`'s port, without cookies or credentials.
+pub fn get_request(link: &Link, host: &str) -> String {
+    let authority = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    let port = link.addr.port();
+    let authority = if port == 443 {
+        authority
+    } else {
+        format!("{authority}:{port}")
+    };
+    format!(
+        "GET / HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: tlslens-relay/{}\r\nAccept: */*\r\nAccept-Encoding: {ACCEPT_ENCODING}\r\nConnection: close\r\n\r\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
 /// Position of `needle` in `hay`.
 pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
@@ -313,11 +427,18 @@ pub fn parse_head(head: &[u8]) -> HttpHead {
         .next()
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|s| s.parse().ok());
-    let hsts = lines
-        .filter_map(|l| l.split_once(':'))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("strict-transport-security"))
-        .map(|(_, v)| v.trim().to_owned());
-    HttpHead { status, hsts }
+    let headers: Vec<(&str, &str)> = lines.filter_map(|l| l.split_once(':')).collect();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_owned())
+    };
+    HttpHead {
+        status,
+        hsts: header("strict-transport-security"),
+        content_encoding: header("content-encoding"),
+    }
 }
 
 #[cfg(test)]
@@ -335,6 +456,9 @@ mod tests {
             Some("max-age=63072000; includeSubDomains")
         );
         assert_eq!(parse_head(b"HTTP/1.0 200 OK").hsts, None);
+        assert_eq!(h.content_encoding, None);
+        let h = parse_head(b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nVary: Accept-Encoding");
+        assert_eq!(h.content_encoding.as_deref(), Some("br"));
         assert_eq!(parse_head(b"garbage").status, None);
     }
 }

@@ -14,15 +14,23 @@ use tokio::sync::Semaphore;
 use super::assemble::{self, EndpointRun, SecondWave, Waves};
 use super::browser::browser;
 use super::chain::{self, ChainsStage};
+use super::clients::{self as simulation, ClientsStage};
 use super::conn::{Limits, Link, Stats};
+use super::early_data::EarlyDataStage;
 use super::enumerate;
 use super::extras::ExtrasStage;
 use super::groups::GroupsStage;
 use super::http::HttpStage;
+use super::kex::KexStage;
 use super::order::OrderStage;
+use super::poodle::PoodleTlsStage;
 use super::prober::Prober;
 use super::progress::{Milestone, Reporter};
+use super::renegotiation::RenegotiationStage;
+use super::robot::RobotStage;
+use super::sslv2_compat::Sslv2CompatStage;
 use super::stage::{FirstWave, Stage};
+use super::ticketbleed::TicketbleedStage;
 use super::vuln::VulnStage;
 use super::ScanOptions;
 use crate::codec::ProtocolVersion;
@@ -105,16 +113,18 @@ pub async fn scan_endpoint(cx: &ScanContext<'_>, addr: SocketAddr) -> EndpointFa
     }
 
     let t1 = Instant::now();
-    let (mut second, vulns_took) = second_wave(&p, &first).await;
+    let (mut second, stage_timings) = second_wave(&p, &first, cx.opts.clients.as_ref()).await;
     run.timings.push(timing("details", t1.elapsed()));
-    if second.vulnerabilities.is_some() {
-        run.timings.push(timing(VulnStage::NAME, vulns_took));
-    }
+    run.timings.extend(stage_timings);
     cx.progress.reached(&ip, Milestone::Detailed);
 
     let t2 = Instant::now();
     if let Some(chain) = second.chains.primary.as_mut() {
         chain::complete_by_aia(&p, chain, &cx.opts.extra_anchors, cx.now).await;
+    }
+    if let Some(clients) = second.clients.as_mut() {
+        let anchors = &cx.opts.extra_anchors;
+        simulation::complete_chains(&p, clients, &second.chains, anchors, cx.now).await;
     }
     run.timings.push(timing("aia", t2.elapsed()));
     cx.progress.reached(&ip, Milestone::Chain);
@@ -162,24 +172,36 @@ async fn first_wave(p: &Prober<'_>) -> FirstWave {
 }
 
 /// Runs `stage`, measuring it.
-async fn timed<S: Stage>(stage: S, p: &Prober<'_>, first: &FirstWave) -> (S::Outcome, Duration) {
+async fn timed<S: Stage>(stage: S, p: &Prober<'_>, first: &FirstWave) -> (S::Outcome, Timing) {
     let t = Instant::now();
     let outcome = stage.run(p, first).await;
     let took = t.elapsed();
     tracing::debug!(stage = S::NAME, ms = took.as_millis() as u64, "stage done");
-    (outcome, took)
+    (outcome, timing(S::NAME, took))
 }
 
-/// Every second-wave stage, concurrently; also the time the vulnerability
-/// stage took.
-async fn second_wave(p: &Prober<'_>, first: &FirstWave) -> (SecondWave, Duration) {
+/// Every second-wave stage, concurrently; also the time each vulnerability
+/// stage and the client simulation took (the `timings` of the facts).
+async fn second_wave(
+    p: &Prober<'_>,
+    first: &FirstWave,
+    clients: Option<&tlslens_core::clients::ClientSelection>,
+) -> (SecondWave, Vec<Timing>) {
     let (
         (orders, _),
         (groups, _),
         (extras, _),
         (chains, _),
         (http, _),
-        (vulnerabilities, vulns_took),
+        (vulnerabilities, t_vulns),
+        (robot, t_robot),
+        (ticketbleed, t_ticketbleed),
+        (poodle_tls, t_poodle),
+        (renegotiation, t_renegotiation),
+        (early_data, t_early),
+        (public_values, _),
+        (sslv2_compatible_hello, _),
+        (simulated, t_clients),
     ) = tokio::join!(
         timed(OrderStage, p, first),
         timed(GroupsStage, p, first),
@@ -187,6 +209,14 @@ async fn second_wave(p: &Prober<'_>, first: &FirstWave) -> (SecondWave, Duration
         timed(ChainsStage, p, first),
         timed(HttpStage, p, first),
         timed(VulnStage, p, first),
+        timed(RobotStage, p, first),
+        timed(TicketbleedStage, p, first),
+        timed(PoodleTlsStage, p, first),
+        timed(RenegotiationStage, p, first),
+        timed(EarlyDataStage, p, first),
+        timed(KexStage, p, first),
+        timed(Sslv2CompatStage, p, first),
+        timed(ClientsStage { selection: clients }, p, first),
     );
     let second = SecondWave {
         orders,
@@ -195,6 +225,25 @@ async fn second_wave(p: &Prober<'_>, first: &FirstWave) -> (SecondWave, Duration
         chains,
         http,
         vulnerabilities,
+        robot,
+        ticketbleed,
+        poodle_tls,
+        renegotiation,
+        early_data,
+        public_values,
+        sslv2_compatible_hello,
+        clients: simulated,
     };
-    (second, vulns_took)
+    let mut timings = vec![
+        t_vulns,
+        t_robot,
+        t_ticketbleed,
+        t_poodle,
+        t_renegotiation,
+        t_early,
+    ];
+    if second.clients.is_some() {
+        timings.push(t_clients);
+    }
+    (second, timings)
 }

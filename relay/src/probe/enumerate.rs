@@ -19,7 +19,7 @@ use std::future::Future;
 
 use futures_util::future::join_all;
 
-use super::conn::Reply;
+use super::conn::{Refusal, Reply};
 use super::fail::{Fail, FailCode};
 use super::hello::{self, LegacyOpts};
 use super::prober::Prober;
@@ -149,9 +149,14 @@ impl VersionSuites {
 /// What an SSLv2 CLIENT-HELLO showed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sslv2 {
-    /// The server answered with a SERVER-HELLO offering these cipher kinds
-    /// (by name, or `0x` hex for unknown ones).
-    Supported(Vec<String>),
+    /// The server answered with a SERVER-HELLO.
+    Supported {
+        /// The cipher kinds it offers among ours (by name, or `0x` hex for
+        /// unknown ones).
+        ciphers: Vec<String>,
+        /// The certificate it sent (DROWN compares its key), when any.
+        certificate: Option<Vec<u8>>,
+    },
     /// It does not speak SSLv2.
     Absent,
     /// The probe failed (logged).
@@ -165,15 +170,16 @@ pub async fn sslv2(p: &Prober<'_>) -> Sslv2 {
     };
     match p.link.exchange(&bytes, FlightParser::new()).await {
         Ok(Reply::Hello { flight, .. }) => match flight.sslv2 {
-            Some(Sslv2ServerMessage::ServerHello(hello)) => Sslv2::Supported(
-                hello
+            Some(Sslv2ServerMessage::ServerHello(hello)) => Sslv2::Supported {
+                ciphers: hello
                     .cipher_specs
                     .iter()
                     .map(|&c| {
                         sslv2_cipher_name(c).map_or_else(|| format!("0x{c:06X}"), str::to_owned)
                     })
                     .collect(),
-            ),
+                certificate: (!hello.certificate.is_empty()).then(|| hello.certificate.clone()),
+            },
             _ => Sslv2::Absent,
         },
         Ok(Reply::Refused(_)) => Sslv2::Absent,
@@ -220,11 +226,24 @@ async fn legacy_chunk(
     index: usize,
 ) -> Elimination<CipherSuite, Box<ServerFlight>> {
     let probe = format!("suites:{v}#{index}");
+    let whole = chunk.len();
     let found = eliminate(chunk, 0, |offer| {
         let probe = &probe;
         async move {
             let hello = p.legacy(v, &offer, &LegacyOpts::default());
-            let (flight, complete) = match p.send(probe, &hello).await {
+            let reply = match p.send(probe, &hello).await {
+                // The chunk's first offer closed without a word: a server
+                // (or middlebox) that drops hellos with extensions it does
+                // not know, as browsers of old found out, gets one more try
+                // with a minimal hello.
+                Some(Reply::Refused(Refusal::Closed | Refusal::Reset))
+                    if offer.len() == whole && !p.minimal_hellos() =>
+                {
+                    minimal_retry(p, probe, v, &offer).await
+                }
+                other => other,
+            };
+            let (flight, complete) = match reply {
                 None => return Answer::Failed,
                 Some(Reply::Refused(_)) => return Answer::Declined,
                 Some(Reply::Hello { flight, broken }) => (flight, broken.is_none()),
@@ -253,6 +272,31 @@ async fn legacy_chunk(
         );
     }
     found
+}
+
+/// A minimal hello at `v` offering `offer`; when the server answers it at
+/// `v`, the prober goes on with minimal hellos.
+async fn minimal_retry(
+    p: &Prober<'_>,
+    probe: &str,
+    v: ProtocolVersion,
+    offer: &[CipherSuite],
+) -> Option<Reply> {
+    let opts = LegacyOpts {
+        minimal: true,
+        ..LegacyOpts::default()
+    };
+    let reply = p.send(probe, &p.legacy(v, offer, &opts)).await?;
+    if let Reply::Hello { flight, .. } = &reply {
+        if flight
+            .server_hello
+            .as_ref()
+            .is_some_and(|sh| sh.negotiated_version() == v)
+        {
+            p.set_minimal_hellos();
+        }
+    }
+    Some(reply)
 }
 
 /// Enumerates the TLS 1.3 suites (with an X25519 key share).

@@ -44,6 +44,9 @@ pub enum FailCode {
     Aia,
     /// The server answered no hello at all (endpoint level).
     NoTls,
+    /// The server did something the relay cannot follow (a TLS 1.3
+    /// certificate under a key share or a cipher it has no code for).
+    Unsupported,
 }
 
 impl FailCode {
@@ -66,6 +69,7 @@ impl FailCode {
             Self::Incomplete => "incomplete",
             Self::Aia => "aia",
             Self::NoTls => "no_tls",
+            Self::Unsupported => "unsupported",
         }
     }
 }
@@ -118,6 +122,7 @@ mod tests {
             (FailCode::Incomplete, "incomplete"),
             (FailCode::Aia, "aia"),
             (FailCode::NoTls, "no_tls"),
+            (FailCode::Unsupported, "unsupported"),
         ];
         for (code, text) in all {
             assert_eq!(code.as_str(), text);

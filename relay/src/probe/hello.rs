@@ -156,11 +156,16 @@ pub struct LegacyOpts {
     /// Offer the `heartbeat` extension (mode `peer_allowed_to_send`), for the
     /// Heartbleed probe.
     pub heartbeat: bool,
+    /// A minimal hello: SNI as the only extension (the renegotiation SCSV
+    /// instead of `renegotiation_info`), for servers that drop hellos with
+    /// extensions they do not know (see [`super::prober::Prober::legacy`]).
+    pub minimal: bool,
 }
 
 /// A SSLv3–TLS 1.2 hello. SSLv3 hellos carry no extensions (and the
 /// renegotiation SCSV instead); TLS ones carry SNI, groups, point formats,
-/// signature algorithms, status_request, renegotiation_info, session_ticket and
+/// signature algorithms, status_request, signed_certificate_timestamp,
+/// renegotiation_info, session_ticket and
 /// extended_master_secret (and heartbeat when asked).
 pub fn legacy(
     client_version: ProtocolVersion,
@@ -170,7 +175,7 @@ pub fn legacy(
     opts: &LegacyOpts,
 ) -> ClientHello {
     let mut list = suites.to_vec();
-    if client_version == ProtocolVersion::SSLV3 {
+    if client_version == ProtocolVersion::SSLV3 || opts.minimal {
         list.push(CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
     }
     if opts.fallback_scsv {
@@ -186,12 +191,16 @@ pub fn legacy(
     if let Some(name) = sni {
         hello = hello.with_extension(ClientExtension::server_name(name));
     }
+    if opts.minimal {
+        return hello;
+    }
     let groups = opts.groups.clone().unwrap_or_else(legacy_groups);
     hello = hello
         .with_extension(ClientExtension::SupportedGroups(groups))
         .with_extension(ClientExtension::EcPointFormats(vec![0, 1, 2]))
         .with_extension(ClientExtension::SignatureAlgorithms(SIG_ALGS_ALL.to_vec()))
         .with_extension(ClientExtension::StatusRequest)
+        .with_extension(ClientExtension::SignedCertificateTimestamp)
         .with_extension(ClientExtension::RenegotiationInfo(Vec::new()))
         .with_extension(ClientExtension::SessionTicket(Vec::new()))
         .with_extension(ClientExtension::ExtendedMasterSecret);

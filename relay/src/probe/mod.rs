@@ -16,12 +16,20 @@
 //!   │    the reference browser's hello               browser.rs
 //!   │  (no connection / no TLS answer: stop here)
 //!   ├─ wave 2: stages, concurrently ───────────────► SecondWave
-//!   │    OrderStage, GroupsStage                     enumerate.rs
+//!   │    OrderStage, GroupsStage (and group order)   order.rs, groups.rs
 //!   │    ExtrasStage (ALPN, fallback, compression)   extras.rs
 //!   │    ChainsStage (SNI, no SNI, per key type)     chain.rs
 //!   │    HttpStage (HSTS, resumption)                http.rs, danger.rs
 //!   │    VulnStage (Heartbleed, CCS injection)       vuln.rs
-//!   ├─ AIA completion of the primary chain           chain.rs, aia.rs
+//!   │    RobotStage (Bleichenbacher oracle)          robot.rs
+//!   │    TicketbleedStage, PoodleTlsStage,           ticketbleed.rs, poodle.rs,
+//!   │    RenegotiationStage (own TLS 1.0–1.2 client)  renegotiation.rs, tls12/
+//!   │    EarlyDataStage (TLS 1.3 0-RTT)              early_data.rs, danger.rs
+//!   │    KexStage (public values, key reuse)         kex.rs
+//!   │    Sslv2CompatStage (SSLv2-format hello)       sslv2_compat.rs
+//!   │    ClientsStage (the client simulation)        clients/
+//!   ├─ AIA completion of the primary chain (and of   chain.rs, aia.rs
+//!   │  chains only simulated clients got)
 //!   └─ assemble: outcomes → EndpointFacts (no I/O)   assemble.rs
 //!   assemble: endpoints → ScanFacts, or "nothing reachable"
 //! progress milestones between the waves              progress.rs
@@ -47,8 +55,10 @@ pub mod aia;
 pub mod assemble;
 pub mod browser;
 pub mod chain;
+pub mod clients;
 pub mod conn;
 pub mod danger;
+pub mod early_data;
 mod endpoint;
 pub mod enumerate;
 pub mod extras;
@@ -56,10 +66,17 @@ pub mod fail;
 pub mod groups;
 pub mod hello;
 pub mod http;
+pub mod kex;
 pub mod order;
+pub mod poodle;
 pub mod prober;
 pub mod progress;
+pub mod renegotiation;
+pub mod robot;
+pub mod sslv2_compat;
 pub mod stage;
+pub mod ticketbleed;
+pub mod tls12;
 pub mod vuln;
 
 use std::sync::Arc;
@@ -90,6 +107,9 @@ pub struct ScanOptions {
     pub resolve: Vec<ResolveOverride>,
     /// Extra trust anchors (`--ca-file`), DER.
     pub extra_anchors: Vec<Der>,
+    /// The clients to simulate (`--clients`); `None` runs no simulation
+    /// (the facts then have no `clients`).
+    pub clients: Option<tlslens_core::clients::ClientSelection>,
     /// The one wall clock of the scan and of what follows it: read once per
     /// scan (`started_at`, the AIA completion's chain check), and by `scan`,
     /// `serve` and `watch` to grade and alert at "now".
@@ -115,6 +135,7 @@ impl Default for ScanOptions {
             max_connections: 8,
             resolve: Vec::new(),
             extra_anchors: Vec::new(),
+            clients: Some(tlslens_core::clients::ClientSelection::All),
             clock: crate::clock::system(),
         }
     }

@@ -1,23 +1,24 @@
 //! The probing context of one endpoint: its [`Link`] (address, connection
 //! cap, deadlines, counters), the names to present (host, SNI), random
 //! bytes, and what every probe observes on the side — the failures
-//! ([`Fail`], logged once per probe and code) and the smallest DH prime of
-//! any ServerKeyExchange. Stages probe through a shared `&Prober`; when they
+//! ([`Fail`], logged once per probe and code) and the DH groups (and the
+//! smallest DH prime) of any ServerKeyExchange. Stages probe through a shared `&Prober`; when they
 //! are done, [`Prober::contact`] hands the side observations over as plain
 //! data ([`Contact`]) to the socket-free assembly.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use ring::rand::{SecureRandom, SystemRandom};
-use tlslens_core::facts::ProbeError;
+use tlslens_core::facts::{DhGroupFacts, ProbeError};
+use tlslens_core::Hex;
 
 use super::conn::{Link, Reply};
 use super::fail::{Fail, FailCode};
 use super::hello::{self, LegacyOpts};
 use crate::codec::{
-    CipherSuite, ClientHello, FlightParser, KeyShareEntry, NamedGroup, ProtocolVersion,
-    ServerFlight,
+    CipherSuite, ClientHello, FlightParser, KeyExchangeParams, KeyShareEntry, NamedGroup,
+    ProtocolVersion, ServerFlight,
 };
 use crate::guard::Policy;
 
@@ -35,7 +36,12 @@ pub struct Prober<'a> {
     rng: SystemRandom,
     errors: Mutex<Vec<ProbeError>>,
     dh_bits: Mutex<Option<u32>>,
+    minimal: AtomicBool,
+    dh_groups: Mutex<Vec<DhGroupFacts>>,
 }
+
+/// The most distinct DH groups kept per endpoint (a server has one or two).
+const MAX_DH_GROUPS: usize = 4;
 
 /// What all the probes of an endpoint observed on the side, as data.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,6 +57,9 @@ pub struct Contact {
     pub errors: Vec<ProbeError>,
     /// The smallest DH prime (bits) of any ServerKeyExchange seen.
     pub dh_bits: Option<u32>,
+    /// The distinct DH groups (prime, generator) of the ServerKeyExchanges
+    /// seen, in the order first seen (at most a few).
+    pub dh_groups: Vec<DhGroupFacts>,
 }
 
 impl<'a> Prober<'a> {
@@ -64,6 +73,8 @@ impl<'a> Prober<'a> {
             rng: SystemRandom::new(),
             errors: Mutex::new(Vec::new()),
             dh_bits: Mutex::new(None),
+            minimal: AtomicBool::new(false),
+            dh_groups: Mutex::new(Vec::new()),
         }
     }
 
@@ -92,16 +103,24 @@ impl<'a> Prober<'a> {
     }
 
     /// Notes what a flight shows about the server whatever the probe was
-    /// for (its DH prime size).
+    /// for (its DH prime size and group).
     pub fn observe(&self, flight: &ServerFlight) {
-        if let Some(bits) = flight
-            .server_key_exchange
-            .as_ref()
-            .and_then(|k| k.dh_prime_bits())
-        {
-            let bits = u32::try_from(bits).unwrap_or(u32::MAX);
-            if let Ok(mut d) = self.dh_bits.lock() {
-                *d = Some(d.map_or(bits, |old| old.min(bits)));
+        let Some(KeyExchangeParams::Dhe(dh)) =
+            flight.server_key_exchange.as_ref().map(|k| &k.params)
+        else {
+            return;
+        };
+        let bits = u32::try_from(dh.prime_bits()).unwrap_or(u32::MAX);
+        if let Ok(mut d) = self.dh_bits.lock() {
+            *d = Some(d.map_or(bits, |old| old.min(bits)));
+        }
+        if let Ok(mut groups) = self.dh_groups.lock() {
+            let group = DhGroupFacts {
+                p: Hex(dh.p.clone()),
+                g: Hex(dh.g.clone()),
+            };
+            if groups.len() < MAX_DH_GROUPS && !groups.contains(&group) {
+                groups.push(group);
             }
         }
     }
@@ -135,14 +154,40 @@ impl<'a> Prober<'a> {
     }
 
     /// A SSLv3–TLS 1.2 hello at `v` offering `suites`, with this endpoint's
-    /// SNI.
+    /// SNI — minimal ([`LegacyOpts::minimal`]) once the server has shown it
+    /// drops hellos with extensions ([`Self::set_minimal_hellos`]).
     pub fn legacy(
         &self,
         v: ProtocolVersion,
         suites: &[CipherSuite],
         opts: &LegacyOpts,
     ) -> ClientHello {
+        let minimal = LegacyOpts {
+            minimal: true,
+            ..opts.clone()
+        };
+        let opts = if self.minimal_hellos() {
+            &minimal
+        } else {
+            opts
+        };
         hello::legacy(v, suites, self.sni, self.random(), opts)
+    }
+
+    /// Whether the server closed on full hellos but answered minimal ones:
+    /// the legacy hellos are minimal from then on.
+    pub fn minimal_hellos(&self) -> bool {
+        self.minimal.load(Ordering::Relaxed)
+    }
+
+    /// Records that the server answers only minimal hellos.
+    pub fn set_minimal_hellos(&self) {
+        if !self.minimal.swap(true, Ordering::Relaxed) {
+            tracing::info!(
+                endpoint = %self.link.addr,
+                "the server drops hellos with extensions: going on with minimal hellos"
+            );
+        }
     }
 
     /// A TLS 1.3-only hello offering `suites` and `groups` with `shares`,
@@ -172,6 +217,7 @@ impl<'a> Prober<'a> {
             silent_refusals: stats.silent_refusals.load(Ordering::Relaxed),
             errors: self.errors.lock().map(|e| e.clone()).unwrap_or_default(),
             dh_bits: self.dh_bits.lock().ok().and_then(|d| *d),
+            dh_groups: self.dh_groups.lock().map(|g| g.clone()).unwrap_or_default(),
         }
     }
 }

@@ -79,7 +79,7 @@ impl FirstWave {
     /// Every version supported, SSLv2 included, oldest first.
     pub fn versions(&self) -> Vec<ProtocolVersion> {
         let mut out = Vec::new();
-        if matches!(self.sslv2, Sslv2::Supported(_)) {
+        if matches!(self.sslv2, Sslv2::Supported { .. }) {
             out.push(ProtocolVersion::SSLV2);
         }
         out.extend(self.supported().iter().map(|s| s.version));

@@ -4,13 +4,14 @@
 //! Both run in the second wave of an endpoint scan, on one connection each
 //! (under the endpoint's connection cap and the probe and scan deadlines), at
 //! the best protocol from TLS 1.0 to TLS 1.2 the server accepted, offering the
-//! suites it accepted there. A server that speaks only SSLv3 or TLS 1.3 is not
-//! tested (`None`).
+//! suites it accepted there. A server that speaks only SSLv3 or TLS 1.3 is
+//! `not_tested`.
 //!
-//! Both are conservative: they say "vulnerable" only on an answer a patched
-//! server cannot give, and "not vulnerable" on an alert, a close or silence.
-//! A failure before the test could be made leaves the field `None` with a
-//! `probe_errors` entry (`vuln:heartbleed`, `vuln:ccs_injection`).
+//! Both are conservative: they say `vulnerable` only on an answer a patched
+//! server cannot give, and `not_vulnerable` on an alert, a close or silence,
+//! each with what was seen as evidence. A failure before the test could be
+//! made is `not_tested` with a `probe_errors` entry (`vuln:heartbleed`,
+//! `vuln:ccs_injection`).
 //!
 //! * **Heartbleed**: a ClientHello offering the `heartbeat` extension; when
 //!   the ServerHello does not echo it, the server cannot be vulnerable.
@@ -32,9 +33,9 @@
 
 use std::time::{Duration, Instant};
 
-use tlslens_core::facts::Vulnerabilities;
+use tlslens_core::facts::{VulnCheck, Vulnerabilities};
 
-use super::conn::{Next, Reply, Session};
+use super::conn::{Next, Refusal, Reply, Session};
 use super::fail::{Fail, FailCode};
 use super::hello::LegacyOpts;
 use super::prober::Prober;
@@ -61,59 +62,86 @@ const HEARTBEAT_WAIT: Duration = Duration::from_secs(3);
 /// patched and vulnerable servers answer at once).
 const CCS_WAIT: Duration = Duration::from_secs(3);
 
-/// The second-wave stage running the vulnerability probes at the best of
-/// TLS 1.0–1.2 the server accepted; its outcome is `None` when there is none
-/// (only SSLv3 or TLS 1.3): nothing was tested.
+/// The second-wave stage running Heartbleed and the CCS injection at the
+/// best of TLS 1.0–1.2 the server accepted; both `not_tested` when there is
+/// none (only SSLv3 or TLS 1.3).
 #[derive(Debug, Clone, Copy)]
 pub struct VulnStage;
 
 impl Stage for VulnStage {
     const NAME: &'static str = "vulnerabilities";
-    type Outcome = Option<Vulnerabilities>;
+    type Outcome = Vulnerabilities;
 
     async fn run(&self, p: &Prober<'_>, first: &FirstWave) -> Self::Outcome {
-        let best = first
+        let Some(best) = first
             .supported_legacy()
             .into_iter()
             .filter(|s| (ProtocolVersion::TLS10..=ProtocolVersion::TLS12).contains(&s.version))
-            .max_by_key(|s| s.version)?;
+            .max_by_key(|s| s.version)
+        else {
+            let why = VulnCheck::not_tested("the server speaks none of TLS 1.0–1.2");
+            return Vulnerabilities {
+                heartbleed: Some(why.clone()),
+                ccs_injection: Some(why),
+                ..Vulnerabilities::default()
+            };
+        };
         let (heartbleed, ccs_injection) = tokio::join!(
             heartbleed(p, best.version, &best.suites),
             ccs_injection(p, best.version, &best.suites),
         );
-        Some(Vulnerabilities {
-            heartbleed,
-            ccs_injection,
+        Vulnerabilities {
+            heartbleed: Some(heartbleed),
+            ccs_injection: Some(ccs_injection),
             ..Vulnerabilities::default()
-        })
+        }
     }
 }
 
-/// Sends a hello at `v` and reads the server's flight to ServerHelloDone;
-/// the ServerHello and the open connection, or `None` (with a probe error)
-/// when the test cannot be made.
+/// Why [`start`] could not hand over a connection.
+#[derive(Debug)]
+enum NoStart {
+    /// The server declined the hello.
+    Refused(Refusal),
+    /// The probe failed (logged).
+    Failed(Fail),
+}
+
+impl NoStart {
+    /// `not_tested`, saying why.
+    fn not_tested(&self) -> VulnCheck {
+        match self {
+            Self::Refused(r) => {
+                VulnCheck::not_tested(format!("the server declined the probe's hello ({r})"))
+            }
+            Self::Failed(f) => VulnCheck::not_tested(format!("the probe failed: {}", f.message)),
+        }
+    }
+}
+
+/// Sends a hello at `v` and reads the server's flight to ServerHelloDone:
+/// the ServerHello and the open connection. A failure or a refusal is
+/// logged under `probe`.
 async fn start(
     p: &Prober<'_>,
     probe: &str,
     v: ProtocolVersion,
     suites: &[CipherSuite],
     opts: &LegacyOpts,
-) -> Option<(ServerHello, Session)> {
+) -> Result<(ServerHello, Session), NoStart> {
+    let failed = |f: Fail| {
+        p.fail(probe, &f);
+        NoStart::Failed(f)
+    };
     let hello = p.legacy(v, suites, opts);
-    let bytes = match hello.encode_records() {
-        Ok(b) => b,
-        Err(e) => {
-            p.fail(probe, &Fail::new(FailCode::Encode, e.to_string()));
-            return None;
-        }
-    };
-    let (reply, session) = match p.link.open(&bytes, FlightParser::new()).await {
-        Ok(r) => r,
-        Err(f) => {
-            p.fail(probe, &f);
-            return None;
-        }
-    };
+    let bytes = hello
+        .encode_records()
+        .map_err(|e| failed(Fail::new(FailCode::Encode, e.to_string())))?;
+    let (reply, session) = p
+        .link
+        .open(&bytes, FlightParser::new())
+        .await
+        .map_err(failed)?;
     let flight = match reply {
         Reply::Refused(r) => {
             p.fail(
@@ -123,14 +151,11 @@ async fn start(
                     format!("the server declined the probe's hello ({r})"),
                 ),
             );
-            return None;
+            return Err(NoStart::Refused(r));
         }
         Reply::Hello {
             broken: Some(f), ..
-        } => {
-            p.fail(probe, &f);
-            return None;
-        }
+        } => return Err(failed(f)),
         Reply::Hello {
             flight,
             broken: None,
@@ -138,30 +163,22 @@ async fn start(
     };
     let (Some(session), Some(sh), true) = (session, flight.server_hello, flight.server_hello_done)
     else {
-        p.fail(
-            probe,
-            &Fail::new(
-                FailCode::Incomplete,
-                "the server's flight did not end with ServerHelloDone",
-            ),
-        );
-        return None;
+        return Err(failed(Fail::new(
+            FailCode::Incomplete,
+            "the server's flight did not end with ServerHelloDone",
+        )));
     };
     if sh.negotiated_version() != v {
-        p.fail(
-            probe,
-            &Fail::new(
-                FailCode::ProtocolViolation,
-                format!(
-                    "the server answered a {} hello with {}",
-                    v,
-                    sh.negotiated_version()
-                ),
+        return Err(failed(Fail::new(
+            FailCode::ProtocolViolation,
+            format!(
+                "the server answered a {} hello with {}",
+                v,
+                sh.negotiated_version()
             ),
-        );
-        return None;
+        )));
     }
-    Some((sh, session))
+    Ok((sh, session))
 }
 
 /// What the heartbeat bytes received so far prove.
@@ -193,29 +210,42 @@ fn judge_heartbeat(received: &[u8], sent: usize) -> Heartbeat {
     }
 }
 
-/// Heartbleed: `Some(true)` only when the server answered the over-long
+/// Heartbleed: `vulnerable` only when the server answered the over-long
 /// heartbeat request with more payload than it carried.
-async fn heartbleed(p: &Prober<'_>, v: ProtocolVersion, suites: &[CipherSuite]) -> Option<bool> {
+async fn heartbleed(p: &Prober<'_>, v: ProtocolVersion, suites: &[CipherSuite]) -> VulnCheck {
     let opts = LegacyOpts {
         heartbeat: true,
         ..LegacyOpts::default()
     };
-    let (sh, mut session) = start(p, HEARTBLEED, v, suites, &opts).await?;
+    let (sh, mut session) = match start(p, HEARTBLEED, v, suites, &opts).await {
+        Ok(s) => s,
+        Err(e) => return e.not_tested(),
+    };
     if sh.heartbeat_mode().is_none() {
-        // No heartbeat support: nothing to bleed.
-        return Some(false);
+        return VulnCheck::not_vulnerable("the server does not accept the heartbeat extension");
     }
     let request = HeartbeatMessage::overlong_request(HEARTBLEED_CLAIM, HEARTBLEED_SENT);
     if let Err(f) = session.send(&request.encode_records(v)).await {
         p.fail(HEARTBLEED, &f);
-        return None;
+        return VulnCheck::not_tested(format!("the probe failed: {}", f.message));
     }
     let until = Instant::now() + HEARTBEAT_WAIT;
     let mut received = Vec::new();
+    let asked = format!(
+        "a heartbeat request claiming {HEARTBLEED_CLAIM} bytes while carrying {}",
+        HEARTBLEED_SENT.len()
+    );
     loop {
         let wait = until.saturating_duration_since(Instant::now());
-        match session.next(wait).await {
-            Ok(Next::Record(r)) if r.content_type == ContentType::HEARTBEAT => {
+        let next = match session.next(wait).await {
+            Ok(n) => n,
+            Err(f) => {
+                p.fail(HEARTBLEED, &f);
+                return VulnCheck::not_tested(format!("the probe failed: {}", f.message));
+            }
+        };
+        match &next {
+            Next::Record(r) if r.content_type == ContentType::HEARTBEAT => {
                 received.extend_from_slice(&r.payload);
                 match judge_heartbeat(&received, HEARTBLEED_SENT.len()) {
                     Heartbeat::Leaked => {
@@ -224,21 +254,28 @@ async fn heartbleed(p: &Prober<'_>, v: ProtocolVersion, suites: &[CipherSuite]) 
                             bytes = received.len(),
                             "Heartbleed: the server leaked memory"
                         );
-                        return Some(true);
+                        return VulnCheck::vulnerable(format!(
+                            "{asked} got {} bytes back: server memory",
+                            received.len()
+                        ));
                     }
-                    Heartbeat::Harmless => return Some(false),
+                    Heartbeat::Harmless => {
+                        return VulnCheck::not_vulnerable(format!(
+                            "{asked} got a correctly sized answer"
+                        ))
+                    }
                     Heartbeat::Undecided => {}
                 }
             }
             // An alert: the request was refused.
-            Ok(Next::Record(r)) if r.content_type == ContentType::ALERT => return Some(false),
+            Next::Record(r) if r.content_type == ContentType::ALERT => {
+                return VulnCheck::not_vulnerable(format!("{asked} got {}", next.describe()))
+            }
             // Anything else (a HelloRequest…) is not an answer: read on.
-            Ok(Next::Record(_)) => {}
+            Next::Record(_) => {}
             // Closed, reset or silent: the request was discarded.
-            Ok(Next::Closed | Next::Silent) => return Some(false),
-            Err(f) => {
-                p.fail(HEARTBLEED, &f);
-                return None;
+            Next::Closed | Next::Reset | Next::Silent => {
+                return VulnCheck::not_vulnerable(format!("{asked} got {}", next.describe()))
             }
         }
     }
@@ -258,28 +295,38 @@ fn judge_ccs(next: &Next) -> bool {
     })
 }
 
-/// CCS injection: `Some(true)` only when the server, sent two early
+/// CCS injection: `vulnerable` only when the server, sent two early
 /// ChangeCipherSpecs, fails to decrypt the second.
-async fn ccs_injection(p: &Prober<'_>, v: ProtocolVersion, suites: &[CipherSuite]) -> Option<bool> {
-    let (_, mut session) = start(p, CCS_INJECTION, v, suites, &LegacyOpts::default()).await?;
+async fn ccs_injection(p: &Prober<'_>, v: ProtocolVersion, suites: &[CipherSuite]) -> VulnCheck {
+    let mut session = match start(p, CCS_INJECTION, v, suites, &LegacyOpts::default()).await {
+        Ok((_, s)) => s,
+        Err(e) => return e.not_tested(),
+    };
     let ccs = encode_records(ContentType::CHANGE_CIPHER_SPEC, v, &[1]);
     let mut twice = ccs.clone();
     twice.extend_from_slice(&ccs);
     if let Err(f) = session.send(&twice).await {
         p.fail(CCS_INJECTION, &f);
-        return None;
+        return VulnCheck::not_tested(format!("the probe failed: {}", f.message));
     }
     match session.next(CCS_WAIT).await {
         Ok(next) => {
-            let vulnerable = judge_ccs(&next);
-            if vulnerable {
+            let seen = format!(
+                "two ChangeCipherSpec records before the key exchange got {}",
+                next.describe()
+            );
+            if judge_ccs(&next) {
                 tracing::warn!(endpoint = %p.link.addr, "CCS injection: the early ChangeCipherSpec was accepted");
+                VulnCheck::vulnerable(format!(
+                    "{seen}: the server switched to keys of an empty master secret"
+                ))
+            } else {
+                VulnCheck::not_vulnerable(seen)
             }
-            Some(vulnerable)
         }
         Err(f) => {
             p.fail(CCS_INJECTION, &f);
-            None
+            VulnCheck::not_tested(format!("the probe failed: {}", f.message))
         }
     }
 }

@@ -1,23 +1,37 @@
 //! Output for people and programs, from typed data (as ripgrep's printer):
-//! [`human`] writes a [`Report`] as text — grade, caps and warnings with their
+//! [`human`] writes a [`Report`] as text — grade, the clients that cannot
+//! connect and why (`clients.rs`), caps and warnings with their
 //! fixes, protocols and suites with the weak ones marked, chains with days
-//! left, features, vulnerabilities, per endpoint — and [`json`] writes it as
+//! left, features, protocol details, every known weakness, per endpoint —
+//! and [`json`] writes it as
 //! the contract's JSON. [`json_error`] is the error object `scan --json`
 //! prints when there is no report.
+//!
+//! A run over several targets: [`json_line`] and [`json_target_error`] (one
+//! JSON Lines record per target), [`fix_plans`] (`--fix`), [`summary`] (the
+//! table that ends the human output) and [`junit`] (`--junit`).
 //!
 //! Nothing here reads JSON back: a renamed report field is a compile error,
 //! not a silent `-`.
 
+mod clients;
+mod details;
+mod fix;
+mod junit;
 mod style;
+mod summary;
 
 use std::fmt::Write;
 
 use tlslens_core::chain::ChainReport;
-use tlslens_core::facts::{BrowserFacts, Vulnerabilities};
-use tlslens_core::report::{EndpointReport, Grade};
+use tlslens_core::facts::BrowserFacts;
+use tlslens_core::report::{EndpointReport, Grade, Unmeasured};
 use tlslens_core::Report;
 
+pub use fix::fix_plans;
+pub use junit::junit;
 pub use style::Style;
+pub use summary::summary;
 
 /// The report as pretty JSON with a final newline (`scan --json`).
 pub fn json(report: &Report) -> Result<String, serde_json::Error> {
@@ -30,6 +44,24 @@ pub fn json(report: &Report) -> Result<String, serde_json::Error> {
 /// of the HTTP API's error answers, for `scan --json` when it has no report.
 pub fn json_error(code: &str, message: &str) -> String {
     let value = serde_json::json!({"error": {"code": code, "message": message}});
+    format!("{value}\n")
+}
+
+/// The report as one line of JSON Lines (compact, with its newline).
+pub fn json_line(report: &Report) -> Result<String, serde_json::Error> {
+    let mut text = serde_json::to_string(report)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The JSON Lines record of a target without a report:
+/// `{"target": {"host", "port"}, "error": {"code", "message"}}` and a
+/// newline — the error object of [`json_error`] with the target it is about.
+pub fn json_target_error(host: &str, port: u16, code: &str, message: &str) -> String {
+    let value = serde_json::json!({
+        "target": {"host": host, "port": port},
+        "error": {"code": code, "message": message},
+    });
     format!("{value}\n")
 }
 
@@ -54,6 +86,7 @@ pub fn human(report: &Report, color: bool) -> String {
             report.differences.join(", ")
         );
     }
+    clients::section(&mut o, report, st);
     for ep in &report.endpoints {
         endpoint(&mut o, ep, st);
     }
@@ -69,8 +102,15 @@ fn endpoint(o: &mut String, ep: &EndpointReport, st: Style) {
     findings(o, ep, st);
     protocols_and_suites(o, ep, st);
     key_exchange(o, ep, st);
+    details::dh_and_reuse(o, ep, st);
     if let Some(chain) = &ep.chain {
         chain_section(o, "Chain", chain, st);
+    } else if ep.not_measured.contains(&Unmeasured::Chain) {
+        let _ = writeln!(
+            o,
+            "  {} not measured: no probe could capture it (see the probe errors); trust is not judged",
+            st.bold("Chain:")
+        );
     }
     if ep.no_sni_chain_differs {
         let _ = writeln!(
@@ -90,7 +130,10 @@ fn endpoint(o: &mut String, ep: &EndpointReport, st: Style) {
         chain_section(o, &format!("Other chain #{}", i + 1), c, st);
     }
     features(o, ep, st);
-    vulnerabilities(o, &ep.vulnerabilities, st);
+    if ep.error.is_none() {
+        details::protocol_details(o, ep, st);
+        details::weaknesses(o, ep, st);
+    }
     if let Some(b) = &ep.browser {
         browser(o, b, st);
     }
@@ -265,7 +308,13 @@ fn chain_section(o: &mut String, title: &str, chain: &ChainReport, st: Style) {
 
 /// HSTS, then one line of yes/no features.
 fn features(o: &mut String, ep: &EndpointReport, st: Style) {
-    let hsts = ep.hsts.as_ref().map_or("absent", |h| h.raw.as_str());
+    let hsts = match &ep.hsts {
+        Some(h) => h.raw.as_str(),
+        None if ep.not_measured.contains(&Unmeasured::Hsts) => {
+            "not measured (the HTTPS request failed)"
+        }
+        None => "absent",
+    };
     let _ = writeln!(o, "  {} {hsts}", st.bold("HSTS:"));
     let alpn = if ep.alpn.is_empty() {
         "none".to_owned()
@@ -288,30 +337,6 @@ fn yes_no(v: Option<bool>) -> &'static str {
         Some(true) => "yes",
         Some(false) => "no",
         None => "not tested",
-    }
-}
-
-/// The vulnerability probes that ran (the others are left out):
-/// `Heartbleed not vulnerable, CCS injection VULNERABLE`.
-fn vulnerabilities(o: &mut String, v: &Vulnerabilities, st: Style) {
-    let probes = [
-        ("Heartbleed", v.heartbleed),
-        ("CCS injection", v.ccs_injection),
-        ("Ticketbleed", v.ticketbleed),
-        ("ROBOT", v.robot),
-        ("DROWN", v.drown),
-        ("POODLE (TLS)", v.poodle_tls),
-    ];
-    let parts: Vec<String> = probes
-        .iter()
-        .filter_map(|(name, found)| match found {
-            Some(true) => Some(format!("{name} {}", st.red("VULNERABLE"))),
-            Some(false) => Some(format!("{name} not vulnerable")),
-            None => None,
-        })
-        .collect();
-    if !parts.is_empty() {
-        let _ = writeln!(o, "  {} {}", st.bold("Vulnerabilities:"), parts.join(", "));
     }
 }
 
@@ -389,6 +414,84 @@ mod tests {
             text.contains("Endpoint 2001:db8::11  grade T  (if trusted: B)"),
             "{text}"
         );
+    }
+
+    /// A report graded by a core with the weakness list: every weakness on
+    /// its own line, "not tested" apart from "not vulnerable", and the
+    /// protocol details and DH lines.
+    #[test]
+    fn weaknesses_and_protocol_details_render_one_line_each() {
+        use tlslens_core::dh::{DhGroupReport, Primality};
+        use tlslens_core::facts::{OracleStrength, VulnCheck};
+        use tlslens_core::weakness::{probed, WeaknessCode};
+        let mut report = rich();
+        let ep = &mut report.endpoints[0];
+        ep.weaknesses = vec![
+            probed(WeaknessCode::Heartbleed, Some(&VulnCheck::vulnerable(""))),
+            probed(
+                WeaknessCode::CcsInjection,
+                Some(&VulnCheck::not_vulnerable("")),
+            ),
+            probed(
+                WeaknessCode::Robot,
+                Some(&VulnCheck {
+                    oracle: Some(OracleStrength::Weak),
+                    ..VulnCheck::vulnerable("payloads answered apart")
+                }),
+            ),
+            probed(WeaknessCode::Ticketbleed, None),
+        ];
+        ep.key_exchange.dh_groups = vec![DhGroupReport {
+            bits: 1024,
+            generator: "2".into(),
+            prime_sha256: "00".into(),
+            known: Some("RFC 2409 Oakley group 2 (1024-bit MODP)".into()),
+            source: None,
+            prime: Primality::Prime,
+            safe_prime: Some(true),
+            subgroup_bits: None,
+            small_factors: vec![],
+            problems: vec!["a widely shared 1024-bit prime".into()],
+        }];
+        ep.key_exchange.dh_public_reuse = Some(true);
+        ep.protocol_details.downgrade_sentinel = Some(false);
+        ep.protocol_details.downgrade_evidence = Some("TLSv1.2: no sentinel".into());
+        ep.protocol_details.scts.embedded = Some(2);
+        let text = human(&report, false);
+        let line = |needle: &str| {
+            text.lines()
+                .find(|l| l.contains(needle))
+                .unwrap_or_else(|| panic!("no {needle} in {text}"))
+                .to_owned()
+        };
+        assert!(line("Heartbleed (CVE-2014-0160)").contains("VULNERABLE"));
+        assert!(line("CCS injection").contains("not vulnerable"));
+        assert!(line("ROBOT").contains("VULNERABLE"));
+        assert!(line("ROBOT").contains("weak oracle: payloads answered apart"));
+        assert!(line("Ticketbleed").contains("not tested"));
+        assert!(line("DH group:").contains("RFC 2409 Oakley group 2"));
+        assert!(line("Server key per handshake:").contains("DHE REUSED, ECDHE not tested"));
+        assert!(line("Downgrade sentinel").contains("MISSING (TLSv1.2: no sentinel)"));
+        assert!(line("SCTs:").contains("2 embedded"));
+        // The old one-line summary is replaced, not repeated.
+        assert!(!text.contains("Vulnerabilities:"), "{text}");
+    }
+
+    #[test]
+    fn json_lines_are_one_line_each() {
+        let report = rich();
+        let line = json_line(&report).unwrap();
+        assert_eq!(line.matches('\n').count(), 1);
+        assert!(line.ends_with('\n'));
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back["schema"], "tlslens.report/1");
+        let err = json_target_error("a\n.test", 8443, "unreachable", "nothing \"here\"");
+        assert_eq!(err.matches('\n').count(), 1);
+        let v: serde_json::Value = serde_json::from_str(&err).unwrap();
+        assert_eq!(v["target"]["host"], "a\n.test");
+        assert_eq!(v["target"]["port"], 8443);
+        assert_eq!(v["error"]["code"], "unreachable");
+        assert_eq!(v["error"]["message"], "nothing \"here\"");
     }
 
     #[test]

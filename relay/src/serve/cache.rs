@@ -18,8 +18,9 @@ use tokio::sync::watch;
 
 use super::error::AppError;
 
-/// A target: normalised host and port.
-pub type Key = (String, u16);
+/// A target: normalised host and port, and the simulated clients when a
+/// request chose others than the relay's default (`""` for the default).
+pub type Key = (String, u16, String);
 
 /// A finished scan.
 #[derive(Debug)]
@@ -163,7 +164,7 @@ mod tests {
     fn cache_ttl_and_bound() {
         let c = Cache::new(Duration::from_secs(10), 3);
         let t0 = Instant::now();
-        let k = |i: u16| ("h.test".to_owned(), i);
+        let k = |i: u16| ("h.test".to_owned(), i, String::new());
         c.put(k(1), entry(t0));
         assert!(c.get(&k(1), t0 + Duration::from_secs(9)).is_some());
         assert!(c.get(&k(1), t0 + Duration::from_secs(10)).is_none());

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
-use tlslens_core::ScanFacts;
+use tlslens_core::{GradeOptions, ScanFacts};
 use tokio::sync::watch;
 
 use super::cache::{Entry, Key, ScanState, Step};
@@ -96,7 +96,11 @@ impl AppState {
                         }
                     });
                 });
-                let fut = (inner.scanner)(t.spec.clone(), inner.config.scan.clone(), progress);
+                let mut opts = inner.config.scan.clone();
+                if let Some(c) = &t.clients {
+                    opts.clients = Some(c.clone());
+                }
+                let fut = (inner.scanner)(t.spec.clone(), opts, progress);
                 let out = tokio::time::timeout(limit + SCAN_GRACE.min(limit), fut).await;
                 let res = match out {
                     Err(_) => {
@@ -160,6 +164,33 @@ async fn finish(facts: ScanFacts, now: i64) -> Result<Arc<Entry>, AppError> {
         })),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "serialising the report failed");
+            Err(AppError::internal())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "grading panicked");
+            Err(AppError::internal())
+        }
+    }
+}
+
+/// The report of a finished scan graded again with `options` (`profile`,
+/// `fix`) from its cached facts, at `now`: the same core function, so the
+/// grade is the one of the cached report and only the additions differ.
+pub(super) async fn regrade(
+    entry: &Entry,
+    options: GradeOptions,
+    now: i64,
+) -> Result<Bytes, AppError> {
+    let facts = entry.facts.clone();
+    let graded = tokio::task::spawn_blocking(move || {
+        let facts: ScanFacts = serde_json::from_slice(&facts)?;
+        serde_json::to_vec(&tlslens_core::grade_with(&facts, now, &options))
+    })
+    .await;
+    match graded {
+        Ok(Ok(report)) => Ok(Bytes::from(report)),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "grading the cached facts failed");
             Err(AppError::internal())
         }
         Err(e) => {

@@ -1,6 +1,7 @@
-//! The JSON routes: `GET /v1/scan` (the report), `/v1/facts` (the raw
-//! facts), `/healthz`, `/metrics`, and the JSON 404/405 fallbacks. The SSE
-//! route is in `sse`, the HTML page in `index`.
+//! The JSON routes: `GET /v1/scan` (the report; with `profile` and `fix`,
+//! graded again from the scan's facts with those options), `/v1/facts` (the
+//! raw facts), `/healthz`, `/metrics`, and the JSON 404/405 fallbacks. The
+//! SSE route is in `sse`, the HTML page in `index`.
 
 use std::sync::Arc;
 
@@ -10,12 +11,13 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use tlslens_core::GradeOptions;
 
 use super::cache::Entry;
 use super::error::AppError;
-use super::flight::{wait_result, Ticket};
+use super::flight::{regrade, wait_result, Ticket};
 use super::state::{AppState, PeerAddr};
-use super::validate::{client_ip, ScanQuery};
+use super::validate::{client_ip, grade_options, ScanQuery};
 
 fn json_response(body: Bytes, cache: &'static str) -> Response {
     let mut res = Response::new(Body::from(body));
@@ -36,7 +38,9 @@ pub(super) type ScanParams = Result<Query<ScanQuery>, QueryRejection>;
 pub(super) fn query(q: ScanParams) -> Result<ScanQuery, AppError> {
     q.map(|Query(q)| q).map_err(|e| {
         tracing::debug!(error = %e, "bad query");
-        AppError::bad_input("malformed query string (expected host=H&port=P[&fresh=1])")
+        AppError::bad_input(
+            "malformed query string (expected host=H&port=P[&fresh=1][&clients=C][&profile=P][&fix=1])",
+        )
     })
 }
 
@@ -44,12 +48,14 @@ async fn scan_common(
     st: &AppState,
     q: ScanParams,
     req: &axum::http::request::Parts,
-) -> Result<(Arc<Entry>, &'static str), AppError> {
-    let (t, fresh) = st.validate(&query(q)?)?;
+) -> Result<(Arc<Entry>, &'static str, GradeOptions), AppError> {
+    let q = query(q)?;
+    let (t, fresh) = st.validate(&q)?;
+    let options = grade_options(&q)?;
     let client = client_ip(st, &req.headers, req.extensions.get::<PeerAddr>().copied());
     match st.acquire(&t, fresh, client)? {
-        Ticket::Cached(e) => Ok((e, "hit")),
-        Ticket::Wait(rx, how) => Ok((wait_result(rx).await?, how)),
+        Ticket::Cached(e) => Ok((e, "hit", options)),
+        Ticket::Wait(rx, how) => Ok((wait_result(rx).await?, how, options)),
     }
 }
 
@@ -59,8 +65,13 @@ pub(super) async fn scan_report(
     q: ScanParams,
     req: axum::http::request::Parts,
 ) -> Result<Response, AppError> {
-    let (e, how) = scan_common(&st, q, &req).await?;
-    Ok(json_response(e.report.clone(), how))
+    let (e, how, options) = scan_common(&st, q, &req).await?;
+    let report = if options == GradeOptions::default() {
+        e.report.clone()
+    } else {
+        regrade(&e, options, st.inner.config.scan.clock.now()).await?
+    };
+    Ok(json_response(report, how))
 }
 
 /// `GET /v1/facts`: the raw facts.
@@ -69,7 +80,7 @@ pub(super) async fn scan_facts(
     q: ScanParams,
     req: axum::http::request::Parts,
 ) -> Result<Response, AppError> {
-    let (e, how) = scan_common(&st, q, &req).await?;
+    let (e, how, _) = scan_common(&st, q, &req).await?;
     Ok(json_response(e.facts.clone(), how))
 }
 

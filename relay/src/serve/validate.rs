@@ -1,15 +1,19 @@
-//! Request validation: the `host`, `port` and `fresh` parameters (400 on
-//! anything malformed), the port policy and the address guard on what is
-//! known before resolving (403), and which client address a request counts
-//! against.
+//! Request validation: the `host`, `port`, `fresh`, `profile` and `fix`
+//! parameters (400 on anything malformed), the port policy and the address
+//! guard on what is known before resolving (403), and which client address
+//! a request counts against.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use serde::Deserialize;
+use tlslens_core::clients::ClientSelection;
+use tlslens_core::profiles::ProfileId;
+use tlslens_core::GradeOptions;
 
 use super::cache::Key;
 use super::error::AppError;
 use super::state::{AppState, PeerAddr};
+
 use crate::resolve::{self, TargetSpec};
 
 /// Longest host parameter accepted (a DNS name is at most 253).
@@ -48,6 +52,9 @@ pub struct ScanQuery {
     host: Option<String>,
     port: Option<String>,
     fresh: Option<String>,
+    clients: Option<String>,
+    profile: Option<String>,
+    fix: Option<String>,
 }
 
 /// A validated target.
@@ -59,6 +66,39 @@ pub(super) struct Target {
     pub(super) key: Key,
     /// `host:port` (`[v6]:port`) for messages.
     pub(super) label: String,
+    /// The clients to simulate when the request chose (`clients=`).
+    pub(super) clients: Option<ClientSelection>,
+}
+
+/// The longest `clients=` value accepted.
+const MAX_CLIENTS_PARAM: usize = 4096;
+
+/// Validates the `clients` parameter: `all`, `current` or ids and names of
+/// the client table, comma-separated.
+pub fn validate_clients(raw: &str) -> Result<ClientSelection, AppError> {
+    if raw.len() > MAX_CLIENTS_PARAM {
+        return Err(AppError::bad_input(format!(
+            "clients is longer than {MAX_CLIENTS_PARAM} bytes"
+        )));
+    }
+    if raw.chars().any(char::is_control) {
+        return Err(AppError::bad_input("clients contains control characters"));
+    }
+    ClientSelection::parse(raw).map_err(|e| AppError::bad_input(e.to_string()))
+}
+
+/// The cache key of a selection: the ids it selects, or `""` when they are
+/// the relay's default ones.
+fn selection_key(chosen: &ClientSelection, default: Option<&ClientSelection>) -> String {
+    let ids = |s: &ClientSelection| -> Vec<&'static str> {
+        s.select().into_iter().map(|c| c.id.as_str()).collect()
+    };
+    let mine = ids(chosen);
+    if default.is_some_and(|d| ids(d) == mine) {
+        String::new()
+    } else {
+        mine.join(",")
+    }
 }
 
 /// Validates the `host` parameter: ASCII only (IDNs in their `xn--` form),
@@ -121,11 +161,32 @@ pub fn validate_port(raw: Option<&str>) -> Result<u16, AppError> {
 }
 
 fn parse_fresh(raw: Option<&str>) -> Result<bool, AppError> {
+    parse_flag(raw).ok_or_else(|| AppError::bad_input("fresh must be 1 or 0"))
+}
+
+/// A yes/no parameter: `1`/`0` (also `true`/`false`, `yes`/`no`); absent is
+/// no; anything else `None`.
+fn parse_flag(raw: Option<&str>) -> Option<bool> {
     match raw {
-        None | Some("" | "0" | "false" | "no") => Ok(false),
-        Some("1" | "true" | "yes") => Ok(true),
-        Some(_) => Err(AppError::bad_input("fresh must be 1 or 0")),
+        None | Some("" | "0" | "false" | "no") => Some(false),
+        Some("1" | "true" | "yes") => Some(true),
+        Some(_) => None,
     }
+}
+
+/// What the core adds to the report: `profile` (a Mozilla profile: the
+/// report's `compliance`) and `fix=1` (each endpoint's fix plan, towards the
+/// profile or A+). An unknown profile is 400 with the known ones.
+pub fn grade_options(q: &ScanQuery) -> Result<GradeOptions, AppError> {
+    let profile = match q.profile.as_deref() {
+        None | Some("") => None,
+        Some(name) => {
+            Some(ProfileId::parse(name).map_err(|e| AppError::bad_input(format!("profile: {e}")))?)
+        }
+    };
+    let fix =
+        parse_flag(q.fix.as_deref()).ok_or_else(|| AppError::bad_input("fix must be 1 or 0"))?;
+    Ok(GradeOptions { profile, fix })
 }
 
 impl AppState {
@@ -138,6 +199,7 @@ impl AppState {
         let (host, ip) = validate_host(host)?;
         let port = validate_port(q.port.as_deref())?;
         let fresh = parse_fresh(q.fresh.as_deref())?;
+        let clients = q.clients.as_deref().map(validate_clients).transpose()?;
         let cfg = &self.inner.config;
         if !cfg.allow_ports.is_empty()
             && !cfg
@@ -157,11 +219,16 @@ impl AppState {
             ip,
         };
         self.precheck(&spec)?;
+        let chosen = clients
+            .as_ref()
+            .map(|c| selection_key(c, cfg.scan.clients.as_ref()))
+            .unwrap_or_default();
         Ok((
             Target {
-                key: (host, port),
+                key: (host, port, chosen),
                 spec,
                 label,
+                clients,
             },
             fresh,
         ))
@@ -231,6 +298,34 @@ mod tests {
             let e = validate_host(bad).unwrap_err();
             assert_eq!(e.status, StatusCode::BAD_REQUEST, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn profile_and_fix_are_validated() {
+        let q = |profile: Option<&str>, fix: Option<&str>| ScanQuery {
+            host: Some("example.com".to_owned()),
+            port: None,
+            fresh: None,
+            clients: None,
+            profile: profile.map(str::to_owned),
+            fix: fix.map(str::to_owned),
+        };
+        assert_eq!(
+            grade_options(&q(None, None)).unwrap(),
+            GradeOptions::default()
+        );
+        let o = grade_options(&q(Some("mozilla-old"), Some("1"))).unwrap();
+        assert_eq!(o.profile, Some(ProfileId::MozillaOld));
+        assert!(o.fix);
+        let e = grade_options(&q(Some("mozilla"), None)).unwrap_err();
+        assert_eq!(e.status, StatusCode::BAD_REQUEST);
+        assert!(
+            e.message
+                .contains("mozilla-modern, mozilla-intermediate, mozilla-old"),
+            "{}",
+            e.message
+        );
+        assert!(grade_options(&q(None, Some("2"))).is_err());
     }
 
     #[test]

@@ -30,7 +30,8 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Scan one HOST[:PORT] and print the graded report.
+    /// Scan HOST[:PORT] targets and print the graded reports; gate CI on a
+    /// grade or a Mozilla profile (see docs/ci.md).
     Scan(ScanArgs),
     /// Serve the HTTP API the browser extension calls (see docs/relay.md).
     Serve(Box<ServeArgs>),
@@ -43,11 +44,35 @@ pub enum Command {
 /// `scan` arguments.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// HOST[:PORT], [IPv6]:PORT or https://HOST[:PORT]/ (port 443 by default).
-    pub target: String,
-    /// Print the report as JSON (and, when there is none, a JSON error object).
+    /// HOST[:PORT], [IPv6]:PORT or https://HOST[:PORT]/ (port 443 by
+    /// default); several are scanned concurrently.
+    #[arg(value_name = "TARGET", required_unless_present = "targets_file")]
+    pub targets: Vec<String>,
+    /// Also scan the targets in FILE: one HOST[:PORT] a line; `#` starts a
+    /// comment, blank lines are skipped.
+    #[arg(long, value_name = "FILE")]
+    pub targets_file: Option<PathBuf>,
+    /// Print the report as JSON (and, when there is none, a JSON error
+    /// object); with several targets or --targets-file, one line per target
+    /// (JSON Lines) in the order given.
     #[arg(long)]
     pub json: bool,
+    /// Exit 10 when a target grades below GRADE (A+ A A- B C D E F; T and M
+    /// are below everything).
+    #[arg(long, value_name = "GRADE")]
+    pub min_grade: Option<String>,
+    /// Compare every target with this Mozilla server-side TLS profile
+    /// (mozilla-modern, mozilla-intermediate, mozilla-old); exit 11 when one
+    /// deviates.
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// Print the nginx, Apache and Caddy lines that make each endpoint meet
+    /// --profile (or grade A+ without one).
+    #[arg(long)]
+    pub fix: bool,
+    /// Write a JUnit XML report to FILE: one test case per target and check.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     /// HOST:PORT:ADDR[,ADDR...] — use these addresses instead of DNS (as curl).
     #[arg(long, value_name = "HOST:PORT:ADDR[,ADDR...]")]
     pub resolve: Vec<String>,
@@ -75,6 +100,19 @@ pub struct ScanArgs {
         default_value_t = 8
     )]
     pub scan_connections: u64,
+    /// The clients to simulate: all, current (the versions people run
+    /// today), or client ids and names from the client table, comma-separated
+    /// (e.g. java-8u161,"Android 8.1").
+    #[arg(long, value_name = "all|current|NAME,...", default_value = "all")]
+    pub clients: String,
+    /// Skip the client simulation: no `clients` per endpoint and no
+    /// `client_failures` in the report (a faster scan).
+    #[arg(long, conflicts_with = "clients")]
+    pub no_clients: bool,
+    /// Concurrent connections of the whole run, all targets together (1 to
+    /// 4096): each target scanned holds its --scan-connections share.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub total_connections: u64,
     /// Never use colour.
     #[arg(long)]
     pub no_color: bool,
@@ -234,6 +272,15 @@ pub struct ServeArgs {
     /// when the proxy overwrites the header.
     #[arg(long, env = "TLSLENS_CLIENT_IP_HEADER", value_name = "HEADER")]
     pub client_ip_header: Option<String>,
+    /// The clients to simulate by default: all, current, or client ids and
+    /// names, comma-separated; a request may ask for others with `clients=`.
+    #[arg(
+        long,
+        env = "TLSLENS_CLIENTS",
+        value_name = "all|current|NAME,...",
+        default_value = "all"
+    )]
+    pub clients: String,
 }
 
 /// `watch` arguments (contract 1); the rest of its settings are in the TOML
@@ -339,6 +386,11 @@ mod tests {
         for setting in Setting::ALL {
             let Some(flag) = setting.flag() else { continue };
             let long = flag.trim_start_matches("--");
+            if setting.env().is_none() {
+                // A flag without a variable is `scan`'s alone.
+                assert!(long_names(scan).contains(&flag.to_owned()), "scan {flag}");
+                continue;
+            }
             let arg = serve
                 .get_arguments()
                 .find(|a| a.get_long() == Some(long))
@@ -356,7 +408,11 @@ mod tests {
             }
         }
         // scan shares the probe settings, under the same names.
-        for setting in [Setting::ScanTimeout, Setting::ScanConnections] {
+        for setting in [
+            Setting::ScanTimeout,
+            Setting::ScanConnections,
+            Setting::Clients,
+        ] {
             let flag = setting.flag().unwrap();
             assert!(long_names(scan).contains(&flag.to_owned()), "scan {flag}");
         }

@@ -31,9 +31,6 @@ pub enum Problem {
     /// A CIDR that does not parse.
     #[error("{0}")]
     Cidr(String),
-    /// Client names that are not in the client table.
-    #[error(transparent)]
-    Clients(#[from] tlslens_core::clients::SelectionError),
     /// A trust-anchor file without a certificate.
     #[error("no PEM certificate in it")]
     NoCertificate,
@@ -49,6 +46,39 @@ pub enum Problem {
     /// PEM blocks that are not certificates, each with its number and line.
     #[error("unusable PEM blocks: {0}")]
     BadPem(BadBlocks),
+    /// A client selection naming no known client.
+    #[error(transparent)]
+    Clients(#[from] tlslens_core::clients::SelectionError),
+    /// Not a grade.
+    #[error("expected a grade: {}", grade_names())]
+    Grade,
+    /// Not a known profile.
+    #[error(
+        "unknown profile; known profiles: {}",
+        tlslens_core::profiles::known_profiles()
+    )]
+    Profile,
+}
+
+/// What is wrong with a line of a targets file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LineProblem {
+    /// More than one word.
+    #[error("expected one HOST[:PORT] per line")]
+    SeveralWords,
+    /// Not a target.
+    #[error(transparent)]
+    Target(TargetError),
+}
+
+/// The grades, best first, as the core orders them (`A+, A, …, M`).
+fn grade_names() -> String {
+    tlslens_core::report::Grade::ORDER
+        .iter()
+        .map(|g| g.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A flag, environment variable or config key with a bad value.
@@ -98,6 +128,32 @@ pub enum SettingError {
         line: Option<usize>,
         /// What the TOML reader said.
         message: String,
+    },
+    /// A line of a `--targets-file` that is not a target.
+    #[error("--targets-file {} line {line}: {text:?}: {problem}", .path.display())]
+    TargetsFile {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// The line, without its comment.
+        text: String,
+        /// What is wrong with it.
+        problem: LineProblem,
+    },
+    /// A `--targets-file` without a target.
+    #[error("--targets-file {}: no targets in it", .path.display())]
+    NoTargets {
+        /// The file.
+        path: PathBuf,
+    },
+    /// More targets than one run takes.
+    #[error("{count} targets: one run scans at most {max}")]
+    TooManyTargets {
+        /// How many were given.
+        count: usize,
+        /// The limit.
+        max: usize,
     },
     /// An error inside a configuration file.
     #[error("config {}: {source}", .path.display())]

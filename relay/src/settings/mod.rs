@@ -32,6 +32,7 @@ pub mod probe;
 pub mod range;
 mod scan;
 pub mod serve;
+pub mod targets;
 pub mod watch;
 
 pub use duration::{format_duration, parse_duration};

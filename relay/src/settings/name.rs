@@ -19,6 +19,8 @@ pub enum Setting {
     /// Concurrent connections of one scan to its target, all its addresses
     /// together.
     ScanConnections,
+    /// Concurrent connections of a whole `scan` run, all targets together.
+    TotalConnections,
     /// Scans `serve` runs at once.
     MaxScans,
     /// Scans `serve` lets wait for a slot.
@@ -61,6 +63,8 @@ pub enum Setting {
     ClientIpHeader,
     /// Where `watch` posts alerts.
     Webhook,
+    /// The simulated clients (`all`, `current`, or ids and names).
+    Clients,
 }
 
 /// Old spellings a setting still answers to.
@@ -76,9 +80,10 @@ pub struct Aliases {
 
 impl Setting {
     /// Every setting.
-    pub const ALL: [Setting; 23] = [
+    pub const ALL: [Setting; 25] = [
         Setting::ScanTimeout,
         Setting::ScanConnections,
+        Setting::TotalConnections,
         Setting::MaxScans,
         Setting::Queue,
         Setting::RatePerMinute,
@@ -100,6 +105,7 @@ impl Setting {
         Setting::AllowPorts,
         Setting::ClientIpHeader,
         Setting::Webhook,
+        Setting::Clients,
     ];
 
     /// The canonical flag (`--scan-timeout`), when a flag sets it.
@@ -107,6 +113,7 @@ impl Setting {
         Some(match self {
             Setting::ScanTimeout => "--scan-timeout",
             Setting::ScanConnections => "--scan-connections",
+            Setting::TotalConnections => "--total-connections",
             Setting::MaxScans => "--max-scans",
             Setting::Queue => "--queue",
             Setting::RatePerMinute => "--rate-per-minute",
@@ -123,6 +130,7 @@ impl Setting {
             Setting::CorsOrigin => "--cors-origin",
             Setting::AllowPorts => "--allow-ports",
             Setting::ClientIpHeader => "--client-ip-header",
+            Setting::Clients => "--clients",
             Setting::Interval
             | Setting::Jitter
             | Setting::Concurrency
@@ -131,7 +139,9 @@ impl Setting {
         })
     }
 
-    /// The `serve` environment variable (`TLSLENS_SCAN_TIMEOUT`).
+    /// The `serve` environment variable (`TLSLENS_SCAN_TIMEOUT`); `None`
+    /// for what only other commands set (a setting with a flag and no
+    /// variable is a `scan` flag).
     pub fn env(self) -> Option<&'static str> {
         Some(match self {
             Setting::ScanTimeout => "TLSLENS_SCAN_TIMEOUT",
@@ -152,7 +162,9 @@ impl Setting {
             Setting::CorsOrigin => "TLSLENS_CORS_ORIGIN",
             Setting::AllowPorts => "TLSLENS_ALLOW_PORTS",
             Setting::ClientIpHeader => "TLSLENS_CLIENT_IP_HEADER",
-            Setting::Interval
+            Setting::Clients => "TLSLENS_CLIENTS",
+            Setting::TotalConnections
+            | Setting::Interval
             | Setting::Jitter
             | Setting::Concurrency
             | Setting::AlertDays
@@ -171,6 +183,7 @@ impl Setting {
             Setting::AlertDays => "alert_days",
             Setting::CaFile => "ca_file",
             Setting::Webhook => "webhook",
+            Setting::Clients => "clients",
             _ => return None,
         })
     }
@@ -199,6 +212,7 @@ impl Setting {
         Some(match self {
             Setting::ScanTimeout => secs(0, 3600).above_min(),
             Setting::ScanConnections => count(1, 64),
+            Setting::TotalConnections => count(1, 4096),
             Setting::MaxScans => count(1, 256),
             Setting::Queue => count(0, 10_000),
             Setting::RatePerMinute => count(0, 100_000),
@@ -232,9 +246,14 @@ pub enum Name {
 }
 
 impl Name {
-    /// Whether the value was written in a TOML file (durations as `"30s"`).
+    /// Whether the value was written in a TOML file (durations as `"30s"`);
+    /// a [`Name::Path`] that starts with `--` is a flag.
     pub fn is_key(&self) -> bool {
-        matches!(self, Name::Key(_) | Name::Path(_))
+        match self {
+            Name::Key(_) => true,
+            Name::Path(p) => !p.starts_with("--"),
+            Name::Flag(_) | Name::FlagOrEnv(_) => false,
+        }
     }
 }
 

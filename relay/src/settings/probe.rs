@@ -11,6 +11,7 @@ use super::error::{Problem, SettingError};
 use super::name::{Name, Setting};
 use crate::probe::ScanOptions;
 use crate::resolve::parse_resolve;
+use tlslens_core::clients::ClientSelection;
 
 /// How the command spells its probe settings: `scan` flags, `serve` flags
 /// and variables, or `watch` keys.
@@ -55,6 +56,9 @@ pub struct ProbeInput<'a> {
     pub scan_timeout_written: Option<&'a str>,
     /// The connection budget.
     pub scan_connections: u64,
+    /// The clients to simulate, as written (`all`, `current`, ids and
+    /// names comma-separated; `watch` joins its list).
+    pub clients: &'a str,
 }
 
 /// Checks the probe settings and builds the probe's options.
@@ -84,6 +88,7 @@ pub fn scan_options(p: &ProbeInput<'_>) -> Result<ScanOptions, SettingError> {
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let clients = parse_clients(name(Setting::Clients), p.clients)?;
     let extra_anchors = match p.ca_file {
         None => Vec::new(),
         Some(path) => load_anchors(name(Setting::CaFile), path)?,
@@ -95,8 +100,14 @@ pub fn scan_options(p: &ProbeInput<'_>) -> Result<ScanOptions, SettingError> {
         max_connections,
         resolve,
         extra_anchors,
+        clients: Some(clients),
         clock: crate::clock::system(),
     })
+}
+
+/// Checks a client selection (every name must be a client of the table).
+pub fn parse_clients(name: Name, text: &str) -> Result<ClientSelection, SettingError> {
+    ClientSelection::parse(text).map_err(|e| SettingError::invalid(name, text, Problem::Clients(e)))
 }
 
 /// How the `watch` config's durations are written.

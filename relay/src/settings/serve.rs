@@ -41,6 +41,7 @@ impl ServeSettings {
             scan_timeout: args.scan_timeout,
             scan_timeout_written: None,
             scan_connections: args.scan_connections,
+            clients: &args.clients,
         })?;
         let client_ip_header = match &args.client_ip_header {
             None => None,

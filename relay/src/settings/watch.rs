@@ -144,8 +144,9 @@ pub struct RawConfig {
     scan_timeout: String,
     #[serde(default = "default_scan_connections", alias = "max_connections")]
     scan_connections: u64,
-    #[serde(default)]
-    clients: Vec<String>,
+    /// The clients that matter (ids or names); absent: every client is
+    /// simulated and none is singled out.
+    clients: Option<Vec<String>>,
     #[serde(default, rename = "target")]
     targets: Vec<RawTarget>,
 }
@@ -213,6 +214,24 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         }
     }
     let ca_file = raw.ca_file.as_ref().map(|f| base.join(f));
+    let clients = match &raw.clients {
+        None => "all".to_owned(),
+        Some(list) if list.is_empty() => {
+            return Err(SettingError::Missing(
+                "clients = []: list the clients that matter, or leave the key out to simulate every client",
+            ))
+        }
+        Some(list) => {
+            if let Some(bad) = list.iter().find(|n| n.contains(',') || n.trim().is_empty()) {
+                return Err(SettingError::expected(
+                    key(Setting::Clients),
+                    bad,
+                    "one client id or name per entry",
+                ));
+            }
+            list.join(",")
+        }
+    };
     let scan = scan_options(&ProbeInput {
         spelling: Spelling::WatchKeys,
         allow_private: raw.allow_private,
@@ -222,6 +241,7 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         scan_timeout: 0.0,
         scan_timeout_written: Some(&raw.scan_timeout),
         scan_connections: raw.scan_connections,
+        clients: &clients,
     })?;
     let database = Database::from_setting(&raw.database, base);
     if raw.targets.is_empty() && matches!(database, Database::Sqlite(_)) {
@@ -242,8 +262,12 @@ pub fn parse(text: &str, base: &Path) -> Result<Config, SettingError> {
         database,
         concurrency: bounds::count(key(Setting::Concurrency), raw.concurrency)?,
         jitter,
+        clients: raw
+            .clients
+            .is_some()
+            .then(|| scan.clients.clone())
+            .flatten(),
         scan,
-        clients: clients(&raw.clients)?,
         targets,
     })
 }
@@ -252,18 +276,6 @@ fn duration(setting: Setting, written: &str) -> Result<Duration, SettingError> {
     let d = parse_duration(written)
         .ok_or_else(|| SettingError::expected(Name::Key(setting), written, DURATION))?;
     bounds::duration(Name::Key(setting), d, written)
-}
-
-/// `clients = [...]`: names or ids of the client table (or `current`), as
-/// the ids whose failures alert.
-fn clients(raw: &[String]) -> Result<Vec<String>, SettingError> {
-    if raw.is_empty() {
-        return Ok(Vec::new());
-    }
-    let written = raw.join(",");
-    let selection = tlslens_core::clients::ClientSelection::parse(&written)
-        .map_err(|e| SettingError::invalid(Name::Path("clients".into()), &written, e))?;
-    Ok(selection.select().iter().map(|c| c.id.clone()).collect())
 }
 
 /// Thresholds, largest first, each bounded; at least one.
@@ -335,6 +347,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use tlslens_core::clients::ClientSelection;
 
     fn parse_err(text: &str) -> String {
         parse(text, Path::new(".")).unwrap_err().to_string()
@@ -399,6 +412,42 @@ host = "other.test"
             ),
         ] {
             let err = parse_err(bad);
+            assert!(err.contains(why), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn clients_that_matter_select_the_simulation_and_unknown_names_are_errors() {
+        let c = parse("[[target]]\nhost = \"a\"", Path::new(".")).unwrap();
+        assert_eq!(c.clients, None);
+        assert_eq!(c.scan.clients, Some(ClientSelection::All));
+        let c = parse(
+            "clients = [\"java-8u161\", \"Android 8.1\"]\n[[target]]\nhost = \"a\"",
+            Path::new("."),
+        )
+        .unwrap();
+        let ids: Vec<&str> = c
+            .clients
+            .as_ref()
+            .unwrap()
+            .select()
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        assert_eq!(ids, ["android-8.1", "java-8u161"]);
+        assert_eq!(c.scan.clients, c.clients);
+        for (bad, why) in [
+            ("clients = []", "clients = []"),
+            (
+                "clients = [\"java-8u161,curl\"]",
+                "one client id or name per entry",
+            ),
+            (
+                "clients = [\"netscape-4\"]",
+                "unknown client \"netscape-4\"",
+            ),
+        ] {
+            let err = parse_err(&format!("{bad}\n[[target]]\nhost = \"a\""));
             assert!(err.contains(why), "{bad:?}: {err}");
         }
     }

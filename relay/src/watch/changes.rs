@@ -9,7 +9,8 @@
 //! * `posture_change`: HSTS removed or shortened, OCSP stapling stopped, the
 //!   leaf's SCTs missing (`changes`: codes and messages).
 //! * `client_failure`: a client named in the config's `clients` could
-//!   connect and no longer can (`client`, `code`, `message`), one alert each.
+//!   connect and no longer can (`client` id, `name`, `code`, `message`), one
+//!   alert each.
 //!
 //! [`Details`] is what the history keeps of each scan for these comparisons
 //! (`scans.details_json`), plus the grade caps the monthly report names as
@@ -19,6 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use tlslens_core::clients::{table, ClientSelection};
 use tlslens_core::report::EndpointReport;
 
 use super::alerts::{keyed, AlertKind};
@@ -58,9 +60,9 @@ pub struct ClientDown {
 }
 
 impl Details {
-    /// From a graded endpoint; `watched` are the client ids of the config's
-    /// `clients` (empty: none).
-    pub fn of(ep: &EndpointReport, watched: &[String]) -> Self {
+    /// From a graded endpoint; `watched` is the config's `clients` (`None`:
+    /// no client is watched).
+    pub fn of(ep: &EndpointReport, watched: Option<&ClientSelection>) -> Self {
         let chain = ep.chain.as_ref();
         let path: Vec<_> = chain
             .map(|c| {
@@ -77,7 +79,9 @@ impl Details {
         let mut clients_ok = Vec::new();
         let mut clients_failing = Vec::new();
         for c in ep.clients.iter().flatten() {
-            if !watched.contains(&c.id) {
+            let listed = watched
+                .is_some_and(|w| table::by_id(&c.id).is_some_and(|profile| w.matches(profile)));
+            if !listed {
                 continue;
             }
             match &c.failure {
@@ -200,7 +204,8 @@ pub fn alerts(
             out.push(keyed(
                 key(AlertKind::ClientFailure, &down.id),
                 json!({"kind": AlertKind::ClientFailure.as_str(), "host": host, "port": port, "ip": ip,
-                       "client": down.name, "code": down.code, "message": down.message}),
+                       "client": down.id, "name": down.name, "code": down.code,
+                       "message": down.message}),
             ));
         }
     }
@@ -300,9 +305,51 @@ mod tests {
         let got = kinds(&alerts("a.test", 443, "1.2.3.4", &details(), &now, 10));
         assert_eq!(got.len(), 1);
         assert_eq!(got[0]["kind"], "client_failure");
-        assert_eq!(got[0]["client"], "Java 8u161");
+        assert_eq!(got[0]["client"], "java-8u161");
+        assert_eq!(got[0]["name"], "Java 8u161");
         assert_eq!(got[0]["code"], "cipher_mismatch");
+        assert_eq!(got[0]["id"].as_str().unwrap().len(), 32);
         // Failing before and now: no new alert.
         assert!(alerts("a.test", 443, "1.2.3.4", &now, &now, 11).is_empty());
+    }
+
+    /// The first endpoint of the core's parity report with clients (Java
+    /// 6u45 fails, Chrome 137 connects, IE 8 / XP fails for lack of SNI).
+    fn simulated_endpoint() -> EndpointReport {
+        let report: tlslens_core::Report = serde_json::from_str(include_str!(
+            "../../../wasm-core/tests/fixtures/parity/clients.report.json"
+        ))
+        .unwrap();
+        report.endpoints.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn details_keep_only_the_listed_clients_with_their_cause() {
+        let ep = simulated_endpoint();
+        let watched = ClientSelection::parse("java-6u45,Chrome 137 / Win 11").unwrap();
+        let d = Details::of(&ep, Some(&watched));
+        assert_eq!(d.clients_ok, ["chrome-137-win11"]);
+        let failing: Vec<(&str, &str)> = d
+            .clients_failing
+            .iter()
+            .map(|c| (c.id.as_str(), c.code.as_str()))
+            .collect();
+        assert_eq!(failing, [("java-6u45", "protocol_mismatch")]);
+        assert!(d.clients_failing[0].message.contains("Java 6u45"));
+        // IE 8 / XP fails too, but nobody listed it; without a list, no client
+        // is watched.
+        let none = Details::of(&ep, None);
+        assert!(none.clients_ok.is_empty() && none.clients_failing.is_empty());
+        // Connected before, failing now: one alert, keyed by the scan time.
+        let mut before = d.clone();
+        before.clients_ok.push("java-6u45".into());
+        before.clients_failing.clear();
+        let got = alerts("a.test", 443, &ep.ip, &before, &d, 7);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(
+            got[0].0,
+            format!("client_failure|a.test|443|{}|java-6u45|7", ep.ip)
+        );
+        assert!(alerts("a.test", 443, &ep.ip, &d, &d, 8).is_empty());
     }
 }

@@ -62,12 +62,13 @@ pub struct Config {
     /// The probe's options for every target: address policy, extra trust
     /// anchors, time limit, connection budget.
     pub scan: ScanOptions,
-    /// The clients (table ids) whose failure to connect alerts
-    /// (`clients = [...]`; empty: none).
-    pub clients: Vec<String>,
     /// What to watch (with PostgreSQL: added to the database's list at
     /// start; may be empty).
     pub targets: Vec<Target>,
+    /// The clients that matter (`clients = [...]`): the ones the simulation
+    /// runs and whose failures a `client_failure` alert reports; `None` when
+    /// the config names none (every client is simulated then).
+    pub clients: Option<tlslens_core::clients::ClientSelection>,
 }
 
 impl Target {

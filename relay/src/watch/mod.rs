@@ -248,7 +248,7 @@ impl Watcher {
             .push((t.host.clone(), t.port, ep.ip.clone()));
         let state = self.store.endpoint_state(&t.host, t.port, &ep.ip).await?;
         let previous = state.last_ok.as_ref().and_then(|r| r.grade.as_deref());
-        let details = changes::Details::of(ep, &self.cfg.clients);
+        let details = changes::Details::of(ep, self.cfg.clients.as_ref());
         let before = state
             .last_ok
             .as_ref()

@@ -191,7 +191,7 @@ fn alert_line(a: &SentAlert) -> AlertLine {
                     .join("; ")
             })
             .unwrap_or_default(),
-        "client_failure" => format!("{}: {}", s("client"), s("message")),
+        "client_failure" => format!("{} ({}): {}", s("name"), s("client"), s("message")),
         _ => a.payload.clone(),
     };
     AlertLine {

@@ -10,7 +10,10 @@
 
 pub mod hook;
 pub mod http;
+pub mod legacy;
+pub mod openssl_pki;
 pub mod postgres;
+pub mod tls_server;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -305,6 +308,11 @@ pub fn s_server(port: u16, cert: &Path, key: &Path, args: &[&str]) -> Proc {
 
 /// nginx with `http_body` (the inside of `http { }`), prefix `dir`.
 pub fn nginx(dir: &Path, http_body: &str, ports: &[SocketAddr]) -> Proc {
+    nginx_env(dir, http_body, ports, &[])
+}
+
+/// [`nginx`] with environment variables (`OPENSSL_CONF`).
+pub fn nginx_env(dir: &Path, http_body: &str, ports: &[SocketAddr], env: &[(&str, &Path)]) -> Proc {
     let conf = format!(
         "worker_processes 1;\npid {dir}/nginx.pid;\nerror_log {dir}/error.log warn;\ndaemon off;\nevents {{ worker_connections 256; }}\nhttp {{\n access_log off;\n client_body_temp_path {dir}/tmp;\n proxy_temp_path {dir}/tmp;\n fastcgi_temp_path {dir}/tmp;\n uwsgi_temp_path {dir}/tmp;\n scgi_temp_path {dir}/tmp;\n{http_body}\n}}\n",
         dir = dir.display()
@@ -318,14 +326,24 @@ pub fn nginx(dir: &Path, http_body: &str, ports: &[SocketAddr]) -> Proc {
         .arg(dir)
         .arg("-c")
         .arg(dir.join("nginx.conf"))
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
         .spawn()
         .expect("spawn nginx");
-    let p = Proc(child);
+    let mut p = Proc(child);
     for a in ports {
-        wait_listening(*a);
+        let start = Instant::now();
+        while TcpStream::connect_timeout(a, Duration::from_millis(200)).is_err() {
+            let exited = p.0.try_wait().ok().flatten();
+            if exited.is_some() || start.elapsed() > Duration::from_secs(10) {
+                let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+                let log = read("stderr.log") + &read("error.log");
+                panic!("nginx does not listen on {a} ({exited:?}): {log}");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
     }
     p
 }
@@ -549,4 +567,14 @@ pub fn ocsp_response(dir: &Path, pki: &Pki, leaf: &Issued) -> PathBuf {
         .unwrap();
     assert!(ok.success(), "openssl ocsp -respout");
     resp
+}
+
+/// The report's verdict on weakness `code` (`{code, name, status, evidence,
+/// oracle?}` of `weaknesses[]`), `null` when the list has no such entry.
+pub fn weakness<'a>(ep: &'a Value, code: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    ep["weaknesses"]
+        .as_array()
+        .and_then(|list| list.iter().find(|w| w["code"] == code))
+        .unwrap_or(&NULL)
 }

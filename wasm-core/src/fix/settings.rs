@@ -474,10 +474,11 @@ pub(crate) fn notes(ep: &EndpointReport, goal: FixGoal) -> Vec<String> {
             .map(|c| (c.code, &c.reason, &c.fix))
             .chain(ep.warnings.iter().map(|w| (w.code, &w.reason, &w.fix)));
         for (code, reason, fix) in rules {
-            let poodle_tls =
-                code == RuleCode::Poodle && ep.vulnerabilities.poodle_tls == Some(true);
+            // `poodle` is SSLv3 with CBC, which the protocol line removes;
+            // POODLE over TLS is its own rule (`poodle_tls`), fixed by an
+            // update, so its fix is a note.
             let old_library = matches!(code, RuleCode::Sslv3Best | RuleCode::NoTls12);
-            if !handled_by_settings(code) && code != RuleCode::Poodle || poodle_tls || old_library {
+            if !handled_by_settings(code) && code != RuleCode::Poodle || old_library {
                 out.push(format!("{reason} {fix}"));
             }
         }

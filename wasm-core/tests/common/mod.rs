@@ -215,6 +215,11 @@ pub struct Spec {
     pub ocsp_url: Option<String>,
     /// DV policy OID, must-staple and a CRL URL.
     pub extras: bool,
+    /// Extended key usage `id-kp-OCSPSigning` instead of `serverAuth`: a
+    /// delegated OCSP responder.
+    pub ocsp_signer: bool,
+    /// An embedded SCT list (the extension's SignedCertificateTimestampList).
+    pub scts: Option<Vec<u8>>,
     /// Changes applied last.
     pub edits: Vec<Edit>,
 }
@@ -230,6 +235,8 @@ impl Spec {
             ca_issuers_url: None,
             ocsp_url: None,
             extras: false,
+            ocsp_signer: false,
+            scts: None,
             edits: Vec::new(),
         }
     }
@@ -244,6 +251,8 @@ impl Spec {
             ca_issuers_url: None,
             ocsp_url: None,
             extras: false,
+            ocsp_signer: false,
+            scts: None,
             edits: Vec::new(),
         }
     }
@@ -277,7 +286,21 @@ impl Spec {
             ];
         } else {
             p.is_ca = IsCa::ExplicitNoCa;
-            p.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+            p.extended_key_usages = vec![if self.ocsp_signer {
+                rcgen::ExtendedKeyUsagePurpose::OcspSigning
+            } else {
+                rcgen::ExtendedKeyUsagePurpose::ServerAuth
+            }];
+        }
+        if let Some(list) = &self.scts {
+            // 1.3.6.1.4.1.11129.2.4.2: OCTET STRING { SignedCertificateTimestampList }
+            let mut value = vec![0x04];
+            value.extend(der_len(list.len()));
+            value.extend(list);
+            p.custom_extensions.push(CustomExtension::from_oid_content(
+                &[1, 3, 6, 1, 4, 1, 11129, 2, 4, 2],
+                value,
+            ));
         }
         p.use_authority_key_identifier_extension = true;
         if self.ca_issuers_url.is_some() || self.ocsp_url.is_some() {
@@ -307,6 +330,15 @@ impl Spec {
             (edit.0)(&mut p);
         }
         p
+    }
+}
+
+/// A DER length.
+pub fn der_len(n: usize) -> Vec<u8> {
+    match n {
+        n if n < 0x80 => vec![n as u8],
+        n if n < 0x100 => vec![0x81, n as u8],
+        n => vec![0x82, (n >> 8) as u8, n as u8],
     }
 }
 
@@ -455,7 +487,8 @@ pub fn good_endpoint(chain: Vec<Der>) -> EndpointFacts {
         http: Some(HttpFacts {
             status: Some(200),
             hsts: Some("max-age=31536000; includeSubDomains".into()),
-            error: None,
+            accept_encoding: Some("gzip, deflate, br".into()),
+            ..HttpFacts::default()
         }),
         secure_renegotiation: Some(true),
         fallback_scsv: Some(true),

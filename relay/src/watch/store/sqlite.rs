@@ -68,7 +68,12 @@ const MIGRATIONS: &[&str] = &[
         since INTEGER NOT NULL,
         PRIMARY KEY (host, port, ip)
     );",
-    // 2: what the change alerts compare (names, chain, posture, clients)
+    // 2: the failing simulated clients of each scan, as the first
+    // `client_failure` alert compared them. Kept so that databases at this
+    // schema open; no longer written (NULL in new rows): migration 3's
+    // details carry the clients (docs/watch.md, "History").
+    "ALTER TABLE scans ADD COLUMN client_failures TEXT;",
+    // 3: what the change alerts compare (names, chain, posture, clients)
     "ALTER TABLE scans ADD COLUMN details_json TEXT;",
 ];
 
@@ -486,6 +491,43 @@ mod tests {
         let s = Sqlite::open(&path).unwrap();
         assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_database_at_schema_2_with_client_failures_opens_and_records_details() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch("ALTER TABLE scans ADD COLUMN client_failures TEXT;")
+                .unwrap();
+            conn.execute(
+                "INSERT INTO rounds (id, started_at) VALUES (1, 1)",
+                params![],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO scans (round_id, host, port, ip, scanned_at, success, grade, client_failures)
+                 VALUES (1, 'a.test', 443, '1.1.1.1', 1, 1, 'A', '[]')",
+                params![],
+            )
+            .unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+        }
+        let s = Sqlite::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), 3);
+        let mut later = row("1.1.1.1", "B", 2);
+        later.details_json = Some("{}".into());
+        s.sync_record(&rec(vec![later], &[])).unwrap();
+        let history = s
+            .rows(&format!("SELECT {COLUMNS} FROM scans ORDER BY id"), [])
+            .unwrap();
+        let kept: Vec<_> = history
+            .iter()
+            .map(|r| (r.grade.as_deref(), r.details_json.as_deref()))
+            .collect();
+        assert_eq!(kept, [(Some("A"), None), (Some("B"), Some("{}"))]);
     }
 
     fn rec(rows: Vec<ScanRow>, alerts: &[(&str, &str)]) -> TargetRecord {
