@@ -2,7 +2,8 @@
 //! `common::postgres`): several watchers share one target list, each target
 //! is scanned by one watcher per interval, a watcher killed with SIGKILL
 //! mid-round loses no alert and doubles none; the target list is edited at
-//! run time with `watch targets add|remove|list`, which SQLite refuses.
+//! run time with `watch targets add|remove|list`, which SQLite refuses; a
+//! listed client that stops connecting alerts once, as on SQLite.
 
 #![allow(clippy::unwrap_used)]
 
@@ -306,4 +307,57 @@ fn target_commands_need_postgres() {
         "{err}"
     );
     assert!(!dir.path().join("w.sqlite").exists(), "nothing is written");
+}
+
+#[test]
+fn a_listed_client_that_starts_failing_alerts_once_on_postgres() {
+    let Some(pg) = server() else { return };
+    let url = pg.database("clients");
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Hardened");
+    pki.write_root(dir.path());
+    let leaf = pki.leaf_days(&["hardened.test"], -30, 400);
+    let chain = [leaf.der.clone(), pki.inter.der.clone()];
+    let port = free_port();
+    let current = std::sync::Arc::new(std::sync::Mutex::new(rustls_config(
+        &chain,
+        &leaf.key_pem,
+        &[&rustls::version::TLS13, &rustls::version::TLS12],
+    )));
+    rustls_server_swappable(
+        SocketAddr::from(([127, 0, 0, 1], port)),
+        current.clone(),
+        "",
+    );
+    let hook = Hook::start_on(0);
+    let config = write_config(
+        dir.path(),
+        &url,
+        hook.port,
+        &["hardened.test".to_owned()],
+        port,
+    );
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("clients = [\"java-8u161\"]\n{text}")).unwrap();
+    let once = |first: bool| {
+        if !first {
+            // Due now, not one interval after the last run.
+            pg.psql("clients", "UPDATE targets SET next_due = now()");
+        }
+        let (code, _, err) = relay(&["watch", "--config", config.to_str().unwrap(), "--once"]);
+        assert_eq!(code, 0, "{err}");
+    };
+
+    once(true);
+    assert!(hook.alerts().is_empty(), "{:#?}", hook.alerts());
+    *current.lock().unwrap() = rustls_config(&chain, &leaf.key_pem, &[&rustls::version::TLS13]);
+    once(false);
+    let alerts = hook.alerts();
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    assert_eq!(alerts[0]["kind"], "client_failure");
+    assert_eq!(alerts[0]["client"], "java-8u161");
+    assert_eq!(alerts[0]["code"], "protocol_mismatch");
+    assert_eq!(alerts[0]["id"].as_str().unwrap().len(), 32);
+    once(false);
+    assert_eq!(hook.alerts().len(), 1, "{:#?}", hook.alerts());
 }
