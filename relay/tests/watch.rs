@@ -451,3 +451,68 @@ fn renewal_by_another_ca_with_other_names_alerts_san_and_chain_change_once() {
         alerts.iter().map(|a| a["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), alerts.len(), "each alert once");
 }
+
+/// nginx serving `posture.test` on `port` with `header` (an `add_header`
+/// line, or nothing), run from its own directory under `dir`.
+fn posture_nginx(dir: &Path, run: &str, port: u16, cert: &Path, key: &Path, header: &str) -> Proc {
+    let run_dir = dir.join(run);
+    std::fs::create_dir_all(&run_dir).unwrap();
+    let body = format!(
+        "server {{ listen 127.0.0.1:{port} ssl; server_name posture.test; ssl_certificate {}; ssl_certificate_key {}; {header} location / {{ return 200 \"ok\"; }} }}",
+        cert.display(),
+        key.display()
+    );
+    nginx(&run_dir, &body, &[SocketAddr::from(([127, 0, 0, 1], port))])
+}
+
+#[test]
+fn hsts_shortened_then_removed_alerts_posture_change_once_each() {
+    if skip_without("nginx") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Posture");
+    let leaf = pki.leaf(&["posture.test"], Key::P256, false);
+    let (cert, key) = pki.write(dir.path(), "posture", &leaf, true);
+    pki.write_root(dir.path());
+    let port = free_port();
+    let hook = Hook::start_on(0);
+    let config = write_config(dir.path(), hook.port, &[("posture.test", port)]);
+    let year = "add_header Strict-Transport-Security \"max-age=31536000\" always;";
+    let day = "add_header Strict-Transport-Security \"max-age=86400\" always;";
+
+    let server = posture_nginx(dir.path(), "a", port, &cert, &key, year);
+    watch_once(&config);
+    assert_eq!(
+        hook.alerts(),
+        Vec::<Value>::new(),
+        "a first scan changes nothing"
+    );
+
+    drop(server);
+    let server = posture_nginx(dir.path(), "b", port, &cert, &key, day);
+    watch_once(&config);
+    watch_once(&config);
+    drop(server);
+    let _server = posture_nginx(dir.path(), "c", port, &cert, &key, "");
+    watch_once(&config);
+    watch_once(&config);
+
+    let alerts = hook.alerts();
+    assert_eq!(
+        kinds(&alerts),
+        [
+            ("posture_change".into(), "posture.test".into()),
+            ("posture_change".into(), "posture.test".into())
+        ],
+        "{alerts:#?}"
+    );
+    let codes: Vec<&str> = alerts
+        .iter()
+        .map(|a| a["changes"][0]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["hsts_shortened", "hsts_removed"], "{alerts:#?}");
+    let ids: std::collections::BTreeSet<&str> =
+        alerts.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 2, "each alert once, with its own id");
+}
