@@ -230,6 +230,9 @@ async fn legacy_chunk(
     let found = eliminate(chunk, 0, |offer| {
         let probe = &probe;
         async move {
+            // Read before the hello is built: another chunk may switch the
+            // prober to minimal hellos while this full one is on its way.
+            let sent_minimal = p.minimal_hellos();
             let hello = p.legacy(v, &offer, &LegacyOpts::default());
             let reply = match p.send(probe, &hello).await {
                 // The chunk's first offer closed without a word: a server
@@ -237,7 +240,7 @@ async fn legacy_chunk(
                 // not know, as browsers of old found out, gets one more try
                 // with a minimal hello.
                 Some(Reply::Refused(Refusal::Closed | Refusal::Reset))
-                    if offer.len() == whole && !p.minimal_hellos() =>
+                    if offer.len() == whole && !sent_minimal =>
                 {
                     minimal_retry(p, probe, v, &offer).await
                 }
