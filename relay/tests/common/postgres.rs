@@ -164,7 +164,8 @@ impl Postgres {
         format!("postgres://tlslens@127.0.0.1:{}/{name}", self.port)
     }
 
-    fn try_psql(&self, db: &str, sql: &str) -> Result<String, String> {
+    /// Runs SQL in database `db`: its output, or psql's error text.
+    pub fn try_psql(&self, db: &str, sql: &str) -> Result<String, String> {
         let psql = pg_bin("psql").expect("psql is installed with PostgreSQL");
         let out = Command::new(psql)
             .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1"])
