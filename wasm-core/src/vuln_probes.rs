@@ -118,9 +118,9 @@ impl RobotRound {
     }
 }
 
-/// The ROBOT verdict from the rounds that ran (standard, then shortened when
-/// the standard one did not distinguish) and the repetition of the first
-/// round that distinguished (`None` when none did).
+/// The ROBOT verdict from the rounds that ran (standard first, then
+/// shortened) and the repetition of the first round that distinguished
+/// (`None` when none did).
 pub fn judge_robot(rounds: &[RobotRound], repeat: Option<&[String; 5]>) -> VulnCheck {
     let Some(round) = rounds.iter().find(|r| r.distinguishes()) else {
         let seen: Vec<String> = rounds

@@ -196,6 +196,7 @@ impl Link {
         let start = Instant::now();
         let probe_deadline = (start + self.limits.probe).min(self.limits.deadline);
         let mut stream = self.connect().await?;
+        let connected = Instant::now();
         let write_budget = remaining(probe_deadline)?;
         match tokio::time::timeout(write_budget, stream.write_all(hello)).await {
             Err(_) => return Err(Fail::new(FailCode::Timeout, "writing the hello timed out")),
@@ -271,6 +272,7 @@ impl Link {
                         _permit: permit,
                         deadline: probe_deadline,
                         reader,
+                        connected,
                     };
                     return Ok((self.finish(parser.into_flight(), end), Some(session)));
                 }
@@ -296,6 +298,7 @@ impl Link {
             _permit: permit,
             deadline,
             reader: RecordReader::new(),
+            connected: Instant::now(),
         })
     }
 
@@ -391,6 +394,7 @@ pub struct Session {
     _permit: OwnedSemaphorePermit,
     deadline: Instant,
     reader: RecordReader,
+    connected: Instant,
 }
 
 impl Session {
@@ -407,6 +411,13 @@ impl Session {
     /// When the probe's time is up.
     pub fn deadline(&self) -> Instant {
         self.deadline
+    }
+
+    /// How long ago the TCP connection was made: after a hello, the
+    /// server's round trip for it, without the wait for a permit of the cap
+    /// or the connect.
+    pub fn since_connected(&self) -> Duration {
+        self.connected.elapsed()
     }
 
     /// The next record, waiting at most `wait` (and never past the probe's

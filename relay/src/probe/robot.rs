@@ -12,20 +12,24 @@
 //! ClientKeyExchange of its own connection; in the standard flow followed by
 //! a ChangeCipherSpec and a Finished of 80 random-looking bytes, in the
 //! shortened flow alone. The server's first answer (an alert by name, a
-//! close, a reset, or silence) is the observation. Silence is measured, not
-//! guessed: the standard flow waits up to eight round trips, the shortened
-//! flow four times the slowest answer the standard flow got (the same
-//! decryption, answered), so a loopback scan waits tens of milliseconds and
-//! a distant server up to three seconds. The observations go to
+//! close, a reset, or silence) is the observation. Both flows run at once,
+//! ten connections. Silence is measured, not guessed: the standard flow
+//! waits up to eight times its own hello's round trip, the shortened flow
+//! four times the slowest answer the standard flow got (the same
+//! decryption, answered), counted from its payload and known as soon as the
+//! standard answers are in; so a loopback scan waits a few milliseconds
+//! and a distant server up to three seconds, and the silence overlaps the
+//! standard round instead of following it. The observations go to
 //! [`judge_robot`] (in the core), which gives the verdict and the oracle's
 //! strength.
 
 use std::time::{Duration, Instant};
 
-use futures_util::future::join_all;
+use futures_util::future::{join_all, try_join};
 use tlslens_core::facts::VulnCheck;
 use tlslens_core::suites::KeyExchange;
 use tlslens_core::vuln_probes::{judge_robot, RobotFlow, RobotPayload, RobotRound};
+use tokio::sync::watch;
 
 use super::conn::Next;
 use super::fail::FailCode;
@@ -106,71 +110,142 @@ fn rsa_suites(first: &FirstWave) -> Option<(ProtocolVersion, Vec<CipherSuite>)> 
         })
 }
 
-/// The rounds (standard, then shortened when the standard one did not
-/// distinguish the payloads) and the repetition of the first round that did.
+/// How long a query waits for the server's first answer after its payload.
+#[derive(Debug, Clone)]
+enum Wait {
+    /// The standard flow: [`WAIT_PER_RTT`] times the query's own hello
+    /// round trip, within [`MIN_WAIT`]..[`MAX_WAIT`].
+    Standard,
+    /// The shortened flow run alongside the standard one: the silence
+    /// threshold, counted from the payload, which the standard round sends
+    /// when it has ended (a query whose threshold has passed by then is
+    /// silent at once).
+    Silence(watch::Receiver<Option<Duration>>),
+    /// A threshold known already (the repetition of the shortened round).
+    Fixed(Duration),
+}
+
+impl Wait {
+    /// Waits until the query that sent its payload at `sent`, after a hello
+    /// that took `rtt`, counts as silent.
+    async fn elapse(self, sent: Instant, rtt: Duration) {
+        let wait = match self {
+            Wait::Standard => (rtt * WAIT_PER_RTT).clamp(MIN_WAIT, MAX_WAIT),
+            Wait::Fixed(d) => d,
+            Wait::Silence(mut known) => loop {
+                if let Some(d) = *known.borrow_and_update() {
+                    break d;
+                }
+                if known.changed().await.is_err() {
+                    // The standard round failed; the stage stops with it.
+                    break MAX_WAIT;
+                }
+            },
+        };
+        tokio::time::sleep_until((sent + wait).into()).await;
+    }
+}
+
+/// One round's observations and times.
+#[derive(Debug, Clone)]
+struct Observed {
+    round: RobotRound,
+    /// The slowest time from payload to an answer (not silence).
+    latency: Duration,
+    /// The slowest hello round trip.
+    rtt: Duration,
+}
+
+impl Observed {
+    /// The shortened flow's silence threshold: [`SILENCE_PER_LATENCY`] times
+    /// the slowest answer of this (standard) round, or of its hellos when
+    /// it got none.
+    fn silence(&self) -> Duration {
+        (self.latency.max(self.rtt) * SILENCE_PER_LATENCY).clamp(MIN_SILENCE, MAX_WAIT)
+    }
+}
+
+/// Both rounds at once (the standard round's answers give the shortened
+/// round's silence threshold as soon as they are in), and the repetition of
+/// the first round that distinguished the payloads.
 async fn rounds(
     p: &Prober<'_>,
     offer: &Offer,
 ) -> Result<(Vec<RobotRound>, Option<[String; 5]>), Stop> {
-    let t0 = Instant::now();
-    let (session, _) = tls12::hello(p, offer).await?;
-    drop(session);
-    let rtt = t0.elapsed();
-    let wait = (rtt * WAIT_PER_RTT).clamp(MIN_WAIT, MAX_WAIT);
-    let (standard, latency) = round(p, offer, RobotFlow::Standard, wait).await?;
-    let silence = (latency.max(rtt) * SILENCE_PER_LATENCY).clamp(MIN_SILENCE, MAX_WAIT);
-    let mut rounds = vec![standard];
-    if !rounds.iter().any(RobotRound::distinguishes) {
-        rounds.push(round(p, offer, RobotFlow::Shortened, silence).await?.0);
-    }
+    let (known, silence) = watch::channel(None);
+    let standard = async {
+        let observed = round(p, offer, RobotFlow::Standard, Wait::Standard).await?;
+        // Nobody listening any more is not an error: the shortened round
+        // may have failed first.
+        let _ = known.send(Some(observed.silence()));
+        Ok(observed)
+    };
+    let shortened = round(p, offer, RobotFlow::Shortened, Wait::Silence(silence));
+    let (standard, shortened) = try_join(standard, shortened).await?;
+    let threshold = standard.silence();
+    let rounds = vec![standard.round, shortened.round];
     let repeat = match rounds.iter().find(|r| r.distinguishes()) {
         Some(r) => {
-            let w = if r.flow == RobotFlow::Standard {
-                wait
-            } else {
-                silence
+            let wait = match r.flow {
+                RobotFlow::Standard => Wait::Standard,
+                RobotFlow::Shortened => Wait::Fixed(threshold),
             };
-            Some(round(p, offer, r.flow, w).await?.0.answers)
+            Some(round(p, offer, r.flow, wait).await?.round.answers)
         }
         None => None,
     };
     Ok((rounds, repeat))
 }
 
-/// The five payloads of one flow, concurrently; also the slowest time an
-/// answer (not silence) took.
+/// The five payloads of one flow, concurrently.
 async fn round(
     p: &Prober<'_>,
     offer: &Offer,
     flow: RobotFlow,
-    wait: Duration,
-) -> Result<(RobotRound, Duration), Stop> {
+    wait: Wait,
+) -> Result<Observed, Stop> {
     let answers = join_all(
         RobotPayload::ALL
             .iter()
-            .map(|payload| query(p, offer, *payload, flow, wait)),
+            .map(|payload| query(p, offer, *payload, flow, wait.clone())),
     )
     .await;
     let mut out: [String; 5] = Default::default();
-    let mut slowest = Duration::ZERO;
+    let mut latency = Duration::ZERO;
+    let mut rtt = Duration::ZERO;
     for (slot, a) in out.iter_mut().zip(answers) {
-        let (answer, took) = a?;
-        *slot = answer;
-        slowest = slowest.max(took.unwrap_or_default());
+        let answer = a?;
+        *slot = answer.text;
+        latency = latency.max(answer.latency.unwrap_or_default());
+        rtt = rtt.max(answer.rtt);
     }
-    Ok((RobotRound { flow, answers: out }, slowest))
+    Ok(Observed {
+        round: RobotRound { flow, answers: out },
+        latency,
+        rtt,
+    })
 }
 
-/// One connection: the hello, then `payload` in `flow`; the first answer,
-/// and how long it took when it was not silence.
+/// The server's first answer to one payload.
+struct Answer {
+    /// As [`judge_robot`] reads it.
+    text: String,
+    /// How long it took, when it was not silence.
+    latency: Option<Duration>,
+    /// The hello's round trip on the same connection.
+    rtt: Duration,
+}
+
+/// One connection: the hello, then `payload` in `flow`; the first answer.
 async fn query(
     p: &Prober<'_>,
     offer: &Offer,
     payload: RobotPayload,
     flow: RobotFlow,
-    wait: Duration,
-) -> Result<(String, Option<Duration>), Stop> {
+    wait: Wait,
+) -> Result<Answer, Stop> {
     let (mut session, first) = tls12::hello(p, offer).await?;
+    let rtt = session.since_connected();
     let (n, e) = first
         .chain
         .first()
@@ -214,12 +289,27 @@ async fn query(
         Ok(()) => {}
         // The server hung up before the payload was written: that is its
         // answer.
-        Err(f) if f.code == FailCode::Reset => return Ok((Next::Reset.describe(), None)),
+        Err(f) if f.code == FailCode::Reset => {
+            return Ok(Answer {
+                text: Next::Reset.describe(),
+                latency: None,
+                rtt,
+            })
+        }
         Err(f) => return Err(Stop::Failed(f)),
     }
-    let next = session.next(wait).await?;
-    let took = (next != Next::Silent).then(|| sent.elapsed());
-    Ok((next.describe(), took))
+    // The session's own deadline bounds the read; the wait decides when
+    // no answer counts as silence.
+    let next = tokio::select! {
+        next = session.next(MAX_WAIT) => next?,
+        () = wait.elapse(sent, rtt) => Next::Silent,
+    };
+    let latency = (next != Next::Silent).then(|| sent.elapsed());
+    Ok(Answer {
+        text: next.describe(),
+        latency,
+        rtt,
+    })
 }
 
 /// The PKCS#1 v1.5 block of `payload` for a modulus of `k` bytes and a
