@@ -99,3 +99,25 @@ else
   # shellcheck disable=SC2086
   bench sslscan $SSLSCAN
 fi
+
+# The server's side of the same runs: CPU time of nginx's worker per run of
+# each command (from /proc/PID/schedstat, ns on the CPU). With one worker it
+# is a floor for any scanner's wall time: nginx cannot answer the handshakes
+# faster than it computes them.
+WORKER="$(pgrep -P "$(cat "$DIR/nginx.pid")" | head -1 || true)"
+if [[ -n "$WORKER" && -r "/proc/$WORKER/schedstat" ]]; then
+  server_cpu() {
+    local name="$1"; shift
+    local a b
+    a=$(awk '{print $1}' "/proc/$WORKER/schedstat")
+    for _ in $(seq "$RUNS"); do "$@" >/dev/null 2>&1 || true; done
+    b=$(awk '{print $1}' "/proc/$WORKER/schedstat")
+    printf 'nginx CPU per run  %-28s %6.1f ms\n' "$name" "$(echo "($b - $a) / $RUNS / 1000000" | bc -l)"
+  }
+  # shellcheck disable=SC2086
+  server_cpu "tlslens-relay (all clients)" $SCAN
+  # shellcheck disable=SC2086
+  server_cpu "tlslens-relay --no-clients" $SCAN_NO_CLIENTS
+  # shellcheck disable=SC2086
+  server_cpu sslscan $SSLSCAN
+fi

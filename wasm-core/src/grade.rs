@@ -50,6 +50,16 @@ pub fn grade(facts: &ScanFacts, now: i64) -> Report {
     grade_with(facts, now, &GradeOptions::default())
 }
 
+/// Builds, once, what every grade reads — the Mozilla roots, the platform
+/// stores' key anchors, the client table — so that the first grade does not
+/// pay for it. The relay calls it on a blocking thread while the probes run;
+/// calling it is never needed for a correct grade.
+pub fn warm_up() {
+    let _ = crate::anchors::builtin_count();
+    let _ = crate::anchors::platform_stores();
+    let _ = crate::clients::table();
+}
+
 /// [`grade`], plus what `options` ask for: compliance with a profile and fix
 /// plans. With default options the report is exactly [`grade`]'s.
 pub fn grade_with(facts: &ScanFacts, now: i64, options: &GradeOptions) -> Report {

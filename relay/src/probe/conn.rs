@@ -23,9 +23,10 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::OwnedSemaphorePermit;
 
 use super::fail::{Fail, FailCode};
+use super::limiter::Limiter;
 use crate::codec::{
     self, Alert, FlightEnd, FlightParser, FlightStatus, Record, RecordReader, ServerFlight,
 };
@@ -107,8 +108,8 @@ impl Stats {
 pub struct Link {
     /// The checked address.
     pub addr: SocketAddr,
-    /// The connection cap.
-    pub sem: Arc<Semaphore>,
+    /// The connection cap (of the whole target).
+    pub limiter: Limiter,
     /// Deadlines.
     pub limits: Limits,
     /// Counters.
@@ -187,12 +188,7 @@ impl Link {
         hello: &[u8],
         mut parser: FlightParser,
     ) -> Result<(Reply, Option<Session>), Fail> {
-        let permit = self
-            .sem
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| Fail::new(FailCode::Io, "connection limiter closed"))?;
+        let permit = self.limiter.permit().await?;
         let start = Instant::now();
         let probe_deadline = (start + self.limits.probe).min(self.limits.deadline);
         let mut stream = self.connect().await?;
@@ -285,12 +281,7 @@ impl Link {
     /// whole exchange themselves (the full handshakes of
     /// [`super::tls12`]); nothing is sent yet.
     pub async fn session(&self) -> Result<Session, Fail> {
-        let permit = self
-            .sem
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| Fail::new(FailCode::Io, "connection limiter closed"))?;
+        let permit = self.limiter.permit().await?;
         let deadline = (Instant::now() + self.limits.probe).min(self.limits.deadline);
         let stream = self.connect().await?;
         Ok(Session {

@@ -212,12 +212,7 @@ fn budget(link: &Link) -> std::time::Duration {
 
 /// Completes a handshake with `host` at `link` (SNI per the recorder).
 pub async fn handshake(link: &Link, recorder: &Recorder, host: &str) -> Result<Session, Fail> {
-    let permit = link
-        .sem
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| Fail::new(FailCode::Io, "connection limiter closed"))?;
+    let permit = link.limiter.permit().await?;
     let tcp = link.connect().await?;
     let name = server_name(host)?;
     let connector = TlsConnector::from(recorder.config.clone());
@@ -271,12 +266,7 @@ pub async fn early_data(link: &Link, host: &str) -> Result<EarlyData, Fail> {
     get_head(link, &mut first, host).await?;
     close(first).await;
 
-    let _permit = link
-        .sem
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| Fail::new(FailCode::Io, "connection limiter closed"))?;
+    let _permit = link.limiter.permit().await?;
     let tcp = link.connect().await?;
     let connector = TlsConnector::from(recorder.config.clone()).early_data(true);
     let name = server_name(host)?;

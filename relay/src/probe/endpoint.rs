@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 use tlslens_core::facts::{EndpointFacts, Timing};
-use tokio::sync::Semaphore;
 
 use super::assemble::{self, EndpointRun, SecondWave, Waves};
 use super::browser::browser;
@@ -22,6 +21,7 @@ use super::extras::ExtrasStage;
 use super::groups::GroupsStage;
 use super::http::HttpStage;
 use super::kex::KexStage;
+use super::limiter::Limiter;
 use super::order::OrderStage;
 use super::poodle::PoodleTlsStage;
 use super::prober::Prober;
@@ -50,7 +50,7 @@ pub struct ScanContext<'a> {
     /// Progress.
     pub progress: &'a Reporter,
     /// The connection cap of the whole target.
-    pub sem: Arc<Semaphore>,
+    pub limiter: Limiter,
 }
 
 /// The deadlines of one endpoint's probes, from the scan's total time.
@@ -80,7 +80,7 @@ fn timing(probe: &str, ms: Duration) -> Timing {
 pub async fn scan_endpoint(cx: &ScanContext<'_>, addr: SocketAddr) -> EndpointFacts {
     let link = Link {
         addr,
-        sem: cx.sem.clone(),
+        limiter: cx.limiter.clone(),
         limits: limits(cx.opts.timeout, cx.deadline),
         stats: Arc::new(Stats::default()),
     };

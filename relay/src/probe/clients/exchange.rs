@@ -23,7 +23,7 @@ use crate::codec::{
     ExtensionType, FlightEnd, FlightParser, FlightStatus, HandshakeReassembler, HandshakeType,
     NamedGroup, ProtocolVersion, RecordReader, ServerFlight, ServerHello, Sslv2ServerMessage,
 };
-use crate::probe::fail::{Fail, FailCode};
+use crate::probe::fail::Fail;
 use crate::probe::prober::Prober;
 
 /// What the server did with one client's hello.
@@ -48,16 +48,12 @@ pub struct Seen {
     pub unread: Option<String>,
 }
 
-/// Runs one client's exchange under a permit of the endpoint's connection
-/// cap. `Err` only when no connection could be made.
+/// Runs one client's exchange under a bulk permit of the connection cap
+/// ([`crate::probe::limiter`]). `Err` only when no connection could be made.
 pub async fn run(p: &Prober<'_>, prepared: Prepared, src: Source<'_>) -> Result<Seen, Fail> {
-    let _permit = p
-        .link
-        .sem
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| Fail::new(FailCode::Io, "connection limiter closed"))?;
+    // Bulk: the simulation's connections are independent of each other
+    // and must not hold up the probes that are chains of steps.
+    let _permit = p.link.limiter.bulk_permit().await?;
     let limits = p.link.limits;
     let deadline = (Instant::now() + limits.probe).min(limits.deadline);
     let stream = p.link.connect().await?;

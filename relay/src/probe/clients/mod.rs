@@ -36,7 +36,9 @@ use super::stage::{FirstWave, Stage};
 use crate::codec::{CipherSuite, NamedGroup, ProtocolVersion};
 
 /// The second-wave stage simulating the selected clients; `None` runs
-/// none (and the facts say the simulation did not run).
+/// none (and the facts say the simulation did not run). Its connections are
+/// independent of each other, so they take the bulk lane of the connection
+/// cap ([`super::limiter`]): the other stages' chains of probes go first.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientsStage<'s> {
     /// Which clients.
@@ -92,6 +94,7 @@ struct Distinct {
 /// client that got an answer, in table order.
 async fn simulate(p: &Prober<'_>, clients: &[&'static ClientProfile]) -> Vec<Simulated> {
     let rng = SystemRandom::new();
+    let started = std::time::Instant::now();
     let mut distinct: Vec<Distinct> = Vec::new();
     for (i, c) in clients.iter().enumerate() {
         let key = match prepare::prepare(c, p.sni, Source::Zero) {
@@ -118,6 +121,7 @@ async fn simulate(p: &Prober<'_>, clients: &[&'static ClientProfile]) -> Vec<Sim
     tracing::debug!(
         clients = clients.len(),
         hellos = distinct.len(),
+        prepared_us = started.elapsed().as_micros() as u64,
         "simulating clients"
     );
     let rng = &rng;
