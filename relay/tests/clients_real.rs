@@ -3,7 +3,7 @@
 //! static-RSA-only, CBC-SHA384-only, RSA-1024 and SHA-1 leaves, DH-1024,
 //! TLS 1.0-only, an incomplete chain, P-384-only, ChaCha-only, …), the real
 //! clients Debian ships (`openssl s_client`, `curl`, Python's `ssl`, Java 17,
-//! Go, Chromium), and the relay's prediction for each client's row of the
+//! Go, Chromium, Firefox ESR), and the relay's prediction for each client's row of the
 //! table. A prediction that differs from what the real client did is a bug
 //! of the table or of the rules (docs/clients.md says how to fix it at the
 //! source).
@@ -36,16 +36,18 @@ enum Real {
     Java,
     Go,
     Chromium,
+    Firefox,
 }
 
 impl Real {
-    const ALL: [Real; 6] = [
+    const ALL: [Real; 7] = [
         Real::OpenSsl,
         Real::Curl,
         Real::Python,
         Real::Java,
         Real::Go,
         Real::Chromium,
+        Real::Firefox,
     ];
 
     fn row(self) -> &'static str {
@@ -56,6 +58,7 @@ impl Real {
             Real::Java => "java-17-debian12",
             Real::Go => "go-1.19-debian12",
             Real::Chromium => "chrome-137-win11",
+            Real::Firefox => "firefox-137-win11",
         }
     }
 
@@ -67,6 +70,11 @@ impl Real {
             Real::Java => have("javac") && have("java"),
             Real::Go => have("go"),
             Real::Chromium => have("chromium") && have("certutil"),
+            Real::Firefox => {
+                Path::new("/usr/bin/firefox-esr").is_file()
+                    && have("geckodriver")
+                    && have("certutil")
+            }
         }
     }
 }
@@ -78,7 +86,7 @@ fn script(name: &str) -> PathBuf {
 }
 
 /// A scratch directory for the whole test binary (compiled probes, the
-/// Chromium profile).
+/// Chromium and Firefox profiles).
 fn scratch() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
@@ -173,6 +181,16 @@ fn connect(real: Real, port: u16, ca: &Path) -> Outcome {
             .arg(ca)),
         Real::Go => run(Command::new(go_probe()).args([&p, NAME]).arg(ca)),
         Real::Chromium => chromium(port, ca),
+        Real::Firefox => {
+            let work = scratch().join(format!("firefox-{port}"));
+            std::fs::create_dir_all(&work).unwrap();
+            run(Command::new("timeout")
+                .args(["120", "/usr/bin/python3"])
+                .arg(script("firefox.py"))
+                .args([&p, NAME])
+                .arg(ca)
+                .arg(&work))
+        }
     }
 }
 
