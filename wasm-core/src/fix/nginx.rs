@@ -5,16 +5,15 @@
 
 use super::dialect::{Dialect, Note, Removal};
 use super::lines::{
-    openssl_group_list, openssl_group_names, openssl_protocol, openssl_protocol_names,
-    openssl_suite_list, openssl_suite_names, DHPARAM_COMMAND, DHPARAM_PATH,
+    openssl_group_list, openssl_group_names, openssl_protocol_names, openssl_suite_list,
+    openssl_suite_names, DHPARAM_COMMAND, DHPARAM_PATH,
 };
 use super::{snippet, Change, Marks, RenderInput, ServerFix, ServerSoftware};
 use crate::compliance::and_list;
 use crate::wire::{CipherSuite, NamedGroup, ProtocolVersion};
 
 pub(crate) fn protocols(v: &[ProtocolVersion]) -> String {
-    let names: Vec<String> = v.iter().map(|p| openssl_protocol(*p)).collect();
-    format!("ssl_protocols {};", names.join(" "))
+    format!("ssl_protocols {};", openssl_protocol_names(v).join(" "))
 }
 
 pub(crate) fn ciphers(s: &[CipherSuite]) -> String {
