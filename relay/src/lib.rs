@@ -17,6 +17,7 @@
 //! * [`cli`]: the `tlslens-relay` command line: settings → subcommand → exit
 //!   status.
 //! * [`signal`]: SIGTERM/SIGINT for `serve` and `watch`.
+//! * [`file`]: reading a whole file a user names (a regular file, bounded).
 //!
 //! Imports point one way: `cli` → `settings` → (`serve`, `watch`) →
 //! `probe` → `codec`; `tests/module_graph.rs` checks there is no circle.
@@ -28,6 +29,7 @@ pub mod cli;
 pub mod clock;
 pub mod codec;
 mod error;
+pub mod file;
 pub mod gate;
 pub mod guard;
 pub mod logs;

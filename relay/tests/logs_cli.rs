@@ -1,10 +1,14 @@
 //! The `tlslens-relay logs` command line: exit statuses, one-line errors
 //! for unreadable inputs while the others are still read, `--since`, the
-//! human table, bad flags.
+//! human table, bad flags, a `--scan-report` that is not a regular file.
 
 #![allow(clippy::unwrap_used)]
 
 mod common;
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use common::relay;
 use serde_json::Value;
@@ -254,4 +258,104 @@ fn an_unusable_scan_report_is_exit_2_naming_it() {
     assert_eq!(code, 2, "{out}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains(&format!("--scan-report {bad}: ")), "{err}");
+}
+
+/// Runs `tlslens-relay` with `args`, killing it if it has not exited within
+/// `limit` (a refused input must not hang the run); returns (exit code,
+/// stdout, stderr), the code `None` when it had to be killed.
+fn relay_within(args: &[&str], limit: Duration) -> (Option<i32>, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tlslens-relay"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if start.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut out = String::new();
+    let mut err = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    (code, out, err)
+}
+
+#[test]
+fn a_fifo_as_scan_report_is_refused_without_waiting_for_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write_log(dir.path());
+    let fifo = dir.path().join("scan.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let fifo = fifo.display().to_string();
+    // No writer ever opens the FIFO: opening it for reading would block.
+    let (code, out, err) = relay_within(
+        &["logs", "--scan-report", &fifo, &log],
+        Duration::from_secs(20),
+    );
+    assert_eq!(code, Some(2), "killed (None) means it hung: {err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "--scan-report {fifo}: not a regular file (a FIFO)"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_directory_as_scan_report_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write_log(dir.path());
+    let sub = dir.path().display().to_string();
+    let (code, out, err) = relay_within(
+        &["logs", "--scan-report", &sub, &log],
+        Duration::from_secs(20),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "--scan-report {sub}: not a regular file (a directory)"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_character_device_as_scan_report_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write_log(dir.path());
+    let (code, out, err) = relay_within(
+        &["logs", "--scan-report", "/dev/zero", &log],
+        Duration::from_secs(20),
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("--scan-report /dev/zero: not a regular file (a character device)"),
+        "{err}"
+    );
 }

@@ -133,21 +133,13 @@ const MAX_SCAN_REPORT: u64 = 16 * 1024 * 1024;
 /// report (its first line when the file holds JSON Lines of several
 /// targets). Every endpoint's offer counts: a version or suite accepted by
 /// any endpoint is in the offer, so a client is named only when it would
-/// fail against all of them.
+/// fail against all of them. The file must be a regular file (not a FIFO,
+/// a device or a directory) of at most 16 MiB, read through
+/// [`crate::file`].
 pub fn read_scan_report(path: &Path) -> Result<ServerOffer, String> {
-    use std::io::Read;
     let name = path.display();
-    let file = std::fs::File::open(path).map_err(|e| format!("--scan-report {name}: {e}"))?;
-    let mut text = String::new();
-    file.take(MAX_SCAN_REPORT + 1)
-        .read_to_string(&mut text)
+    let text = crate::file::read_text(path, MAX_SCAN_REPORT)
         .map_err(|e| format!("--scan-report {name}: {e}"))?;
-    if text.len() as u64 > MAX_SCAN_REPORT {
-        return Err(format!(
-            "--scan-report {name}: larger than {} MiB, not a scan report",
-            MAX_SCAN_REPORT / 1024 / 1024
-        ));
-    }
     let first = match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(v) => v,
         Err(_) => {

@@ -1,17 +1,16 @@
 //! Reading a trust-anchor file (`--ca-file`, `ca_file`): only a regular file
 //! (a FIFO would block the open or the read forever, `/dev/zero` would never
-//! end), at most [`MAX_CA_FILE`] bytes, PEM text whose every certificate
-//! block must decode and parse — a bad block is reported with its number and
-//! line, never skipped.
+//! end), at most [`MAX_CA_FILE`] bytes — both through [`crate::file`] —
+//! PEM text whose every certificate block must decode and parse — a bad
+//! block is reported with its number and line, never skipped.
 
-use std::fs::{File, Metadata};
-use std::io::Read;
 use std::path::Path;
 
 use tlslens_core::Der;
 
 use super::error::{BadBlock, BadBlocks, BlockProblem, Problem, SettingError};
 use super::name::Name;
+use crate::file::{self, FileError};
 
 /// The largest trust-anchor file read (the whole Mozilla bundle is about
 /// 0.2 MiB).
@@ -23,27 +22,12 @@ const CERT_LABELS: [&str; 3] = ["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERT
 /// Reads extra trust anchors from `path`, the value of `name`.
 pub fn load_anchors(name: Name, path: &Path) -> Result<Vec<Der>, SettingError> {
     let shown = path.display().to_string();
-    let unreadable = |source| SettingError::Unreadable {
-        name: name.clone(),
-        path: path.to_owned(),
-        source,
-    };
-    // Checked before opening: opening a FIFO for reading blocks until a
-    // writer comes.
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    check_file(&name, &shown, &meta)?;
-    let file = File::open(path).map_err(unreadable)?;
-    // And again on the handle, in case the path changed in between.
-    check_file(&name, &shown, &file.metadata().map_err(unreadable)?)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_CA_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_CA_FILE {
-        return Err(too_large(name, &shown));
-    }
-    let Ok(text) = String::from_utf8(bytes) else {
-        return Err(SettingError::invalid(name, &shown, Problem::NotPem));
+    let text = match file::read_text(path, MAX_CA_FILE) {
+        Ok(text) => text,
+        Err(FileError::NotText) => {
+            return Err(SettingError::invalid(name, &shown, Problem::NotPem))
+        }
+        Err(e) => return Err(SettingError::file(name, path, e)),
     };
     let (certs, bad) = read_pem(&text);
     if !bad.is_empty() {
@@ -57,51 +41,6 @@ pub fn load_anchors(name: Name, path: &Path) -> Result<Vec<Der>, SettingError> {
         return Err(SettingError::invalid(name, &shown, Problem::NoCertificate));
     }
     Ok(certs)
-}
-
-fn too_large(name: Name, shown: &str) -> SettingError {
-    SettingError::invalid(name, shown, Problem::TooLarge(MAX_CA_FILE))
-}
-
-/// A regular file of at most [`MAX_CA_FILE`] bytes.
-fn check_file(name: &Name, shown: &str, meta: &Metadata) -> Result<(), SettingError> {
-    if !meta.is_file() {
-        return Err(SettingError::invalid(
-            name.clone(),
-            shown,
-            Problem::NotAFile(file_kind(meta)),
-        ));
-    }
-    if meta.len() > MAX_CA_FILE {
-        return Err(too_large(name.clone(), shown));
-    }
-    Ok(())
-}
-
-/// What a file that is not a regular file is, in words.
-fn file_kind(meta: &Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        if t.is_fifo() {
-            return "a FIFO";
-        }
-        if t.is_char_device() {
-            return "a character device";
-        }
-        if t.is_block_device() {
-            return "a block device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    if meta.is_dir() {
-        "a directory"
-    } else {
-        "something else"
-    }
 }
 
 /// The certificates of PEM `text` and its unusable blocks. Text outside the

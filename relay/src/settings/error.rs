@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use super::name::Name;
 use super::range::RangeText;
 use crate::error::{ErrorKind, TargetError};
+use crate::file::{FileError, FileKind};
 
 /// A value as the user gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,11 +37,14 @@ pub enum Problem {
     NoCertificate,
     /// A file that is not a regular file (a FIFO, a device, a directory).
     #[error("not a regular file ({0})")]
-    NotAFile(&'static str),
+    NotAFile(FileKind),
     /// A file over the size limit, in bytes.
     #[error("larger than {} MiB", .0 / (1024 * 1024))]
     TooLarge(u64),
-    /// A file that is not text.
+    /// A file that is not UTF-8 text.
+    #[error("not UTF-8 text")]
+    NotText,
+    /// A trust-anchor file that is not text.
     #[error("not PEM text (convert a DER certificate with `openssl x509 -inform der -in FILE`)")]
     NotPem,
     /// PEM blocks that are not certificates, each with its number and line.
@@ -177,6 +181,23 @@ impl SettingError {
             name,
             value: Value::Text(value.to_owned()),
             problem: problem.into(),
+        }
+    }
+
+    /// The file `path`, the value of `name`, was not read: it cannot be
+    /// opened ([`SettingError::Unreadable`]), or it is not a regular file,
+    /// too large or not text ([`SettingError::Invalid`]).
+    pub fn file(name: Name, path: &std::path::Path, error: FileError) -> Self {
+        let shown = path.display().to_string();
+        match error {
+            FileError::Io(source) => SettingError::Unreadable {
+                name,
+                path: path.to_owned(),
+                source,
+            },
+            FileError::NotAFile(kind) => Self::invalid(name, &shown, Problem::NotAFile(kind)),
+            FileError::TooLarge { max } => Self::invalid(name, &shown, Problem::TooLarge(max)),
+            FileError::NotText => Self::invalid(name, &shown, Problem::NotText),
         }
     }
 

@@ -12,6 +12,11 @@ use crate::resolve::{parse_target, TargetSpec};
 /// The flag, as errors name it.
 pub const TARGETS_FILE: &str = "--targets-file";
 
+/// The largest targets file read: a regular file (not a pipe or a device,
+/// see [`crate::file`]) of at most 4 MiB — [`MAX_TARGETS`] lines with room
+/// for comments.
+pub const MAX_TARGETS_FILE: u64 = 4 * 1024 * 1024;
+
 /// Targets in one run at most (a file of a million lines is a mistake).
 pub const MAX_TARGETS: usize = 10_000;
 
@@ -22,11 +27,8 @@ pub fn targets(args: &[String], file: Option<&Path>) -> Result<Vec<TargetSpec>, 
         .map(|a| parse_target(a).map_err(SettingError::from))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).map_err(|source| SettingError::Unreadable {
-            name: Name::Path(TARGETS_FILE.into()),
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = crate::file::read_text(path, MAX_TARGETS_FILE)
+            .map_err(|e| SettingError::file(Name::Path(TARGETS_FILE.into()), path, e))?;
         let from_file = parse_targets_file(&text, path)?;
         if from_file.is_empty() {
             return Err(SettingError::NoTargets {
@@ -150,5 +152,24 @@ mod tests {
         assert!(e.starts_with("--targets-file "), "{e}");
         assert!(e.contains("cannot read it"), "{e}");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_targets_file_that_is_not_a_regular_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("targets.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        let e = targets(&[], Some(&fifo)).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "--targets-file {:?}: not a regular file (a FIFO)",
+                fifo.display().to_string()
+            )
+        );
+        let e = targets(&[], Some(Path::new("/dev/zero"))).unwrap_err();
+        assert!(e.to_string().ends_with("(a character device)"), "{e}");
     }
 }

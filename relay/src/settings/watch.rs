@@ -176,17 +176,18 @@ fn default_scan_connections() -> u64 {
     4
 }
 
+/// The largest watch config read: a regular file (not a pipe or a device,
+/// see [`crate::file`]) of at most 4 MiB.
+pub const MAX_CONFIG_FILE: u64 = 4 * 1024 * 1024;
+
 /// Reads and checks the file; errors name it.
 pub fn load(path: &Path) -> Result<Config, SettingError> {
     let in_file = |source| SettingError::InFile {
         path: path.to_owned(),
         source: Box::new(source),
     };
-    let text = std::fs::read_to_string(path).map_err(|source| SettingError::Unreadable {
-        name: Name::Path("--config".into()),
-        path: path.to_owned(),
-        source,
-    })?;
+    let text = crate::file::read_text(path, MAX_CONFIG_FILE)
+        .map_err(|e| SettingError::file(Name::Path("--config".into()), path, e))?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse(&text, base).map_err(in_file)
 }
@@ -525,5 +526,21 @@ host = "other.test"
             let err = parse_err(&format!("[[target]]\n{target}"));
             assert!(err.starts_with(want), "{target}: {err}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_that_is_not_a_regular_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("watch.toml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        let e = load(&fifo).unwrap_err().to_string();
+        assert!(
+            e.starts_with("--config ") && e.ends_with("not a regular file (a FIFO)"),
+            "{e}"
+        );
+        let e = load(dir.path()).unwrap_err().to_string();
+        assert!(e.ends_with("not a regular file (a directory)"), "{e}");
     }
 }

@@ -1,12 +1,14 @@
-//! Apache httpd lines (mod_ssl 2.4, mod_headers) and the Apache snippet of a
-//! plan, for the site's `<VirtualHost *:443>`.
+//! Apache httpd lines (mod_ssl 2.4, mod_headers) and Apache's [`Dialect`],
+//! which writes the Apache snippet of a plan, for the site's
+//! `<VirtualHost *:443>`.
 
+use super::dialect::{Dialect, Note, Removal};
 use super::lines::{
-    openssl_group, openssl_group_list, openssl_protocol, openssl_suite, openssl_suite_list,
-    DHPARAM_COMMAND, DHPARAM_PATH,
+    openssl_group_list, openssl_group_names, openssl_protocol, openssl_protocol_names,
+    openssl_suite_list, openssl_suite_names, DHPARAM_COMMAND, DHPARAM_PATH,
 };
 use super::nginx::cert_note;
-use super::{snippet, Change, ConfigLine, Marks, RenderInput, ServerFix, ServerSoftware};
+use super::{snippet, Marks, RenderInput, ServerFix, ServerSoftware};
 use crate::compliance::and_list;
 use crate::wire::{CipherSuite, NamedGroup, ProtocolVersion};
 
@@ -46,125 +48,114 @@ pub(crate) fn hsts(value: &str) -> String {
 }
 
 pub(crate) fn stapling() -> &'static str {
-    "SSLUseStapling On"
+    STAPLING[0]
 }
 
-fn line(line: String, change: Change) -> ConfigLine {
-    ConfigLine { line, change }
-}
+/// The stapling line.
+const STAPLING: [&str; 1] = ["SSLUseStapling On"];
 
-fn removals(i: &RenderInput<'_>) -> Vec<String> {
-    let r = i.removed;
-    let mut out = Vec::new();
-    if !r.protocols.is_empty() {
-        let p: Vec<String> = r.protocols.iter().map(|v| openssl_protocol(*v)).collect();
-        out.push(format!("Remove {} from SSLProtocol.", and_list(&p)));
-    }
-    if !r.cipher_suites.is_empty() {
-        let n: Vec<String> = r
-            .cipher_suites
-            .iter()
-            .map(|s| openssl_suite(*s).map_or_else(|| s.to_string(), str::to_owned))
-            .collect();
-        out.push(format!(
-            "Drop {} suite{} from SSLCipherSuite: {}.",
-            n.len(),
-            if n.len() == 1 { "" } else { "s" },
-            n.join(", ")
-        ));
-    }
-    if !r.tls13_cipher_suites.is_empty() {
-        out.push(format!(
-            "Drop {} from SSLCipherSuite TLSv1.3.",
-            and_list(&r.tls13_cipher_suites)
-        ));
-    }
-    if !r.groups.is_empty() {
-        let g: Vec<String> = r.groups.iter().map(|g| openssl_group(*g)).collect();
-        out.push(format!(
-            "Drop {} from SSLOpenSSLConfCmd Curves.",
-            and_list(&g)
-        ));
-    }
-    if i.settings.hsts.change == Change::Change {
-        out.push(
-            "Replace the current Strict-Transport-Security Header line: send one header only."
-                .to_owned(),
-        );
-    }
-    out
-}
+/// Apache's [`Dialect`].
+pub(crate) struct Apache;
 
-/// The Apache plan.
-pub(crate) fn render(i: &RenderInput<'_>) -> ServerFix {
-    let s = i.settings;
-    let mut set = vec![line(protocols(&s.protocols.value), s.protocols.change)];
-    let mut notes = Vec::new();
-    if i.legacy_protocols() {
-        let mut l = ciphers(&s.cipher_suites.value);
-        if s.protocols
-            .value
-            .iter()
-            .any(|p| *p < ProtocolVersion::TLS12)
-        {
-            l.push_str(":@SECLEVEL=0");
-            notes.push(super::nginx::SECLEVEL_NOTE.to_owned());
-        }
-        set.push(line(l, s.cipher_suites.change));
+impl Dialect for Apache {
+    fn software(&self) -> ServerSoftware {
+        ServerSoftware::Apache
     }
-    if s.tls13_cipher_suites.change != Change::Keep && !s.tls13_cipher_suites.value.is_empty() {
-        set.push(line(
-            tls13(&s.tls13_cipher_suites.value),
-            s.tls13_cipher_suites.change,
-        ));
+
+    fn context(&self) -> &'static str {
+        "<VirtualHost> of the site"
     }
-    set.push(line(curves(&s.groups.value), s.groups.change));
-    set.push(line(
-        prefer(s.server_cipher_order.value),
-        s.server_cipher_order.change,
-    ));
-    match s.dh_param_bits.value {
-        Some(bits) if s.dh_param_bits.change == Change::Keep => notes.push(format!(
-            "Keep the current DH parameters ({bits}-bit): they already fit."
-        )),
-        Some(_) => {
-            set.push(line(dhparam(), s.dh_param_bits.change));
-            notes.push(format!(
+
+    fn openssl(&self) -> bool {
+        true
+    }
+
+    fn protocols(&self, v: &[ProtocolVersion]) -> String {
+        protocols(v)
+    }
+
+    fn ciphers(&self, s: &[CipherSuite], seclevel0: bool) -> String {
+        let level = if seclevel0 { ":@SECLEVEL=0" } else { "" };
+        format!("{}{level}", ciphers(s))
+    }
+
+    fn tls13(&self, s: &[CipherSuite]) -> Option<String> {
+        Some(tls13(s))
+    }
+
+    fn curves(&self, g: &[NamedGroup]) -> String {
+        curves(g)
+    }
+
+    fn prefer(&self, server: bool) -> Option<String> {
+        Some(prefer(server))
+    }
+
+    fn dhparam(&self) -> Option<String> {
+        Some(dhparam())
+    }
+
+    fn hsts(&self, value: &str) -> String {
+        hsts(value)
+    }
+
+    fn stapling(&self) -> &'static [&'static str] {
+        &STAPLING
+    }
+
+    fn note(&self, note: Note<'_>) -> Option<String> {
+        Some(match note {
+            Note::NoTls12Suites | Note::DhOff => return None,
+            Note::DhKept(bits) => {
+                format!("Keep the current DH parameters ({bits}-bit): they already fit.")
+            }
+            Note::DhCreate => format!(
                 "Create {DHPARAM_PATH} before reloading: `{DHPARAM_COMMAND}` (Apache 2.4.8 or newer)."
-            ));
-        }
-        None => {}
+            ),
+            Note::Hsts(_) => "The Header line needs mod_headers (`a2enmod headers`).".to_owned(),
+            Note::Stapling => format!(
+                "Stapling also needs, once and outside any <VirtualHost>: {STAPLING_CACHE}"
+            ),
+            Note::NoStapling => "No SSLUseStapling: the certificate names no OCSP responder, so there is nothing to staple.".to_owned(),
+            Note::NewCertificate(cert) => cert_note(cert),
+        })
     }
-    set.push(line(hsts(&s.hsts.value), s.hsts.change));
-    notes.push("The Header line needs mod_headers (`a2enmod headers`).".to_owned());
-    if s.ocsp_stapling.value {
-        set.push(line(stapling().to_owned(), s.ocsp_stapling.change));
-        notes.push(format!(
-            "Stapling also needs, once and outside any <VirtualHost>: {STAPLING_CACHE}"
-        ));
-    } else if !i.ocsp_responder {
-        notes.push("No SSLUseStapling: the certificate names no OCSP responder, so there is nothing to staple.".to_owned());
+
+    fn removal(&self, removal: Removal<'_>) -> Option<String> {
+        Some(match removal {
+            Removal::Protocols(p) => format!(
+                "Remove {} from SSLProtocol.",
+                and_list(&openssl_protocol_names(p))
+            ),
+            Removal::Suites { suites, .. } => format!(
+                "Drop {} suite{} from SSLCipherSuite: {}.",
+                suites.len(),
+                if suites.len() == 1 { "" } else { "s" },
+                openssl_suite_names(suites).join(", ")
+            ),
+            Removal::Tls13Suites(s) => {
+                format!("Drop {} from SSLCipherSuite TLSv1.3.", and_list(s))
+            }
+            Removal::Groups(g) => format!(
+                "Drop {} from SSLOpenSSLConfCmd Curves.",
+                and_list(&openssl_group_names(g))
+            ),
+            Removal::Hsts => {
+                "Replace the current Strict-Transport-Security Header line: send one header only."
+                    .to_owned()
+            }
+        })
     }
-    if let Some(cert) = i.new_certificate {
-        notes.push(cert_note(cert));
-    }
-    notes.extend(i.notes.iter().cloned());
-    let remove = removals(i);
-    let mut comments = vec![
-        i.header(),
-        format!(
-            "In the <VirtualHost *:{}> of {} (mod_ssl), replacing lines of the same name; then `apachectl configtest`.",
-            i.target.port, i.target.host
-        ),
-    ];
-    comments.extend(remove.iter().cloned());
-    let text = snippet(&comments, &set, &notes, Marks::Above);
-    ServerFix {
-        software: ServerSoftware::Apache,
-        context: "<VirtualHost> of the site".to_owned(),
-        set,
-        remove,
-        notes,
-        text,
+
+    fn text(&self, i: &RenderInput<'_>, fix: &ServerFix) -> String {
+        let mut comments = vec![
+            i.header(),
+            format!(
+                "In the <VirtualHost *:{}> of {} (mod_ssl), replacing lines of the same name; then `apachectl configtest`.",
+                i.target.port, i.target.host
+            ),
+        ];
+        comments.extend(fix.remove.iter().cloned());
+        snippet(&comments, &fix.set, &fix.notes, Marks::Above)
     }
 }

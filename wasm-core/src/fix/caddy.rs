@@ -1,10 +1,11 @@
-//! Caddy 2 lines (the Caddyfile `tls` and `header` directives) and the Caddy
-//! snippet of a plan. Caddy is built on Go's crypto/tls, so: TLS 1.2 and 1.3
+//! Caddy 2 lines (the Caddyfile `tls` and `header` directives) and Caddy's
+//! [`Dialect`], which writes the Caddy snippet of a plan. Caddy is built on Go's crypto/tls, so: TLS 1.2 and 1.3
 //! only, no DHE, no TLS 1.3 suite list, no server cipher order, and OCSP
 //! stapling is automatic. Suites are limited to those Mozilla's guidelines list
 //! for Caddy (`ciphers.caddy`), the ones Go implements.
 
-use super::{mark, push_notes, Change, ConfigLine, RenderInput, ServerFix, ServerSoftware};
+use super::dialect::{Dialect, Note, Removal};
+use super::{mark, push_notes, Change, RenderInput, ServerFix, ServerSoftware};
 use crate::compliance::and_list;
 use crate::fix::CertificateKey;
 use crate::profiles::ProfileId;
@@ -70,10 +71,6 @@ fn key_type(k: CertificateKey) -> &'static str {
     }
 }
 
-fn line(line: String, change: Change) -> ConfigLine {
-    ConfigLine { line, change }
-}
-
 /// Notes on what Caddy cannot do of the plan.
 fn limits(i: &RenderInput<'_>) -> Vec<String> {
     let s = i.settings;
@@ -126,78 +123,120 @@ fn limits(i: &RenderInput<'_>) -> Vec<String> {
     out
 }
 
-/// The Caddy plan.
-pub(crate) fn render(i: &RenderInput<'_>) -> ServerFix {
-    let s = i.settings;
-    let mut tls = vec![line(protocols(&s.protocols.value), s.protocols.change)];
-    if i.legacy_protocols() {
-        tls.push(line(
-            ciphers(&s.cipher_suites.value),
-            s.cipher_suites.change,
-        ));
+/// Caddy's [`Dialect`]: the `tls` subdirectives and the `header` line.
+pub(crate) struct Caddy;
+
+impl Dialect for Caddy {
+    fn software(&self) -> ServerSoftware {
+        ServerSoftware::Caddy
     }
-    tls.push(line(curves(&s.groups.value), s.groups.change));
-    if let Some(k) = i.new_certificate.and_then(|c| c.key) {
-        tls.push(line(key_type(k).to_owned(), Change::Add));
+
+    fn context(&self) -> &'static str {
+        "site block (tls subdirectives and header)"
     }
-    let header = line(hsts(&s.hsts.value), s.hsts.change);
-    let mut notes = limits(i);
-    if s.ocsp_stapling.value {
-        notes.push("Caddy staples OCSP responses by itself.".to_owned());
+
+    fn openssl(&self) -> bool {
+        false
     }
-    if let Some(cert) = i.new_certificate {
-        notes.push(format!(
-            "A new certificate is needed: {} With Caddy's automatic HTTPS the key_type line gets one at the next renewal; with your own files, replace them.",
-            cert.reasons.join(" ")
-        ));
+
+    fn limits(&self, i: &RenderInput<'_>) -> Vec<String> {
+        limits(i)
     }
-    notes.extend(i.notes.iter().cloned());
-    let mut remove = Vec::new();
-    if !i.removed.cipher_suites.is_empty() && i.legacy_protocols() {
-        remove.push(format!(
-            "Drop from ciphers: {}.",
-            and_list(&i.removed.cipher_suites)
-        ));
+
+    fn protocols(&self, v: &[ProtocolVersion]) -> String {
+        protocols(v)
     }
-    if !i.removed.groups.is_empty() {
-        remove.push(format!(
-            "Drop from curves: {}.",
-            and_list(&i.removed.groups)
-        ));
+
+    /// Go has no security levels: `seclevel0` does not apply.
+    fn ciphers(&self, s: &[CipherSuite], _seclevel0: bool) -> String {
+        ciphers(s)
     }
-    if s.hsts.change == Change::Change {
-        remove.push("Replace the current Strict-Transport-Security header line.".to_owned());
+
+    /// Go offers exactly the three standard suites (a limit note says so).
+    fn tls13(&self, _s: &[CipherSuite]) -> Option<String> {
+        None
     }
-    let site = if i.target.port == 443 {
-        i.target.host.clone()
-    } else {
-        format!("{}:{}", i.target.host, i.target.port)
-    };
-    let mut text = format!(
-        "# {}\n# In the Caddyfile, in the site block of {site} (Caddy 2).\n",
-        i.header()
-    );
-    for r in &remove {
-        text.push_str(&format!("# {r}\n"));
+
+    fn curves(&self, g: &[NamedGroup]) -> String {
+        curves(g)
     }
-    text.push_str(&format!("{site} {{\n\ttls {{\n"));
-    for l in &tls {
-        text.push_str(&format!("\t\t{}  # {}\n", l.line, mark(l.change)));
+
+    /// Go picks the suite itself (a limit note says so).
+    fn prefer(&self, _server: bool) -> Option<String> {
+        None
     }
-    text.push_str(&format!(
-        "\t}}\n\t{}  # {}\n}}\n",
-        header.line,
-        mark(header.change)
-    ));
-    push_notes(&mut text, &notes);
-    let mut set = tls;
-    set.push(header);
-    ServerFix {
-        software: ServerSoftware::Caddy,
-        context: "site block (tls subdirectives and header)".to_owned(),
-        set,
-        remove,
-        notes,
-        text,
+
+    /// Go has no DHE.
+    fn dhparam(&self) -> Option<String> {
+        None
+    }
+
+    fn key_type(&self, k: CertificateKey) -> Option<String> {
+        Some(key_type(k).to_owned())
+    }
+
+    fn hsts(&self, value: &str) -> String {
+        hsts(value)
+    }
+
+    /// Caddy staples by itself: no line.
+    fn stapling(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn note(&self, note: Note<'_>) -> Option<String> {
+        match note {
+            Note::Stapling => Some("Caddy staples OCSP responses by itself.".to_owned()),
+            Note::NewCertificate(cert) => Some(format!(
+                "A new certificate is needed: {} With Caddy's automatic HTTPS the key_type line gets one at the next renewal; with your own files, replace them.",
+                cert.reasons.join(" ")
+            )),
+            _ => None,
+        }
+    }
+
+    fn removal(&self, removal: Removal<'_>) -> Option<String> {
+        match removal {
+            Removal::Suites { suites, tls12_left } if tls12_left => {
+                Some(format!("Drop from ciphers: {}.", and_list(suites)))
+            }
+            Removal::Groups(g) => Some(format!("Drop from curves: {}.", and_list(g))),
+            Removal::Hsts => {
+                Some("Replace the current Strict-Transport-Security header line.".to_owned())
+            }
+            _ => None,
+        }
+    }
+
+    /// The site block: the `tls` block with every line but the last, then
+    /// the `header` line (the last line: Caddy writes no stapling line).
+    fn text(&self, i: &RenderInput<'_>, fix: &ServerFix) -> String {
+        let site = if i.target.port == 443 {
+            i.target.host.clone()
+        } else {
+            format!("{}:{}", i.target.host, i.target.port)
+        };
+        let mut text = format!(
+            "# {}\n# In the Caddyfile, in the site block of {site} (Caddy 2).\n",
+            i.header()
+        );
+        for r in &fix.remove {
+            text.push_str(&format!("# {r}\n"));
+        }
+        text.push_str(&format!("{site} {{\n\ttls {{\n"));
+        let (tls, header) = match fix.set.split_last() {
+            Some((header, tls)) => (tls, Some(header)),
+            None => (&fix.set[..], None),
+        };
+        for l in tls {
+            text.push_str(&format!("\t\t{}  # {}\n", l.line, mark(l.change)));
+        }
+        text.push_str("\t}\n");
+        if let Some(h) = header {
+            text.push_str(&format!("\t{}  # {}\n", h.line, mark(h.change)));
+        }
+        text.push_str("}\n");
+        push_notes(&mut text, &fix.notes);
+        text
     }
 }

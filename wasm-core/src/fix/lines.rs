@@ -49,6 +49,25 @@ pub fn openssl_suite_list(suites: &[CipherSuite]) -> String {
         .join(":")
 }
 
+/// OpenSSL's names of suites, each suite OpenSSL does not name by its IANA
+/// name.
+pub fn openssl_suite_names(suites: &[CipherSuite]) -> Vec<String> {
+    suites
+        .iter()
+        .map(|s| openssl_suite(*s).map_or_else(|| s.to_string(), str::to_owned))
+        .collect()
+}
+
+/// OpenSSL's names of protocol versions (`TLSv1`, `TLSv1.1`).
+pub fn openssl_protocol_names(versions: &[ProtocolVersion]) -> Vec<String> {
+    versions.iter().map(|v| openssl_protocol(*v)).collect()
+}
+
+/// OpenSSL's names of groups.
+pub fn openssl_group_names(groups: &[NamedGroup]) -> Vec<String> {
+    groups.iter().map(|g| openssl_group(*g)).collect()
+}
+
 /// A `:`-joined OpenSSL group list.
 pub fn openssl_group_list(groups: &[NamedGroup]) -> String {
     groups

@@ -6,11 +6,14 @@
 //! fit, its suites and groups in its own order minus the ones that do not fit)
 //! and says what to remove; only what is missing is added from the goal's
 //! lists. [`settings`] decides the end state ([`TargetSettings`], typed and
-//! software-neutral); [`nginx`], [`apache`] and [`caddy`] render it. How plans
+//! software-neutral); [`dialect::render`] walks it once, in one order, and
+//! [`nginx`], [`apache`] and [`caddy`] each give only their own syntax (a
+//! [`dialect::Dialect`]). How plans
 //! are built is described in `docs/profiles.md`.
 
 mod apache;
 mod caddy;
+mod dialect;
 pub mod lines;
 mod nginx;
 mod settings;
@@ -295,9 +298,9 @@ pub fn plan(target: &Target, ep: &EndpointReport, goal: FixGoal) -> FixPlan {
         ocsp_responder: current.ocsp_responder,
     };
     let servers = vec![
-        nginx::render(&input),
-        apache::render(&input),
-        caddy::render(&input),
+        dialect::render(&input, &nginx::Nginx),
+        dialect::render(&input, &apache::Apache),
+        dialect::render(&input, &caddy::Caddy),
     ];
     FixPlan {
         goal,

@@ -124,7 +124,8 @@ fn planned_list<T: PartialEq + Clone>(value: Vec<T>, current: &[T]) -> Planned<V
     Planned { value, change }
 }
 
-fn is_dhe(s: &CipherSuite) -> bool {
+/// A DHE suite of TLS 1.0–1.2.
+pub(super) fn is_dhe(s: &CipherSuite) -> bool {
     s.info()
         .is_some_and(|i| i.kx == KeyExchange::Dhe && !i.tls13)
 }
