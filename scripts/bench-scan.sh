@@ -36,8 +36,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$DIR/key.pem" -out "$DIR/cert.pem" \
-  -days 30 -subj /CN=bench.test -addext subjectAltName=DNS:bench.test 2>/dev/null
+# A CA and a leaf it signs, the CA given to the relay as --ca-file: the
+# simulated clients then judge a trusted chain, as they would a real site's.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$DIR/ca.key" -out "$DIR/ca.pem" \
+  -days 30 -subj /CN=bench-ca -addext basicConstraints=critical,CA:TRUE \
+  -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -keyout "$DIR/key.pem" -out "$DIR/leaf.csr" \
+  -subj /CN=bench.test 2>/dev/null
+printf 'subjectAltName=DNS:bench.test\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nauthorityKeyIdentifier=keyid\n' >"$DIR/leaf.ext"
+openssl x509 -req -in "$DIR/leaf.csr" -CA "$DIR/ca.pem" -CAkey "$DIR/ca.key" -CAcreateserial \
+  -out "$DIR/cert.pem" -days 20 -extfile "$DIR/leaf.ext" 2>/dev/null
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 mkdir -p "$DIR/tmp" "$DIR/logs"
 cat > "$DIR/nginx.conf" <<CONF
@@ -67,7 +75,7 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 
-SCAN="$RELAY scan bench.test:$PORT --resolve bench.test:$PORT:127.0.0.1 --allow-private --json"
+SCAN="$RELAY scan bench.test:$PORT --resolve bench.test:$PORT:127.0.0.1 --allow-private --ca-file $DIR/ca.pem --json"
 SCAN_NO_CLIENTS="$SCAN --no-clients"
 SSLSCAN="sslscan --no-colour 127.0.0.1:$PORT"
 
