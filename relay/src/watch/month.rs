@@ -227,24 +227,60 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// An SVG chart of `points` over the month `[from, to)`: a step line for
-/// grades (`steps`) or a polyline for days left.
-fn chart(
-    points: &[(i64, f64)],
-    (from, to): (i64, i64),
+/// The shape of one chart: its height, its top value, a step line (grades)
+/// or a polyline (days left), and the labels of its vertical axis.
+struct Axis {
+    height: f64,
     hi: f64,
     steps: bool,
-    title: &str,
-) -> String {
-    let (w, h) = (320.0, 60.0);
-    let x = |t: i64| (t - from) as f64 / (to - from).max(1) as f64 * w;
+    ticks: Vec<(f64, String)>,
+}
+
+impl Axis {
+    /// Every grade, A+ at the top and M at the bottom.
+    fn grades() -> Self {
+        Axis {
+            height: 100.0,
+            hi: GRADES.len() as f64,
+            steps: true,
+            ticks: GRADES
+                .iter()
+                .map(|g| (rank(Some(g)) as f64, (*g).to_owned()))
+                .collect(),
+        }
+    }
+
+    /// Days left, from 0 to `max`.
+    fn days(max: f64) -> Self {
+        let label = |v: f64| format!("{v:.0} d");
+        Axis {
+            height: 60.0,
+            hi: max,
+            steps: false,
+            ticks: vec![
+                (0.0, label(0.0)),
+                (max / 2.0, label(max / 2.0)),
+                (max, label(max)),
+            ],
+        }
+    }
+}
+
+/// The width of the labels' column, left of the plot.
+const GUTTER: f64 = 30.0;
+
+/// An SVG chart of `points` over the month `[from, to)`, with its vertical
+/// axis labelled.
+fn chart(points: &[(i64, f64)], (from, to): (i64, i64), axis: &Axis, title: &str) -> String {
+    let (w, h, hi) = (320.0, axis.height, axis.hi);
+    let x = |t: i64| GUTTER + (t - from) as f64 / (to - from).max(1) as f64 * w;
     let y = |v: f64| h - 4.0 - v.clamp(0.0, hi) / hi.max(1.0) * (h - 8.0);
     let mut d = String::new();
     for (i, (t, v)) in points.iter().enumerate() {
         let (px, py) = (x(*t), y(*v));
         if i == 0 {
             let _ = write!(d, "M{px:.1},{py:.1}");
-        } else if steps {
+        } else if axis.steps {
             let _ = write!(d, " H{px:.1} V{py:.1}");
         } else {
             let _ = write!(d, " L{px:.1},{py:.1}");
@@ -259,8 +295,19 @@ fn chart(
             y(*v)
         );
     }
+    let mut labels = String::new();
+    for (v, text) in &axis.ticks {
+        let _ = write!(
+            labels,
+            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            GUTTER - 4.0,
+            y(*v) + 2.5,
+            esc(text)
+        );
+    }
+    let total = GUTTER + w;
     format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title><rect width=\"{w}\" height=\"{h}\"/><path d=\"{d}\"/>{marks}</svg>",
+        "<svg class=\"chart\" viewBox=\"0 0 {total} {h}\" width=\"{total}\" height=\"{h}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title><rect x=\"{GUTTER}\" width=\"{w}\" height=\"{h}\"/>{labels}<path d=\"{d}\"/>{marks}</svg>",
         t = esc(title)
     )
 }
@@ -299,15 +346,15 @@ fn endpoint_html(e: &EndpointMonth, bounds: (i64, i64)) -> String {
     }
     let dash = || "–".to_owned();
     format!(
-        "<section class=\"endpoint\"><h2>{}</h2><p>Grade now <b class=\"grade\">{}</b>, worst <b>{}</b> · {} scans, {} failed · leaf: {}</p><div class=\"charts\"><figure>{}<figcaption>Grade (A+ top, M bottom)</figcaption></figure><figure>{}<figcaption>Days left on the leaf</figcaption></figure></div><h3>Drops</h3><ul>{drops}</ul></section>\n",
+        "<section class=\"endpoint\"><h2>{}</h2><p>Grade now <b class=\"grade\">{}</b>, worst <b>{}</b> · {} scans, {} failed · leaf: {}</p><div class=\"charts\"><figure>{}<figcaption>Grade</figcaption></figure><figure>{}<figcaption>Days left on the leaf</figcaption></figure></div><h3>Drops</h3><ul>{drops}</ul></section>\n",
         esc(&name),
         esc(&e.last_grade.clone().unwrap_or_else(dash)),
         esc(&e.worst_grade.clone().unwrap_or_else(dash)),
         e.scans,
         e.failures,
         e.days_left.map_or_else(dash, |d| format!("{d} days left")),
-        chart(&grades, bounds, GRADES.len() as f64, true, &format!("grade of {name} over the month")),
-        chart(&days, bounds, max_days, false, &format!("days left of {name} over the month")),
+        chart(&grades, bounds, &Axis::grades(), &format!("grade of {name} over the month")),
+        chart(&days, bounds, &Axis::days(max_days), &format!("days left of {name} over the month")),
     )
 }
 
@@ -334,7 +381,7 @@ pub fn render_html(r: &MonthReport, bounds: (i64, i64)) -> String {
         );
     }
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>TLS Lens — monthly report {m}</title>\n<style>\n@page{{size:A4;margin:15mm}}\nbody{{font:13px/1.4 system-ui,sans-serif;margin:2rem;color:#1b1f24;background:#fff}}\nh1{{font-size:1.4rem}} h2{{font-size:1.1rem;margin:.2rem 0}} h3{{font-size:.95rem;margin:.4rem 0 .2rem}}\n.endpoint{{border-top:1px solid #d0d7de;padding:.6rem 0;break-inside:avoid}}\n.charts{{display:flex;gap:1rem;flex-wrap:wrap}} figure{{margin:0}} figcaption{{color:#57606a;font-size:.8rem}}\n.chart rect{{fill:#f6f8fa;stroke:#d0d7de}} .chart path{{fill:none;stroke:#0969da;stroke-width:1.5}} .chart circle{{fill:#0969da}}\ntable{{border-collapse:collapse;width:100%}} th,td{{border-bottom:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}}\n@media print{{body{{margin:0}} .chart path{{stroke:#000}} .chart circle{{fill:#000}}}}\n</style></head><body>\n<h1>TLS Lens — monthly report {m}</h1>\n<p>{n} endpoint(s), {a} alert(s). Generated {g}. Times are UTC.</p>\n{body}<h2>Alerts sent</h2>\n<table><thead><tr><th>Queued</th><th>Kind</th><th>Target</th><th>What</th><th>Delivered</th></tr></thead><tbody>{alerts}</tbody></table>\n<footer><p>Policy {p} · tlslens-relay {v}</p></footer></body></html>\n",
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>TLS Lens — monthly report {m}</title>\n<style>\n@page{{size:A4;margin:15mm}}\nbody{{font:13px/1.4 system-ui,sans-serif;margin:2rem;color:#1b1f24;background:#fff}}\nh1{{font-size:1.4rem}} h2{{font-size:1.1rem;margin:.2rem 0}} h3{{font-size:.95rem;margin:.4rem 0 .2rem}}\n.endpoint{{border-top:1px solid #d0d7de;padding:.6rem 0;break-inside:avoid}}\n.charts{{display:flex;gap:1rem;flex-wrap:wrap}} figure{{margin:0}} figcaption{{color:#57606a;font-size:.8rem}}\n.chart rect{{fill:#f6f8fa;stroke:#d0d7de}} .chart text{{font-size:7px;fill:#57606a;text-anchor:end}} .chart path{{fill:none;stroke:#0969da;stroke-width:1.5}} .chart circle{{fill:#0969da}}\ntable{{border-collapse:collapse;width:100%}} th,td{{border-bottom:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}}\n@media print{{body{{margin:0}} .chart path{{stroke:#000}} .chart circle{{fill:#000}}}}\n</style></head><body>\n<h1>TLS Lens — monthly report {m}</h1>\n<p>{n} endpoint(s), {a} alert(s). Generated {g}. Times are UTC.</p>\n{body}<h2>Alerts sent</h2>\n<table><thead><tr><th>Queued</th><th>Kind</th><th>Target</th><th>What</th><th>Delivered</th></tr></thead><tbody>{alerts}</tbody></table>\n<footer><p>Policy {p} · tlslens-relay {v}</p></footer></body></html>\n",
         m = esc(&r.month),
         n = r.endpoints.len(),
         a = r.alerts.len(),
@@ -397,6 +444,12 @@ mod tests {
         let html = render_html(&r, (from, to));
         assert!(html.contains("monthly report 2026-11"));
         assert_eq!(html.matches("<svg class=\"chart\"").count(), 2);
+        // Both charts label their vertical axis: every grade, and days left
+        // from 0 to the largest value (30 at least).
+        for g in GRADES {
+            assert!(html.contains(&format!(">{g}</text>")), "no label {g}");
+        }
+        assert!(html.contains(">0 d</text>") && html.contains(">30 d</text>"));
         assert!(html.contains("grade B → T"));
         assert!(
             !html.contains("src=") && !html.contains("href="),
