@@ -182,25 +182,22 @@ fn connect(real: Real, port: u16, ca: &Path) -> Outcome {
         Real::Go => run(Command::new(go_probe()).args([&p, NAME]).arg(ca)),
         Real::Chromium => chromium(port, ca),
         Real::Firefox => {
-            let work = scratch().join(format!("firefox-{port}"));
-            std::fs::create_dir_all(&work).unwrap();
+            let profile = scratch().join(format!("firefox-{port}"));
+            nss_trusting(&profile, ca);
             run(Command::new("timeout")
                 .args(["120", "/usr/bin/python3"])
                 .arg(script("firefox.py"))
                 .args([&p, NAME])
-                .arg(ca)
-                .arg(&work))
+                .arg(&profile))
         }
     }
 }
 
-/// Debian's Chromium, headless, with the test CA in the NSS database of a
-/// private HOME: success is the page the server serves.
-fn chromium(port: u16, ca: &Path) -> Outcome {
-    let home = scratch().join(format!("chromium-{port}"));
-    let nss = home.join(".pki/nssdb");
-    std::fs::create_dir_all(&nss).unwrap();
-    let db = format!("sql:{}", nss.display());
+/// A new NSS database in `dir` (Chromium's `~/.pki/nssdb`, a Firefox
+/// profile) whose only trusted root is `ca`.
+fn nss_trusting(dir: &Path, ca: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let db = format!("sql:{}", dir.display());
     let made = Command::new("certutil")
         .args(["-N", "-d", &db, "--empty-password"])
         .status()
@@ -213,6 +210,13 @@ fn chromium(port: u16, ca: &Path) -> Outcome {
             .unwrap()
             .success();
     assert!(made, "certutil failed");
+}
+
+/// Debian's Chromium, headless, with the test CA in the NSS database of a
+/// private HOME: success is the page the server serves.
+fn chromium(port: u16, ca: &Path) -> Outcome {
+    let home = scratch().join(format!("chromium-{port}"));
+    nss_trusting(&home.join(".pki/nssdb"), ca);
     let out = Command::new("timeout")
         .arg("60")
         .arg("chromium")

@@ -47,7 +47,8 @@ impl Limiter {
     }
 
     /// The permits free now.
-    pub fn available(&self) -> usize {
+    #[cfg(test)]
+    fn available(&self) -> usize {
         self.permits.available_permits()
     }
 }

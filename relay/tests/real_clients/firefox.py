@@ -1,9 +1,10 @@
 """A real Firefox for the client-simulation tests (relay/tests/clients_real.rs):
 Debian's Firefox ESR, headless, driven by geckodriver (W3C WebDriver over
 HTTP, Python's standard library only), in a fresh profile whose NSS database
-trusts only the test CA and whose DNS sends every name to 127.0.0.1.
+trusts only the test CA (made by the test, clients_real.rs `nss_trusting`) and
+whose DNS this script sends to 127.0.0.1.
 
-    /usr/bin/python3 firefox.py PORT SERVERNAME CAFILE WORKDIR
+    /usr/bin/python3 firefox.py PORT SERVERNAME PROFILE
 
 Prints "page loaded" and exits 0 when https://SERVERNAME:PORT/ loads (the
 handshake and Firefox's certificate checks passed), else "FAIL <the error
@@ -50,20 +51,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def profile(workdir, cafile):
-    """A profile directory with the test CA as a trusted root."""
-    prof = os.path.join(workdir, "profile")
-    os.makedirs(prof, exist_ok=True)
-    db = "sql:" + prof
-    subprocess.run(["certutil", "-N", "-d", db, "--empty-password"], check=True)
-    subprocess.run(
-        ["certutil", "-A", "-d", db, "-n", "test-root", "-t", "C,,", "-i", cafile],
-        check=True,
-    )
+def write_prefs(prof):
+    """The test prefs, in the profile's user.js."""
     with open(os.path.join(prof, "user.js"), "w") as f:
         for name, value in PREFS.items():
             f.write("user_pref(%s, %s);\n" % (json.dumps(name), json.dumps(value)))
-    return prof
 
 
 def call(base, method, path, body=None, timeout=60):
@@ -125,11 +117,11 @@ def page_error(base, session):
 
 
 def main():
-    port, name, cafile, workdir = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    port, name, prof = sys.argv[1], sys.argv[2], sys.argv[3]
     if not shutil.which("geckodriver") or not os.path.exists(FIREFOX):
         print("FAIL geckodriver or firefox-esr missing")
         return 2
-    prof = profile(workdir, cafile)
+    write_prefs(prof)
     dport = free_port()
     base = "http://127.0.0.1:%d" % dport
     driver = subprocess.Popen(
