@@ -9,7 +9,7 @@
 //! * [`kx`]: fresh key shares the relay can use; [`tls13`]: the key
 //!   schedule that reads the encrypted Certificate;
 //! * [`exchange`]: one client on one connection (HelloRetryRequest
-//!   included);
+//!   included); [`share`]: which clients' hellos are the same to a server;
 //! * this module: the [`ClientsStage`] (second wave), which sends each
 //!   distinct hello once, and the socket-free mapping of what was seen to
 //!   facts ([`handshakes`]), with the chain named by reference when the
@@ -19,6 +19,7 @@ pub mod build;
 pub mod exchange;
 pub mod kx;
 pub mod prepare;
+pub mod share;
 pub mod tls13;
 
 use futures_util::future::join_all;
@@ -97,8 +98,8 @@ async fn simulate(p: &Prober<'_>, clients: &[&'static ClientProfile]) -> Vec<Sim
     let started = std::time::Instant::now();
     let mut distinct: Vec<Distinct> = Vec::new();
     for (i, c) in clients.iter().enumerate() {
-        let key = match prepare::prepare(c, p.sni, Source::Zero) {
-            Ok(k) => k.records,
+        let key = match prepare::prepare(c, p.sni, Source::Zero).and_then(|k| k.sharing_key()) {
+            Ok(k) => k,
             Err(e) => {
                 p.fail(&probe_name(c), &Fail::new(FailCode::Encode, e));
                 continue;

@@ -16,8 +16,9 @@
 //! * A client without recorded bytes is built from its fields
 //!   ([`super::build`]).
 //!
-//! The same hello built from [`Source::Zero`] is its *sharing key*: two
-//! clients whose hellos differ only in random bytes share one connection.
+//! The same hello built from [`Source::Zero`] gives its *sharing key*
+//! ([`Prepared::sharing_key`], [`super::share`]): two clients whose hellos
+//! differ only in random bytes and GREASE draws share one connection.
 
 use tlslens_core::clients::ClientProfile;
 
@@ -35,6 +36,17 @@ pub struct Prepared {
     pub records: Vec<u8>,
     /// What the exchange needs to go on.
     pub hello: Hello,
+}
+
+impl Prepared {
+    /// The key under which clients share a connection (see
+    /// [`super::share`]); meant for a hello built from [`Source::Zero`].
+    pub fn sharing_key(&self) -> Result<Vec<u8>, String> {
+        match &self.hello {
+            Hello::Tls { hello, .. } => super::share::key(hello),
+            Hello::Sslv2 => Ok(self.records.clone()),
+        }
+    }
 }
 
 /// The hello sent, and the private keys of its shares.
