@@ -99,12 +99,14 @@ fn waves() -> Waves {
                 version: ProtocolVersion::TLS12,
                 suites: suites12.clone(),
                 flight: Some(tls12_flight()),
+                public_values: Vec::new(),
             },
         ],
         tls13: VersionSuites {
             version: ProtocolVersion::TLS13,
             suites: suites13.clone(),
             flight: None,
+            public_values: Vec::new(),
         },
         browser: BrowserFacts {
             client: "chrome-131".to_owned(),

@@ -5,9 +5,13 @@
 //!
 //! The elimination's side facts have typed places: a failed probe ends it
 //! with [`End::Failed`], a choice the server was not offered with
-//! [`End::Unoffered`] (a protocol violation), and the first answer worth
-//! keeping (a complete flight with a certificate) is its
-//! [`Elimination::first`].
+//! [`End::Unoffered`] (a protocol violation), and what each answer showed
+//! worth keeping (a complete flight, a TLS 1.3 key share) is in its
+//! [`Elimination::seen`].
+//!
+//! Every answer is one full server flight, so the enumeration also records
+//! the server's (EC)DHE public values ([`VersionSuites::public_values`]):
+//! [`super::kex`] compares those instead of making handshakes of its own.
 //!
 //! Here the first wave: [`sslv2`], [`legacy_version`] (SSLv3–TLS 1.2: the
 //! suite registry in chunks of [`CHUNK`] enumerated concurrently; the first
@@ -18,10 +22,12 @@
 use std::future::Future;
 
 use futures_util::future::join_all;
+use tlslens_core::facts::PublicValueFacts;
 
 use super::conn::{Refusal, Reply};
 use super::fail::{Fail, FailCode};
 use super::hello::{self, LegacyOpts};
+use super::kex;
 use super::prober::Prober;
 use crate::codec::{
     sslv2_cipher_name, CipherSuite, FlightParser, ProtocolVersion, ServerFlight, Sslv2ServerMessage,
@@ -34,7 +40,7 @@ pub const CHUNK: usize = 128;
 #[derive(Debug)]
 pub enum Answer<T, X> {
     /// It chose `T`; `X` is anything else its answer showed worth keeping
-    /// (kept for the first offered choice that carries one).
+    /// (kept for every offered choice that carries one).
     Chose(T, Option<X>),
     /// It declined: a refusal, an answer at another version, no choice.
     Declined,
@@ -64,8 +70,9 @@ pub struct Elimination<T, X> {
     pub left: Vec<T>,
     /// Why it stopped.
     pub end: End<T>,
-    /// The side data of the first offered choice that carried some.
-    pub first: Option<X>,
+    /// The side data of the offered choices that carried some, in the order
+    /// they were chosen.
+    pub seen: Vec<X>,
 }
 
 impl<T: Copy, X> Elimination<T, X> {
@@ -91,7 +98,7 @@ where
 {
     let mut remaining = offer;
     let mut chosen = Vec::new();
-    let mut first = None;
+    let mut seen = Vec::new();
     let end = loop {
         if remaining.len() <= keep {
             break End::Exhausted;
@@ -103,9 +110,7 @@ where
             Answer::Chose(c, extra) => {
                 chosen.push(c);
                 remaining.retain(|x| *x != c);
-                if first.is_none() {
-                    first = extra;
-                }
+                seen.extend(extra);
             }
         }
     };
@@ -113,7 +118,7 @@ where
         chosen,
         left: remaining,
         end,
-        first,
+        seen,
     }
 }
 
@@ -128,6 +133,10 @@ pub struct VersionSuites {
     /// The first complete flight with a certificate (TLS ≤ 1.2), for the
     /// chain, the renegotiation and ticket extensions and the ECDHE group.
     pub flight: Option<Box<ServerFlight>>,
+    /// The server's ephemeral public value of every (EC)DHE answer, in the
+    /// order seen (a TLS 1.3 key share, a ServerKeyExchange's point or
+    /// `dh_Ys`).
+    pub public_values: Vec<PublicValueFacts>,
 }
 
 impl VersionSuites {
@@ -137,6 +146,7 @@ impl VersionSuites {
             version,
             suites: Vec::new(),
             flight: None,
+            public_values: Vec::new(),
         }
     }
 
@@ -208,8 +218,11 @@ pub async fn legacy_version(p: &Prober<'_>, v: ProtocolVersion) -> VersionSuites
                 out.suites.push(s);
             }
         }
-        if out.flight.is_none() {
-            out.flight = r.first;
+        for flight in r.seen {
+            out.public_values.extend(kex::public_value(&flight));
+            if out.flight.is_none() && flight.certificate.is_some() {
+                out.flight = Some(flight);
+            }
         }
     }
     let position = |s: &CipherSuite| all.iter().position(|x| x == s).unwrap_or(usize::MAX);
@@ -254,8 +267,7 @@ async fn legacy_chunk(
             match &flight.server_hello {
                 Some(sh) if sh.negotiated_version() == v && !sh.is_hello_retry_request() => {
                     let chosen = sh.cipher_suite;
-                    let keep = complete && flight.certificate.is_some();
-                    Answer::Chose(chosen, keep.then_some(flight))
+                    Answer::Chose(chosen, complete.then_some(flight))
                 }
                 _ => Answer::Declined,
             }
@@ -310,13 +322,13 @@ pub async fn tls13(p: &Prober<'_>) -> VersionSuites {
         async move {
             let hello = p.tls13(&offer, groups, vec![hello::x25519_share()]);
             let flight = match p.send("suites:TLSv1.3", &hello).await {
-                None => return Answer::<_, ()>::Failed,
+                None => return Answer::Failed,
                 Some(Reply::Refused(_)) => return Answer::Declined,
                 Some(Reply::Hello { flight, .. }) => flight,
             };
             match &flight.server_hello {
                 Some(sh) if sh.negotiated_version() == ProtocolVersion::TLS13 => {
-                    Answer::Chose(sh.cipher_suite, None)
+                    Answer::Chose(sh.cipher_suite, kex::key_share_value(sh))
                 }
                 _ => Answer::Declined,
             }
@@ -325,6 +337,7 @@ pub async fn tls13(p: &Prober<'_>) -> VersionSuites {
     .await;
     VersionSuites {
         suites: found.found(),
+        public_values: found.seen,
         ..VersionSuites::none(ProtocolVersion::TLS13)
     }
 }
@@ -411,17 +424,17 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn elimination_keeps_the_first_side_data_of_an_offered_choice() {
+    async fn elimination_keeps_the_side_data_of_every_offered_choice() {
         let (e, _) = run(vec![1, 2, 3], 0, |o| match o.len() {
             3 => Answer::Chose(1, None),
             2 => Answer::Chose(2, Some("second")),
             _ => Answer::Chose(3, Some("third")),
         })
         .await;
-        assert_eq!(e.first, Some("second"));
+        assert_eq!(e.seen, ["second", "third"]);
         // Side data of an unoffered choice is not kept.
         let (e, _) = run(vec![1], 0, |_| Answer::Chose(5, Some("bogus"))).await;
-        assert_eq!((e.first, e.end), (None, End::Unoffered(5)));
+        assert_eq!((e.seen.is_empty(), e.end), (true, End::Unoffered(5)));
         // Nothing offered, nothing asked.
         let (e, asked) = run(vec![], 0, |_| Answer::Failed).await;
         assert_eq!((e.end, asked.len()), (End::Exhausted, 0));

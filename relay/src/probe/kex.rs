@@ -3,15 +3,21 @@
 //! its (EC)DH key across connections — as SSL Labs does, two handshakes
 //! and a comparison.
 //!
-//! * DHE: two hellos at the best TLS ≤ 1.2 version offering only the
-//!   finite-field DHE suites it accepted; the `dh_Ys` of each
-//!   ServerKeyExchange.
-//! * ECDHE: two TLS 1.3 hellos with an X25519 share (the server's
-//!   `key_share`) when the server speaks TLS 1.3 and X25519; else two hellos
-//!   at the best TLS ≤ 1.2 version offering only its ECDHE suites (the
-//!   ServerKeyExchange point).
+//! The first wave's suite enumeration already made one full handshake per
+//! accepted suite and kept each answer's public value
+//! ([`VersionSuites::public_values`]), so the stage takes its samples from
+//! there and makes handshakes of its own only for a kind it has fewer than
+//! [`SAMPLES`] values of:
 //!
-//! The hellos are concurrent; each is one connection that stops at the
+//! * DHE: the values of the finite-field DHE answers at the best TLS ≤ 1.2
+//!   version; else two hellos there offering only the DHE suites it
+//!   accepted (the `dh_Ys` of each ServerKeyExchange).
+//! * ECDHE: the server's TLS 1.3 key shares (X25519) when it speaks TLS 1.3,
+//!   else the ECDHE points at the best TLS ≤ 1.2 version, two of one group;
+//!   else two TLS 1.3 hellos with an X25519 share, else two hellos at that
+//!   version offering only its ECDHE suites.
+//!
+//! Its own hellos are concurrent; each is one connection that stops at the
 //! server's flight. Nothing is judged here.
 
 use futures_util::future::join_all;
@@ -24,6 +30,7 @@ use super::prober::Prober;
 use super::stage::{FirstWave, Stage};
 use crate::codec::{
     CipherSuite, ClientHello, KeyExchangeKind, KeyExchangeParams, NamedGroup, ProtocolVersion,
+    ServerFlight, ServerHello,
 };
 
 /// Handshakes per kind: two are enough to see a reused value.
@@ -58,13 +65,75 @@ impl Stage for KexStage {
             .tls13
             .supported()
             .then_some(first.tls13.suites.as_slice());
-        let (mut out, ecdhe_values) = tokio::join!(
-            legacy_samples(p, version, &dhe),
-            ecdhe_samples(p, version, &ecdhe, tls13),
+        let seen_legacy = best.map_or(&[][..], |b| b.public_values.as_slice());
+        let seen_dhe = (!dhe.is_empty())
+            .then(|| samples(seen_legacy, KexKind::Dhe))
+            .flatten();
+        let seen_ecdhe = tls13
+            .and_then(|_| samples(&first.tls13.public_values, KexKind::Ecdhe))
+            .or_else(|| samples(seen_legacy, KexKind::Ecdhe));
+        let (dhe_values, ecdhe_values) = tokio::join!(
+            async {
+                match seen_dhe {
+                    Some(seen) => seen,
+                    None => legacy_samples(p, version, &dhe).await,
+                }
+            },
+            async {
+                match seen_ecdhe {
+                    Some(seen) => seen,
+                    None => ecdhe_samples(p, version, &ecdhe, tls13).await,
+                }
+            },
         );
+        let mut out = dhe_values;
         out.extend(ecdhe_values);
         out
     }
+}
+
+/// The first [`SAMPLES`] values of `kind` among `seen` that share the first
+/// one's group; `None` when there are fewer.
+fn samples(seen: &[PublicValueFacts], kind: KexKind) -> Option<Vec<PublicValueFacts>> {
+    let first = seen.iter().find(|v| v.kind == kind)?;
+    let same: Vec<PublicValueFacts> = seen
+        .iter()
+        .filter(|v| v.kind == kind && v.group == first.group)
+        .take(SAMPLES)
+        .cloned()
+        .collect();
+    (same.len() == SAMPLES).then_some(same)
+}
+
+/// The server's ephemeral public value in a TLS ≤ 1.2 flight's
+/// ServerKeyExchange; `None` without one (RSA key exchange).
+pub fn public_value(flight: &ServerFlight) -> Option<PublicValueFacts> {
+    match &flight.server_key_exchange.as_ref()?.params {
+        KeyExchangeParams::Dhe(dh) => Some(PublicValueFacts {
+            kind: KexKind::Dhe,
+            group: None,
+            value: Hex(dh.ys.clone()),
+        }),
+        KeyExchangeParams::Ecdhe(ec) => Some(PublicValueFacts {
+            kind: KexKind::Ecdhe,
+            group: Some(ec.named_group),
+            value: Hex(ec.point.clone()),
+        }),
+    }
+}
+
+/// The server's key share in a TLS 1.3 ServerHello (not a
+/// HelloRetryRequest).
+pub fn key_share_value(sh: &ServerHello) -> Option<PublicValueFacts> {
+    if !sh.is_tls13() || sh.is_hello_retry_request() {
+        return None;
+    }
+    let share = sh.key_share()?;
+    Some(PublicValueFacts {
+        kind: KexKind::Ecdhe,
+        group: Some(share.group),
+        value: Hex(share.key_exchange),
+    })
 }
 
 /// ECDHE values: TLS 1.3 key shares, else TLS ≤ 1.2 points.
@@ -98,18 +167,7 @@ async fn legacy_samples(
         let Some(Reply::Hello { flight, .. }) = p.send("key_reuse", &hello).await else {
             return None;
         };
-        match flight.server_key_exchange.map(|k| k.params)? {
-            KeyExchangeParams::Dhe(dh) => Some(PublicValueFacts {
-                kind: KexKind::Dhe,
-                group: None,
-                value: Hex(dh.ys),
-            }),
-            KeyExchangeParams::Ecdhe(ec) => Some(PublicValueFacts {
-                kind: KexKind::Ecdhe,
-                group: Some(ec.named_group),
-                value: Hex(ec.point),
-            }),
-        }
+        public_value(&flight)
     };
     collect((0..SAMPLES).map(|_| one())).await
 }
@@ -122,15 +180,7 @@ async fn tls13_samples(p: &Prober<'_>, suites: &[CipherSuite]) -> Vec<PublicValu
         let Some(Reply::Hello { flight, .. }) = p.send("key_reuse", &hello).await else {
             return None;
         };
-        let share = flight
-            .server_hello
-            .filter(|sh| sh.is_tls13() && !sh.is_hello_retry_request())?
-            .key_share()?;
-        Some(PublicValueFacts {
-            kind: KexKind::Ecdhe,
-            group: Some(share.group),
-            value: Hex(share.key_exchange),
-        })
+        key_share_value(flight.server_hello.as_ref()?)
     };
     collect((0..SAMPLES).map(|_| one())).await
 }
@@ -140,4 +190,37 @@ where
     F: std::future::Future<Output = Option<PublicValueFacts>>,
 {
     join_all(probes).await.into_iter().flatten().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(kind: KexKind, group: Option<NamedGroup>, byte: u8) -> PublicValueFacts {
+        PublicValueFacts {
+            kind,
+            group,
+            value: Hex(vec![byte; 4]),
+        }
+    }
+
+    #[test]
+    fn samples_are_two_values_of_the_kind_in_the_first_ones_group() {
+        let x25519 = Some(NamedGroup::X25519);
+        let p256 = Some(NamedGroup::SECP256R1);
+        let seen = [
+            value(KexKind::Dhe, None, 1),
+            value(KexKind::Ecdhe, x25519, 2),
+            value(KexKind::Ecdhe, p256, 3),
+            value(KexKind::Ecdhe, x25519, 4),
+            value(KexKind::Ecdhe, x25519, 5),
+        ];
+        let ecdhe = samples(&seen, KexKind::Ecdhe).unwrap();
+        assert_eq!(ecdhe, [seen[1].clone(), seen[3].clone()]);
+        // One DHE answer is not enough: the stage makes its own handshakes.
+        assert_eq!(samples(&seen, KexKind::Dhe), None);
+        assert_eq!(samples(&[], KexKind::Ecdhe), None);
+        // Two values of different groups cannot show reuse.
+        assert_eq!(samples(&seen[1..3], KexKind::Ecdhe), None);
+    }
 }
