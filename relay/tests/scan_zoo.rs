@@ -165,6 +165,10 @@ fn nginx_site(addr: &str, port: u16, name: &str, chain: &Path, key: &Path, extra
 
 use std::path::Path;
 
+/// The cipher string of [`nginx_sni_hsts_and_two_addresses`]'s server,
+/// which imposes its order.
+const CIPHERS: &str = "ECDHE+AESGCM:ECDHE+CHACHA20:ECDHE+AES:AES128-SHA:@SECLEVEL=0";
+
 #[test]
 fn nginx_sni_hsts_and_two_addresses() {
     if skip_without("nginx") || skip_without("openssl") {
@@ -189,7 +193,7 @@ fn nginx_sni_hsts_and_two_addresses() {
     let hsts =
         "add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;";
     let mut body = String::from(
-        " ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\n ssl_ciphers 'ECDHE+AESGCM:ECDHE+CHACHA20:ECDHE+AES:AES128-SHA:@SECLEVEL=0';\n ssl_prefer_server_ciphers on;\n",
+        &format!(" ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\n ssl_ciphers '{CIPHERS}';\n ssl_prefer_server_ciphers on;\n"),
     );
     body.push_str(&format!(
         "server {{ listen 127.0.0.1:{port} ssl default_server; server_name _; ssl_certificate {}; ssl_certificate_key {}; return 404; }}\n",
@@ -254,6 +258,19 @@ fn nginx_sni_hsts_and_two_addresses() {
         "{a}"
     );
     assert_eq!(a["server_cipher_order"]["TLSv1.2"], true, "{a}");
+    // The suites in the server's order, as OpenSSL orders that cipher
+    // string (the first one comes from the enumeration's first answer).
+    let openssl_order = std::process::Command::new("openssl")
+        .args(["ciphers", "-stdname", "-s", "-tls1_2", CIPHERS])
+        .output()
+        .unwrap();
+    let expected: Vec<String> = String::from_utf8_lossy(&openssl_order.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| !n.starts_with("TLS_AES_") && !n.starts_with("TLS_CHACHA20_"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(strings(&a["cipher_suites"]["TLSv1.2"]), expected, "{a}");
     assert_eq!(a["fallback_scsv"], true, "{a}");
     assert_eq!(a["secure_renegotiation"], true, "{a}");
     // One chain per key type.

@@ -100,6 +100,7 @@ fn waves() -> Waves {
                 suites: suites12.clone(),
                 flight: Some(tls12_flight()),
                 public_values: Vec::new(),
+                first_choice: None,
             },
         ],
         tls13: VersionSuites {
@@ -107,6 +108,7 @@ fn waves() -> Waves {
             suites: suites13.clone(),
             flight: None,
             public_values: Vec::new(),
+            first_choice: None,
         },
         browser: BrowserFacts {
             client: "chrome-131".to_owned(),

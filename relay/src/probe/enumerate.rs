@@ -137,6 +137,11 @@ pub struct VersionSuites {
     /// order seen (a TLS 1.3 key share, a ServerKeyExchange's point or
     /// `dh_Ys`).
     pub public_values: Vec<PublicValueFacts>,
+    /// The server's choice when offered every suite of [`Self::suites`]
+    /// (among others it declines) in the enumeration's order: the first
+    /// answer, when one offer held them all. [`super::order`] needs no
+    /// handshake of its own for it.
+    pub first_choice: Option<CipherSuite>,
 }
 
 impl VersionSuites {
@@ -147,6 +152,7 @@ impl VersionSuites {
             suites: Vec::new(),
             flight: None,
             public_values: Vec::new(),
+            first_choice: None,
         }
     }
 
@@ -212,7 +218,17 @@ pub async fn legacy_version(p: &Prober<'_>, v: ProtocolVersion) -> VersionSuites
         .enumerate()
         .map(|(i, c)| legacy_chunk(p, v, c.to_vec(), i));
     let mut out = VersionSuites::none(v);
-    for r in join_all(chunks).await {
+    let results = join_all(chunks).await;
+    // One chunk held every accepted suite: its first answer is the choice
+    // among all of them.
+    if let [only] = results
+        .iter()
+        .filter(|r| !r.found().is_empty())
+        .collect::<Vec<_>>()[..]
+    {
+        out.first_choice = only.chosen.first().copied();
+    }
+    for r in results {
         for s in r.found() {
             if !out.suites.contains(&s) {
                 out.suites.push(s);
@@ -336,6 +352,7 @@ pub async fn tls13(p: &Prober<'_>) -> VersionSuites {
     })
     .await;
     VersionSuites {
+        first_choice: found.chosen.first().copied(),
         suites: found.found(),
         public_values: found.seen,
         ..VersionSuites::none(ProtocolVersion::TLS13)

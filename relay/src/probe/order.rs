@@ -1,6 +1,9 @@
 //! The second-wave stage finding the server's suite order: whether it
 //! imposes its order (the accepted suites offered forward and reversed get the
-//! same choice), and then that order by elimination ([`eliminate`]).
+//! same choice), and then that order by elimination ([`eliminate`]). The
+//! forward offer's answer is usually known already: the enumeration's first
+//! answer offered every accepted suite in that order
+//! ([`VersionSuites::first_choice`]); only the reversed offer is sent then.
 
 use futures_util::future::join_all;
 
@@ -72,10 +75,13 @@ async fn server_order(p: &Prober<'_>, found: &VersionSuites) -> Order {
     let v = found.version;
     let probe = format!("order:{v}");
     let reversed: Vec<CipherSuite> = suites.iter().rev().copied().collect();
-    let (a, b) = tokio::join!(
-        choose(p, v, &suites, &probe),
-        choose(p, v, &reversed, &probe)
-    );
+    let forward = async {
+        match found.first_choice {
+            Some(c) => Answer::Chose(c, None),
+            None => choose(p, v, &suites, &probe).await,
+        }
+    };
+    let (a, b) = tokio::join!(forward, choose(p, v, &reversed, &probe));
     let (Answer::Chose(a, _), Answer::Chose(b, _)) = (a, b) else {
         return Order {
             server_order: None,
