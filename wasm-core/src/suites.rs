@@ -10,6 +10,9 @@
 //! Signalling cipher suite values ([`EMPTY_RENEGOTIATION_INFO_SCSV`], [`FALLBACK_SCSV`])
 //! are not suites and are not in the table.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// How the premaster / handshake secret is agreed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyExchange {
@@ -147,39 +150,56 @@ pub const FALLBACK_SCSV: u16 = 0x5600;
 
 /// The suite with this code point, or `None` for an unassigned code or an SCSV.
 pub fn lookup(code: u16) -> Option<SuiteInfo> {
-    SUITES
-        .binary_search_by_key(&code, |&(c, _, _)| c)
+    let rows = derived();
+    rows.binary_search_by_key(&code, |s| s.code)
         .ok()
-        .and_then(|i| SUITES.get(i))
-        .map(|&(c, n, o)| derive(c, n, o))
+        .and_then(|i| rows.get(i))
+        .copied()
 }
 
 /// The suite with this IANA name or OpenSSL name (ASCII case-insensitive). A Java-style
 /// `SSL_` prefix in place of `TLS_` is accepted too (`SSL_RSA_WITH_RC4_128_MD5`).
 pub fn by_name(name: &str) -> Option<SuiteInfo> {
-    SUITES
-        .iter()
-        .find(|&&(_, iana, openssl)| {
-            iana.eq_ignore_ascii_case(name)
-                || openssl.is_some_and(|o| o.eq_ignore_ascii_case(name))
-                || matches_ssl_prefixed(iana, name)
-        })
-        .map(|&(c, n, o)| derive(c, n, o))
+    names()
+        .get(&name.to_ascii_lowercase())
+        .and_then(|&code| lookup(code))
 }
 
 /// Every suite in the table, ascending by code.
 pub fn all() -> impl Iterator<Item = SuiteInfo> {
-    SUITES.iter().map(|&(c, n, o)| derive(c, n, o))
+    derived().iter().copied()
 }
 
-/// `SSL_RSA_WITH_RC4_128_MD5` names `TLS_RSA_WITH_RC4_128_MD5`.
-fn matches_ssl_prefixed(iana: &str, name: &str) -> bool {
-    match (name.get(..4), name.get(4..), iana.get(4..)) {
-        (Some(prefix), Some(rest), Some(iana_rest)) => {
-            prefix.eq_ignore_ascii_case("SSL_") && iana_rest.eq_ignore_ascii_case(rest)
+/// Every row of the table with its properties [`derive`]d, once per process
+/// (deriving parses the name; reports, the client table and the relay's
+/// hellos look suites up thousands of times).
+fn derived() -> &'static [SuiteInfo] {
+    static DERIVED: OnceLock<Vec<SuiteInfo>> = OnceLock::new();
+    DERIVED.get_or_init(|| SUITES.iter().map(|&(c, n, o)| derive(c, n, o)).collect())
+}
+
+/// Every name a suite answers to, lower-cased: the IANA name, OpenSSL's name
+/// and the `SSL_`-prefixed IANA name. Where two rows share a name, the first
+/// row in the table has it.
+fn names() -> &'static HashMap<String, u16> {
+    static NAMES: OnceLock<HashMap<String, u16>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut map = HashMap::new();
+        for &(code, iana, openssl) in SUITES {
+            let ssl_prefixed = iana.get(4..).map(|rest| format!("ssl_{rest}"));
+            for name in [
+                Some(iana.to_owned()),
+                openssl.map(str::to_owned),
+                ssl_prefixed,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                map.entry(name.to_ascii_lowercase()).or_insert(code);
+            }
         }
-        _ => false,
-    }
+        map
+    })
 }
 
 /// Builds the full record for one table row from its IANA name.

@@ -99,8 +99,14 @@ pub fn tls13_groups() -> Vec<NamedGroup> {
     })
 }
 
-/// Every TLS ≤ 1.2 suite of the registry, common ones first.
+/// Every TLS ≤ 1.2 suite of the registry, common ones first (computed once
+/// per process: every scan's enumeration starts from it).
 pub fn legacy_suites() -> Vec<CipherSuite> {
+    static ORDER: std::sync::OnceLock<Vec<CipherSuite>> = std::sync::OnceLock::new();
+    ORDER.get_or_init(rank_legacy_suites).clone()
+}
+
+fn rank_legacy_suites() -> Vec<CipherSuite> {
     let all: Vec<suites::SuiteInfo> = suites::all().filter(|s| !s.tls13).collect();
     let rank = |s: &suites::SuiteInfo| -> u8 {
         let fs = s.forward_secret();
