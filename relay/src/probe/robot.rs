@@ -23,6 +23,7 @@
 //! [`judge_robot`] (in the core), which gives the verdict and the oracle's
 //! strength.
 
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use futures_util::future::{join_all, try_join};
@@ -82,7 +83,7 @@ impl Stage for RobotStage {
                 VulnCheck::not_tested("the server speaks none of TLS 1.0–1.2")
             };
         };
-        match rounds(p, &Offer::new(v, suites)).await {
+        match rounds(p, &Run::new(Offer::new(v, suites))).await {
             Ok((rounds, repeat)) => judge_robot(&rounds, repeat.as_ref()),
             Err(stop) => {
                 p.fail(PROBE, &stop.as_fail());
@@ -165,22 +166,65 @@ impl Observed {
     }
 }
 
+/// What every connection of one ROBOT test shares: the offer, and each
+/// payload's ciphertext. The blocks are fixed for a key and a version, so
+/// each is encrypted once per test (as the ROBOT authors' script does), not
+/// once per connection; a modulus the test has not seen (another server
+/// behind the same address) gets its own.
+struct Run {
+    offer: Offer,
+    ciphertexts: Mutex<Vec<Ciphertext>>,
+}
+
+struct Ciphertext {
+    payload: RobotPayload,
+    modulus: Vec<u8>,
+    bytes: Vec<u8>,
+}
+
+impl Run {
+    fn new(offer: Offer) -> Self {
+        Self {
+            offer,
+            ciphertexts: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The ciphertext of `payload` under `(n, e)`, whose block is `block`.
+    fn ciphertext(&self, payload: RobotPayload, n: &[u8], e: &[u8], block: &[u8]) -> Vec<u8> {
+        let mut known = self
+            .ciphertexts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(c) = known
+            .iter()
+            .find(|c| c.payload == payload && c.modulus == n)
+        {
+            return c.bytes.clone();
+        }
+        let bytes = kx::rsa_encrypt_raw(n, e, block);
+        known.push(Ciphertext {
+            payload,
+            modulus: n.to_vec(),
+            bytes: bytes.clone(),
+        });
+        bytes
+    }
+}
+
 /// Both rounds at once (the standard round's answers give the shortened
 /// round's silence threshold as soon as they are in), and the repetition of
 /// the first round that distinguished the payloads.
-async fn rounds(
-    p: &Prober<'_>,
-    offer: &Offer,
-) -> Result<(Vec<RobotRound>, Option<[String; 5]>), Stop> {
+async fn rounds(p: &Prober<'_>, run: &Run) -> Result<(Vec<RobotRound>, Option<[String; 5]>), Stop> {
     let (known, silence) = watch::channel(None);
     let standard = async {
-        let observed = round(p, offer, RobotFlow::Standard, Wait::Standard).await?;
+        let observed = round(p, run, RobotFlow::Standard, Wait::Standard).await?;
         // Nobody listening any more is not an error: the shortened round
         // may have failed first.
         let _ = known.send(Some(observed.silence()));
         Ok(observed)
     };
-    let shortened = round(p, offer, RobotFlow::Shortened, Wait::Silence(silence));
+    let shortened = round(p, run, RobotFlow::Shortened, Wait::Silence(silence));
     let (standard, shortened) = try_join(standard, shortened).await?;
     let threshold = standard.silence();
     let rounds = vec![standard.round, shortened.round];
@@ -190,7 +234,7 @@ async fn rounds(
                 RobotFlow::Standard => Wait::Standard,
                 RobotFlow::Shortened => Wait::Fixed(threshold),
             };
-            Some(round(p, offer, r.flow, wait).await?.round.answers)
+            Some(round(p, run, r.flow, wait).await?.round.answers)
         }
         None => None,
     };
@@ -198,16 +242,11 @@ async fn rounds(
 }
 
 /// The five payloads of one flow, concurrently.
-async fn round(
-    p: &Prober<'_>,
-    offer: &Offer,
-    flow: RobotFlow,
-    wait: Wait,
-) -> Result<Observed, Stop> {
+async fn round(p: &Prober<'_>, run: &Run, flow: RobotFlow, wait: Wait) -> Result<Observed, Stop> {
     let answers = join_all(
         RobotPayload::ALL
             .iter()
-            .map(|payload| query(p, offer, *payload, flow, wait.clone())),
+            .map(|payload| query(p, run, *payload, flow, wait.clone())),
     )
     .await;
     let mut out: [String; 5] = Default::default();
@@ -239,12 +278,12 @@ struct Answer {
 /// One connection: the hello, then `payload` in `flow`; the first answer.
 async fn query(
     p: &Prober<'_>,
-    offer: &Offer,
+    run: &Run,
     payload: RobotPayload,
     flow: RobotFlow,
     wait: Wait,
 ) -> Result<Answer, Stop> {
-    let (mut session, first) = tls12::hello(p, offer).await?;
+    let (mut session, first) = tls12::hello(p, &run.offer).await?;
     let rtt = session.since_connected();
     let (n, e) = first
         .chain
@@ -257,14 +296,14 @@ async fn query(
             ))
         })?;
     let k = kx::modulus_len(&n);
-    let block = robot_block(payload, k, offer.version).ok_or_else(|| {
+    let block = robot_block(payload, k, run.offer.version).ok_or_else(|| {
         Stop::Failed(super::fail::Fail::new(
             FailCode::ProtocolViolation,
             format!("an RSA modulus of {k} bytes is too short"),
         ))
     })?;
     let v = first.version;
-    let cke = ClientKeyExchange::Rsa(kx::rsa_encrypt_raw(&n, &e, &block))
+    let cke = ClientKeyExchange::Rsa(run.ciphertext(payload, &n, &e, &block))
         .to_message()
         .and_then(|m| m.encode())
         .map_err(|e| Stop::Failed(super::fail::Fail::new(FailCode::Encode, e.to_string())))?;
@@ -340,6 +379,22 @@ mod tests {
     /// Where the `00` separator of a PKCS#1 block is, after the padding.
     fn separator(block: &[u8]) -> Option<usize> {
         block[2..].iter().position(|b| *b == 0).map(|i| i + 2)
+    }
+
+    #[test]
+    fn each_payload_is_encrypted_once_per_key() {
+        let run = Run::new(Offer::new(ProtocolVersion::TLS12, vec![]));
+        // 3233 = 61 × 53, e = 17: 65^17 mod 3233 = 2790.
+        let (n, e) = ([0x0C, 0xA1], [17]);
+        let c = run.ciphertext(RobotPayload::Correct, &n, &e, &[65]);
+        assert_eq!(c, 2790u16.to_be_bytes());
+        assert_eq!(run.ciphertext(RobotPayload::Correct, &n, &e, &[65]), c);
+        assert_eq!(run.ciphertexts.lock().unwrap().len(), 1);
+        // Another payload, another key: their own ciphertexts.
+        run.ciphertext(RobotPayload::WrongVersion, &n, &e, &[66]);
+        let other = run.ciphertext(RobotPayload::Correct, &[0x0D, 0x1B], &e, &[65]);
+        assert_eq!(other, kx::rsa_encrypt_raw(&[0x0D, 0x1B], &e, &[65]));
+        assert_eq!(run.ciphertexts.lock().unwrap().len(), 3);
     }
 
     #[test]
