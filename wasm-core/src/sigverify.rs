@@ -5,6 +5,9 @@
 //! ECDSA on P-256/P-384/P-521 with SHA-1/SHA-2, Ed25519. Anything else is
 //! reported as [`SigCheck::Unsupported`], never as valid.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use rsa::{BigUint, Pkcs1v15Sign, Pss, RsaPublicKey};
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
@@ -28,14 +31,54 @@ pub enum SigCheck {
 /// Largest RSA modulus we verify with (some roots use 8192 bits).
 const MAX_RSA_BITS: usize = 16_384;
 
-/// Checks that `issuer_key` signed `cert`.
+/// How many outcomes [`verify`] remembers before it starts over (a
+/// long-running relay grades many sites).
+const MEMO_MAX: usize = 4096;
+
+/// Checks that `issuer_key` signed `cert`. The outcome is remembered for
+/// the process: one grade builds paths for every root store and simulated
+/// client and meets the same certificate and issuer many times, and an RSA
+/// check in pure Rust costs a good part of a millisecond.
 pub fn verify(cert: &X509Certificate<'_>, issuer_key: &SubjectPublicKeyInfo<'_>) -> SigCheck {
-    verify_signed(
-        &cert.signature_algorithm,
-        cert.tbs_certificate.as_ref(),
-        cert.signature_value.data.as_ref(),
-        issuer_key,
-    )
+    let alg = &cert.signature_algorithm;
+    let tbs = cert.tbs_certificate.as_ref();
+    let sig = cert.signature_value.data.as_ref();
+    let key = memo_key(alg, tbs, sig, issuer_key);
+    let memo = memo();
+    if let Some(known) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return known;
+    }
+    let out = verify_signed(alg, tbs, sig, issuer_key);
+    if let Ok(mut m) = memo.lock() {
+        if m.len() >= MEMO_MAX {
+            m.clear();
+        }
+        m.insert(key, out.clone());
+    }
+    out
+}
+
+fn memo() -> &'static Mutex<HashMap<[u8; 32], SigCheck>> {
+    static MEMO: OnceLock<Mutex<HashMap<[u8; 32], SigCheck>>> = OnceLock::new();
+    MEMO.get_or_init(Mutex::default)
+}
+
+/// SHA-256 over everything the outcome depends on, each part
+/// length-prefixed: the algorithm (OID and parameters), the signed bytes,
+/// the signature and the issuer's key.
+fn memo_key(
+    alg: &AlgorithmIdentifier<'_>,
+    tbs: &[u8],
+    sig: &[u8],
+    issuer_key: &SubjectPublicKeyInfo<'_>,
+) -> [u8; 32] {
+    let params = alg.parameters.as_ref().map_or(&[][..], |p| p.data.as_ref());
+    let mut h = Sha256::new();
+    for part in [alg.algorithm.as_bytes(), params, tbs, sig, issuer_key.raw] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part);
+    }
+    h.finalize().into()
 }
 
 /// Checks that `key` made `sig` over `tbs` with `alg` (a certificate's or an
@@ -199,5 +242,37 @@ fn outcome(ok: bool) -> SigCheck {
         SigCheck::Valid
     } else {
         SigCheck::Invalid
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use x509_parser::prelude::FromDer;
+
+    fn self_signed() -> Vec<u8> {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let params = rcgen::CertificateParams::new(vec!["memo.test".to_owned()]).unwrap();
+        params.self_signed(&key).unwrap().der().to_vec()
+    }
+
+    #[test]
+    fn a_remembered_outcome_is_never_another_certificates() {
+        let der = self_signed();
+        let other = self_signed();
+        let (_, cert) = X509Certificate::from_der(&der).unwrap();
+        let (_, stranger) = X509Certificate::from_der(&other).unwrap();
+        let own = cert.public_key();
+        assert_eq!(verify(&cert, own), SigCheck::Valid);
+        assert_eq!(verify(&cert, own), SigCheck::Valid);
+        assert_eq!(verify(&cert, stranger.public_key()), SigCheck::Invalid);
+        // The same certificate with its signature's last byte changed.
+        let mut bad = der.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        let (_, tampered) = X509Certificate::from_der(&bad).unwrap();
+        assert_eq!(verify(&tampered, own), SigCheck::Invalid);
+        assert_eq!(verify(&cert, own), SigCheck::Valid);
     }
 }
