@@ -72,7 +72,7 @@ fn memo_key(
     sig: &[u8],
     issuer_key: &SubjectPublicKeyInfo<'_>,
 ) -> [u8; 32] {
-    let params = alg.parameters.as_ref().map_or(&[][..], |p| p.data.as_ref());
+    let params = alg.parameters.as_ref().map_or(&[][..], |p| p.data);
     let mut h = Sha256::new();
     for part in [alg.algorithm.as_bytes(), params, tbs, sig, issuer_key.raw] {
         h.update((part.len() as u64).to_be_bytes());
