@@ -11,19 +11,20 @@
 
 use std::time::{Duration, Instant};
 
+use tlslens_core::clients::ClientProfile;
 use tlslens_core::facts::{HandshakeError, HandshakeErrorKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::kx::{Secret, Source};
-use super::prepare::{self, Hello, Prepared};
+use super::prepare::{self, Hello};
 use super::tls13;
 use crate::codec::{
     Alert, CertificateStatus, CertificateTls13, CipherSuite, ClientHello, ContentType,
     ExtensionType, FlightEnd, FlightParser, FlightStatus, HandshakeReassembler, HandshakeType,
     NamedGroup, ProtocolVersion, RecordReader, ServerFlight, ServerHello, Sslv2ServerMessage,
 };
-use crate::probe::fail::Fail;
+use crate::probe::fail::{Fail, FailCode};
 use crate::probe::prober::Prober;
 
 /// What the server did with one client's hello.
@@ -49,11 +50,16 @@ pub struct Seen {
 }
 
 /// Runs one client's exchange under a bulk permit of the connection cap
-/// ([`crate::probe::limiter`]). `Err` only when no connection could be made.
-pub async fn run(p: &Prober<'_>, prepared: Prepared, src: Source<'_>) -> Result<Seen, Fail> {
+/// ([`crate::probe::limiter`]): its hello (fresh keys from `src`) is made
+/// once the permit is held, so the simulation's key generation is spread
+/// over its connections instead of holding up the other stages at its
+/// start. `Err` only when no hello or no connection could be made.
+pub async fn run(p: &Prober<'_>, client: &ClientProfile, src: Source<'_>) -> Result<Seen, Fail> {
     // Bulk: the simulation's connections are independent of each other
     // and must not hold up the probes that are chains of steps.
     let _permit = p.link.limiter.bulk_permit().await?;
+    let prepared =
+        prepare::prepare(client, p.sni, src).map_err(|e| Fail::new(FailCode::Encode, e))?;
     let limits = p.link.limits;
     let deadline = (Instant::now() + limits.probe).min(limits.deadline);
     let stream = p.link.connect().await?;

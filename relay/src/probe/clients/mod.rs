@@ -86,13 +86,18 @@ impl Stage for ClientsStage<'_> {
 /// A distinct hello and the clients that send it.
 struct Distinct {
     key: Vec<u8>,
-    prepared: prepare::Prepared,
+    /// The first client that sends it: its hello is the one sent.
+    client: &'static ClientProfile,
     sni: bool,
     members: Vec<usize>,
 }
 
 /// Sends each distinct hello of `clients` once and gives one entry per
-/// client that got an answer, in table order.
+/// client that got an answer, in table order. The sharing keys are made up
+/// front (no key generation: [`Source::Zero`]); each hello that is sent is
+/// made, with its fresh keys, just before its connection, so the stage's
+/// ~2 ms of key generation is spread over its connections rather than
+/// holding up every stage at the start of the second wave.
 async fn simulate(p: &Prober<'_>, clients: &[&'static ClientProfile]) -> Vec<Simulated> {
     let rng = SystemRandom::new();
     let started = std::time::Instant::now();
@@ -105,29 +110,25 @@ async fn simulate(p: &Prober<'_>, clients: &[&'static ClientProfile]) -> Vec<Sim
                 continue;
             }
         };
-        if let Some(d) = distinct.iter_mut().find(|d| d.key == key) {
-            d.members.push(i);
-            continue;
-        }
-        match prepare::prepare(c, p.sni, Source::System(&rng)) {
-            Ok(prepared) => distinct.push(Distinct {
+        match distinct.iter_mut().find(|d| d.key == key) {
+            Some(d) => d.members.push(i),
+            None => distinct.push(Distinct {
                 key,
-                prepared,
+                client: c,
                 sni: c.sni && p.sni.is_some(),
                 members: vec![i],
             }),
-            Err(e) => p.fail(&probe_name(c), &Fail::new(FailCode::Encode, e)),
         }
     }
     tracing::debug!(
         clients = clients.len(),
         hellos = distinct.len(),
-        prepared_us = started.elapsed().as_micros() as u64,
+        keyed_us = started.elapsed().as_micros() as u64,
         "simulating clients"
     );
     let rng = &rng;
     let results = join_all(distinct.into_iter().map(|d| async move {
-        let seen = exchange::run(p, d.prepared, Source::System(rng)).await;
+        let seen = exchange::run(p, d.client, Source::System(rng)).await;
         (d.members, d.sni, seen)
     }))
     .await;
