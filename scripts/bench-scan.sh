@@ -2,7 +2,9 @@
 # Benchmark: a full `tlslens-relay scan` of a loopback nginx serving TLS 1.0–1.2
 # — with the client simulation (every client of the table, the default) and
 # without it (`--no-clients`) — against `sslscan` on the same server, side by
-# side in one run. Prints the mean times.
+# side in one run. Prints the mean times (hyperfine, each command's runs in a
+# row), then the three interleaved with the ratio per iteration, then nginx's
+# CPU time per run.
 #
 #   scripts/bench-scan.sh [RUNS]      (default 20 runs each)
 #   TLSLENS_RELAY=target/release/tlslens-relay scripts/bench-scan.sh 10   (no build)
@@ -107,6 +109,34 @@ else
   # shellcheck disable=SC2086
   bench sslscan $SSLSCAN
 fi
+
+# The same three commands interleaved: each iteration runs all three, in a
+# random order, so a machine that drifts (CPU frequency, other load, the
+# TIME_WAIT sockets the runs themselves leave) weighs on each alike. The
+# ratio is taken per iteration (relay / sslscan of the same iteration) and
+# summarised by its median and quartiles.
+echo "== interleaved, $RUNS iterations" >&2
+python3 - "$RUNS" "$SCAN" "$SCAN_NO_CLIENTS" "$SSLSCAN" <<'PY'
+import random, shlex, statistics, subprocess, sys, time
+runs = int(sys.argv[1])
+names = ["tlslens-relay (all clients)", "tlslens-relay --no-clients", "sslscan"]
+cmds = [shlex.split(c) for c in sys.argv[2:5]]
+times = {n: [] for n in names}
+for _ in range(runs):
+    order = list(zip(names, cmds))
+    random.shuffle(order)
+    for name, cmd in order:
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times[name].append((time.perf_counter() - t) * 1000)
+for n in names:
+    v = times[n]
+    print(f"{n:28s} mean {statistics.mean(v):6.1f} ms  median {statistics.median(v):6.1f} ms")
+for n in names[:2]:
+    r = sorted(a / b for a, b in zip(times[n], times["sslscan"]))
+    q = statistics.quantiles(r, n=4)
+    print(f"{n:28s} / sslscan per iteration: median {statistics.median(r):.3f}x (quartiles {q[0]:.3f}-{q[2]:.3f})")
+PY
 
 # The server's side of the same runs: CPU time of nginx's worker per run of
 # each command (from /proc/PID/schedstat, ns on the CPU). With one worker it

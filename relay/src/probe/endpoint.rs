@@ -145,16 +145,18 @@ pub async fn scan_endpoint(cx: &ScanContext<'_>, addr: SocketAddr) -> EndpointFa
 }
 
 /// Discovery: SSLv2, the suites of SSLv3–TLS 1.2 and of TLS 1.3, and the
-/// reference browser, all at once.
+/// reference browser, all at once. The enumerations ask for connections
+/// newest version first: TLS 1.2's is usually the longest chain of steps
+/// (one per accepted suite), so it starts before the old versions' quick
+/// refusals take the first permits.
 async fn first_wave(p: &Prober<'_>) -> FirstWave {
     let legacy_versions = [
-        ProtocolVersion::SSLV3,
-        ProtocolVersion::TLS10,
-        ProtocolVersion::TLS11,
         ProtocolVersion::TLS12,
+        ProtocolVersion::TLS11,
+        ProtocolVersion::TLS10,
+        ProtocolVersion::SSLV3,
     ];
-    let (sslv2, legacy, tls13, browser) = tokio::join!(
-        enumerate::sslv2(p),
+    let (legacy, tls13, browser, sslv2) = tokio::join!(
         join_all(
             legacy_versions
                 .iter()
@@ -162,7 +164,11 @@ async fn first_wave(p: &Prober<'_>) -> FirstWave {
         ),
         enumerate::tls13(p),
         browser(p),
+        enumerate::sslv2(p),
     );
+    let mut legacy = legacy;
+    // SSLv3 … TLS 1.2, as the first wave keeps them.
+    legacy.reverse();
     FirstWave {
         sslv2,
         legacy,
