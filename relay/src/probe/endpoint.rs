@@ -51,6 +51,9 @@ pub struct ScanContext<'a> {
     pub progress: &'a Reporter,
     /// The connection cap of the whole target.
     pub limiter: Limiter,
+    /// The client simulation's plan (`None`: no simulation), made while the
+    /// first wave runs.
+    pub clients: Option<&'a simulation::PlanFuture>,
 }
 
 /// The deadlines of one endpoint's probes, from the scan's total time.
@@ -113,7 +116,7 @@ pub async fn scan_endpoint(cx: &ScanContext<'_>, addr: SocketAddr) -> EndpointFa
     }
 
     let t1 = Instant::now();
-    let (mut second, stage_timings) = second_wave(&p, &first, cx.opts.clients.as_ref()).await;
+    let (mut second, stage_timings) = second_wave(&p, &first, cx.clients).await;
     run.timings.push(timing("details", t1.elapsed()));
     run.timings.extend(stage_timings);
     cx.progress.reached(&ip, Milestone::Detailed);
@@ -191,7 +194,7 @@ async fn timed<S: Stage>(stage: S, p: &Prober<'_>, first: &FirstWave) -> (S::Out
 async fn second_wave(
     p: &Prober<'_>,
     first: &FirstWave,
-    clients: Option<&tlslens_core::clients::ClientSelection>,
+    clients: Option<&simulation::PlanFuture>,
 ) -> (SecondWave, Vec<Timing>) {
     let (
         (orders, _),
@@ -222,7 +225,7 @@ async fn second_wave(
         timed(EarlyDataStage, p, first),
         timed(KexStage, p, first),
         timed(Sslv2CompatStage, p, first),
-        timed(ClientsStage { selection: clients }, p, first),
+        timed(ClientsStage { plan: clients }, p, first),
     );
     let second = SecondWave {
         orders,

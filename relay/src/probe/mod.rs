@@ -164,6 +164,12 @@ pub async fn scan(
     })??;
     let now = opts.clock.now();
     let reporter = progress::Reporter::new(progress, addrs.len());
+    // Which clients share which connection is the same for every endpoint:
+    // worked out on a spare thread while the first wave probes.
+    let plan = opts
+        .clients
+        .clone()
+        .map(|selection| clients::plan_in_background(selection, target.sni().map(str::to_owned)));
     let cx = endpoint::ScanContext {
         target,
         opts,
@@ -174,6 +180,7 @@ pub async fn scan(
         // the cap protects the service, which may be one box behind several
         // IPs.
         limiter: limiter::Limiter::new(opts.max_connections),
+        clients: plan.as_ref(),
     };
     let endpoints = join_all(addrs.iter().map(|addr| endpoint::scan_endpoint(&cx, *addr))).await;
     assemble::scan(

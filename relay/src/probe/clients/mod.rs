@@ -10,8 +10,10 @@
 //!   schedule that reads the encrypted Certificate;
 //! * [`exchange`]: one client on one connection (HelloRetryRequest
 //!   included); [`share`]: which clients' hellos are the same to a server;
-//! * this module: the [`ClientsStage`] (second wave), which sends each
-//!   distinct hello once, and the socket-free mapping of what was seen to
+//! * this module: the [`Plan`] (which clients share a connection, made
+//!   once per scan while the first wave runs), the [`ClientsStage`] (second
+//!   wave), which sends each distinct hello once, and the socket-free
+//!   mapping of what was seen to
 //!   facts ([`handshakes`]), with the chain named by reference when the
 //!   endpoint recorded it already.
 
@@ -22,11 +24,15 @@ pub mod prepare;
 pub mod share;
 pub mod tls13;
 
+use std::sync::{Arc, Mutex};
+
 use futures_util::future::join_all;
 use ring::rand::SystemRandom;
 use tlslens_core::clients::{ClientProfile, ClientSelection};
 use tlslens_core::facts::{ChainFacts, ChainRef, ChainSlot, ClientHandshake, HandshakeError};
 use tlslens_core::Der;
+use tokio::sync::OnceCell;
+use tokio::task::JoinHandle;
 
 use self::exchange::Seen;
 use self::kx::Source;
@@ -42,8 +48,112 @@ use crate::codec::{CipherSuite, NamedGroup, ProtocolVersion};
 /// cap ([`super::limiter`]): the other stages' chains of probes go first.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientsStage<'s> {
-    /// Which clients.
-    pub selection: Option<&'s ClientSelection>,
+    /// Which clients share which connection, made while the first wave ran.
+    pub plan: Option<&'s PlanFuture>,
+}
+
+/// Which clients, and which of them share one connection: the same for
+/// every endpoint of a target (same selection, same SNI), so it is made
+/// once per scan, on a blocking thread while the first wave runs
+/// ([`plan_in_background`]), not at the start of the second wave, where its
+/// ~1 ms of hello encoding held up every other stage's first step.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The selected clients, in table order.
+    pub clients: Vec<&'static ClientProfile>,
+    /// One entry per distinct hello.
+    distinct: Vec<Distinct>,
+    /// Clients whose hello cannot be made (a bug of the table or the
+    /// relay), by index, with why.
+    unsendable: Vec<(usize, String)>,
+}
+
+/// The plan, made on a blocking thread while the first wave runs and
+/// shared by the endpoints of a scan: the first to ask waits for the thread,
+/// the others for the first.
+#[derive(Debug)]
+pub struct PlanFuture {
+    made: OnceCell<Arc<Plan>>,
+    making: Mutex<Option<Making>>,
+}
+
+/// The thread making a plan, and what it was given (to make it again if
+/// the thread panicked).
+#[derive(Debug)]
+struct Making {
+    thread: JoinHandle<Plan>,
+    selection: ClientSelection,
+    sni: Option<String>,
+}
+
+impl PlanFuture {
+    /// The plan, once made.
+    pub async fn get(&self) -> Arc<Plan> {
+        self.made
+            .get_or_init(|| async {
+                let making = self
+                    .making
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take();
+                let Some(m) = making else {
+                    return Arc::new(Plan::default());
+                };
+                // A panic on the thread would be a bug; the stage still runs.
+                let plan = match m.thread.await {
+                    Ok(plan) => plan,
+                    Err(_) => plan(&m.selection, m.sni.as_deref()),
+                };
+                Arc::new(plan)
+            })
+            .await
+            .clone()
+    }
+}
+
+/// Groups the clients of `selection` by sharing key, for a target whose
+/// hellos carry `sni` (socket-free; see [`share`]).
+pub fn plan(selection: &ClientSelection, sni: Option<&str>) -> Plan {
+    let clients = selection.select();
+    let mut distinct: Vec<Distinct> = Vec::new();
+    let mut unsendable = Vec::new();
+    for (i, c) in clients.iter().enumerate() {
+        let key = match prepare::prepare(c, sni, Source::Zero).and_then(|k| k.sharing_key()) {
+            Ok(k) => k,
+            Err(e) => {
+                unsendable.push((i, e));
+                continue;
+            }
+        };
+        match distinct.iter_mut().find(|d| d.key == key) {
+            Some(d) => d.members.push(i),
+            None => distinct.push(Distinct {
+                key,
+                client: c,
+                sni: c.sni && sni.is_some(),
+                members: vec![i],
+            }),
+        }
+    }
+    Plan {
+        clients,
+        distinct,
+        unsendable,
+    }
+}
+
+/// Starts [`plan`] on a blocking thread (within a runtime).
+pub fn plan_in_background(selection: ClientSelection, sni: Option<String>) -> PlanFuture {
+    let (s, n) = (selection.clone(), sni.clone());
+    let thread = tokio::task::spawn_blocking(move || plan(&s, n.as_deref()));
+    PlanFuture {
+        made: OnceCell::new(),
+        making: Mutex::new(Some(Making {
+            thread,
+            selection,
+            sni,
+        })),
+    }
 }
 
 /// One client's handshake as seen, before its chain is named.
@@ -78,12 +188,13 @@ impl Stage for ClientsStage<'_> {
     type Outcome = Option<Vec<Simulated>>;
 
     async fn run(&self, p: &Prober<'_>, _first: &FirstWave) -> Self::Outcome {
-        let clients = self.selection?.select();
-        Some(simulate(p, &clients).await)
+        let plan = self.plan?.get().await;
+        Some(simulate(p, &plan).await)
     }
 }
 
 /// A distinct hello and the clients that send it.
+#[derive(Debug)]
 struct Distinct {
     key: Vec<u8>,
     /// The first client that sends it: its hello is the one sent.
@@ -92,49 +203,33 @@ struct Distinct {
     members: Vec<usize>,
 }
 
-/// Sends each distinct hello of `clients` once and gives one entry per
-/// client that got an answer, in table order. The sharing keys are made up
-/// front (no key generation: [`Source::Zero`]); each hello that is sent is
-/// made, with its fresh keys, just before its connection, so the stage's
-/// ~2 ms of key generation is spread over its connections rather than
-/// holding up every stage at the start of the second wave.
-async fn simulate(p: &Prober<'_>, clients: &[&'static ClientProfile]) -> Vec<Simulated> {
+/// Sends each distinct hello of the plan once and gives one entry per
+/// client that got an answer, in table order. Each hello that is sent is
+/// made, with its fresh keys, just before its connection
+/// ([`exchange::run`]), so the stage's ~2 ms of key generation is spread
+/// over its connections.
+async fn simulate(p: &Prober<'_>, plan: &Plan) -> Vec<Simulated> {
     let rng = SystemRandom::new();
-    let started = std::time::Instant::now();
-    let mut distinct: Vec<Distinct> = Vec::new();
-    for (i, c) in clients.iter().enumerate() {
-        let key = match prepare::prepare(c, p.sni, Source::Zero).and_then(|k| k.sharing_key()) {
-            Ok(k) => k,
-            Err(e) => {
-                p.fail(&probe_name(c), &Fail::new(FailCode::Encode, e));
-                continue;
-            }
-        };
-        match distinct.iter_mut().find(|d| d.key == key) {
-            Some(d) => d.members.push(i),
-            None => distinct.push(Distinct {
-                key,
-                client: c,
-                sni: c.sni && p.sni.is_some(),
-                members: vec![i],
-            }),
+    let clients = &plan.clients;
+    for (i, why) in &plan.unsendable {
+        if let Some(c) = clients.get(*i) {
+            p.fail(&probe_name(c), &Fail::new(FailCode::Encode, why.clone()));
         }
     }
     tracing::debug!(
         clients = clients.len(),
-        hellos = distinct.len(),
-        keyed_us = started.elapsed().as_micros() as u64,
+        hellos = plan.distinct.len(),
         "simulating clients"
     );
     let rng = &rng;
-    let results = join_all(distinct.into_iter().map(|d| async move {
+    let results = join_all(plan.distinct.iter().map(|d| async move {
         let seen = exchange::run(p, d.client, Source::System(rng)).await;
-        (d.members, d.sni, seen)
+        (&d.members, d.sni, seen)
     }))
     .await;
     let mut out: Vec<Option<Simulated>> = vec![None; clients.len()];
     for (members, sni, result) in results {
-        for i in members {
+        for &i in members {
             let Some(client) = clients.get(i) else {
                 continue;
             };

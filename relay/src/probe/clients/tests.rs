@@ -1,11 +1,16 @@
-//! The socket-free parts of the stage: naming the chain a client got.
+//! The socket-free parts of the stage: which clients share a connection,
+//! naming the chain a client got.
 
 #![allow(clippy::unwrap_used)]
 
 use tlslens_core::facts::{ChainFacts, ChainRef, ChainSlot};
 use tlslens_core::Der;
 
-use super::recorded_chain;
+use std::sync::Arc;
+
+use tlslens_core::clients::ClientSelection;
+
+use super::{plan, plan_in_background, recorded_chain};
 use crate::probe::chain::{Chains, NoSniChain};
 
 fn chain(leaf: u8) -> ChainFacts {
@@ -67,4 +72,31 @@ fn only_the_certificates_decide() {
     stapled.ocsp_staple = Some(Der(vec![1, 2, 3]));
     stapled.protocol = Some(crate::codec::ProtocolVersion::TLS13);
     assert_eq!(recorded_chain(&stapled, true, &c), Some(ChainRef::Index(0)));
+}
+
+#[test]
+fn the_plan_puts_every_selected_client_in_exactly_one_connection() {
+    let p = plan(&ClientSelection::All, Some("www.example.com"));
+    assert!(p.unsendable.is_empty(), "{:?}", p.unsendable);
+    let mut members: Vec<usize> = p.distinct.iter().flat_map(|d| d.members.clone()).collect();
+    members.sort_unstable();
+    assert_eq!(members, (0..p.clients.len()).collect::<Vec<_>>());
+    assert!(p.distinct.len() < p.clients.len(), "some clients share");
+    for d in &p.distinct {
+        assert_eq!(
+            d.client.id, p.clients[d.members[0]].id,
+            "the first member's hello is sent"
+        );
+    }
+    // Without a name to send, no client's hello carries SNI.
+    let ip = plan(&ClientSelection::All, None);
+    assert!(ip.distinct.iter().all(|d| !d.sni));
+}
+
+#[tokio::test]
+async fn the_plan_is_made_once_for_every_endpoint() {
+    let made = plan_in_background(ClientSelection::Current, Some("a.test".to_owned()));
+    let (a, b) = tokio::join!(made.get(), made.get());
+    assert!(Arc::ptr_eq(&a, &b));
+    assert!(!a.clients.is_empty() && a.clients.iter().all(|c| c.current));
 }
