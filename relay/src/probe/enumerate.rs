@@ -11,7 +11,8 @@
 //!
 //! Every answer is one full server flight, so the enumeration also records
 //! the server's (EC)DHE public values ([`VersionSuites::public_values`]):
-//! [`super::kex`] compares those instead of making handshakes of its own.
+//! ([`super::ephemeral`]): [`super::kex`] compares those instead of making
+//! handshakes of its own.
 //!
 //! Here the first wave: [`sslv2`], [`legacy_version`] (SSLv3–TLS 1.2: the
 //! suite registry in chunks of [`CHUNK`] enumerated concurrently; the first
@@ -25,9 +26,9 @@ use futures_util::future::join_all;
 use tlslens_core::facts::PublicValueFacts;
 
 use super::conn::{Refusal, Reply};
+use super::ephemeral;
 use super::fail::{Fail, FailCode};
 use super::hello::{self, LegacyOpts};
-use super::kex;
 use super::prober::Prober;
 use crate::codec::{
     sslv2_cipher_name, CipherSuite, FlightParser, ProtocolVersion, ServerFlight, Sslv2ServerMessage,
@@ -235,7 +236,7 @@ pub async fn legacy_version(p: &Prober<'_>, v: ProtocolVersion) -> VersionSuites
             }
         }
         for flight in r.seen {
-            out.public_values.extend(kex::public_value(&flight));
+            out.public_values.extend(ephemeral::public_value(&flight));
             if out.flight.is_none() && flight.certificate.is_some() {
                 out.flight = Some(flight);
             }
@@ -344,7 +345,7 @@ pub async fn tls13(p: &Prober<'_>) -> VersionSuites {
             };
             match &flight.server_hello {
                 Some(sh) if sh.negotiated_version() == ProtocolVersion::TLS13 => {
-                    Answer::Chose(sh.cipher_suite, kex::key_share_value(sh))
+                    Answer::Chose(sh.cipher_suite, ephemeral::key_share_value(sh))
                 }
                 _ => Answer::Declined,
             }

@@ -22,16 +22,13 @@
 
 use futures_util::future::join_all;
 use tlslens_core::facts::{KexKind, PublicValueFacts};
-use tlslens_core::Hex;
 
 use super::conn::Reply;
+use super::ephemeral;
 use super::hello::{self, LegacyOpts};
 use super::prober::Prober;
 use super::stage::{FirstWave, Stage};
-use crate::codec::{
-    CipherSuite, ClientHello, KeyExchangeKind, KeyExchangeParams, NamedGroup, ProtocolVersion,
-    ServerFlight, ServerHello,
-};
+use crate::codec::{CipherSuite, ClientHello, KeyExchangeKind, NamedGroup, ProtocolVersion};
 
 /// Handshakes per kind: two are enough to see a reused value.
 pub const SAMPLES: usize = 2;
@@ -105,37 +102,6 @@ fn samples(seen: &[PublicValueFacts], kind: KexKind) -> Option<Vec<PublicValueFa
     (same.len() == SAMPLES).then_some(same)
 }
 
-/// The server's ephemeral public value in a TLS ≤ 1.2 flight's
-/// ServerKeyExchange; `None` without one (RSA key exchange).
-pub fn public_value(flight: &ServerFlight) -> Option<PublicValueFacts> {
-    match &flight.server_key_exchange.as_ref()?.params {
-        KeyExchangeParams::Dhe(dh) => Some(PublicValueFacts {
-            kind: KexKind::Dhe,
-            group: None,
-            value: Hex(dh.ys.clone()),
-        }),
-        KeyExchangeParams::Ecdhe(ec) => Some(PublicValueFacts {
-            kind: KexKind::Ecdhe,
-            group: Some(ec.named_group),
-            value: Hex(ec.point.clone()),
-        }),
-    }
-}
-
-/// The server's key share in a TLS 1.3 ServerHello (not a
-/// HelloRetryRequest).
-pub fn key_share_value(sh: &ServerHello) -> Option<PublicValueFacts> {
-    if !sh.is_tls13() || sh.is_hello_retry_request() {
-        return None;
-    }
-    let share = sh.key_share()?;
-    Some(PublicValueFacts {
-        kind: KexKind::Ecdhe,
-        group: Some(share.group),
-        value: Hex(share.key_exchange),
-    })
-}
-
 /// ECDHE values: TLS 1.3 key shares, else TLS ≤ 1.2 points.
 async fn ecdhe_samples(
     p: &Prober<'_>,
@@ -167,7 +133,7 @@ async fn legacy_samples(
         let Some(Reply::Hello { flight, .. }) = p.send("key_reuse", &hello).await else {
             return None;
         };
-        public_value(&flight)
+        ephemeral::public_value(&flight)
     };
     collect((0..SAMPLES).map(|_| one())).await
 }
@@ -180,7 +146,7 @@ async fn tls13_samples(p: &Prober<'_>, suites: &[CipherSuite]) -> Vec<PublicValu
         let Some(Reply::Hello { flight, .. }) = p.send("key_reuse", &hello).await else {
             return None;
         };
-        key_share_value(flight.server_hello.as_ref()?)
+        ephemeral::key_share_value(flight.server_hello.as_ref()?)
     };
     collect((0..SAMPLES).map(|_| one())).await
 }
@@ -195,6 +161,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tlslens_core::Hex;
 
     fn value(kind: KexKind, group: Option<NamedGroup>, byte: u8) -> PublicValueFacts {
         PublicValueFacts {

@@ -61,6 +61,7 @@ pub mod danger;
 pub mod early_data;
 mod endpoint;
 pub mod enumerate;
+pub mod ephemeral;
 pub mod extras;
 pub mod fail;
 pub mod groups;

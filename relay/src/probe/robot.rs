@@ -339,7 +339,9 @@ async fn query(
     }
     // The session's own deadline bounds the read; the wait decides when
     // no answer counts as silence.
+    // An answer that is in wins over a wait that ran out at the same poll.
     let next = tokio::select! {
+        biased;
         next = session.next(MAX_WAIT) => next?,
         () = wait.elapse(sent, rtt) => Next::Silent,
     };
