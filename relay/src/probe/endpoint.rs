@@ -53,7 +53,7 @@ pub struct ScanContext<'a> {
     pub limiter: Limiter,
     /// The client simulation's plan (`None`: no simulation), made while the
     /// first wave runs.
-    pub clients: Option<&'a simulation::PlanFuture>,
+    pub clients: Option<&'a simulation::SharedPlan>,
 }
 
 /// The deadlines of one endpoint's probes, from the scan's total time.
@@ -194,7 +194,7 @@ async fn timed<S: Stage>(stage: S, p: &Prober<'_>, first: &FirstWave) -> (S::Out
 async fn second_wave(
     p: &Prober<'_>,
     first: &FirstWave,
-    clients: Option<&simulation::PlanFuture>,
+    clients: Option<&simulation::SharedPlan>,
 ) -> (SecondWave, Vec<Timing>) {
     let (
         (orders, _),

@@ -24,7 +24,7 @@ pub mod prepare;
 pub mod share;
 pub mod tls13;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use futures_util::future::join_all;
 use ring::rand::SystemRandom;
@@ -49,7 +49,7 @@ use crate::codec::{CipherSuite, NamedGroup, ProtocolVersion};
 #[derive(Debug, Clone, Copy)]
 pub struct ClientsStage<'s> {
     /// Which clients share which connection, made while the first wave ran.
-    pub plan: Option<&'s PlanFuture>,
+    pub plan: Option<&'s SharedPlan>,
 }
 
 /// Which clients, and which of them share one connection: the same for
@@ -72,39 +72,26 @@ pub struct Plan {
 /// shared by the endpoints of a scan: the first to ask waits for the thread,
 /// the others for the first.
 #[derive(Debug)]
-pub struct PlanFuture {
+pub struct SharedPlan {
     made: OnceCell<Arc<Plan>>,
-    making: Mutex<Option<Making>>,
+    thread: tokio::sync::Mutex<JoinHandle<Plan>>,
 }
 
-/// The thread making a plan, and what it was given (to make it again if
-/// the thread panicked).
-#[derive(Debug)]
-struct Making {
-    thread: JoinHandle<Plan>,
-    selection: ClientSelection,
-    sni: Option<String>,
-}
-
-impl PlanFuture {
-    /// The plan, once made.
+impl SharedPlan {
+    /// The plan, once made. A panic on the thread (a bug) goes on here, as
+    /// it would have had the plan been made in place.
     pub async fn get(&self) -> Arc<Plan> {
         self.made
             .get_or_init(|| async {
-                let making = self
-                    .making
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .take();
-                let Some(m) = making else {
-                    return Arc::new(Plan::default());
-                };
-                // A panic on the thread would be a bug; the stage still runs.
-                let plan = match m.thread.await {
-                    Ok(plan) => plan,
-                    Err(_) => plan(&m.selection, m.sni.as_deref()),
-                };
-                Arc::new(plan)
+                let mut thread = self.thread.lock().await;
+                match (&mut *thread).await {
+                    Ok(plan) => Arc::new(plan),
+                    Err(e) => match e.try_into_panic() {
+                        Ok(panic) => std::panic::resume_unwind(panic),
+                        // Cancelled: the runtime is shutting down.
+                        Err(_) => Arc::new(Plan::default()),
+                    },
+                }
             })
             .await
             .clone()
@@ -143,16 +130,11 @@ pub fn plan(selection: &ClientSelection, sni: Option<&str>) -> Plan {
 }
 
 /// Starts [`plan`] on a blocking thread (within a runtime).
-pub fn plan_in_background(selection: ClientSelection, sni: Option<String>) -> PlanFuture {
-    let (s, n) = (selection.clone(), sni.clone());
-    let thread = tokio::task::spawn_blocking(move || plan(&s, n.as_deref()));
-    PlanFuture {
+pub fn plan_in_background(selection: ClientSelection, sni: Option<String>) -> SharedPlan {
+    let thread = tokio::task::spawn_blocking(move || plan(&selection, sni.as_deref()));
+    SharedPlan {
         made: OnceCell::new(),
-        making: Mutex::new(Some(Making {
-            thread,
-            selection,
-            sni,
-        })),
+        thread: tokio::sync::Mutex::new(thread),
     }
 }
 
