@@ -6,11 +6,10 @@
 
 mod common;
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use common::relay;
+use common::{relay, relay_within};
 use serde_json::Value;
 
 const LOG: &str = "\
@@ -258,46 +257,6 @@ fn an_unusable_scan_report_is_exit_2_naming_it() {
     assert_eq!(code, 2, "{out}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains(&format!("--scan-report {bad}: ")), "{err}");
-}
-
-/// Runs `tlslens-relay` with `args`, killing it if it has not exited within
-/// `limit` (a refused input must not hang the run); returns (exit code,
-/// stdout, stderr), the code `None` when it had to be killed.
-fn relay_within(args: &[&str], limit: Duration) -> (Option<i32>, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tlslens-relay"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    let code = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status.code();
-        }
-        if start.elapsed() > limit {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut out = String::new();
-    let mut err = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
-    (code, out, err)
 }
 
 #[test]

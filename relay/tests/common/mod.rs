@@ -361,6 +361,45 @@ pub fn relay(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Runs `tlslens-relay` with `args` (no backtraces), killing it if it has
+/// not exited within `limit` (a refused input must not hang the run);
+/// returns (exit code, `None` when it had to be killed; stdout; stderr).
+/// Both pipes are drained while it runs, so a chatty command cannot block.
+pub fn relay_within(args: &[&str], limit: Duration) -> (Option<i32>, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tlslens-relay"))
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let start = Instant::now();
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (code, out.join().unwrap(), err.join().unwrap())
+}
+
 /// `scan HOST:PORT --json --allow-private --resolve HOST:PORT:ADDRS` + extra.
 pub fn scan_json(host: &str, port: u16, addrs: &str, extra: &[&str]) -> Value {
     let target = format!("{host}:{port}");
