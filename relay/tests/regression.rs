@@ -251,16 +251,7 @@ fn terminate(child: &mut std::process::Child, limit: Duration) -> Option<std::pr
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
-    let stop = Instant::now() + limit;
-    while Instant::now() < stop {
-        if let Some(st) = child.try_wait().unwrap() {
-            return Some(st);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
+    exit_within(child, limit)
 }
 
 /// Issue 16, item 2: with a webhook that never answers, delivery ran in the
@@ -640,18 +631,7 @@ fn issue16_ca_file_is_bounded_and_checked() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let start = Instant::now();
-        let code = loop {
-            if let Some(st) = child.try_wait().unwrap() {
-                break st.code();
-            }
-            if start.elapsed() > Duration::from_secs(10) {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
+        let code = exit_within(&mut child, Duration::from_secs(10)).and_then(|s| s.code());
         let mut err = String::new();
         let _ = child.stderr.take().unwrap().read_to_string(&mut err);
         (code, err)

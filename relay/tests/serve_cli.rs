@@ -91,16 +91,7 @@ fn signal(child: &Child, sig: &str) {
 }
 
 fn wait_exit(child: &mut Child, limit: Duration) -> Option<i32> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if let Some(st) = child.try_wait().unwrap() {
-            return st.code();
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    None
+    exit_within(child, limit).and_then(|s| s.code())
 }
 
 #[test]

@@ -376,18 +376,9 @@ fn sigterm_stops_watch_during_a_long_round() {
         .status()
         .unwrap();
     assert!(killed.success());
-    let stop = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "{status}");
-            break;
-        }
-        if Instant::now() > stop {
-            let _ = child.kill();
-            panic!("watch ignored SIGTERM for 10 s during a round");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let status = exit_within(&mut child, Duration::from_secs(10))
+        .expect("watch ignored SIGTERM for 10 s during a round");
+    assert!(status.success(), "{status}");
 }
 
 #[test]

@@ -385,19 +385,25 @@ pub fn relay_within(args: &[&str], limit: Duration) -> (Option<i32>, String, Str
     };
     let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
     let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let code = exit_within(&mut child, limit).and_then(|s| s.code());
+    (code, out.join().unwrap(), err.join().unwrap())
+}
+
+/// Waits at most `limit` for `child` to exit; kills it when it has not
+/// (`None`).
+pub fn exit_within(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
     let start = Instant::now();
-    let code = loop {
+    loop {
         if let Some(status) = child.try_wait().unwrap() {
-            break status.code();
+            return Some(status);
         }
         if start.elapsed() > limit {
             let _ = child.kill();
             let _ = child.wait();
-            break None;
+            return None;
         }
         std::thread::sleep(Duration::from_millis(20));
-    };
-    (code, out.join().unwrap(), err.join().unwrap())
+    }
 }
 
 /// `scan HOST:PORT --json --allow-private --resolve HOST:PORT:ADDRS` + extra.
