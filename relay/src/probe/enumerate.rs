@@ -10,8 +10,8 @@
 //! [`Elimination::seen`].
 //!
 //! Every answer is one full server flight, so the enumeration also records
-//! the server's (EC)DHE public values ([`VersionSuites::public_values`]):
-//! ([`super::ephemeral`]): [`super::kex`] compares those instead of making
+//! the server's (EC)DHE public values ([`VersionSuites::public_values`], read
+//! by [`super::ephemeral`]); [`super::kex`] compares those instead of making
 //! handshakes of its own.
 //!
 //! Here the first wave: [`sslv2`], [`legacy_version`] (SSLv3–TLS 1.2: the
